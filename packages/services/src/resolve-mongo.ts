@@ -1,0 +1,104 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Redacted, type ReelhouseConfig } from '@reelhouse/config';
+import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
+
+import { cacheDir } from './cache-dir.ts';
+import { containerEngineAvailable } from './container-engine.ts';
+import { locateFerretdb, startFerretdb } from './ferretdb.ts';
+import { findExecutable } from './find-executable.ts';
+import { freePort } from './free-port.ts';
+import { probeMongo } from './probe.ts';
+import type { ResolvedService, ServiceSource } from './resolved-service.ts';
+import { waitUntilReady } from './wait-until-ready.ts';
+import { startWatchedProcess, type WatchedProcess } from './watched-process.ts';
+
+export interface ResolveMongoOptions {
+  readonly config: ReelhouseConfig;
+  readonly logger?: Logger;
+  /** PATH to search for `mongod`, `ferretdb` and `go`. */
+  readonly path: string | undefined;
+  /** Build FerretDB with Go when no MongoDB-wire server is found (default true). */
+  readonly buildFerretdb?: boolean;
+}
+
+function resolved(source: ServiceSource, url: string, stop: () => Promise<void>): ResolvedService {
+  const redacted = Redacted.url(url);
+  return { kind: 'mongodb', source, url: redacted, description: `MongoDB-wire server via ${source} at ${redacted.toString()}`, stop };
+}
+
+async function startAndWait(source: ServiceSource, url: string, process: WatchedProcess): Promise<ResolvedService> {
+  try {
+    await waitUntilReady(() => probeMongo(url, 500), 30_000);
+  } catch (error) {
+    await process.stop();
+    throw new ReelhouseError({ code: 'service_unavailable', message: `${source} did not start: ${String(error)}`, cause: error, retryable: false });
+  }
+  return resolved(source, url, () => process.stop());
+}
+
+async function tryMemoryServer(): Promise<ResolvedService | undefined> {
+  // Optional: used only when the package is installed and can fetch its mongod binary.
+  const moduleName = 'mongodb-memory-server';
+  try {
+    const module = (await import(moduleName)) as { MongoMemoryServer: { create(): Promise<{ getUri(): string; stop(): Promise<boolean> }> } };
+    const server = await module.MongoMemoryServer.create();
+    return resolved('mongodb-memory-server', server.getUri(), async () => {
+      await server.stop();
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds a MongoDB-wire server: the configured URL; a testcontainers MongoDB when a container engine
+ * answers; a `mongod` on PATH; mongodb-memory-server where it can download; else FerretDB (on PATH,
+ * cached, or built once with Go). Says which through the logger.
+ */
+export async function resolveMongo(options: ResolveMongoOptions): Promise<ResolvedService> {
+  const logger = options.logger ?? silentLogger;
+  const service = await findMongo(options, logger);
+  logger.info({ service: 'mongodb', source: service.source, url: service.url.toString() }, service.description);
+  return service;
+}
+
+async function findMongo(options: ResolveMongoOptions, logger: Logger): Promise<ResolvedService> {
+  if (options.config.mongodbUrl !== undefined) return resolved('config', options.config.mongodbUrl.expose(), () => Promise.resolve());
+  if (await containerEngineAvailable(options.config.dockerHost)) {
+    const { MongoDBContainer } = await import('@testcontainers/mongodb');
+    const container = await new MongoDBContainer('mongo:7').start();
+    return resolved('testcontainers', `${container.getConnectionString()}?directConnection=true`, async () => {
+      await container.stop();
+    });
+  }
+  const mongod = findExecutable('mongod', options.path);
+  if (mongod !== undefined) {
+    const port = await freePort();
+    const dbPath = mkdtempSync(join(tmpdir(), 'reelhouse-mongod-'));
+    const process = startWatchedProcess(mongod, ['--port', String(port), '--bind_ip', '127.0.0.1', '--dbpath', dbPath, '--quiet']);
+    return startAndWait('mongod', `mongodb://127.0.0.1:${port}/`, process);
+  }
+  const memory = await tryMemoryServer();
+  if (memory !== undefined) return memory;
+  const cache = cacheDir(options.config.cacheDir);
+  const ferretdb = await locateFerretdb({ cache, path: options.path, logger, build: options.buildFerretdb ?? true });
+  if (ferretdb !== undefined) {
+    const running = await startFerretdb(ferretdb.path, join(cache, 'run'));
+    return startAndWait('ferretdb', running.url, running.process);
+  }
+  throw new ReelhouseError({
+    code: 'service_unavailable',
+    retryable: false,
+    message: [
+      'No MongoDB-wire server found. Provide one of:',
+      '  1. MONGODB_URL (mongodb://host:27017/)',
+      '  2. a container engine (Docker or Podman) for testcontainers',
+      '  3. mongod on PATH',
+      '  4. mongodb-memory-server installed, where it can download mongod',
+      '  5. ferretdb on PATH, or Go on PATH to build FerretDB v1.24.2 from the Go module proxy',
+    ].join('\n'),
+  });
+}
