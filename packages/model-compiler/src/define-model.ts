@@ -1,0 +1,115 @@
+import type { AliasedRawBuilder, Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+
+import type { RawSchema } from '@reelhouse/warehouse';
+
+import { testBuilders, type DataTest, type TestBuilders } from './data-test.ts';
+import type { Materialization } from './materialization.ts';
+import type { SqlType } from './sql-type.ts';
+
+/** Declared type and constraints of one column: emitted as DDL and checked against the catalog after build. */
+export interface ColumnContract {
+  readonly type: SqlType;
+  /** Default false: the column is NOT NULL. */
+  readonly nullable?: boolean;
+  /** A SQL boolean expression over this column, emitted as a CHECK constraint, e.g. `"quarter" between 1 and 4`. */
+  readonly check?: string;
+  readonly description?: string;
+}
+
+/** Every output column declared (a missing or misspelled one is a compile error), plus keys. */
+export interface ModelContract<Row> {
+  readonly columns: { readonly [K in keyof Row]-?: ColumnContract };
+  readonly primaryKey?: readonly (keyof Row & string)[];
+  readonly foreignKeys?: readonly { readonly columns: readonly (keyof Row & string)[]; readonly references: AnyModel; readonly referencedColumns: readonly string[] }[];
+  /** Extra indexes built after the data (faster than during the load). */
+  readonly indexes?: readonly (readonly (keyof Row & string)[])[];
+}
+
+/** A `raw` table a model reads from. */
+export type SourceName = Extract<keyof RawSchema, string>;
+
+/**
+ * What a model's `select` receives. References go through `ref` and `source`, never table names,
+ * so the compiler knows the graph and can point references at the staging schema of a build.
+ */
+export interface ModelContext {
+  /** A Kysely instance with no tables of its own: start queries with `db.selectFrom(ctx.ref(...))`. */
+  readonly db: Kysely<object>;
+  /** An upstream model as a typed, aliased table: its columns are the model's output row. */
+  ref<M extends AnyModel, A extends string>(model: M, alias: A): AliasedRawBuilder<RowOf<M>, A>;
+  /** A `raw` table as a typed, aliased table. */
+  source<S extends SourceName, A extends string>(name: S, alias: A): AliasedRawBuilder<Selectable<RawSchema[S]>, A>;
+  /** True when an incremental model is updating an existing table (not on first build or full refresh). */
+  readonly isIncremental: boolean;
+  /** For incremental models by time range: the half-open interval being built. */
+  readonly interval: { readonly start: Date; readonly end: Date } | undefined;
+  /** For incremental models: the existing table, e.g. to select rows newer than what it holds. */
+  self<A extends string>(alias: A): AliasedRawBuilder<object, A>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any DB and tables; only the output row matters
+export type ModelQuery<Row = any> = SelectQueryBuilder<any, any, Row>;
+
+/** The output row of a model's query. */
+export type QueryRow<Q> = Q extends SelectQueryBuilder<infer _DB, infer _TB, infer Row> ? Row : never;
+
+export interface ModelConfig<Name extends string, Q extends ModelQuery> {
+  /** Table or view name in `trusted`; equals the file name (`dim_user.ts`). */
+  readonly name: Name;
+  readonly description: string;
+  readonly materialization: Materialization;
+  readonly tags?: readonly string[];
+  /** The model's query. Its output row type is the model's row type. */
+  readonly select: (ctx: ModelContext) => Q;
+  /** Declared in terms of the query's row, which is inferred from `select` alone. */
+  readonly contract: ModelContract<QueryRow<Q>>;
+  readonly tests?: (t: TestBuilders<QueryRow<Q>>) => readonly DataTest<QueryRow<Q>>[];
+  /** SQL run after the model is built, inside the build (e.g. `analyze`); `{{ this }}` is the built relation. */
+  readonly postHooks?: readonly string[];
+}
+
+/** A compiled-in model definition: plain, frozen data plus its query function. */
+export interface Model<Name extends string = string, Row = object> {
+  readonly kind: 'model';
+  readonly name: Name;
+  readonly description: string;
+  readonly materialization: Materialization;
+  readonly tags: readonly string[];
+  readonly select: (ctx: ModelContext) => ModelQuery<Row>;
+  readonly contract: ModelContract<Row>;
+  readonly tests: readonly DataTest<Row>[];
+  readonly postHooks: readonly string[];
+  /** Phantom field carrying the row type; never set at runtime. */
+  readonly __row?: Row;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a model of any row, for registries and references
+export type AnyModel = Model<string, any>;
+
+/** The output row of a model. */
+export type RowOf<M> = M extends Model<string, infer Row> ? Row : never;
+
+/**
+ * Declares a model: a typed module whose query references upstream models through `ctx.ref`.
+ *
+ * @example
+ * export const dim_plan = defineModel({
+ *   name: 'dim_plan', description: 'Plans', materialization: table(),
+ *   select: (ctx) => ctx.db.selectFrom(ctx.source('raw.users', 'u')).select('u.plan').distinct(),
+ *   contract: { columns: { plan: { type: 'text' } }, primaryKey: ['plan'] },
+ * });
+ * // create table ... as select distinct "u"."plan" from "raw"."users" as "u"
+ */
+export function defineModel<const Name extends string, Q extends ModelQuery>(config: ModelConfig<Name, Q>): Model<Name, QueryRow<Q>> {
+  return Object.freeze({
+    kind: 'model',
+    name: config.name,
+    description: config.description,
+    materialization: config.materialization,
+    tags: config.tags ?? [],
+    select: config.select,
+    contract: config.contract,
+    tests: config.tests?.(testBuilders<QueryRow<Q>>()) ?? [],
+    postHooks: config.postHooks ?? [],
+  });
+}
