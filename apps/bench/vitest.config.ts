@@ -1,0 +1,3 @@
+import { reelhouseTestConfig } from '../../vitest.shared.ts';
+
+export default reelhouseTestConfig();
