@@ -41,7 +41,8 @@ export const userCsvRow = z
     preferred_language: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a BCP 47 tag like en-US'),
     signup_ts: csvTimestamp,
     plan: z.enum(plans),
-    monthly_price_cents: csvInt.refine((cents) => cents > 0 && cents < 10_000, 'must be between 1 and 9999'),
+    // Minor units of the local currency: KRW or COP prices run to six or seven digits.
+    monthly_price_cents: csvInt.refine((cents) => cents > 0 && cents < 10_000_000, 'must be between 1 and 9999999'),
     currency: currencyCode,
     subscription_status: z.enum(subscriptionStatuses),
     cancelled_at: csvOptionalTimestamp,
