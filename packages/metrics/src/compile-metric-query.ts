@@ -1,0 +1,110 @@
+import { ReelhouseError } from '@reelhouse/core';
+import type { TrustedSchema } from '@reelhouse/warehouse';
+import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
+
+import { dimensionDefinitions, type DimensionName, type TimeGrain } from './dimension-definitions.ts';
+import { metricDefinitions, type MetricExpression, type MetricName } from './metric-definitions.ts';
+import type { MetricQuery } from './metric-query.ts';
+import { metricSources, type MetricSource, type PeriodBounds, type SourceQuery } from './metric-source.ts';
+import { periodBounds } from './period-bounds.ts';
+
+/** Suffix of the column holding a metric's value in the previous period. */
+export const previousSuffix = '__previous';
+
+/** A metric query planned against one source, ready to run. */
+export interface MetricQueryPlan {
+  readonly source: MetricSource['name'];
+  readonly period: PeriodBounds;
+  readonly query: SourceQuery;
+}
+
+const metricExpression = (source: MetricSource, name: MetricName): MetricExpression | undefined =>
+  (metricDefinitions[name].expressions as Partial<Record<MetricSource['name'], MetricExpression>>)[source.name];
+
+function dimensionExpression(options: { source: MetricSource; name: DimensionName; period: PeriodBounds }): RawBuilder<unknown> | undefined {
+  const { source, name, period } = options;
+  const definition = dimensionDefinitions[name];
+  if (definition.kind === 'category') return (definition.expressions as Partial<Record<MetricSource['name'], RawBuilder<unknown>>>)[source.name];
+  if (source.dayKey === undefined) return undefined;
+  // Previous-period days move forward by the period's length, so each bucket holds both values.
+  // Literals, not parameters: GROUP BY must see the very expression of the SELECT list, and both
+  // numbers are integers computed from validated dates.
+  const aligned = sql`(to_date(${source.dayKey}::text, 'YYYYMMDD') + case when ${source.dayKey} < ${sql.lit(period.fromKey)} then ${sql.lit(period.days)} else 0 end)`;
+  return truncate(aligned, definition.grain);
+}
+
+function truncate(day: RawBuilder<unknown>, grain: TimeGrain): RawBuilder<string> {
+  switch (grain) {
+    case 'day':
+      return sql<string>`${day}::date`;
+    case 'week':
+      return sql<string>`date_trunc('week', ${day})::date`;
+    case 'month':
+      return sql<string>`date_trunc('month', ${day})::date`;
+  }
+}
+
+function pickSource(query: MetricQuery, period: PeriodBounds): MetricSource {
+  const dimensions = [...new Set([...query.dimensions, ...(Object.keys(query.filters) as DimensionName[])])];
+  const source = metricSources.find(
+    (candidate) =>
+      query.metrics.every((name) => metricExpression(candidate, name) !== undefined) &&
+      dimensions.every((name) => dimensionExpression({ source: candidate, name, period }) !== undefined),
+  );
+  if (source !== undefined) return source;
+  throw new ReelhouseError({
+    code: 'invalid_input',
+    message: `No source answers metrics [${query.metrics.join(', ')}] by [${dimensions.join(', ')}]: ${describeSupport(query.metrics)}`,
+    context: { metrics: query.metrics, dimensions },
+  });
+}
+
+function describeSupport(metrics: readonly MetricName[]): string {
+  return metrics
+    .map((name) => {
+      const sources = Object.keys(metricDefinitions[name].expressions);
+      const usable = Object.keys(dimensionDefinitions).filter((dimension) =>
+        metricSources.some((source) => sources.includes(source.name) && dimensionExpression({ source, name: dimension as DimensionName, period: periodBounds({ from: '2000-01-01', to: '2000-01-01' }) })),
+      );
+      return `'${name}' splits by ${usable.join(', ')}`;
+    })
+    .join('; ');
+}
+
+/** Plans a validated query: picks the cheapest source, then builds one SELECT with both periods. */
+export function planMetricQuery(db: Kysely<TrustedSchema>, query: MetricQuery): MetricQueryPlan {
+  const period = periodBounds(query);
+  const source = pickSource(query, period);
+  const current = source.inPeriod({ fromKey: period.fromKey, toKey: period.toKey, to: period.to });
+  const previous = source.inPeriod({ fromKey: period.previousFromKey, toKey: period.previousToKey, to: period.previousTo });
+  const dimensions = query.dimensions.map((name) => ({ name, expression: dimensionExpression({ source, name, period })! }));
+
+  let builder = source.from(db);
+  if (source.where !== undefined) builder = builder.where(source.where);
+  if (source.dayKey !== undefined) builder = builder.where(sql<boolean>`${source.dayKey} between ${period.previousFromKey} and ${period.toKey}`);
+  for (const [name, values] of Object.entries(query.filters)) {
+    const expression = dimensionExpression({ source, name: name as DimensionName, period })!;
+    builder = builder.where(expression, 'in', values);
+  }
+  builder = builder.select([
+    ...dimensions.map(({ name, expression }) => expression.as(name)),
+    ...query.metrics.flatMap((name) => {
+      const expression = metricExpression(source, name)!;
+      return [expression(current).as(name), expression(previous).as(`${name}${previousSuffix}`)];
+    }),
+  ]);
+  if (dimensions.length > 0) builder = builder.groupBy(dimensions.map(({ expression }) => expression));
+
+  const byValue = query.dimensions.every((name) => {
+    const definition = dimensionDefinitions[name];
+    return definition.kind === 'time' || definition.sortByValue;
+  });
+  if (dimensions.length > 0 && !byValue) builder = builder.orderBy(sql`${sql.ref(query.metrics[0]!)} desc nulls last`);
+  for (const { expression } of dimensions) builder = builder.orderBy(expression);
+  return { source: source.name, period, query: builder.limit(query.limit) };
+}
+
+/** Compiles a validated metric query to parameterised SQL (the previous period in the same statement). */
+export function compileMetricQuery(db: Kysely<TrustedSchema>, query: MetricQuery): CompiledQuery {
+  return planMetricQuery(db, query).query.compile();
+}

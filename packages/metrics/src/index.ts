@@ -1,0 +1,17 @@
+export { metricDefinitions, metricNames, type MetricName, type MetricDefinition, type MetricUnit, type MetricExpression } from './metric-definitions.ts';
+export {
+  dimensionDefinitions,
+  dimensionNames,
+  dimensionValueSchemas,
+  type DimensionName,
+  type DimensionDefinition,
+  type CategoryDimension,
+  type TimeDimension,
+  type TimeGrain,
+  type DimensionValueKind,
+} from './dimension-definitions.ts';
+export { metricQuerySchema, parseMetricQuery, metricQueryLimits, type MetricQuery, type MetricQueryInput } from './metric-query.ts';
+export { metricSources, type MetricSource, type SourceName, type PeriodBounds } from './metric-source.ts';
+export { periodBounds } from './period-bounds.ts';
+export { compileMetricQuery, planMetricQuery, previousSuffix, type MetricQueryPlan } from './compile-metric-query.ts';
+export { runMetricQuery, type MetricResult, type MetricRow, type MetricValue } from './run-metric-query.ts';

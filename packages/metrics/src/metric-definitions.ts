@@ -1,0 +1,163 @@
+import { sql, type RawBuilder } from 'kysely';
+
+import type { SourceName } from './metric-source.ts';
+
+/** How a value reads: the dashboard formats numbers by unit. */
+export type MetricUnit = 'count' | 'hours' | 'minutes' | 'ratio' | 'kbps' | 'milliseconds' | 'currency';
+
+/** An aggregate over the rows of one period; `inPeriod` is the source's test for that period. */
+export type MetricExpression = (inPeriod: RawBuilder<boolean>) => RawBuilder<number | null>;
+
+export interface MetricDefinition {
+  readonly label: string;
+  readonly description: string;
+  readonly unit: MetricUnit;
+  /** True when a higher value is good news (the dashboard colours changes by it). */
+  readonly higherIsBetter: boolean;
+  /** One expression per source that can answer it, in the sources' preference order. */
+  readonly expressions: Partial<Record<SourceName, MetricExpression>>;
+}
+
+const sumIf = (column: string, inPeriod: RawBuilder<boolean>) => sql<number>`sum(${sql.ref(column)}) filter (where ${inPeriod})`;
+const countIf = (inPeriod: RawBuilder<boolean>) => sql<number>`count(*) filter (where ${inPeriod})`;
+const distinctUsersIf = (inPeriod: RawBuilder<boolean>) => sql<number>`count(distinct u.user_id) filter (where ${inPeriod})`;
+const payingAt = (inPeriod: RawBuilder<boolean>) => sql<boolean>`${inPeriod} and u.subscription_status = 'active'`;
+const ratio = (numerator: RawBuilder<number>, denominator: RawBuilder<number>) => sql<number | null>`${numerator}::float8 / nullif(${denominator}, 0)`;
+const scaled = (value: RawBuilder<number>, divisor: number) => sql<number | null>`${value}::float8 / ${sql.lit(divisor)}`;
+
+/** Every named metric, defined once; the compiler picks the cheapest source that has them all. */
+export const metricDefinitions = {
+  sessions: {
+    label: 'Sessions',
+    description: 'Viewing sessions started in the period.',
+    unit: 'count',
+    higherIsBetter: true,
+    expressions: {
+      usage: (p) => sumIf('a.sessions', p),
+      content: (p) => sumIf('ac.sessions', p),
+      sessions: (p) => countIf(p),
+    },
+  },
+  active_users: {
+    label: 'Active users',
+    description: 'Distinct users with at least one session in the period.',
+    unit: 'count',
+    higherIsBetter: true,
+    expressions: { sessions: (p) => sql<number>`count(distinct u.user_id) filter (where ${p} and u.user_key <> -1)` },
+  },
+  watch_hours: {
+    label: 'Watch hours',
+    description: 'Hours watched in sessions started in the period.',
+    unit: 'hours',
+    higherIsBetter: true,
+    expressions: {
+      usage: (p) => scaled(sumIf('a.watch_seconds', p), 3600),
+      content: (p) => scaled(sumIf('ac.watch_seconds', p), 3600),
+      sessions: (p) => scaled(sumIf('f.watch_duration_s', p), 3600),
+    },
+  },
+  avg_session_minutes: {
+    label: 'Avg session',
+    description: 'Average minutes watched per session.',
+    unit: 'minutes',
+    higherIsBetter: true,
+    expressions: {
+      usage: (p) => ratio(sumIf('a.watch_seconds', p), sql<number>`60 * ${sumIf('a.sessions', p)}`),
+      content: (p) => ratio(sumIf('ac.watch_seconds', p), sql<number>`60 * ${sumIf('ac.sessions', p)}`),
+      sessions: (p) => ratio(sumIf('f.watch_duration_s', p), sql<number>`60 * ${countIf(p)}`),
+    },
+  },
+  completion_rate: {
+    label: 'Completion rate',
+    description: 'Share of sessions that reached the end of the title.',
+    unit: 'ratio',
+    higherIsBetter: true,
+    expressions: {
+      usage: (p) => ratio(sumIf('a.completed_sessions', p), sumIf('a.sessions', p)),
+      content: (p) => ratio(sumIf('ac.completed_sessions', p), sumIf('ac.sessions', p)),
+      sessions: (p) => ratio(sql<number>`count(*) filter (where ${p} and f.is_completed)`, countIf(p)),
+    },
+  },
+  rebuffer_ratio: {
+    label: 'Rebuffer ratio',
+    description: 'Time spent rebuffering as a share of time watched.',
+    unit: 'ratio',
+    higherIsBetter: false,
+    expressions: {
+      usage: (p) => ratio(sumIf('a.rebuffer_ms', p), sql<number>`1000 * ${sumIf('a.watch_seconds', p)}`),
+      sessions: (p) => ratio(sumIf('f.rebuffer_ms', p), sql<number>`1000 * ${sumIf('f.watch_duration_s', p)}`),
+    },
+  },
+  rebuffers_per_hour: {
+    label: 'Rebuffers per hour',
+    description: 'Rebuffering events per hour watched.',
+    unit: 'count',
+    higherIsBetter: false,
+    expressions: {
+      usage: (p) => ratio(sql<number>`3600 * ${sumIf('a.rebuffer_count', p)}`, sumIf('a.watch_seconds', p)),
+      sessions: (p) => ratio(sql<number>`3600 * ${sumIf('f.rebuffer_count', p)}`, sumIf('f.watch_duration_s', p)),
+    },
+  },
+  avg_bitrate_kbps: {
+    label: 'Avg bitrate',
+    description: 'Average bitrate weighted by time watched (kbps).',
+    unit: 'kbps',
+    higherIsBetter: true,
+    expressions: {
+      usage: (p) => ratio(sumIf('a.bitrate_kbps_seconds', p), sumIf('a.watch_seconds', p)),
+      sessions: (p) => ratio(sql<number>`sum(f.avg_bitrate_kbps::bigint * f.watch_duration_s) filter (where ${p})`, sumIf('f.watch_duration_s', p)),
+    },
+  },
+  avg_startup_ms: {
+    label: 'Avg startup',
+    description: 'Average time to first frame (ms).',
+    unit: 'milliseconds',
+    higherIsBetter: false,
+    expressions: {
+      usage: (p) => ratio(sumIf('a.startup_ms_total', p), sumIf('a.sessions', p)),
+      sessions: (p) => ratio(sumIf('f.startup_ms', p), countIf(p)),
+    },
+  },
+  revenue_per_user: {
+    label: 'Revenue per user',
+    description:
+      'Monthly recurring revenue per paying subscriber as of the last day of the period (ARPU; price currency units, not converted).',
+    unit: 'currency',
+    higherIsBetter: true,
+    expressions: {
+      // One version per user is valid at an instant, so the sum counts each subscriber once.
+      subscribers: (p) => ratio(sumIf('u.monthly_price_cents', payingAt(p)), sql<number>`100 * ${distinctUsersIf(payingAt(p))}`),
+    },
+  },
+  mrr: {
+    label: 'MRR',
+    description: 'Monthly recurring revenue of paying subscribers as of the last day of the period (price currency units).',
+    unit: 'currency',
+    higherIsBetter: true,
+    expressions: { subscribers: (p) => scaled(sumIf('u.monthly_price_cents', payingAt(p)), 100) },
+  },
+  signups: {
+    label: 'Sign-ups',
+    description: 'Users who signed up in the period.',
+    unit: 'count',
+    higherIsBetter: true,
+    expressions: { signups: (p) => distinctUsersIf(p) },
+  },
+  cancellations: {
+    label: 'Cancellations',
+    description: 'Users whose subscription was cancelled in the period (churned).',
+    unit: 'count',
+    higherIsBetter: false,
+    expressions: { cancellations: (p) => distinctUsersIf(p) },
+  },
+  subscribers: {
+    label: 'Subscribers',
+    description: 'Users as of the last day of the period, by their attributes on that day.',
+    unit: 'count',
+    higherIsBetter: true,
+    expressions: { subscribers: (p) => distinctUsersIf(p) },
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricName = keyof typeof metricDefinitions;
+export const metricNames = Object.keys(metricDefinitions) as [MetricName, ...MetricName[]];

@@ -1,0 +1,46 @@
+import type { TrustedSchema } from '@reelhouse/warehouse';
+import type { Kysely } from 'kysely';
+
+import { planMetricQuery, previousSuffix } from './compile-metric-query.ts';
+import type { DimensionName } from './dimension-definitions.ts';
+import type { MetricName } from './metric-definitions.ts';
+import type { MetricQuery } from './metric-query.ts';
+import type { PeriodBounds, SourceName } from './metric-source.ts';
+
+/** A metric's value in the current period and in the previous one. */
+export interface MetricValue {
+  readonly current: number | null;
+  readonly previous: number | null;
+}
+
+export interface MetricRow {
+  readonly dimensions: Partial<Record<DimensionName, string | number | null>>;
+  readonly values: Partial<Record<MetricName, MetricValue>>;
+}
+
+export interface MetricResult {
+  readonly query: MetricQuery;
+  readonly source: SourceName;
+  readonly period: PeriodBounds;
+  readonly rows: readonly MetricRow[];
+}
+
+const numberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** Runs a validated metric query: one statement, rows with current and previous values. */
+export async function runMetricQuery(db: Kysely<TrustedSchema>, query: MetricQuery, options: { signal?: AbortSignal } = {}): Promise<MetricResult> {
+  const plan = planMetricQuery(db, query);
+  options.signal?.throwIfAborted();
+  const rows = (await plan.query.execute()) as readonly Record<string, unknown>[];
+  return {
+    query,
+    source: plan.source,
+    period: plan.period,
+    rows: rows.map((row) => ({
+      dimensions: Object.fromEntries(query.dimensions.map((name) => [name, row[name] as string | number | null])),
+      values: Object.fromEntries(
+        query.metrics.map((name) => [name, { current: numberOrNull(row[name]), previous: numberOrNull(row[`${name}${previousSuffix}`]) }]),
+      ),
+    })),
+  };
+}

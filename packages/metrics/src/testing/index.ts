@@ -1,0 +1,3 @@
+export { createTrustedTables } from './trusted-ddl.ts';
+export { buildTrustedFixture, trustedFixtureRange, type TrustedFixture } from './trusted-fixture.ts';
+export { insertTrustedFixture } from './insert-trusted-fixture.ts';
