@@ -1,9 +1,20 @@
 import type { AggDailyContentTable, AggDailyUsageTable } from './trusted/aggregates.ts';
-import type { BridgeContentCastTable, BridgeContentGenreTable, DimContentTable } from './trusted/dim-content.ts';
+import type {
+  BridgeContentCastTable,
+  BridgeContentGenreTable,
+  DimContentTable,
+} from './trusted/dim-content.ts';
 import type { DimDateTable } from './trusted/dim-date.ts';
 import type { DimUserTable } from './trusted/dim-user.ts';
 import type { FactViewingSessionTable } from './trusted/fact-viewing-session.ts';
-import type { OpsDagRunsTable, OpsMaterializationsTable, OpsModelIntervalsTable, OpsTaskAttemptsTable, OpsTaskRunsTable } from './ops/ops-tables.ts';
+import type { RefCountryTable } from './trusted/ref-country.ts';
+import type {
+  OpsDagRunsTable,
+  OpsMaterializationsTable,
+  OpsModelIntervalsTable,
+  OpsTaskAttemptsTable,
+  OpsTaskRunsTable,
+} from './ops/ops-tables.ts';
 import type {
   RawContentCastTable,
   RawContentCrewTable,
@@ -41,6 +52,7 @@ export interface TrustedSchema {
   'trusted.fact_viewing_session': FactViewingSessionTable;
   'trusted.agg_daily_usage': AggDailyUsageTable;
   'trusted.agg_daily_content': AggDailyContentTable;
+  'trusted.ref_country': RefCountryTable;
 }
 
 /** `ops`: run history of the orchestrator and the model compiler's interval ledger. */

@@ -33,6 +33,8 @@ export interface FactViewingSessionTable {
   exit_reason: string;
   is_offline: boolean;
   _load_id: string;
+  /** When the session's raw row was extracted: the incremental build merges rows newer than the newest here. */
+  _extracted_at: Timestamp;
 }
 
 export type FactViewingSession = Selectable<FactViewingSessionTable>;

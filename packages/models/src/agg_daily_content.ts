@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+
+import { defineModel, table } from '@reelhouse/model-compiler';
+
+import { dim_content } from './dim_content.ts';
+import { dim_date } from './dim_date.ts';
+import { fact_viewing_session } from './fact_viewing_session.ts';
+
+/** Daily engagement per playable item. */
+export const agg_daily_content = defineModel({
+  name: 'agg_daily_content',
+  description:
+    'Engagement per UTC day and playable item: sessions, watch seconds and completed sessions are additive; viewers counts distinct users (user versions) within the row only, so it must not be summed across days.',
+  materialization: table(),
+  tags: ['aggregate', 'dashboard'],
+  select: (ctx) =>
+    ctx.db
+      .selectFrom(ctx.ref(fact_viewing_session, 'f'))
+      .select((eb) => [
+        'f.date_key',
+        'f.content_key',
+        sql<number>`count(*)`.as('sessions'),
+        sql<number>`count(distinct ${eb.ref('f.user_key')})`.as('viewers'),
+        sql<number>`sum(${eb.ref('f.watch_duration_s')})::bigint`.as('watch_seconds'),
+        sql<number>`count(*) filter (where ${eb.ref('f.is_completed')})`.as('completed_sessions'),
+      ])
+      .groupBy(['f.date_key', 'f.content_key']),
+  contract: {
+    columns: {
+      date_key: { type: 'integer' },
+      content_key: { type: 'bigint' },
+      sessions: { type: 'bigint', check: 'sessions > 0' },
+      viewers: { type: 'bigint', check: 'viewers > 0' },
+      watch_seconds: { type: 'bigint' },
+      completed_sessions: { type: 'bigint', check: 'completed_sessions >= 0' },
+    },
+    primaryKey: ['date_key', 'content_key'],
+    foreignKeys: [
+      { columns: ['date_key'], references: dim_date, referencedColumns: ['date_key'] },
+      { columns: ['content_key'], references: dim_content, referencedColumns: ['content_key'] },
+    ],
+  },
+  tests: (t) => [
+    t.unique(['date_key', 'content_key']),
+    t.relationships('content_key', { model: dim_content, field: 'content_key' }),
+    t.relationships('date_key', { model: dim_date, field: 'date_key' }),
+  ],
+});

@@ -1,0 +1,85 @@
+import { sql } from 'kysely';
+
+import { deviceTypes, plans, qualities, regions } from '@reelhouse/contracts';
+import { defineModel, table } from '@reelhouse/model-compiler';
+
+import { dim_date } from './dim_date.ts';
+import { dim_user } from './dim_user.ts';
+import { fact_viewing_session } from './fact_viewing_session.ts';
+
+/** Daily usage per session country, device, plan (as of the session) and quality: additive sums only. */
+export const agg_daily_usage = defineModel({
+  name: 'agg_daily_usage',
+  description:
+    'Sessions per UTC day, session country, device type, plan (the user version valid at the session) and quality, with additive measures only (counts and sums), so every roll-up is a plain SUM; averages divide two sums.',
+  materialization: table(),
+  tags: ['aggregate', 'dashboard'],
+  select: (ctx) =>
+    ctx.db
+      .selectFrom(ctx.ref(fact_viewing_session, 'f'))
+      .innerJoin(ctx.ref(dim_user, 'u'), 'u.user_key', 'f.user_key')
+      .select((eb) => [
+        'f.date_key',
+        'f.country_code',
+        'f.region',
+        'f.device_type',
+        'u.plan',
+        'f.quality',
+        sql<number>`count(*)`.as('sessions'),
+        sql<number>`sum(${eb.ref('f.watch_duration_s')})::bigint`.as('watch_seconds'),
+        sql<number>`count(*) filter (where ${eb.ref('f.is_completed')})`.as('completed_sessions'),
+        sql<number>`sum(${eb.ref('f.rebuffer_count')})::bigint`.as('rebuffer_count'),
+        sql<number>`sum(${eb.ref('f.rebuffer_ms')})::bigint`.as('rebuffer_ms'),
+        sql<number>`sum(${eb.ref('f.startup_ms')})::bigint`.as('startup_ms_total'),
+        sql<number>`sum(${eb.ref('f.avg_bitrate_kbps')}::bigint * ${eb.ref('f.watch_duration_s')})::bigint`.as(
+          'bitrate_kbps_seconds',
+        ),
+        sql<number>`sum(${eb.ref('f.bytes_transferred')})::bigint`.as('bytes_transferred'),
+      ])
+      .groupBy([
+        'f.date_key',
+        'f.country_code',
+        'f.region',
+        'f.device_type',
+        'u.plan',
+        'f.quality',
+      ]),
+  contract: {
+    columns: {
+      date_key: { type: 'integer' },
+      country_code: { type: 'text' },
+      region: { type: 'text' },
+      device_type: { type: 'text' },
+      plan: { type: 'text' },
+      quality: { type: 'text' },
+      sessions: { type: 'bigint', check: 'sessions > 0' },
+      watch_seconds: { type: 'bigint' },
+      completed_sessions: { type: 'bigint', check: 'completed_sessions >= 0' },
+      rebuffer_count: { type: 'bigint' },
+      rebuffer_ms: { type: 'bigint' },
+      startup_ms_total: { type: 'bigint' },
+      bitrate_kbps_seconds: { type: 'bigint' },
+      bytes_transferred: { type: 'bigint' },
+    },
+    primaryKey: ['date_key', 'country_code', 'device_type', 'plan', 'quality'],
+    foreignKeys: [{ columns: ['date_key'], references: dim_date, referencedColumns: ['date_key'] }],
+  },
+  tests: (t) => [
+    t.unique(['date_key', 'country_code', 'device_type', 'plan', 'quality']),
+    t.acceptedValues('device_type', deviceTypes),
+    t.acceptedValues('quality', qualities),
+    t.acceptedValues('plan', [...plans, 'unknown']),
+    t.acceptedValues('region', [...regions, 'unknown']),
+    t.relationships('date_key', { model: dim_date, field: 'date_key' }),
+    t.custom('sessions_add_up_to_the_fact', (ctx, self) =>
+      ctx.db
+        .selectNoFrom([
+          sql<number>`(select coalesce(sum(sessions), 0) from ${sql.raw(self)})`.as('aggregated'),
+          sql<number>`(select count(*) from ${ctx.ref(fact_viewing_session, 'f')})`.as('in_fact'),
+        ])
+        .where(
+          sql<boolean>`(select coalesce(sum(sessions), 0) from ${sql.raw(self)}) <> (select count(*) from ${ctx.ref(fact_viewing_session, 'f')})`,
+        ),
+    ),
+  ],
+});

@@ -1,0 +1,38 @@
+import { defineModel, table } from '@reelhouse/model-compiler';
+
+import { dim_content } from './dim_content.ts';
+import { stg_content_cast } from './stg_content_cast.ts';
+
+/** The cast of every playable item; episodes inherit their series' cast. */
+export const bridge_content_cast = defineModel({
+  name: 'bridge_content_cast',
+  description:
+    "Playable item to cast member (many to many): a movie has its own cast, an episode its series'.",
+  materialization: table(),
+  tags: ['dimension', 'bridge'],
+  select: (ctx) =>
+    ctx.db
+      .selectFrom(ctx.ref(dim_content, 'c'))
+      .innerJoin(ctx.ref(stg_content_cast, 'p'), (join) =>
+        join.on((eb) => eb('p.content_id', '=', eb.fn.coalesce('c.series_id', 'c.content_id'))),
+      )
+      .select(['c.content_key', 'p.person_id', 'p.name', 'p.character', 'p.billing_order']),
+  contract: {
+    columns: {
+      content_key: { type: 'bigint' },
+      person_id: { type: 'text' },
+      name: { type: 'text' },
+      character: { type: 'text' },
+      billing_order: { type: 'integer', check: 'billing_order >= 1' },
+    },
+    primaryKey: ['content_key', 'person_id'],
+    foreignKeys: [
+      { columns: ['content_key'], references: dim_content, referencedColumns: ['content_key'] },
+    ],
+  },
+  tests: (t) => [
+    t.unique(['content_key', 'person_id']),
+    t.notNull('person_id'),
+    t.relationships('content_key', { model: dim_content, field: 'content_key' }),
+  ],
+});

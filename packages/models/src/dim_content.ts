@@ -1,0 +1,143 @@
+import { sql } from 'kysely';
+
+import { maturityRatings } from '@reelhouse/contracts';
+import { defineModel, table } from '@reelhouse/model-compiler';
+import type { DimContent } from '@reelhouse/warehouse';
+
+import { aliasedColumns } from './aliased-columns.ts';
+import { stg_content } from './stg_content.ts';
+import { stg_content_genres } from './stg_content_genres.ts';
+import { stg_episodes } from './stg_episodes.ts';
+import { surrogateKey } from './surrogate-key.ts';
+
+/** Playable items: movies, and episodes carrying their series' attributes, plus the `-1` unknown item. */
+export const dim_content = defineModel({
+  name: 'dim_content',
+  description:
+    'One row per playable item: movies, and episodes with their series attributes (genre, rating, language). content_key derives from content_id, so it is stable across rebuilds; -1 is the unknown item.',
+  materialization: table(),
+  tags: ['dimension'],
+  select: (ctx) =>
+    ctx.db
+      .with('primary_genre', (db) =>
+        db
+          .selectFrom(ctx.ref(stg_content_genres, 'g'))
+          .distinctOn('g.content_id')
+          .select(['g.content_id', 'g.genre'])
+          .orderBy('g.content_id')
+          .orderBy('g.genre_rank'),
+      )
+      .with('items', (db) =>
+        db
+          .selectFrom(ctx.ref(stg_content, 'c'))
+          .leftJoin('primary_genre as g', 'g.content_id', 'c.content_id')
+          .where('c.content_type', '=', sql.lit('movie'))
+          .select((eb) =>
+            aliasedColumns<DimContent>({
+              content_key: surrogateKey([eb.ref('c.content_id')]),
+              content_id: eb.ref('c.content_id'),
+              content_type: sql<string>`'movie'`,
+              title: eb.ref('c.title'),
+              series_id: sql<string | null>`null::text`,
+              series_title: sql<string | null>`null::text`,
+              season_number: sql<number | null>`null::integer`,
+              episode_number: sql<number | null>`null::integer`,
+              runtime_s: sql<number | null>`${eb.ref('c.runtime_min')} * 60`,
+              release_date: eb.ref('c.release_date'),
+              primary_genre: sql<string>`coalesce(${eb.ref('g.genre')}, 'unknown')`,
+              maturity_rating: eb.ref('c.maturity_rating'),
+              original_language: eb.ref('c.original_language'),
+              is_original: eb.ref('c.is_original'),
+              rating_internal_avg: eb.ref('c.rating_internal_avg'),
+              rating_imdb_score: eb.ref('c.rating_imdb_score'),
+            }),
+          )
+          .unionAll(
+            db
+              .selectFrom(ctx.ref(stg_episodes, 'e'))
+              .innerJoin(ctx.ref(stg_content, 'c'), 'c.content_id', 'e.series_id')
+              .leftJoin('primary_genre as g', 'g.content_id', 'e.series_id')
+              .select((eb) =>
+                aliasedColumns<DimContent>({
+                  content_key: surrogateKey([eb.ref('e.episode_id')]),
+                  content_id: eb.ref('e.episode_id'),
+                  content_type: sql<string>`'episode'`,
+                  title: eb.ref('e.title'),
+                  series_id: eb.ref('e.series_id'),
+                  series_title: eb.ref('c.title'),
+                  season_number: eb.ref('e.season_number'),
+                  episode_number: eb.ref('e.episode_number'),
+                  runtime_s: sql<number | null>`${eb.ref('e.runtime_min')} * 60`,
+                  release_date: eb.ref('e.release_date'),
+                  primary_genre: sql<string>`coalesce(${eb.ref('g.genre')}, 'unknown')`,
+                  maturity_rating: eb.ref('c.maturity_rating'),
+                  original_language: eb.ref('c.original_language'),
+                  is_original: eb.ref('c.is_original'),
+                  rating_internal_avg: eb.ref('c.rating_internal_avg'),
+                  rating_imdb_score: eb.ref('c.rating_imdb_score'),
+                }),
+              ),
+          )
+          .unionAll(
+            db.selectNoFrom(
+              aliasedColumns<DimContent>({
+                content_key: sql<number>`-1::bigint`,
+                content_id: sql<string>`'unknown'`,
+                content_type: sql<string>`'unknown'`,
+                title: sql<string>`'Unknown'`,
+                series_id: sql<string | null>`null::text`,
+                series_title: sql<string | null>`null::text`,
+                season_number: sql<number | null>`null::integer`,
+                episode_number: sql<number | null>`null::integer`,
+                runtime_s: sql<number | null>`null::integer`,
+                release_date: sql<string | null>`null::date`,
+                primary_genre: sql<string>`'unknown'`,
+                maturity_rating: sql<string | null>`null::text`,
+                original_language: sql<string | null>`null::text`,
+                is_original: sql<boolean | null>`null::boolean`,
+                rating_internal_avg: sql<number | null>`null::double precision`,
+                rating_imdb_score: sql<number | null>`null::double precision`,
+              }),
+            ),
+          ),
+      )
+      .selectFrom('items')
+      .selectAll(),
+  contract: {
+    columns: {
+      content_key: { type: 'bigint' },
+      content_id: { type: 'text' },
+      content_type: { type: 'text' },
+      title: { type: 'text' },
+      series_id: { type: 'text', nullable: true },
+      series_title: { type: 'text', nullable: true },
+      season_number: { type: 'integer', nullable: true, check: 'season_number >= 1' },
+      episode_number: { type: 'integer', nullable: true, check: 'episode_number >= 1' },
+      runtime_s: { type: 'integer', nullable: true, check: 'runtime_s > 0' },
+      release_date: { type: 'date', nullable: true },
+      primary_genre: { type: 'text' },
+      maturity_rating: { type: 'text', nullable: true },
+      original_language: { type: 'text', nullable: true },
+      is_original: { type: 'boolean', nullable: true },
+      rating_internal_avg: { type: 'double precision', nullable: true },
+      rating_imdb_score: { type: 'double precision', nullable: true },
+    },
+    primaryKey: ['content_key'],
+    indexes: [['content_id']],
+  },
+  tests: (t) => [
+    t.unique('content_key'),
+    t.unique('content_id'),
+    t.notNull('content_key'),
+    t.acceptedValues('content_type', ['movie', 'episode', 'unknown']),
+    t.acceptedValues('maturity_rating', maturityRatings),
+    t.custom('episodes_have_their_series', (ctx, self) =>
+      ctx.db
+        .selectFrom(sql`${sql.raw(self)}`.as('c'))
+        .select([sql<string>`c.content_id`.as('content_id')])
+        .where(
+          sql<boolean>`c.content_type = 'episode' and (c.series_id is null or c.season_number is null or c.episode_number is null)`,
+        ),
+    ),
+  ],
+});

@@ -1,0 +1,168 @@
+import { sql } from 'kysely';
+
+import { deviceTypes, exitReasons, qualities, regions } from '@reelhouse/contracts';
+import { defineModel, incremental } from '@reelhouse/model-compiler';
+
+import { dim_content } from './dim_content.ts';
+import { dim_date } from './dim_date.ts';
+import { dim_user } from './dim_user.ts';
+import { ref_country } from './ref_country.ts';
+import { stg_viewing_sessions } from './stg_viewing_sessions.ts';
+
+/** A session counts as completed when the player says so or at least this share of the runtime was watched. */
+const completedShare = 0.9;
+
+/** One row per viewing session, with keys to the user version valid at its start, the item and the day. */
+export const fact_viewing_session = defineModel({
+  name: 'fact_viewing_session',
+  description:
+    'One row per viewing session: user_key is the dim_user version valid at started_at, content_key the playable item, date_key the UTC day of the start; hour and weekday are local to the session country. Orphan users or items point at the -1 members. Incremental: merges the sessions extracted since the last build.',
+  materialization: incremental({ strategy: 'merge', uniqueKey: ['session_id'] }),
+  tags: ['fact'],
+  select: (ctx) => {
+    const query = ctx.db
+      .selectFrom(ctx.ref(stg_viewing_sessions, 's'))
+      // A range join on the natural key: hash join on user_id, then the validity interval.
+      .leftJoin(ctx.ref(dim_user, 'u'), (join) =>
+        join
+          .onRef('u.user_id', '=', 's.user_id')
+          .onRef('u.valid_from', '<=', 's.started_at')
+          .on((eb) =>
+            eb.or([eb('u.valid_to', 'is', null), eb('u.valid_to', '>', eb.ref('s.started_at'))]),
+          ),
+      )
+      .leftJoin(ctx.ref(dim_content, 'c'), 'c.content_id', 's.content_id')
+      .leftJoin(ctx.ref(ref_country, 'k'), 'k.country_code', 's.country_code')
+      .select((eb) => {
+        const localStart = sql`(${eb.ref('s.started_at')} at time zone coalesce(${eb.ref('k.time_zone')}, 'UTC'))`;
+        const ratio = sql<
+          number | null
+        >`least(1.0, greatest(0.0, ${eb.ref('s.watch_duration_s')}::double precision / nullif(${eb.ref('c.runtime_s')}, 0)))`;
+        return [
+          's.session_id',
+          sql<number>`coalesce(${eb.ref('u.user_key')}, -1)`.as('user_key'),
+          sql<number>`coalesce(${eb.ref('c.content_key')}, -1)`.as('content_key'),
+          sql<number>`to_char(${eb.ref('s.started_at')} at time zone 'UTC', 'YYYYMMDD')::integer`.as(
+            'date_key',
+          ),
+          's.started_at',
+          's.ended_at',
+          sql<number>`extract(hour from ${localStart})::smallint`.as('start_hour_local'),
+          sql<number>`extract(isodow from ${localStart})::smallint`.as('day_of_week_local'),
+          's.device_type',
+          's.device_os',
+          's.country_code',
+          sql<string>`coalesce(${eb.ref('k.region')}, 'unknown')`.as('region'),
+          's.quality',
+          's.avg_bitrate_kbps',
+          's.bytes_transferred',
+          's.watch_duration_s',
+          'c.runtime_s',
+          ratio.as('completion_ratio'),
+          sql<boolean>`(${eb.ref('s.exit_reason')} = 'completed' or coalesce(${eb.ref('s.watch_duration_s')} >= ${sql.lit(completedShare)} * ${eb.ref('c.runtime_s')}, false))`.as(
+            'is_completed',
+          ),
+          's.startup_ms',
+          's.rebuffer_count',
+          's.rebuffer_ms',
+          's.exit_reason',
+          's.is_offline',
+          's._load_id',
+          's._extracted_at',
+        ];
+      });
+    if (!ctx.isIncremental) return query;
+    // Only sessions extracted after the newest one already merged (raw loads are atomic, so a
+    // load is either wholly before or wholly after that instant).
+    return query.where((eb) =>
+      eb(
+        's._extracted_at',
+        '>',
+        eb
+          .selectFrom(ctx.self('f'))
+          .select(sql<Date>`coalesce(max(f._extracted_at), '-infinity'::timestamptz)`.as('since')),
+      ),
+    );
+  },
+  contract: {
+    columns: {
+      session_id: { type: 'text' },
+      user_key: { type: 'bigint' },
+      content_key: { type: 'bigint' },
+      date_key: { type: 'integer' },
+      started_at: { type: 'timestamptz' },
+      ended_at: { type: 'timestamptz' },
+      start_hour_local: { type: 'smallint', check: 'start_hour_local between 0 and 23' },
+      day_of_week_local: { type: 'smallint', check: 'day_of_week_local between 1 and 7' },
+      device_type: { type: 'text' },
+      device_os: { type: 'text' },
+      country_code: { type: 'text' },
+      region: { type: 'text' },
+      quality: { type: 'text' },
+      avg_bitrate_kbps: { type: 'integer' },
+      bytes_transferred: { type: 'bigint' },
+      watch_duration_s: { type: 'integer' },
+      runtime_s: { type: 'integer', nullable: true },
+      completion_ratio: {
+        type: 'double precision',
+        nullable: true,
+        check: 'completion_ratio between 0 and 1',
+      },
+      is_completed: { type: 'boolean' },
+      startup_ms: { type: 'integer' },
+      rebuffer_count: { type: 'smallint' },
+      rebuffer_ms: { type: 'integer' },
+      exit_reason: { type: 'text' },
+      is_offline: { type: 'boolean' },
+      _load_id: { type: 'text' },
+      _extracted_at: { type: 'timestamptz' },
+    },
+    primaryKey: ['session_id'],
+    foreignKeys: [
+      { columns: ['user_key'], references: dim_user, referencedColumns: ['user_key'] },
+      { columns: ['content_key'], references: dim_content, referencedColumns: ['content_key'] },
+      { columns: ['date_key'], references: dim_date, referencedColumns: ['date_key'] },
+    ],
+    indexes: [['_extracted_at'], ['date_key'], ['user_key'], ['content_key']],
+  },
+  tests: (t) => [
+    t.unique('session_id'),
+    t.notNull('session_id'),
+    t.notNull('user_key'),
+    t.notNull('content_key'),
+    t.acceptedValues('device_type', deviceTypes),
+    t.acceptedValues('quality', qualities),
+    t.acceptedValues('exit_reason', exitReasons),
+    t.acceptedValues('region', [...regions, 'unknown']),
+    t.relationships('user_key', { model: dim_user, field: 'user_key' }),
+    t.relationships('content_key', { model: dim_content, field: 'content_key' }),
+    t.relationships('date_key', { model: dim_date, field: 'date_key' }),
+    // Orphans are kept (pointing at -1) and reported, not failed: the quality report counts them.
+    t.custom(
+      'orphan_sessions',
+      (ctx, self) =>
+        ctx.db
+          .selectFrom(sql`${sql.raw(self)}`.as('f'))
+          .select([
+            sql<string>`f.session_id`.as('session_id'),
+            sql<number>`f.user_key`.as('user_key'),
+            sql<number>`f.content_key`.as('content_key'),
+          ])
+          .where(sql<boolean>`f.user_key = -1 or f.content_key = -1`),
+      { severity: 'warn' },
+    ),
+    t.custom(
+      'ends_before_start',
+      (ctx, self) =>
+        ctx.db
+          .selectFrom(sql`${sql.raw(self)}`.as('f'))
+          .select([
+            sql<string>`f.session_id`.as('session_id'),
+            sql<Date>`f.started_at`.as('started_at'),
+            sql<Date>`f.ended_at`.as('ended_at'),
+          ])
+          .where(sql<boolean>`f.ended_at < f.started_at`),
+      { severity: 'warn' },
+    ),
+  ],
+});

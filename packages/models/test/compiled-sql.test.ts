@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest';
+
+import type { AnyModel } from '@reelhouse/model-compiler';
+
+import * as star from '../src/index.ts';
+import { formatSql } from './format-sql.ts';
+import { offlineContext } from './offline-context.ts';
+
+const compile = (model: AnyModel, options: { isIncremental?: boolean } = {}) => {
+  const query = model.select(offlineContext(options)).compile();
+  // Views and CREATE TABLE AS cannot take bound parameters: every constant is a literal.
+  expect(query.parameters).toEqual([]);
+  return formatSql(query.sql);
+};
+
+describe('compiled SQL', () => {
+  it('registers every model once', () => {
+    expect(star.models.map((m) => m.name).sort()).toMatchInlineSnapshot(`
+      [
+        "agg_daily_content",
+        "agg_daily_usage",
+        "bridge_content_cast",
+        "bridge_content_genre",
+        "dim_content",
+        "dim_date",
+        "dim_user",
+        "fact_viewing_session",
+        "ref_country",
+        "stg_content",
+        "stg_content_cast",
+        "stg_content_genres",
+        "stg_episodes",
+        "stg_users",
+        "stg_viewing_sessions",
+      ]
+    `);
+  });
+
+  it('ref_country', () => {
+    expect(compile(star.ref_country)).toMatchInlineSnapshot(`
+      "select "c"."country_code", "c"."country_name", "c"."region", "c"."time_zone", "c"."currency"
+      from (values ('US', 'United States', 'UCAN', 'America/New_York', 'USD'), ('CA', 'Canada', 'UCAN', 'America/Toronto', 'CAD'), ('GB', 'United Kingdom', 'EMEA', 'Europe/London', 'GBP'), ('DE', 'Germany', 'EMEA', 'Europe/Berlin', 'EUR'), ('FR', 'France', 'EMEA', 'Europe/Paris', 'EUR'), ('ES', 'Spain', 'EMEA', 'Europe/Madrid', 'EUR'), ('IT', 'Italy', 'EMEA', 'Europe/Rome', 'EUR'), ('NL', 'Netherlands', 'EMEA', 'Europe/Amsterdam', 'EUR'), ('PL', 'Poland', 'EMEA', 'Europe/Warsaw', 'PLN'), ('SE', 'Sweden', 'EMEA', 'Europe/Stockholm', 'SEK'), ('TR', 'Turkey', 'EMEA', 'Europe/Istanbul', 'TRY'), ('ZA', 'South Africa', 'EMEA', 'Africa/Johannesburg', 'ZAR'), ('AE', 'United Arab Emirates', 'EMEA', 'Asia/Dubai', 'AED'), ('BR', 'Brazil', 'LATAM', 'America/Sao_Paulo', 'BRL'), ('MX', 'Mexico', 'LATAM', 'America/Mexico_City', 'MXN'), ('AR', 'Argentina', 'LATAM', 'America/Argentina/Buenos_Aires', 'ARS'), ('CO', 'Colombia', 'LATAM', 'America/Bogota', 'COP'), ('CL', 'Chile', 'LATAM', 'America/Santiago', 'CLP'), ('JP', 'Japan', 'APAC', 'Asia/Tokyo', 'JPY'), ('KR', 'South Korea', 'APAC', 'Asia/Seoul', 'KRW'), ('AU', 'Australia', 'APAC', 'Australia/Sydney', 'AUD'), ('IN', 'India', 'APAC', 'Asia/Kolkata', 'INR'), ('PH', 'Philippines', 'APAC', 'Asia/Manila', 'PHP'), ('NZ', 'New Zealand', 'APAC', 'Pacific/Auckland', 'NZD')) as "c"(country_code, country_name, region, time_zone, currency)"
+    `);
+  });
+
+  it('stg_users', () => {
+    expect(compile(star.stg_users)).toMatchInlineSnapshot(`
+      "select lower(trim("u"."user_id")) as "user_id", lower(trim("u"."email")) as "email", "u"."birth_year", nullif(lower(trim("u"."gender")), '') as "gender", upper(trim("u"."country_code")) as "country_code", nullif(trim("u"."city"), '') as "city", trim("u"."preferred_language") as "preferred_language", "u"."signup_ts", lower(trim("u"."plan")) as "plan", "u"."monthly_price_cents", upper(trim("u"."currency")) as "currency", lower(trim("u"."subscription_status")) as "subscription_status", "u"."cancelled_at", lower(trim("u"."acquisition_channel")) as "acquisition_channel", "u"."marketing_opt_in", "u"."updated_at", "u"."_load_id"
+      from "raw"."users" as "u"
+      where not exists (select 1 as "one"
+      from "raw"."users" as "newer"
+      where "newer"."user_id" = "u"."user_id" and ("newer"."updated_at", "newer"."_extracted_at", newer.ctid) > ("u"."updated_at", "u"."_extracted_at", u.ctid))"
+    `);
+  });
+
+  it('stg_viewing_sessions', () => {
+    expect(compile(star.stg_viewing_sessions)).toMatchInlineSnapshot(`
+      "select lower(trim("s"."session_id")) as "session_id", lower(trim("s"."user_id")) as "user_id", trim("s"."content_id") as "content_id", "s"."started_at", "s"."ended_at", "s"."watch_duration_s", "s"."position_start_s", "s"."position_end_s", lower(trim("s"."device_type")) as "device_type", trim("s"."device_os") as "device_os", trim("s"."app_version") as "app_version", upper(trim("s"."country_code")) as "country_code", upper(trim("s"."quality")) as "quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", lower(trim("s"."exit_reason")) as "exit_reason", "s"."is_offline", "s"."updated_at", "s"."_load_id", "s"."_extracted_at"
+      from "raw"."viewing_sessions" as "s"
+      where not exists (select 1 as "one"
+      from "raw"."viewing_sessions" as "newer"
+      where "newer"."session_id" = "s"."session_id" and ("newer"."updated_at", "newer"."_extracted_at", newer.ctid) > ("s"."updated_at", "s"."_extracted_at", s.ctid))"
+    `);
+  });
+
+  it('stg_content', () => {
+    expect(compile(star.stg_content)).toMatchInlineSnapshot(`
+      "select trim("c"."content_id") as "content_id", lower(trim("c"."type")) as "content_type", trim("c"."title") as "title", lower(trim("c"."original_language")) as "original_language", "c"."release_date", upper(trim("c"."maturity_rating")) as "maturity_rating", "c"."is_original", "c"."runtime_min", "c"."ratings__internal__avg" as "rating_internal_avg", "c"."ratings__imdb__score" as "rating_imdb_score", "c"."updated_at", "c"."_load_id"
+      from "raw"."content" as "c"
+      where not exists (select 1 as "one"
+      from "raw"."content" as "newer"
+      where "newer"."content_id" = "c"."content_id" and ("newer"."updated_at", "newer"."_extracted_at", newer.ctid) > ("c"."updated_at", "c"."_extracted_at", c.ctid))"
+    `);
+  });
+
+  it('stg_episodes', () => {
+    expect(compile(star.stg_episodes)).toMatchInlineSnapshot(`
+      "select distinct on ("e"."episode_id") trim("e"."episode_id") as "episode_id", "e"."_root_id" as "series_id", "s"."season_number", "e"."episode_number", trim("e"."title") as "title", "e"."runtime_min", "e"."release_date"
+      from "raw"."content__seasons__episodes" as "e"
+      inner join "raw"."content__seasons" as "s" on "s"."_row_id" = "e"."_parent_id"
+      order by "e"."episode_id", "e"."_root_id", "s"."season_number", "e"."_list_idx""
+    `);
+  });
+
+  it('stg_content_genres', () => {
+    expect(compile(star.stg_content_genres)).toMatchInlineSnapshot(`
+      "select distinct on ("g"."_root_id", lower(trim("g"."value"))) "g"."_root_id" as "content_id", lower(trim("g"."value")) as "genre", "g"."_list_idx" as "genre_rank"
+      from "raw"."content__genres" as "g"
+      order by "g"."_root_id", lower(trim("g"."value")), "g"."_list_idx""
+    `);
+  });
+
+  it('stg_content_cast', () => {
+    expect(compile(star.stg_content_cast)).toMatchInlineSnapshot(`
+      "select distinct on ("c"."_root_id", "c"."person_id") "c"."_root_id" as "content_id", trim("c"."person_id") as "person_id", trim("c"."name") as "name", trim("c"."character") as "character", "c"."billing_order"
+      from "raw"."content__cast" as "c"
+      order by "c"."_root_id", "c"."person_id", "c"."billing_order", "c"."_list_idx""
+    `);
+  });
+
+  it('dim_date', () => {
+    expect(compile(star.dim_date)).toMatchInlineSnapshot(`
+      "with "bounds" as (select date_trunc('year', min(b.first_at) at time zone 'UTC')::date as "first_day", (date_trunc('year', max(b.last_at) at time zone 'UTC') + interval '1 year - 1 day')::date as "last_day"
+      from (select min("u"."signup_ts") as "first_at", max("u"."signup_ts") as "last_at"
+      from "raw"."users" as "u"
+      union all
+      select min("s"."started_at") as "first_at", max("s"."started_at") as "last_at"
+      from "raw"."viewing_sessions" as "s") as "b"), "days" as (select g.day::date as "full_date"
+      from "bounds", generate_series(bounds.first_day, bounds.last_day, interval '1 day') as g(day))
+      select to_char("d"."full_date", 'YYYYMMDD')::integer as "date_key", "d"."full_date" as "full_date", extract(year from "d"."full_date")::smallint as "year", extract(quarter from "d"."full_date")::smallint as "quarter", extract(month from "d"."full_date")::smallint as "month", trim(to_char("d"."full_date", 'Month')) as "month_name", extract(week from "d"."full_date")::smallint as "iso_week", extract(day from "d"."full_date")::smallint as "day_of_month", extract(isodow from "d"."full_date")::smallint as "day_of_week", trim(to_char("d"."full_date", 'Day')) as "day_name", extract(isodow from "d"."full_date") >= 6 as "is_weekend"
+      from "days" as "d"
+      union all
+      select -1 as "date_key", null::date as "full_date", null::smallint as "year", null::smallint as "quarter", null::smallint as "month", null::text as "month_name", null::smallint as "iso_week", null::smallint as "day_of_month", null::smallint as "day_of_week", null::text as "day_name", null::boolean as "is_weekend""
+    `);
+  });
+
+  it('dim_user', () => {
+    expect(compile(star.dim_user)).toMatchInlineSnapshot(`
+      "with "reference" as (select extract(year from max("u"."updated_at") at time zone 'UTC')::integer as "year"
+      from "trusted"."stg_users" as "u"), "src" as (select "u"."user_id" as "user_id", encode(sha256(convert_to("u"."email", 'UTF8')), 'hex') as "email_sha256", case when ("r"."year" - "u"."birth_year") is null then 'unknown' when ("r"."year" - "u"."birth_year") < 18 then 'under_18' when ("r"."year" - "u"."birth_year") < 25 then '18-24' when ("r"."year" - "u"."birth_year") < 35 then '25-34' when ("r"."year" - "u"."birth_year") < 45 then '35-44' when ("r"."year" - "u"."birth_year") < 55 then '45-54' when ("r"."year" - "u"."birth_year") < 65 then '55-64' else '65+' end as "age_band", coalesce("u"."gender", 'unknown') as "gender", "u"."country_code" as "country_code", coalesce("c"."region", 'unknown') as "region", "u"."preferred_language" as "preferred_language", "u"."plan" as "plan", "u"."monthly_price_cents" as "monthly_price_cents", "u"."currency" as "currency", "u"."subscription_status" as "subscription_status", to_char("u"."signup_ts" at time zone 'UTC', 'YYYYMMDD')::integer as "signup_date_key", "u"."acquisition_channel" as "acquisition_channel", "u"."signup_ts" as "signup_ts", "u"."updated_at" as "updated_at"
+      from "trusted"."stg_users" as "u"
+      cross join "reference" as "r"
+      left join "trusted"."ref_country" as "c" on "c"."country_code" = "u"."country_code"), "versions" as (select (('x' || substr(md5(coalesce("s"."user_id"::text, '') || '|' || coalesce((extract(epoch from "s"."signup_ts") * 1000000)::bigint::text, '')), 1, 16))::bit(64)::bigint & 9223372036854775807) as "user_key", "s"."user_id" as "user_id", "s"."email_sha256" as "email_sha256", "s"."age_band" as "age_band", "s"."gender" as "gender", "s"."country_code" as "country_code", "s"."region" as "region", "s"."preferred_language" as "preferred_language", "s"."plan" as "plan", "s"."monthly_price_cents" as "monthly_price_cents", "s"."currency" as "currency", "s"."subscription_status" as "subscription_status", "s"."signup_date_key" as "signup_date_key", "s"."acquisition_channel" as "acquisition_channel", "s"."signup_ts" as "valid_from", null::timestamptz as "valid_to", true as "is_current"
+      from "src" as "s"
+      union all
+      select -1::bigint as "user_key", 'unknown' as "user_id", null::text as "email_sha256", 'unknown' as "age_band", 'unknown' as "gender", 'ZZ' as "country_code", 'unknown' as "region", null::text as "preferred_language", 'unknown' as "plan", null::integer as "monthly_price_cents", null::text as "currency", 'unknown' as "subscription_status", -1 as "signup_date_key", 'unknown' as "acquisition_channel", '1900-01-01T00:00:00Z'::timestamptz as "valid_from", null::timestamptz as "valid_to", true as "is_current")
+      select *
+      from "versions""
+    `);
+  });
+
+  it('dim_user (incremental)', () => {
+    expect(compile(star.dim_user, { isIncremental: true })).toMatchInlineSnapshot(`
+      "with "reference" as (select extract(year from max("u"."updated_at") at time zone 'UTC')::integer as "year"
+      from "trusted"."stg_users" as "u"), "src" as (select "u"."user_id" as "user_id", encode(sha256(convert_to("u"."email", 'UTF8')), 'hex') as "email_sha256", case when ("r"."year" - "u"."birth_year") is null then 'unknown' when ("r"."year" - "u"."birth_year") < 18 then 'under_18' when ("r"."year" - "u"."birth_year") < 25 then '18-24' when ("r"."year" - "u"."birth_year") < 35 then '25-34' when ("r"."year" - "u"."birth_year") < 45 then '35-44' when ("r"."year" - "u"."birth_year") < 55 then '45-54' when ("r"."year" - "u"."birth_year") < 65 then '55-64' else '65+' end as "age_band", coalesce("u"."gender", 'unknown') as "gender", "u"."country_code" as "country_code", coalesce("c"."region", 'unknown') as "region", "u"."preferred_language" as "preferred_language", "u"."plan" as "plan", "u"."monthly_price_cents" as "monthly_price_cents", "u"."currency" as "currency", "u"."subscription_status" as "subscription_status", to_char("u"."signup_ts" at time zone 'UTC', 'YYYYMMDD')::integer as "signup_date_key", "u"."acquisition_channel" as "acquisition_channel", "u"."signup_ts" as "signup_ts", "u"."updated_at" as "updated_at"
+      from "trusted"."stg_users" as "u"
+      cross join "reference" as "r"
+      left join "trusted"."ref_country" as "c" on "c"."country_code" = "u"."country_code"), "versions" as (select (('x' || substr(md5(coalesce("s"."user_id"::text, '') || '|' || coalesce((extract(epoch from case when "d"."user_key" is null then "s"."signup_ts" else greatest("s"."updated_at", "d"."valid_from" + interval '1 microsecond') end) * 1000000)::bigint::text, '')), 1, 16))::bit(64)::bigint & 9223372036854775807) as "user_key", "s"."user_id" as "user_id", "s"."email_sha256" as "email_sha256", "s"."age_band" as "age_band", "s"."gender" as "gender", "s"."country_code" as "country_code", "s"."region" as "region", "s"."preferred_language" as "preferred_language", "s"."plan" as "plan", "s"."monthly_price_cents" as "monthly_price_cents", "s"."currency" as "currency", "s"."subscription_status" as "subscription_status", "s"."signup_date_key" as "signup_date_key", "s"."acquisition_channel" as "acquisition_channel", case when "d"."user_key" is null then "s"."signup_ts" else greatest("s"."updated_at", "d"."valid_from" + interval '1 microsecond') end as "valid_from", null::timestamptz as "valid_to", true as "is_current"
+      from "src" as "s"
+      left join "trusted"."self" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
+      where ("d"."user_key" is null or ("s"."plan", "s"."subscription_status", "s"."country_code") is distinct
+      from ("d"."plan", "d"."subscription_status", "d"."country_code"))
+      union all
+      select "d"."user_key" as "user_key", "d"."user_id" as "user_id", "d"."email_sha256" as "email_sha256", "d"."age_band" as "age_band", "d"."gender" as "gender", "d"."country_code" as "country_code", "d"."region" as "region", "d"."preferred_language" as "preferred_language", "d"."plan" as "plan", "d"."monthly_price_cents" as "monthly_price_cents", "d"."currency" as "currency", "d"."subscription_status" as "subscription_status", "d"."signup_date_key" as "signup_date_key", "d"."acquisition_channel" as "acquisition_channel", "d"."valid_from" as "valid_from", greatest("s"."updated_at", "d"."valid_from" + interval '1 microsecond') as "valid_to", false as "is_current"
+      from "src" as "s"
+      inner join "trusted"."self" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
+      where ("s"."plan", "s"."subscription_status", "s"."country_code") is distinct
+      from ("d"."plan", "d"."subscription_status", "d"."country_code")
+      union all
+      select "d"."user_key" as "user_key", "s"."user_id" as "user_id", "s"."email_sha256" as "email_sha256", "s"."age_band" as "age_band", "s"."gender" as "gender", "s"."country_code" as "country_code", "s"."region" as "region", "s"."preferred_language" as "preferred_language", "s"."plan" as "plan", "s"."monthly_price_cents" as "monthly_price_cents", "s"."currency" as "currency", "s"."subscription_status" as "subscription_status", "s"."signup_date_key" as "signup_date_key", "s"."acquisition_channel" as "acquisition_channel", "d"."valid_from" as "valid_from", "d"."valid_to" as "valid_to", "d"."is_current" as "is_current"
+      from "src" as "s"
+      inner join "trusted"."self" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
+      where (not ("s"."plan", "s"."subscription_status", "s"."country_code") is distinct
+      from ("d"."plan", "d"."subscription_status", "d"."country_code") and ("s"."email_sha256", "s"."age_band", "s"."gender", "s"."region", "s"."preferred_language", "s"."monthly_price_cents", "s"."currency", "s"."signup_date_key", "s"."acquisition_channel") is distinct
+      from ("d"."email_sha256", "d"."age_band", "d"."gender", "d"."region", "d"."preferred_language", "d"."monthly_price_cents", "d"."currency", "d"."signup_date_key", "d"."acquisition_channel"))
+      union all
+      select -1::bigint as "user_key", 'unknown' as "user_id", null::text as "email_sha256", 'unknown' as "age_band", 'unknown' as "gender", 'ZZ' as "country_code", 'unknown' as "region", null::text as "preferred_language", 'unknown' as "plan", null::integer as "monthly_price_cents", null::text as "currency", 'unknown' as "subscription_status", -1 as "signup_date_key", 'unknown' as "acquisition_channel", '1900-01-01T00:00:00Z'::timestamptz as "valid_from", null::timestamptz as "valid_to", true as "is_current")
+      select *
+      from "versions""
+    `);
+  });
+
+  it('dim_content', () => {
+    expect(compile(star.dim_content)).toMatchInlineSnapshot(`
+      "with "primary_genre" as (select distinct on ("g"."content_id") "g"."content_id", "g"."genre"
+      from "trusted"."stg_content_genres" as "g"
+      order by "g"."content_id", "g"."genre_rank"), "items" as (select (('x' || substr(md5(coalesce("c"."content_id"::text, '')), 1, 16))::bit(64)::bigint & 9223372036854775807) as "content_key", "c"."content_id" as "content_id", 'movie' as "content_type", "c"."title" as "title", null::text as "series_id", null::text as "series_title", null::integer as "season_number", null::integer as "episode_number", "c"."runtime_min" * 60 as "runtime_s", "c"."release_date" as "release_date", coalesce("g"."genre", 'unknown') as "primary_genre", "c"."maturity_rating" as "maturity_rating", "c"."original_language" as "original_language", "c"."is_original" as "is_original", "c"."rating_internal_avg" as "rating_internal_avg", "c"."rating_imdb_score" as "rating_imdb_score"
+      from "trusted"."stg_content" as "c"
+      left join "primary_genre" as "g" on "g"."content_id" = "c"."content_id"
+      where "c"."content_type" = 'movie'
+      union all
+      select (('x' || substr(md5(coalesce("e"."episode_id"::text, '')), 1, 16))::bit(64)::bigint & 9223372036854775807) as "content_key", "e"."episode_id" as "content_id", 'episode' as "content_type", "e"."title" as "title", "e"."series_id" as "series_id", "c"."title" as "series_title", "e"."season_number" as "season_number", "e"."episode_number" as "episode_number", "e"."runtime_min" * 60 as "runtime_s", "e"."release_date" as "release_date", coalesce("g"."genre", 'unknown') as "primary_genre", "c"."maturity_rating" as "maturity_rating", "c"."original_language" as "original_language", "c"."is_original" as "is_original", "c"."rating_internal_avg" as "rating_internal_avg", "c"."rating_imdb_score" as "rating_imdb_score"
+      from "trusted"."stg_episodes" as "e"
+      inner join "trusted"."stg_content" as "c" on "c"."content_id" = "e"."series_id"
+      left join "primary_genre" as "g" on "g"."content_id" = "e"."series_id"
+      union all
+      select -1::bigint as "content_key", 'unknown' as "content_id", 'unknown' as "content_type", 'Unknown' as "title", null::text as "series_id", null::text as "series_title", null::integer as "season_number", null::integer as "episode_number", null::integer as "runtime_s", null::date as "release_date", 'unknown' as "primary_genre", null::text as "maturity_rating", null::text as "original_language", null::boolean as "is_original", null::double precision as "rating_internal_avg", null::double precision as "rating_imdb_score")
+      select *
+      from "items""
+    `);
+  });
+
+  it('bridge_content_genre', () => {
+    expect(compile(star.bridge_content_genre)).toMatchInlineSnapshot(`
+      "select "c"."content_key", "g"."genre", "g"."genre" = "c"."primary_genre" as "is_primary"
+      from "trusted"."dim_content" as "c"
+      inner join "trusted"."stg_content_genres" as "g" on "g"."content_id" = coalesce("c"."series_id", "c"."content_id")"
+    `);
+  });
+
+  it('bridge_content_cast', () => {
+    expect(compile(star.bridge_content_cast)).toMatchInlineSnapshot(`
+      "select "c"."content_key", "p"."person_id", "p"."name", "p"."character", "p"."billing_order"
+      from "trusted"."dim_content" as "c"
+      inner join "trusted"."stg_content_cast" as "p" on "p"."content_id" = coalesce("c"."series_id", "c"."content_id")"
+    `);
+  });
+
+  it('fact_viewing_session', () => {
+    expect(compile(star.fact_viewing_session)).toMatchInlineSnapshot(`
+      "select "s"."session_id", coalesce("u"."user_key", -1) as "user_key", coalesce("c"."content_key", -1) as "content_key", to_char("s"."started_at" at time zone 'UTC', 'YYYYMMDD')::integer as "date_key", "s"."started_at", "s"."ended_at", extract(hour from ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "start_hour_local", extract(isodow from ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "day_of_week_local", "s"."device_type", "s"."device_os", "s"."country_code", coalesce("k"."region", 'unknown') as "region", "s"."quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."watch_duration_s", "c"."runtime_s", least(1.0, greatest(0.0, "s"."watch_duration_s"::double precision / nullif("c"."runtime_s", 0))) as "completion_ratio", ("s"."exit_reason" = 'completed' or coalesce("s"."watch_duration_s" >= 0.9 * "c"."runtime_s", false)) as "is_completed", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", "s"."exit_reason", "s"."is_offline", "s"."_load_id", "s"."_extracted_at"
+      from "trusted"."stg_viewing_sessions" as "s"
+      left join "trusted"."dim_user" as "u" on "u"."user_id" = "s"."user_id" and "u"."valid_from" <= "s"."started_at" and ("u"."valid_to" is null or "u"."valid_to" > "s"."started_at")
+      left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
+      left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code""
+    `);
+  });
+
+  it('fact_viewing_session (incremental)', () => {
+    expect(compile(star.fact_viewing_session, { isIncremental: true })).toMatchInlineSnapshot(`
+      "select "s"."session_id", coalesce("u"."user_key", -1) as "user_key", coalesce("c"."content_key", -1) as "content_key", to_char("s"."started_at" at time zone 'UTC', 'YYYYMMDD')::integer as "date_key", "s"."started_at", "s"."ended_at", extract(hour from ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "start_hour_local", extract(isodow from ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "day_of_week_local", "s"."device_type", "s"."device_os", "s"."country_code", coalesce("k"."region", 'unknown') as "region", "s"."quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."watch_duration_s", "c"."runtime_s", least(1.0, greatest(0.0, "s"."watch_duration_s"::double precision / nullif("c"."runtime_s", 0))) as "completion_ratio", ("s"."exit_reason" = 'completed' or coalesce("s"."watch_duration_s" >= 0.9 * "c"."runtime_s", false)) as "is_completed", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", "s"."exit_reason", "s"."is_offline", "s"."_load_id", "s"."_extracted_at"
+      from "trusted"."stg_viewing_sessions" as "s"
+      left join "trusted"."dim_user" as "u" on "u"."user_id" = "s"."user_id" and "u"."valid_from" <= "s"."started_at" and ("u"."valid_to" is null or "u"."valid_to" > "s"."started_at")
+      left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
+      left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
+      where "s"."_extracted_at" > (select coalesce(max(f._extracted_at), '-infinity'::timestamptz) as "since"
+      from "trusted"."self" as "f")"
+    `);
+  });
+
+  it('agg_daily_usage', () => {
+    expect(compile(star.agg_daily_usage)).toMatchInlineSnapshot(`
+      "select "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality", count(*) as "sessions", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", sum("f"."rebuffer_count")::bigint as "rebuffer_count", sum("f"."rebuffer_ms")::bigint as "rebuffer_ms", sum("f"."startup_ms")::bigint as "startup_ms_total", sum("f"."avg_bitrate_kbps"::bigint * "f"."watch_duration_s")::bigint as "bitrate_kbps_seconds", sum("f"."bytes_transferred")::bigint as "bytes_transferred"
+      from "trusted"."fact_viewing_session" as "f"
+      inner join "trusted"."dim_user" as "u" on "u"."user_key" = "f"."user_key"
+      group by "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality""
+    `);
+  });
+
+  it('agg_daily_content', () => {
+    expect(compile(star.agg_daily_content)).toMatchInlineSnapshot(`
+      "select "f"."date_key", "f"."content_key", count(*) as "sessions", count(distinct "f"."user_key") as "viewers", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions"
+      from "trusted"."fact_viewing_session" as "f"
+      group by "f"."date_key", "f"."content_key""
+    `);
+  });
+});
