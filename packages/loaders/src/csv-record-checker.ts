@@ -1,0 +1,86 @@
+import type { LineEnding } from './physical-line-splitter.ts';
+import { comparableTimestamp, storageProblem } from './check-storage-fit.ts';
+import { detachText, type CsvReject } from './csv-reject.ts';
+import type { SourceTable } from './source-table.ts';
+import { splitCsvRecord } from './split-csv-record.ts';
+import { UuidKeySet } from './uuid-key-set.ts';
+
+/** Checks one data line through the parse, contract and duplicate gates; `null` means load it. */
+export type CsvRecordCheck = (text: string, lineNumber: number, ending: LineEnding) => CsvReject | null;
+
+// Characters that never belong in a generated data line; one regex test finds them all.
+const suspicious = /[\0\r\uFEFF\uFFFD]/;
+
+function parseReject(text: string, line: number, problem: { code: string; reason: string }): CsvReject {
+  return { line, rawText: detachText(text), gate: 'parse', code: problem.code, field: null, reason: problem.reason };
+}
+
+function characterProblem(text: string): { code: string; reason: string } {
+  if (text.includes('\0')) return { code: 'nul_byte', reason: 'contains a NUL byte' };
+  if (text.includes('\uFEFF')) return { code: 'bom', reason: 'contains a byte order mark (U+FEFF) inside the file' };
+  if (text.includes('\r')) return { code: 'stray_carriage_return', reason: 'contains a carriage return inside the line' };
+  return { code: 'invalid_utf8', reason: 'is not valid UTF-8 (binary data?)' };
+}
+
+/**
+ * Builds the per-line check of one CSV file. The file's line ending is the header's; a line with
+ * the other ending, a structural fault, a contract violation or a repeated key is a reject.
+ */
+export function createCsvRecordCheck(spec: SourceTable, fileEnding: 'lf' | 'crlf'): CsvRecordCheck {
+  const names = spec.columns.map((column) => column.name);
+  const width = names.length;
+  const keyIndex = names.indexOf(spec.key);
+  const ordered = spec.orderedTimestamps.map(([earlier, later]) => [names.indexOf(earlier), names.indexOf(later), later] as const);
+  const seen = new UuidKeySet();
+  return (text, lineNumber, ending) => {
+    if (ending !== 'none' && ending !== fileEnding) {
+      return parseReject(text, lineNumber, { code: 'crlf_mix', reason: `ends with ${ending.toUpperCase()} in a ${fileEnding.toUpperCase()} file` });
+    }
+    if (suspicious.test(text)) return parseReject(text, lineNumber, characterProblem(text));
+    const split = splitCsvRecord(text);
+    if (!split.ok) {
+      const what = split.problem === 'unbalanced_quote' ? 'a quote that is never closed' : 'a quote inside an unquoted field';
+      return parseReject(text, lineNumber, { code: split.problem, reason: `has ${what} at character ${split.column}` });
+    }
+    const fields = split.fields;
+    if (fields.length !== width) {
+      const code = fields.length > width ? 'extra_column' : 'missing_column';
+      return parseReject(text, lineNumber, { code, reason: `has ${fields.length} fields, expected ${width}` });
+    }
+    const row: Record<string, string> = {};
+    for (let index = 0; index < width; index += 1) row[names[index] ?? ''] = fields[index] ?? '';
+    const parsed = spec.schema.safeParse(row);
+    if (!parsed.success) {
+      const issues = parsed.error.issues;
+      const field = issues[0]?.path[0];
+      return {
+        line: lineNumber,
+        rawText: detachText(text),
+        gate: 'contract',
+        code: issues[0]?.code ?? 'custom',
+        field: typeof field === 'string' ? field : null,
+        reason: issues.map((issue) => `${issue.path.join('.') || '(row)'}: ${issue.message}`).join('; '),
+      };
+    }
+    for (let index = 0; index < width; index += 1) {
+      const column = spec.columns[index];
+      const problem = column === undefined ? null : storageProblem(column, fields[index] ?? '');
+      if (problem !== null) {
+        return { line: lineNumber, rawText: detachText(text), gate: 'contract', code: 'out_of_range_for_column', field: names[index] ?? null, reason: `${names[index]}: ${problem}` };
+      }
+    }
+    for (const [earlier, later, laterName] of ordered) {
+      const from = fields[earlier] ?? '';
+      const to = fields[later] ?? '';
+      if (from !== '' && to !== '' && comparableTimestamp(to) < comparableTimestamp(from)) {
+        return { line: lineNumber, rawText: detachText(text), gate: 'contract', code: 'custom', field: laterName, reason: `${laterName}: must not be before ${names[earlier]}` };
+      }
+    }
+    const key = fields[keyIndex] ?? '';
+    const firstLine = seen.addOrGetFirstLine(key, lineNumber);
+    if (firstLine !== 0) {
+      return { line: lineNumber, rawText: detachText(text), gate: 'contract', code: 'duplicate_key', field: spec.key, reason: `${spec.key} ${key} already loaded from line ${firstLine}` };
+    }
+    return null;
+  };
+}

@@ -1,0 +1,91 @@
+import { createReadStream } from 'node:fs';
+
+import { ReelhouseError, type Logger } from '@reelhouse/core';
+
+import type { CopySink } from './copy-sink.ts';
+import { createCsvRecordCheck, type CsvRecordCheck } from './csv-record-checker.ts';
+import type { CsvReject } from './csv-reject.ts';
+import { describeHeader } from './describe-header.ts';
+import { PhysicalLineSplitter, type LineEnding } from './physical-line-splitter.ts';
+import type { SourceTable } from './source-table.ts';
+
+export interface ScanCsvOptions {
+  readonly path: string;
+  readonly spec: SourceTable;
+  readonly sink: CopySink;
+  readonly readChunkBytes: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly logger: Logger;
+}
+
+/** What one pass over a CSV file found: data lines read, lines sent to COPY, and the rejects. */
+export interface CsvScan {
+  readonly dataLines: number;
+  readonly accepted: number;
+  readonly rejects: readonly CsvReject[];
+}
+
+function malformed(file: string, line: number, message: string): ReelhouseError {
+  return new ReelhouseError({ code: 'file_malformed', message: `${file} line ${line}: ${message}`, context: { file, line } });
+}
+
+/**
+ * Streams a CSV file line by line through the gates: good lines go to the COPY sink unchanged,
+ * bad ones become rejects. A wrong header, an empty or a truncated file is `file_malformed`.
+ */
+export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
+  const { spec, sink, signal } = options;
+  const expectedHeader = spec.columns.map((column) => column.name).join(',');
+  const rejects: CsvReject[] = [];
+  let accepted = 0;
+  let check: CsvRecordCheck | undefined;
+  let badHeader: string | undefined;
+  let truncated: CsvReject | undefined;
+  const splitter = new PhysicalLineSplitter((text: string, lineNumber: number, ending: LineEnding) => {
+    if (check === undefined) {
+      // A byte order mark is tolerated once, at the very start of the file.
+      const header = text.startsWith('\uFEFF') ? text.slice(1) : text;
+      if (header !== expectedHeader) badHeader = header;
+      check = createCsvRecordCheck(spec, ending === 'crlf' ? 'crlf' : 'lf');
+      return;
+    }
+    if (badHeader !== undefined) return;
+    const reject = check(text, lineNumber, ending);
+    if (reject === null) {
+      sink.add(text);
+      accepted += 1;
+    } else if (ending === 'none' && reject.gate === 'parse') {
+      truncated = reject;
+    } else {
+      rejects.push(reject);
+    }
+  });
+  const input = createReadStream(options.path, { encoding: 'utf8', highWaterMark: options.readChunkBytes, ...(signal === undefined ? {} : { signal }) });
+  try {
+    for await (const chunk of input as AsyncIterable<string>) {
+      signal?.throwIfAborted();
+      splitter.push(chunk);
+      if (badHeader !== undefined) break;
+      options.logger.debug({ file: spec.file, lines: splitter.linesSeen }, 'chunk sent to COPY');
+      await sink.settle(signal);
+    }
+    signal?.throwIfAborted();
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
+      throw new ReelhouseError({ code: 'not_found', message: `${spec.file} not found at ${options.path}`, context: { file: spec.file, path: options.path }, cause: error });
+    }
+    throw error;
+  } finally {
+    input.destroy();
+  }
+  if (badHeader === undefined) splitter.end();
+  if (check === undefined) throw malformed(spec.file, 1, `the file is empty; expected the header ${expectedHeader}`);
+  if (badHeader !== undefined) {
+    const found = await describeHeader(badHeader);
+    throw malformed(spec.file, 1, `the header does not match the contract: expected ${spec.columns.length} columns (${expectedHeader}), found ${found.length} (${found.join(',').slice(0, 200)})`);
+  }
+  if (truncated !== undefined) {
+    throw malformed(spec.file, truncated.line, `the file is truncated: its last line has no newline and ${truncated.reason}`);
+  }
+  return { dataLines: splitter.linesSeen - 1, accepted, rejects };
+}
