@@ -1,0 +1,91 @@
+import { countries, deviceTypes, type DeviceType, plans, qualities, viewingSessionColumns } from '@reelhouse/contracts';
+
+import { drawItem, type Catalogue } from './catalogue.ts';
+import { csvField } from './csv-row.ts';
+import { countryProfiles } from './datasets/country-profiles.ts';
+import { appVersions, deviceOperatingSystems } from './datasets/devices.ts';
+import type { FileSink } from './file-sink.ts';
+import { isoTimestamp } from './iso-timestamp.ts';
+import { Random } from './random.ts';
+import { bitrateLadder, deviceQualityCap, drawQuality, planQualityCap } from './session-quality.ts';
+import { dayMs, hourMs, timeline } from './timeline.ts';
+import { countryChoice, deviceChoice } from './user-mix.ts';
+import type { UserTable } from './user-table.ts';
+import { formatUuid } from './uuid.ts';
+import { drawStartMs } from './viewing-curve.ts';
+import { WeightedChoice } from './weighted-choice.ts';
+
+/** Log-normal watch time per play: median 13 min, mean ~21 min before the runtime cap. */
+export const watchMedianS = 780;
+export const watchSigma = 0.98;
+
+/** Which users and titles got at least one session (the defect pass keeps their rows loadable). */
+export interface SessionCoverage {
+  readonly usersWatching: Uint8Array;
+  readonly titlesWatched: Uint8Array;
+}
+
+const operatingSystems = Object.fromEntries(Object.entries(deviceOperatingSystems).map(([device, names]) => [device, names.map(csvField)])) as Record<DeviceType, string[]>;
+const versions = appVersions.map(csvField);
+const lastStartMs = timeline.referenceMs - 6 * hourMs;
+const offsetsMs = countries.map((c) => (countryProfiles[c.code]?.utcOffsetMinutes ?? 0) * 60_000);
+
+function activeWindow(users: UserTable, user: number): { fromMs: number; toMs: number } {
+  return { fromMs: Math.max(users.signupMs[user]!, timeline.sessionsFromMs), toMs: Math.min(users.cancelMs[user]!, lastStartMs) };
+}
+
+function viewerChoice(users: UserTable): WeightedChoice {
+  const weights = new Float64Array(users.count);
+  for (let user = 0; user < users.count; user++) {
+    const { fromMs, toMs } = activeWindow(users, user);
+    weights[user] = toMs > fromMs ? users.activity[user]! * ((toMs - fromMs) / dayMs) : 0;
+  }
+  return new WeightedChoice(weights);
+}
+
+/**
+ * Streams `viewing_sessions.csv` to disk: each session picks a viewer (by activity and time
+ * subscribed), a start on the local diurnal curve, a released title by popularity, then device,
+ * quality and watch time. Memory stays constant whatever the session count.
+ */
+export async function writeSessions(options: { readonly sink: FileSink; readonly seed: number; readonly sessions: number; readonly users: UserTable; readonly catalogue: Catalogue }): Promise<SessionCoverage> {
+  const { sink, users, catalogue } = options;
+  const random = new Random(options.seed, 'sessions');
+  const viewers = viewerChoice(users);
+  const coverage: SessionCoverage = { usersWatching: new Uint8Array(users.count), titlesWatched: new Uint8Array(catalogue.titleFirstItem.length) };
+  const ids = new Uint32Array(4);
+  sink.append(`${viewingSessionColumns.join(',')}\n`);
+  for (let n = 0; n < options.sessions; n++) {
+    const user = viewers.draw(random);
+    const country = random.chance(0.96) ? users.country[user]! : countryChoice.draw(random);
+    const startMs = drawStartMs(random, { fromMs: Math.max(users.signupMs[user]!, timeline.sessionsFromMs), toMs: Math.min(users.cancelMs[user]!, lastStartMs), offsetMs: offsetsMs[country]! });
+    const item = drawItem(catalogue, { random, atMs: startMs });
+    const device = deviceTypes[random.chance(0.65) ? users.primaryDevice[user]! : deviceChoice.draw(random)]!;
+    const cap = Math.min(planQualityCap[plans[users.plan[user]!]!], deviceQualityCap[device], catalogue.itemMaxQuality[item]!);
+    const quality = qualities[drawQuality(random, cap)]!;
+    const [minKbps, maxKbps] = bitrateLadder[quality];
+    const bitrate = random.int(minKbps, maxKbps);
+    const runtime = catalogue.itemRuntimeS[item]!;
+    const positionStart = random.chance(0.35) ? Math.floor(runtime * (0.05 + 0.8 * random.float())) : 0;
+    const wanted = Math.max(1, Math.round(random.logNormal(watchMedianS, watchSigma)));
+    const completed = positionStart + wanted >= runtime * 0.95;
+    const watch = completed ? runtime - positionStart : wanted;
+    const exitRoll = random.float();
+    const exitReason = completed ? (catalogue.itemHasNext[item] === 1 && exitRoll < 0.6 ? 'next_episode' : 'completed') : exitRoll < 0.02 ? 'error' : exitRoll < 0.05 ? 'timeout' : 'user_exit';
+    const offline = (device === 'mobile' || device === 'tablet') && random.chance(0.1);
+    const startup = offline ? random.int(80, 400) : Math.min(120_000, Math.round(random.logNormal(900, 0.5)));
+    const rebufferCount = offline ? 0 : Math.floor(random.exponential((watch / 3600) * (device === 'mobile' ? 1.6 : 0.6)));
+    const rebufferMs = rebufferCount === 0 ? 0 : Math.round(rebufferCount * random.logNormal(1_400, 0.6));
+    const pauseMs = random.chance(0.25) ? Math.min(30 * 60_000, Math.floor(random.exponential(180_000))) : 0;
+    const endedMs = startMs + startup + watch * 1000 + rebufferMs + pauseMs;
+    const lateFix = random.chance(0.02) ? Math.floor(random.float() * 3 * dayMs) : 0;
+    const updatedMs = Math.min(timeline.referenceMs, endedMs + Math.floor(random.exponential(20_000)) + lateFix);
+    for (let w = 0; w < 4; w++) ids[w] = random.uint32();
+    coverage.usersWatching[user] = 1;
+    coverage.titlesWatched[catalogue.itemTitle[item]!] = 1;
+    // Ids, timestamps, numbers and enum values never need quoting; free text was quoted once above.
+    const line = `${formatUuid(ids, 0)},${formatUuid(users.idWords, user * 4)},${catalogue.itemIds[item]!},${isoTimestamp(startMs)},${isoTimestamp(endedMs)},${watch},${positionStart},${positionStart + watch},${device},${random.pick(operatingSystems[device])},${random.pick(versions)},${countries[country]!.code},${quality},${bitrate},${bitrate * 125 * watch},${startup},${rebufferCount},${rebufferMs},${exitReason},${offline},${isoTimestamp(updatedMs)}\n`;
+    if (sink.appendAscii(line)) await sink.flush();
+  }
+  return coverage;
+}

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The physical lines of a generated file (without the final empty string after the last `\n`). */
+export function readLines(dir: string, file: string): string[] {
+  const lines = readFileSync(join(dir, file), 'utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/** The document text of `content.json` line `index + 2` (line 1 is `[`), without its trailing comma. */
+export function documentText(line: string): string {
+  return line.endsWith(',') ? line.slice(0, -1) : line;
+}
