@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+
+import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
+import type { RunState, TaskState } from '@reelhouse/warehouse';
+import type pg from 'pg';
+
+import type { DagEvent } from './dag-event.ts';
+import { defaultPool, type Dag } from './define-dag.ts';
+import { ensureOpsTables } from './ensure-ops-tables.ts';
+import { executeTask, type ExecutionScope, type TaskRunResult } from './execute-task.ts';
+import { planRun } from './plan-run.ts';
+import { acquireRunLock } from './run-lock.ts';
+import { createRunHistory, type RunHistory } from './run-history.ts';
+import { isFinished, triggerDecision } from './trigger-decision.ts';
+
+export interface RunDagOptions {
+  /** Pool for the run history and the run lock; tasks use their own connections. */
+  readonly warehouse: pg.Pool;
+  /** Run id of a new run, or of the run to resume (default: a new id, or the latest run when resuming). */
+  readonly runId?: string;
+  readonly resume?: boolean;
+  /** Clears this task and its downstream in the run being resumed. */
+  readonly from?: string;
+  /** Runs this one task in the run being resumed. */
+  readonly only?: string;
+  /** Handed to every task; a resumed run keeps the params it was started with. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly logger?: Logger;
+  /** Aborting stops scheduling and interrupts running attempts. */
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: DagEvent) => void;
+  /** Tasks running at once across all pools (default 8). */
+  readonly maxActiveTasks?: number;
+  /** How long an aborted attempt may take to stop (default 30 s). */
+  readonly abortGraceMs?: number;
+  /** Jitter source, fixed in tests. */
+  readonly random?: () => number;
+}
+
+export interface DagRunResult<Ids extends string = string> {
+  readonly runId: string;
+  readonly dagId: string;
+  readonly state: RunState;
+  /** Final state of every task; `result` only for the tasks this call executed. */
+  readonly tasks: Readonly<
+    Record<Ids, { readonly state: TaskState; readonly result?: TaskRunResult }>
+  >;
+}
+
+/** A fresh run id in Airflow's style: `manual__<UTC timestamp>_<random>`. */
+export function newRunId(now: Date = new Date()): string {
+  return `manual__${now.toISOString()}_${randomBytes(3).toString('hex')}`;
+}
+
+function taskIdOf<Ids extends string>(
+  dag: Dag<Ids>,
+  value: string | undefined,
+  option: string,
+): Ids | undefined {
+  if (value === undefined) return undefined;
+  if ((dag.taskIds as readonly string[]).includes(value)) return value as Ids;
+  throw new ReelhouseError({
+    code: 'invalid_input',
+    message: `--${option}: unknown task '${value}' (tasks: ${dag.taskIds.join(', ')})`,
+    context: { task: value },
+  });
+}
+
+async function previousRun(history: RunHistory, dag: Dag, options: RunDagOptions) {
+  const run =
+    options.runId === undefined
+      ? await history.latestRun(dag.dagId)
+      : await history.findRun(options.runId);
+  if (run?.dag_id !== dag.dagId) {
+    throw new ReelhouseError({
+      code: 'not_found',
+      message: `No run ${options.runId ?? `of DAG '${dag.dagId}'`} to resume`,
+      context: { dag: dag.dagId, runId: options.runId },
+    });
+  }
+  const stored = run.params;
+  if (options.params !== undefined && !isDeepStrictEqual(options.params, stored)) {
+    throw new ReelhouseError({
+      code: 'invalid_input',
+      message: `Run ${run.run_id} was started with params ${JSON.stringify(stored)}; resume it with the same params (or none)`,
+      context: { runId: run.run_id, stored, given: options.params },
+    });
+  }
+  const tasks = await history.taskRuns(run.run_id);
+  return { run, tasks };
+}
+
+/**
+ * Runs a DAG under the warehouse's exclusive run lock: tasks start when their trigger rule allows
+ * and their pool has a slot, independent branches go on when one fails, every state change is
+ * written to `ops`. Resume, `from` and `only` continue an earlier run under its run id.
+ */
+export async function runDag<Ids extends string>(
+  dag: Dag<Ids>,
+  options: RunDagOptions,
+): Promise<DagRunResult<Ids>> {
+  const logger = options.logger ?? silentLogger;
+  const signal = options.signal ?? new AbortController().signal;
+  await ensureOpsTables(options.warehouse);
+  const lock = await acquireRunLock(options.warehouse, { mode: 'exclusive', logger });
+  try {
+    const history = createRunHistory(options.warehouse);
+    const stale = await history.interruptStaleRuns();
+    if (stale > 0)
+      logger.warn({ runs: stale }, 'marked runs left running by a dead process as interrupted');
+    const from = taskIdOf(dag, options.from, 'from');
+    const only = taskIdOf(dag, options.only, 'only');
+    const continuing = options.resume === true || from !== undefined || only !== undefined;
+    const previous = continuing ? await previousRun(history, dag, options) : undefined;
+    const runId = previous?.run.run_id ?? options.runId ?? newRunId();
+    if (previous === undefined && (await history.findRun(runId)) !== undefined) {
+      throw new ReelhouseError({
+        code: 'invalid_input',
+        message: `Run ${runId} exists already: resume it with --resume`,
+        context: { runId },
+      });
+    }
+    const params = previous?.run.params ?? options.params ?? {};
+    const plan = planRun(dag, {
+      previous: previous && new Map(previous.tasks.map((t) => [t.task_id, t.state])),
+      ...(from ? { from } : {}),
+      ...(only ? { only } : {}),
+    });
+    const attemptsSoFar = new Map(previous?.tasks.map((t) => [t.task_id, t.try_number]) ?? []);
+
+    await history.openRun({ runId, dagId: dag.dagId, params, taskIds: dag.taskIds });
+    for (const id of plan.toRun)
+      await history.setTaskState(runId, id, { state: 'queued', error: null });
+    const runLogger = logger.child({ run_id: runId, dag_id: dag.dagId });
+    const startedAt = Date.now();
+    const emit = (event: DagEvent) => options.onEvent?.(event);
+    emit({
+      type: 'run_started',
+      runId,
+      dagId: dag.dagId,
+      states: Object.fromEntries(plan.states),
+      at: new Date(),
+    });
+    runLogger.info({ tasks: [...plan.toRun], resumed: previous !== undefined }, 'run started');
+
+    const scope: ExecutionScope<Ids> = {
+      dag,
+      history,
+      runId,
+      params,
+      logger: runLogger,
+      signal,
+      emit,
+      abortGraceMs: options.abortGraceMs ?? 30_000,
+      random: options.random ?? Math.random,
+    };
+    const results = await schedule(scope, {
+      plan,
+      attemptsSoFar,
+      maxActiveTasks: options.maxActiveTasks ?? 8,
+    });
+
+    const states = [...plan.states.values()];
+    const state: RunState = signal.aborted
+      ? 'interrupted'
+      : states.every((s) => s === 'success' || s === 'skipped')
+        ? 'success'
+        : 'failed';
+    await history.finishRun(runId, state);
+    emit({
+      type: 'run_finished',
+      runId,
+      state,
+      at: new Date(),
+      durationMs: Date.now() - startedAt,
+    });
+    runLogger.info({ state, duration_ms: Date.now() - startedAt }, 'run finished');
+    const tasks = Object.fromEntries(
+      dag.taskIds.map((id) => [
+        id,
+        {
+          state: plan.states.get(id) ?? 'queued',
+          ...(results.has(id) ? { result: results.get(id) } : {}),
+        },
+      ]),
+    );
+    return { runId, dagId: dag.dagId, state, tasks: tasks as DagRunResult<Ids>['tasks'] };
+  } finally {
+    await lock.release();
+  }
+}
+
+interface ScheduleOptions<Ids extends string> {
+  readonly plan: { readonly states: Map<Ids, TaskState>; readonly toRun: ReadonlySet<Ids> };
+  readonly attemptsSoFar: ReadonlyMap<string, number>;
+  readonly maxActiveTasks: number;
+}
+
+async function schedule<Ids extends string>(
+  scope: ExecutionScope<Ids>,
+  options: ScheduleOptions<Ids>,
+): Promise<Map<Ids, TaskRunResult>> {
+  const { dag, history, runId } = scope;
+  const { states, toRun } = options.plan;
+  const running = new Map<Ids, Promise<void>>();
+  const poolUse = new Map<string, number>();
+  const results = new Map<Ids, TaskRunResult>();
+  const poolOf = (id: Ids) => dag.tasks[id].pool ?? defaultPool;
+  const slotsOf = (pool: string) => dag.pools[pool] ?? Number.POSITIVE_INFINITY;
+
+  const start = (id: Ids) => {
+    const pool = poolOf(id);
+    poolUse.set(pool, (poolUse.get(pool) ?? 0) + 1);
+    states.set(id, 'running');
+    const execution = executeTask(scope, {
+      taskId: id,
+      previousAttempts: options.attemptsSoFar.get(id) ?? 0,
+      retry: true,
+    })
+      .catch((error: unknown) => {
+        // A history write failed: the task's outcome is unknown to ops, so the run must not pass.
+        scope.logger.error(
+          { task_id: id, err: error instanceof Error ? error.message : String(error) },
+          'could not record task state',
+        );
+        return {
+          state: 'failed',
+          attempts: 0,
+          durationMs: null,
+          rows: null,
+        } satisfies TaskRunResult;
+      })
+      .then((result) => {
+        results.set(id, result);
+        states.set(id, result.state);
+        poolUse.set(pool, (poolUse.get(pool) ?? 1) - 1);
+        running.delete(id);
+      });
+    running.set(id, execution);
+  };
+
+  for (;;) {
+    if (!scope.signal.aborted) {
+      for (const id of dag.taskIds) {
+        if (!toRun.has(id) || states.get(id) !== 'queued') continue;
+        const upstream = dag.upstreamOf(id).map((u) => states.get(u) ?? 'queued');
+        const decision = triggerDecision(dag.tasks[id].triggerRule ?? 'all_success', upstream);
+        if (decision === 'wait') continue;
+        if (decision === 'upstream_failed' || decision === 'skipped') {
+          states.set(id, decision);
+          await history.setTaskState(runId, id, { state: decision, finishedAt: new Date() });
+          scope.emit({
+            type: 'task_state',
+            runId,
+            taskId: id,
+            state: decision,
+            attempt: 0,
+            at: new Date(),
+          });
+          scope.logger.info({ task_id: id, state: decision }, `task ${decision}`);
+          continue;
+        }
+        if (
+          running.size >= options.maxActiveTasks ||
+          (poolUse.get(poolOf(id)) ?? 0) >= slotsOf(poolOf(id))
+        )
+          continue;
+        start(id);
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  for (const id of toRun)
+    if (!isFinished(states.get(id) ?? 'queued') && scope.signal.aborted)
+      scope.logger.info({ task_id: id }, 'task not started: run interrupted');
+  return results;
+}
