@@ -241,6 +241,8 @@ export const dim_user = defineModel({
       .with('versions', (db) => (ctx.isIncremental ? laterVersions(db, ctx) : firstVersions(db)))
       .selectFrom('versions')
       .selectAll(),
+  // Fresh statistics, so the downstream models' joins are planned on real row counts.
+  postHooks: ['analyze {{ this }}'],
   contract: {
     columns: {
       user_key: { type: 'bigint' },

@@ -35,9 +35,11 @@ export const fact_viewing_session = defineModel({
       .leftJoin(ctx.ref(ref_country, 'k'), 'k.country_code', 's.country_code')
       .select((eb) => {
         const localStart = sql`(${eb.ref('s.started_at')} at time zone coalesce(${eb.ref('k.time_zone')}, 'UTC'))`;
+        // Unknown runtime gives no ratio (GREATEST would turn the null into 0).
+        const watched = sql<number>`${eb.ref('s.watch_duration_s')}::double precision / ${eb.ref('c.runtime_s')}`;
         const ratio = sql<
           number | null
-        >`least(1.0, greatest(0.0, ${eb.ref('s.watch_duration_s')}::double precision / nullif(${eb.ref('c.runtime_s')}, 0)))`;
+        >`case when ${eb.ref('c.runtime_s')} > 0 then least(1.0, greatest(0.0, ${watched})) end`;
         return [
           's.session_id',
           sql<number>`coalesce(${eb.ref('u.user_key')}, -1)`.as('user_key'),
@@ -84,6 +86,8 @@ export const fact_viewing_session = defineModel({
       ),
     );
   },
+  // Fresh statistics, so the downstream models' joins are planned on real row counts.
+  postHooks: ['analyze {{ this }}'],
   contract: {
     columns: {
       session_id: { type: 'text' },
