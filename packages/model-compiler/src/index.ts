@@ -2,3 +2,11 @@ export { defineModel, type Model, type AnyModel, type RowOf, type ModelConfig, t
 export { view, table, incremental, type Materialization, type ViewMaterialization, type TableMaterialization, type IncrementalMaterialization, type IncrementalStrategy } from './materialization.ts';
 export { testBuilders, type DataTest, type TestBuilders, type TestConfig, type Severity } from './data-test.ts';
 export type { SqlType } from './sql-type.ts';
+export { compileProject, type CompileProjectOptions, type GraphProblem } from './compile-project.ts';
+export type { CompiledProject, CompiledModel, CompiledContract, CompiledTest } from './compiled-model.ts';
+export { selectModels } from './select-models.ts';
+export { buildModels, type BuildModelsOptions } from './build-models.ts';
+export type { BuildResult, ModelResult, BuildMode } from './build-result.ts';
+export type { TestResult, TestStatus } from './test-result.ts';
+export { writeArtifacts } from './write-artifacts.ts';
+export { createOfflineKysely } from './offline-kysely.ts';

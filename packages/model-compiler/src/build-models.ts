@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+
+import { sql } from 'kysely';
+
+import { classifyError, silentLogger, type Logger } from '@reelhouse/core';
+
+import type { AnyKysely } from './any-kysely.ts';
+import { buildModel, type PublishStep } from './build-model.ts';
+import type { BuildResult, ModelResult } from './build-result.ts';
+import { throwIfAborted, withCancelOnAbort } from './cancel-on-abort.ts';
+import type { CompiledProject } from './compiled-model.ts';
+import { compileProject } from './compile-project.ts';
+import type { AnyModel } from './define-model.ts';
+import { publishBuild } from './publish-build.ts';
+import { runGraph } from './run-graph.ts';
+import { selectModels } from './select-models.ts';
+import { withBuildLock } from './with-build-lock.ts';
+import { writeArtifacts } from './write-artifacts.ts';
+
+export interface BuildModelsOptions {
+  /** The project: every model, in any order. */
+  readonly models: readonly AnyModel[];
+  /** dbt-style selectors (`m`, `+m`, `m+`, `tag:x`); default every model. Unselected upstream models are read as published. */
+  readonly select?: readonly string[];
+  /** Rebuild incremental models from scratch (except those with `allowFullRefresh: false`). */
+  readonly fullRefresh?: boolean;
+  /** With `fullRefresh`, also rebuild the models protected by `allowFullRefresh: false`. */
+  readonly forceFullRefresh?: boolean;
+  /** Run the whole build, tests and publish included, in one transaction that is rolled back. */
+  readonly validateOnly?: boolean;
+  /** Default `trusted`. */
+  readonly targetSchema?: string;
+  /** Models built at once at most. Default 2. */
+  readonly concurrency?: number;
+  /** Writes `manifest.json` and `run_results.json` there. */
+  readonly artifactsDir?: string;
+  readonly signal?: AbortSignal;
+  readonly logger?: Logger;
+}
+
+/**
+ * Builds the selected models write-audit-publish: each into a fresh staging schema in dependency
+ * order (parallel where the graph allows), contract applied and tests run right after it; then, if
+ * everything passed, publishes them all into `targetSchema` in one transaction. Any failure leaves
+ * the target exactly as it was. One build at a time per warehouse (`lock_unavailable` otherwise).
+ *
+ * @example
+ * const result = await buildModels(db, { models, select: ['+fact_viewing_session'], artifactsDir: 'target' });
+ * if (result.status === 'error') console.error(result.models.filter((m) => m.status === 'error'));
+ */
+export async function buildModels(db: AnyKysely, options: BuildModelsOptions): Promise<BuildResult> {
+  const started = performance.now();
+  const logger = options.logger ?? silentLogger;
+  const targetSchema = options.targetSchema ?? 'trusted';
+  const project = compileProject(options.models, { targetSchema });
+  const selected = selectModels(project, options.select ?? []);
+  const buildId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
+  const stagingSchema = `${targetSchema}__build_${buildId}`;
+  const validateOnly = options.validateOnly ?? false;
+  const run: BuildRun = { db, options, project, selected, stagingSchema, buildId, logger: logger.child({ buildId }), results: new Map(), steps: new Map() };
+  throwIfAborted(options.signal);
+  const outcome = await withBuildLock(db, targetSchema, async () => (validateOnly ? runValidateOnly(run) : runAndPublish(run)));
+  const models = selected.map((name) => run.results.get(name) ?? skipped(project, name, 'not run'));
+  const failed = models.some((model) => model.status !== 'success') || outcome.error !== undefined;
+  const result: BuildResult = {
+    step: 'build_models',
+    buildId,
+    status: failed ? 'error' : 'success',
+    targetSchema,
+    stagingSchema,
+    published: outcome.published,
+    validateOnly,
+    models,
+    rowsRead: 0,
+    rowsWritten: models.reduce((sum, model) => sum + (model.rows ?? 0), 0),
+    rowsRejected: 0,
+    durationMs: Math.round(performance.now() - started),
+    warnings: models.flatMap((model) => model.tests.filter((test) => test.status === 'warn').map((test) => `${model.name}: ${test.name} warns (${test.failures} rows)`)),
+    ...(outcome.error === undefined ? {} : { error: outcome.error }),
+  };
+  if (options.artifactsDir !== undefined) await writeArtifacts(options.artifactsDir, { project, result });
+  if (options.signal?.aborted === true) throwIfAborted(options.signal);
+  return result;
+}
+
+interface BuildRun {
+  readonly db: AnyKysely;
+  readonly options: BuildModelsOptions;
+  readonly project: CompiledProject;
+  readonly selected: readonly string[];
+  readonly stagingSchema: string;
+  readonly buildId: string;
+  readonly logger: Logger;
+  readonly results: Map<string, ModelResult>;
+  readonly steps: Map<string, PublishStep>;
+}
+
+interface RunOutcome {
+  readonly published: boolean;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+async function runAndPublish(run: BuildRun): Promise<RunOutcome> {
+  const { db, stagingSchema } = run;
+  await sql`create schema ${sql.id(stagingSchema)}`.execute(db);
+  try {
+    const allPassed = await buildSelected(run, (work) => db.connection().execute((connection) => withCancelOnAbort({ connection, canceller: db, signal: run.options.signal }, () => work(connection))));
+    if (!allPassed) return { published: false };
+    await db.transaction().execute((trx) => withCancelOnAbort({ connection: trx, canceller: db, signal: run.options.signal }, () => publish(run, trx)));
+    run.logger.info({ models: run.selected.length, targetSchema: run.project.targetSchema }, 'build published');
+    return { published: true };
+  } catch (error) {
+    const classified = classifyError(error, { stagingSchema });
+    if (classified.code === 'aborted') throw classified;
+    run.logger.error({ code: classified.code, err: classified.message }, 'build not published');
+    return { published: false, error: { code: classified.code, message: classified.message } };
+  } finally {
+    await sql`drop schema if exists ${sql.id(stagingSchema)} cascade`.execute(db);
+  }
+}
+
+// Thrown to roll the validation transaction back once everything ran.
+class ValidationRollback extends Error {}
+
+async function runValidateOnly(run: BuildRun): Promise<RunOutcome> {
+  let outcome: RunOutcome = { published: false };
+  try {
+    await run.db.transaction().execute((trx) =>
+      withCancelOnAbort({ connection: trx, canceller: run.db, signal: run.options.signal }, async () => {
+        await sql`create schema ${sql.id(run.stagingSchema)}`.execute(trx);
+        // One transaction is one connection: models run one after the other.
+        const allPassed = await buildSelected(run, (work) => work(trx), 1);
+        if (allPassed) await publish(run, trx);
+        throw new ValidationRollback();
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ValidationRollback) return outcome;
+    const classified = classifyError(error, { stagingSchema: run.stagingSchema });
+    if (classified.code === 'aborted') throw classified;
+    outcome = { published: false, error: { code: classified.code, message: classified.message } };
+  }
+  return outcome;
+}
+
+type OnConnection = <T>(work: (connection: AnyKysely) => Promise<T>) => Promise<T>;
+
+async function buildSelected(run: BuildRun, onConnection: OnConnection, concurrency = run.options.concurrency ?? 2): Promise<boolean> {
+  const builtInRun = new Set(run.selected);
+  const byName = new Map(run.options.models.map((model) => [model.name, model]));
+  const dependsOn = new Map(run.project.models.map((model) => [model.name, model.dependsOn]));
+  const outcomes = await runGraph({
+    nodes: run.selected,
+    dependsOn: (name) => dependsOn.get(name) ?? [],
+    concurrency,
+    signal: run.options.signal,
+    skip: (name, because) => run.results.set(name, skipped(run.project, name, because)),
+    run: async (name) => {
+      const model = byName.get(name);
+      if (model === undefined) return 'error';
+      const built = await onConnection((connection) =>
+        buildModel({
+          db: connection,
+          model,
+          stagingSchema: run.stagingSchema,
+          targetSchema: run.project.targetSchema,
+          builtInRun,
+          fullRefresh: run.options.fullRefresh ?? false,
+          forceFullRefresh: run.options.forceFullRefresh ?? false,
+          buildId: run.buildId,
+          logger: run.logger,
+        }),
+      );
+      run.results.set(name, built.result);
+      if (built.publish !== undefined) run.steps.set(name, built.publish);
+      return built.result.status === 'success' ? 'success' : 'error';
+    },
+  });
+  throwIfAborted(run.options.signal);
+  return [...outcomes.values()].every((outcome) => outcome === 'success');
+}
+
+async function publish(run: BuildRun, trx: AnyKysely): Promise<void> {
+  const steps = run.selected.map((name) => run.steps.get(name)).filter((step) => step !== undefined);
+  await publishBuild(trx, { project: run.project, stagingSchema: run.stagingSchema, steps, buildId: run.buildId });
+}
+
+function skipped(project: CompiledProject, name: string, because: string): ModelResult {
+  const model = project.models.find((candidate) => candidate.name === name);
+  return {
+    name,
+    materialization: model?.materialization.type ?? 'table',
+    status: 'skipped',
+    rows: null,
+    durationMs: 0,
+    tests: [],
+    error: { code: because === 'aborted' ? 'aborted' : 'upstream_failed', message: because === 'aborted' ? 'the build was aborted' : `upstream model ${because} failed or was skipped` },
+  };
+}
+

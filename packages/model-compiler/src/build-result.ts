@@ -1,0 +1,39 @@
+import type { StepReport } from '@reelhouse/core';
+
+import type { Materialization } from './materialization.ts';
+import type { TestResult } from './test-result.ts';
+
+/** How a model was built in this run. */
+export type BuildMode = 'view' | 'table' | 'incremental_full' | 'incremental_delta';
+
+/** The outcome of one selected model. */
+export interface ModelResult {
+  readonly name: string;
+  readonly materialization: Materialization['type'];
+  readonly status: 'success' | 'error' | 'skipped';
+  /** Set once the model ran. */
+  readonly mode?: BuildMode;
+  /** Rows written (the delta, for an incremental run); null for views. */
+  readonly rows: number | null;
+  readonly startedAt?: string;
+  readonly durationMs: number;
+  readonly tests: readonly TestResult[];
+  /** Why the model failed, or which upstream failure skipped it. */
+  readonly error?: { readonly code: string; readonly message: string };
+  /** For incremental models by time range: the intervals built, as ISO `[start, end)` pairs. */
+  readonly intervals?: readonly (readonly [string, string])[];
+}
+
+/** What `buildModels` returns: per-model results, and whether the build reached `trusted`. */
+export interface BuildResult extends StepReport {
+  readonly buildId: string;
+  readonly status: 'success' | 'error';
+  readonly targetSchema: string;
+  readonly stagingSchema: string;
+  /** True once the publish transaction committed (never for `validateOnly`). */
+  readonly published: boolean;
+  readonly validateOnly: boolean;
+  readonly models: readonly ModelResult[];
+  /** Set when the build failed as a whole (lock, publish, abort) rather than per model. */
+  readonly error?: { readonly code: string; readonly message: string };
+}

@@ -1,0 +1,61 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+
+import type { CompiledTest } from './compiled-model.ts';
+import type { DataTest } from './data-test.ts';
+import type { ModelContext } from './define-model.ts';
+import { quoteRelation } from './sql-identifier.ts';
+
+export interface DataTestTarget {
+  readonly db: Kysely<object>;
+  /** Schema-qualified relation under test. */
+  readonly relation: string;
+  /** Schema-qualified relation of another model, for `relationships`. */
+  readonly ref: (modelName: string) => string;
+  /** The context a `custom` test builds its query with. */
+  readonly context: ModelContext;
+}
+
+/** Compiles a data test to the SQL selecting its failing rows from the relation under test. */
+export function compileDataTest(test: DataTest<Record<string, unknown>>, target: DataTestTarget): CompiledTest {
+  const self = sql.table(target.relation);
+  const config = {
+    severity: test.severity ?? 'error',
+    errorAbove: test.errorAbove ?? 0,
+    warnAbove: test.warnAbove ?? 0,
+    sampleSize: test.sampleSize ?? 5,
+  } as const;
+  const compile = (query: RawBuilder<unknown>) => query.compile(target.db).sql;
+  switch (test.kind) {
+    case 'unique': {
+      const columns = sql.join(test.columns.map((column) => sql.ref(column)));
+      return {
+        name: `unique(${test.columns.join(', ')})`,
+        kind: test.kind,
+        ...config,
+        sql: compile(sql`select ${columns}, count(*) as "duplicates" from ${self} group by ${columns} having count(*) > 1`),
+      };
+    }
+    case 'not_null':
+      return { name: `not_null(${test.column})`, kind: test.kind, ...config, sql: compile(sql`select * from ${self} where ${sql.ref(test.column)} is null`) };
+    case 'accepted_values':
+      return {
+        name: `accepted_values(${test.column})`,
+        kind: test.kind,
+        ...config,
+        sql: compile(sql`select * from ${self} where ${sql.ref(test.column)} is not null and ${sql.ref(test.column)} not in (${sql.join([...test.values])})`),
+      };
+    case 'relationships': {
+      const parent = sql.table(target.ref(test.to.name));
+      const child = sql.ref(`child.${test.column}`);
+      const key = sql.ref(`parent.${test.field}`);
+      return {
+        name: `relationships(${test.column} → ${test.to.name}.${test.field})`,
+        kind: test.kind,
+        ...config,
+        sql: compile(sql`select "child".* from ${self} as "child" left join ${parent} as "parent" on ${child} = ${key} where ${child} is not null and ${key} is null`),
+      };
+    }
+    case 'custom':
+      return { name: test.name, kind: test.kind, ...config, sql: test.failingRows(target.context, quoteRelation(target.relation)).compile().sql };
+  }
+}

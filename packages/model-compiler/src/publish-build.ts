@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+
+import type { AnyKysely } from './any-kysely.ts';
+import type { PublishStep } from './build-model.ts';
+import type { CompiledProject } from './compiled-model.ts';
+import { createViewSql, keyStatements } from './contract-ddl.ts';
+import { quoteIdent, quoteRelation } from './sql-identifier.ts';
+
+export interface PublishOptions {
+  readonly project: CompiledProject;
+  readonly stagingSchema: string;
+  /** One step per built model, upstream first. */
+  readonly steps: readonly PublishStep[];
+  readonly buildId: string;
+}
+
+/**
+ * Swaps a tested build into the target schema; call it inside one transaction so readers see the
+ * old objects or the new ones, never a mix. Tables move by `set schema` (no copy); views are
+ * recreated over the published tables; dependents the old objects took with them are restored.
+ */
+export async function publishBuild(db: AnyKysely, options: PublishOptions): Promise<void> {
+  const target = options.project.targetSchema;
+  const byName = new Map(options.project.models.map((model) => [model.name, model]));
+  await sql`create schema if not exists ${sql.id(target)}`.execute(db);
+  const before = await existingRelations(db, target);
+  for (const step of options.steps) {
+    const model = byName.get(step.model);
+    if (model === undefined) continue;
+    const published = `${target}.${step.model}`;
+    switch (step.kind) {
+      case 'move_table':
+        await dropRelation(db, { relation: published, relkind: before.get(step.model) });
+        await sql.raw(`alter table ${quoteRelation(`${options.stagingSchema}.${step.model}`)} set schema ${quoteIdent(target)}`).execute(db);
+        break;
+      case 'create_view':
+        await dropRelation(db, { relation: published, relkind: before.get(step.model) });
+        await sql.raw(createViewSql(published, model.contract, model.sql)).execute(db);
+        break;
+    }
+  }
+  await restoreDependents(db, { ...options, before });
+  await sql`drop schema if exists ${sql.id(options.stagingSchema)} cascade`.execute(db);
+}
+
+/** Views and foreign keys of models not in this build that `drop ... cascade` removed with an old object. */
+async function restoreDependents(db: AnyKysely, options: PublishOptions & { before: ReadonlyMap<string, string> }): Promise<void> {
+  const target = options.project.targetSchema;
+  const rebuilt = new Set(options.steps.map((step) => step.model));
+  const after = await existingRelations(db, target);
+  for (const model of options.project.models) {
+    if (rebuilt.has(model.name) || !options.before.has(model.name)) continue;
+    const relation = `${target}.${model.name}`;
+    if (model.materialization.type === 'view' && !after.has(model.name)) {
+      await sql.raw(createViewSql(relation, model.contract, model.sql)).execute(db);
+      continue;
+    }
+    const lostKeys = model.contract.foreignKeys.filter((fk) => rebuilt.has(fk.references));
+    if (lostKeys.length === 0) continue;
+    const { rows } = await sql<{ conname: string }>`select conname from pg_constraint where conrelid = to_regclass(${relation}) and contype = 'f'`.execute(db);
+    const present = new Set(rows.map((row) => row.conname));
+    const statements = keyStatements({ relation, contract: { ...model.contract, primaryKey: [], indexes: [] }, ref: (name) => `${target}.${name}` });
+    for (const [index, statement] of statements.entries()) {
+      if (!present.has(`${model.name}_fk_${index + 1}`)) await sql.raw(statement).execute(db);
+    }
+  }
+}
+
+async function existingRelations(db: AnyKysely, schema: string): Promise<Map<string, string>> {
+  const { rows } = await sql<{ relname: string; relkind: string }>`
+    select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = ${schema} and c.relkind in ('r', 'v', 'm', 'p')`.execute(db);
+  return new Map(rows.map((row) => [row.relname, row.relkind]));
+}
+
+async function dropRelation(db: AnyKysely, options: { relation: string; relkind: string | undefined }): Promise<void> {
+  if (options.relkind === undefined) return;
+  const kind = options.relkind === 'v' ? 'view' : options.relkind === 'm' ? 'materialized view' : 'table';
+  await sql.raw(`drop ${kind} if exists ${quoteRelation(options.relation)} cascade`).execute(db);
+}

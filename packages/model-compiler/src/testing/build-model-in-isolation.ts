@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+
+import type { AnyKysely } from '../any-kysely.ts';
+import { buildRelation } from '../build-relation.ts';
+import type { CompiledContract } from '../compiled-model.ts';
+import { compileModel } from '../compile-model.ts';
+import { createTableSql } from '../contract-ddl.ts';
+import type { AnyModel, RowOf } from '../define-model.ts';
+import type { RelationResolver } from '../model-context.ts';
+import { createOfflineKysely } from '../offline-kysely.ts';
+import { runDataTests } from '../run-data-tests.ts';
+import { quoteIdents } from '../sql-identifier.ts';
+import type { SqlType } from '../sql-type.ts';
+import type { TestResult } from '../test-result.ts';
+import { inferSqlType, type ModelInputs } from './model-input.ts';
+
+export interface BuildInIsolationOptions<M extends AnyModel> {
+  readonly model: M;
+  /** Fixture rows for every upstream model (`modelRows`) and `raw` table (`sourceRows`) the model reads. */
+  readonly inputs: ModelInputs;
+  /** Incremental models: the rows already in the table; the model then runs its incremental path over them. */
+  readonly existing?: readonly RowOf<M>[];
+}
+
+export interface IsolatedBuild<Row> {
+  /** The model's relation as it stands after the build (after the merge, for incremental models), ordered by its primary key. */
+  readonly rows: Row[];
+  /** The model's select as run, values inlined. */
+  readonly sql: string;
+  readonly testResults: readonly TestResult[];
+}
+
+/**
+ * Builds one model against fixture rows in a scratch schema of a real PostgreSQL database: its
+ * inputs become tables, the model is built under its contract (incremental models on top of
+ * `existing`), its data tests run, and the scratch schema (`isolation__<model>`) is dropped.
+ * Calls for the same model must not run at once on one database.
+ *
+ * @example
+ * const { rows, testResults } = await buildModelInIsolation(db, {
+ *   model: dim_plan,
+ *   inputs: [sourceRows('raw.users', [{ user_id: 'u1', plan: 'premium' }])],
+ * });
+ * expect(rows).toEqual([{ plan: 'premium' }]);
+ */
+export async function buildModelInIsolation<M extends AnyModel>(db: AnyKysely, options: BuildInIsolationOptions<M>): Promise<IsolatedBuild<RowOf<M>>> {
+  const { model } = options;
+  // Named after the model, so the returned SQL is stable enough for snapshots.
+  const scratch = `isolation__${model.name}`;
+  const relation = `${scratch}.${model.name}`;
+  const resolver: RelationResolver = { ref: (name) => `${scratch}.${name}`, source: (name) => `${scratch}.${name.replace('.', '__')}`, self: relation };
+  await sql`drop schema if exists ${sql.id(scratch)} cascade`.execute(db);
+  await sql`create schema ${sql.id(scratch)}`.execute(db);
+  try {
+    for (const input of options.inputs) {
+      if (input.kind === 'model_rows') {
+        await createFixture(db, { relation: `${scratch}.${input.model.name}`, contract: compileModel(input.model, { db: createOfflineKysely(), resolver, relation }).contract, rows: input.rows });
+      } else {
+        const names = [...new Set(input.rows.flatMap((row) => Object.keys(row)))];
+        const columns = Object.fromEntries(names.map((name) => [name, { type: input.columns[name] ?? inferSqlType(input.rows.map((row) => (row as Record<string, unknown>)[name])), nullable: true }]));
+        await createFixture(db, { relation: resolver.source(input.source), contract: { columns, primaryKey: [], foreignKeys: [], indexes: [] }, rows: input.rows });
+      }
+    }
+    const compiled = compileModel(model, { db: createOfflineKysely(), resolver, relation });
+    await buildRelation(db, { model: model.name, relation, kind: model.materialization.type === 'view' ? 'view' : 'table', contract: compiled.contract, selectSql: compiled.sql, ref: resolver.ref });
+    const testResults = await runDataTests(db, { model: model.name, tests: compiled.tests });
+    const orderBy = compiled.contract.primaryKey.length > 0 ? compiled.contract.primaryKey : Object.keys(compiled.contract.columns);
+    const { rows } = await sql<RowOf<M>>`select * from ${sql.table(relation)} order by ${sql.raw(quoteIdents(orderBy))}`.execute(db);
+    return { rows, sql: compiled.sql, testResults };
+  } finally {
+    await sql`drop schema if exists ${sql.id(scratch)} cascade`.execute(db);
+  }
+}
+
+async function createFixture(db: AnyKysely, fixture: { relation: string; contract: CompiledContract; rows: readonly object[] }): Promise<void> {
+  await sql.raw(createTableSql(fixture.relation, fixture.contract)).execute(db);
+  if (fixture.rows.length === 0) return;
+  const types: Record<string, SqlType> = Object.fromEntries(Object.entries(fixture.contract.columns).map(([name, column]) => [name, column.type]));
+  // pg sends JS arrays as PostgreSQL arrays: jsonb values go as JSON text.
+  const rows = fixture.rows.map((row) => Object.fromEntries(Object.entries(row).map(([name, value]) => [name, types[name] === 'jsonb' && value !== null ? JSON.stringify(value) : value])));
+  const [schema = '', table = ''] = fixture.relation.split('.');
+  await db.withSchema(schema).insertInto(table).values(rows).execute();
+}
+
