@@ -12,18 +12,30 @@ export interface CommandMeasurement {
   readonly stdout: string;
 }
 
+export interface MeasureProcessOptions {
+  /** Program and arguments, run without a shell. */
+  readonly argv: readonly [string, ...string[]];
+  /** Variables added to the inherited environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+}
+
 /**
- * Runs `sh -c command` under GNU time and returns wall time and peak RSS. A non-zero exit fails with
- * the command's stderr, so a broken baseline never reads as a fast one.
+ * Runs a program under GNU time and returns wall time and peak RSS. A non-zero exit fails with the
+ * program's stderr, so a broken contender never reads as a fast one.
  */
-export async function measureCommand(command: string, env: Readonly<Record<string, string>> = {}): Promise<CommandMeasurement> {
+export async function measureProcess(options: MeasureProcessOptions): Promise<CommandMeasurement> {
   const dir = mkdtempSync(join(tmpdir(), 'reelhouse-bench-'));
   const timeFile = join(dir, 'time.txt');
   try {
     const started = process.hrtime.bigint();
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      // eslint-disable-next-line no-restricted-properties -- the child inherits the environment, plus the stage's variables
-      const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, 'sh', '-c', command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, ...options.argv], {
+        // eslint-disable-next-line no-restricted-properties -- the child inherits the environment, plus the stage's variables
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -33,12 +45,21 @@ export async function measureCommand(command: string, env: Readonly<Record<strin
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (code !== 0) {
-      throw new ReelhouseError({ code: 'internal', message: `benchmark command failed (exit ${code}): ${command}\n${stderr.slice(-4000)}` });
+      throw new ReelhouseError({
+        code: 'internal',
+        message: `benchmark command failed (exit ${code}): ${options.argv.join(' ')}\n${stderr.slice(-4000)}`,
+        context: { argv: options.argv },
+      });
     }
     return { wallMs, maxRssMb: parseMaxRssKb(readFileSync(timeFile, 'utf8')) / 1024, stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs a shell command line (bash, `pipefail`: a failing producer in a pipe fails it) under GNU time. */
+export function measureCommand(command: string, env: Readonly<Record<string, string>> = {}): Promise<CommandMeasurement> {
+  return measureProcess({ argv: ['bash', '-o', 'pipefail', '-c', command], env });
 }
 
 /** Reads "Maximum resident set size (kbytes): N" from GNU time's verbose output. */

@@ -1,48 +1,69 @@
-import type { StageResult } from './bench-result.ts';
-
-export interface MachineInfo {
-  readonly cores: number;
-  readonly memoryGb: number;
-  readonly node: string;
-  readonly postgres: string;
-  readonly mongo: string;
-  readonly pgloader: string;
-  readonly cpu: string;
-}
-
-export interface BenchReport {
-  readonly startedAt: string;
-  readonly sessions: number;
-  readonly machine: MachineInfo;
-  readonly stages: readonly StageResult[];
-}
+import type { BenchReport, ContenderSummary, StageResult } from './bench-report.ts';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
-const perSecond = (rows: number) => Math.round(rows).toLocaleString('en-US');
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const megabytesPerSecond = (c: ContenderSummary) => (c.bytesPerSecond === undefined ? '' : (c.bytesPerSecond / 2 ** 20).toFixed(0));
 
-/** Markdown: one table of every contender per stage, then each target with its ratio and verdict. */
-export function renderMarkdown(report: BenchReport): string {
-  const m = report.machine;
-  const lines = [
-    `# Reelhouse benchmark: ${report.sessions.toLocaleString('en-US')} sessions`,
-    '',
-    `${report.startedAt} · ${m.cores} cores (${m.cpu}) · ${m.memoryGb} GiB · Node ${m.node} · ${m.postgres} · ${m.mongo} · pgloader ${m.pgloader}`,
-    '',
-    'Each contender ran three times after a warm-up; medians. Ratio = baseline time / Reelhouse time (1.00 = as fast).',
-    '',
-    '| stage | contender | median s | rows/s | peak RSS MB | runs s |',
-    '|---|---|---:|---:|---:|---|',
-  ];
-  for (const stage of report.stages) {
+/** One row per contender, then one per target with its ratio, the required ratio and the verdict. */
+function stageTables(stages: readonly StageResult[]): string[] {
+  const lines = ['| stage | contender | median s | rows/s | MiB/s | peak RSS MB | runs s |', '|---|---|---:|---:|---:|---:|---|'];
+  for (const stage of stages) {
     for (const c of [stage.ours, ...stage.baselines]) {
-      lines.push(`| ${stage.stage} | ${c.name} | ${seconds(c.medianMs)} | ${perSecond(c.rowsPerSecond)} | ${c.maxRssMb.toFixed(0)} | ${c.runsMs.map(seconds).join(' / ')} |`);
+      lines.push(`| ${stage.stage} | ${c.name} | ${seconds(c.medianMs)} | ${count(c.rowsPerSecond)} | ${megabytesPerSecond(c)} | ${c.maxRssMb.toFixed(0)} | ${c.runsMs.map(seconds).join(' / ')} |`);
     }
   }
-  lines.push('', '| stage | target | ratio | met |', '|---|---|---:|:---:|');
-  for (const stage of report.stages) {
-    for (const o of stage.outcomes) lines.push(`| ${stage.stage} | ${o.description} | ${o.ratio.toFixed(2)} | ${o.met ? 'yes' : '**no**'} |`);
+  lines.push('', '| stage | target | ratio | required | met |', '|---|---|---:|---:|:---:|');
+  for (const stage of stages) {
+    for (const o of stage.outcomes) lines.push(`| ${stage.stage} | ${o.description} | ${o.ratio.toFixed(2)} | ${o.required.toFixed(2)} | ${o.met ? 'yes' : '**no**'} |`);
   }
+  return lines;
+}
+
+/** The same stages at several scales: medians, time growth against session growth, and peak RSS. */
+export function renderScaleCurve(reports: readonly BenchReport[]): string[] {
+  const sorted = [...reports].sort((a, b) => a.sessions - b.sessions);
+  if (sorted.length < 2) return [];
+  const header = sorted.map((r) => `${count(r.sessions)} s`).join(' | ');
+  const rss = sorted.map((r) => `${count(r.sessions)} RSS MB`).join(' | ');
+  const lines = ['## Scale curve', '', `| stage | ${header} | time × / sessions × | ${rss} |`, `|---|${sorted.map(() => '---:').join('|')}|---:|${sorted.map(() => '---:').join('|')}|`];
+  const first = sorted[0];
+  const last = sorted.at(-1);
+  for (const stage of first?.stages ?? []) {
+    const row = sorted.map((r) => r.stages.find((s) => s.stage === stage.stage));
+    const lastStage = row.at(-1);
+    const growth = lastStage === undefined || first === undefined || last === undefined ? '' : `${(lastStage.ours.medianMs / stage.ours.medianMs).toFixed(1)} / ${(last.sessions / first.sessions).toFixed(0)}`;
+    lines.push(`| ${stage.stage} | ${row.map((s) => (s === undefined ? '' : seconds(s.ours.medianMs))).join(' | ')} | ${growth} | ${row.map((s) => (s === undefined ? '' : s.ours.maxRssMb.toFixed(0))).join(' | ')} |`);
+  }
+  return ['', ...lines];
+}
+
+/** Markdown: the machine, one table of every contender per stage, the targets, notes, failures and the scale curve. */
+export function renderMarkdown(report: BenchReport, otherScales: readonly BenchReport[] = []): string {
+  const m = report.machine;
+  const lines = [
+    `# Reelhouse benchmark: ${count(report.sessions)} sessions`,
+    '',
+    `${report.startedAt} → ${report.finishedAt} · ${m.cores} cores (${m.cpu}) · ${m.memoryGb} GiB · ${m.os} · Node ${m.node} · ${m.postgres} · ${m.mongo} · pgloader ${m.pgloader}`,
+    '',
+    `Data set \`${report.dataSet.folder}\`: ${Object.entries(report.dataSet.counts).map(([k, v]) => `${count(v)} ${k}`).join(', ')}; ${(report.dataSet.bytes / 2 ** 20).toFixed(0)} MiB.`,
+    '',
+    `Each contender ran ${report.runs} time(s)${report.warmup ? ' after a warm-up' : ''}, interleaved; medians. Ratio = baseline time / Reelhouse time (1.00 = as fast).`,
+    'Reelhouse steps run in a child process each (peak RSS from `/usr/bin/time -v`); their time covers the call, not Node start-up. Baselines: wall time of the command.',
+    '',
+    ...stageTables(report.stages),
+  ];
   const notes = report.stages.flatMap((s) => s.notes.map((n) => `- ${s.stage}: ${n}`));
   if (notes.length > 0) lines.push('', '## Notes', '', ...notes);
+  const profiled = report.stages.filter((s) => s.profile !== undefined && s.profile.length > 0);
+  if (profiled.length > 0) {
+    lines.push('', '## Where the Reelhouse time goes (CPU profile of one run, self time)', '');
+    for (const stage of profiled) {
+      lines.push(`### ${stage.stage}`, '', '| function | self ms | share |', '|---|---:|---:|');
+      for (const entry of stage.profile ?? []) lines.push(`| \`${entry.frame}\` | ${entry.selfMs.toFixed(0)} | ${(entry.share * 100).toFixed(1)}% |`);
+      lines.push('');
+    }
+  }
+  if (report.failures.length > 0) lines.push('', '## Stages that did not run', '', ...report.failures.map((f) => `- ${f.stage}: ${f.error.split('\n')[0] ?? ''}`));
+  lines.push(...renderScaleCurve([report, ...otherScales.filter((r) => r.sessions !== report.sessions)]));
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import type { BenchReport } from '../src/bench-report.ts';
 import { evaluateStage } from '../src/bench-result.ts';
 import { parseMaxRssKb } from '../src/measure-command.ts';
 import { renderMarkdown } from '../src/render-report.ts';
@@ -40,10 +41,10 @@ describe('evaluateStage', () => {
   it('judges each target on medians', () => {
     const result = evaluateStage(spec);
     expect(result.ours).toMatchObject({ medianMs: 4_000, rowsPerSecond: 250_000 });
-    expect(result.outcomes.map((o) => [o.description, Number(o.ratio.toFixed(3)), o.met])).toEqual([
-      ['≥ 0.8× psql \\copy', 0.8, true],
-      ['faster than pgloader', 8.875, true],
-      ['peak RSS < 250 MB', 1.786, true],
+    expect(result.outcomes.map((o) => [o.description, Number(o.ratio.toFixed(3)), o.required, o.met])).toEqual([
+      ['≥ 0.8× psql \\copy', 0.8, 0.8, true],
+      ['faster than pgloader', 8.875, 1, true],
+      ['peak RSS < 250 MB', 1.786, 1, true],
     ]);
   });
 
@@ -52,10 +53,34 @@ describe('evaluateStage', () => {
     expect(slow.outcomes.filter((o) => !o.met).map((o) => o.description)).toEqual(['≥ 0.8× psql \\copy', '≥ 400,000 rows/s']);
   });
 
+  it('gives bytes per second to every contender when the stage measures volume', () => {
+    const result = evaluateStage({ ...spec, bytes: 400 * 2 ** 20 });
+    expect(result.ours.bytesPerSecond).toBe(100 * 2 ** 20);
+    expect(result.baselines[0]?.bytesPerSecond).toBe(125 * 2 ** 20);
+    expect(evaluateStage(spec).ours.bytesPerSecond).toBeUndefined();
+  });
+
   it('refuses a target naming a baseline that did not run', () => {
     expect(() => evaluateStage({ ...spec, targets: [{ baseline: 'dd', minRatio: 1, description: 'x' }] })).toThrow(/unknown baseline dd/);
   });
 });
+
+const machine = { cores: 2, memoryGb: 24, cpu: 'x86_64', os: 'Linux 6.1', node: 'v22.23.3', postgres: 'PostgreSQL 15.19', mongo: 'FerretDB v1.24.2', pgloader: '3.6.7' };
+
+function report(stages: BenchReport['stages'], sessions = 1_000): BenchReport {
+  return {
+    schemaVersion: 1,
+    startedAt: '2026-11-24T03:00:00.000Z',
+    finishedAt: '2026-11-24T03:10:00.000Z',
+    sessions,
+    runs: 3,
+    warmup: true,
+    machine,
+    dataSet: { folder: 's1000-seed7', counts: { users: 100, viewing_sessions: sessions }, bytes: 3 * 2 ** 20 },
+    stages,
+    failures: [],
+  };
+}
 
 describe('renderMarkdown', () => {
   it('renders the machine, one row per contender and one per target', () => {
@@ -67,16 +92,33 @@ describe('renderMarkdown', () => {
       targets: [{ baseline: 'psql pipe', minRatio: 0.8, description: '≥ 0.8× psql pipe' }],
       notes: ['COPY binary'],
     });
-    const markdown = renderMarkdown({
-      startedAt: '2026-11-24T03:00:00Z',
-      sessions: 1_000,
-      machine: { cores: 2, memoryGb: 24, node: '22.23.3', postgres: 'PostgreSQL 15.19', mongo: 'FerretDB v1.24.2', pgloader: '3.6.7', cpu: 'x86_64' },
-      stages: [stage],
-    });
-    expect(markdown).toContain('| extract | reelhouse | 2.00 | 500 | 90 | 2.00 / 2.00 / 2.00 |');
-    expect(markdown).toContain('| extract | psql pipe | 1.00 | 1,000 | 5 | 1.00 / 1.00 / 1.00 |');
-    expect(markdown).toContain('| extract | ≥ 0.8× psql pipe | 0.50 | **no** |');
+    const markdown = renderMarkdown(report([stage]));
+    expect(markdown).toContain('2 cores (x86_64) · 24 GiB · Linux 6.1 · Node v22.23.3 · PostgreSQL 15.19 · FerretDB v1.24.2 · pgloader 3.6.7');
+    expect(markdown).toContain('| stage | contender | median s | rows/s | MiB/s | peak RSS MB | runs s |');
+    expect(markdown).toContain('| extract | reelhouse | 2.00 | 500 |  | 90 | 2.00 / 2.00 / 2.00 |');
+    expect(markdown).toContain('| extract | psql pipe | 1.00 | 1,000 |  | 5 | 1.00 / 1.00 / 1.00 |');
+    expect(markdown).toContain('| extract | ≥ 0.8× psql pipe | 0.50 | 0.80 | **no** |');
     expect(markdown).toContain('- extract: COPY binary');
+    expect(markdown).not.toContain('Scale curve');
+  });
+
+  it('lists stages that failed, profiles, and a scale curve when another scale has results', () => {
+    const stage = (ms: number, rss: number) =>
+      evaluateStage({
+        stage: 'load_csv',
+        rows: 1_000,
+        ours: { name: 'reelhouse', runsMs: [ms], maxRssMb: rss },
+        baselines: [],
+        targets: [],
+        profile: [{ frame: 'scan (packages/loaders/src/scan-csv-file.ts:10)', selfMs: 1_200, share: 0.6 }],
+      });
+    const small = { ...report([stage(1_000, 100)]), failures: [{ stage: 'transform', error: 'buildModels ended error: fact\nstack' }] };
+    const large = report([stage(9_000, 110)], 10_000);
+    const markdown = renderMarkdown(small, [large]);
+    expect(markdown).toContain('- transform: buildModels ended error: fact\n');
+    expect(markdown).toContain('| `scan (packages/loaders/src/scan-csv-file.ts:10)` | 1200 | 60.0% |');
+    expect(markdown).toContain('| stage | 1,000 s | 10,000 s | time × / sessions × | 1,000 RSS MB | 10,000 RSS MB |');
+    expect(markdown).toContain('| load_csv | 1.00 | 9.00 | 9.0 / 10 | 100 | 110 |');
   });
 });
 

@@ -1,0 +1,90 @@
+import { ReelhouseError } from '@reelhouse/core';
+
+import { contenderSettings, type BenchContext } from '../bench-context.ts';
+import type { StageName } from '../bench-options.ts';
+import type { ContenderRuns } from '../bench-result.ts';
+import { measureCommand } from '../measure-command.ts';
+import { runContenders } from '../run-contenders.ts';
+import type { StageModule } from '../stage-module.ts';
+
+/** The baseline of each stage `pnpm pipeline` covers, summed into the end-to-end baseline. */
+const summedBaselines: readonly { stage: StageName; baseline: string }[] = [
+  { stage: 'load_csv', baseline: 'psql \\copy' },
+  { stage: 'extract', baseline: 'psql COPY pipe' },
+  { stage: 'transform', baseline: 'psql star-schema.sql' },
+];
+
+/** Sum of the baselines' medians measured earlier in this invocation, or the stages that did not run. */
+export function sumOfBaselines(finished: BenchContext['finished']): { sum: ContenderRuns } | { missing: string[] } {
+  const missing: string[] = [];
+  let ms = 0;
+  let rss = 0;
+  for (const { stage, baseline } of summedBaselines) {
+    const found = finished.get(stage)?.baselines.find((b) => b.name === baseline);
+    if (found === undefined) missing.push(stage);
+    else {
+      ms += found.medianMs;
+      rss = Math.max(rss, found.maxRssMb);
+    }
+  }
+  return missing.length > 0 ? { missing } : { sum: { name: 'sum of baselines', runsMs: [ms], maxRssMb: rss } };
+}
+
+/** End to end: `pnpm pipeline run` on empty databases (data files already generated) against the sum of the stage baselines. */
+export const endToEndStage: StageModule = {
+  name: 'end_to_end',
+  async run(context: BenchContext) {
+    const { databases, dataSet, paths } = context;
+    const baselines = sumOfBaselines(context.finished);
+    if ('missing' in baselines) {
+      throw new ReelhouseError({ code: 'invalid_input', message: `end_to_end compares against the baselines of ${baselines.missing.join(', ')}: run those stages in the same invocation` });
+    }
+    const mongoUrl = new URL(databases.mongoUrl);
+    mongoUrl.pathname = `/${databases.e2eMongoDb}`;
+    const env = {
+      SOURCE_DATABASE_URL: databases.e2eSource,
+      WAREHOUSE_DATABASE_URL: databases.e2eWarehouse,
+      MONGODB_URL: mongoUrl.toString(),
+      REELHOUSE_DATA_DIR: paths.dataDir,
+      REELHOUSE_SEED: String(dataSet.seed),
+      REELHOUSE_SCALE: dataSet.size.scale,
+      REELHOUSE_LOG_LEVEL: 'warn',
+    };
+    const command = `pnpm --silent --dir '${paths.repoRoot}' pipeline run --scale ${dataSet.size.scale} --seed ${dataSet.seed} > /dev/null`;
+    const [ours] = await runContenders({
+      ...contenderSettings(context, 'end_to_end'),
+      contenders: [
+        {
+          name: 'reelhouse pnpm pipeline',
+          prepare: async () => {
+            await databases.recreate(new URL(databases.e2eSource).pathname.slice(1));
+            await databases.recreate(new URL(databases.e2eWarehouse).pathname.slice(1));
+            await databases.dropMongo(databases.e2eMongoDb);
+            await databases.dropMongo('streaming');
+          },
+          measure: async () => {
+            const { wallMs, maxRssMb } = await measureCommand(command, env);
+            return { ms: wallMs, maxRssMb };
+          },
+        },
+      ],
+    });
+    if (ours === undefined) throw new Error('end_to_end: contender missing');
+    return {
+      stage: 'end_to_end',
+      rows: dataSet.csvRows,
+      ours,
+      baselines: [baselines.sum],
+      targets: [{ baseline: 'sum of baselines', minRatio: 1 / 1.5, description: 'end to end ≤ 1.5× sum of baselines (ratio ≥ 0.67)' }],
+      maxRssMb: 250,
+      notes: [
+        'pnpm pipeline run on empty databases each run (files already generated, so generate_data is skipped); wall time includes pnpm and Node start-up',
+        `sum of baselines = medians of psql \\copy + psql COPY pipe + psql star-schema.sql from this invocation; it has no counterpart for the MongoDB load and the users/content extract the pipeline also does`,
+        'peak RSS is the largest process of the pipeline run (pnpm, Node)',
+      ],
+    };
+  },
+  child() {
+    return Promise.reject(new ReelhouseError({ code: 'internal', message: 'end_to_end runs `pnpm pipeline` itself: it has no child job' }));
+  },
+};
