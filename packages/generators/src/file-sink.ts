@@ -47,6 +47,13 @@ export class FileSink {
     return this.#used >= bufferBytes / 2;
   }
 
+  /** Queues raw bytes (`source[start..end)`), e.g. lines copied unchanged from another file. */
+  appendBytes(source: Buffer, start: number, end: number): boolean {
+    if (end - start > this.#buffer.length - this.#used) this.#grow(end - start);
+    this.#used += source.copy(this.#buffer, this.#used, start, end);
+    return this.#used >= bufferBytes / 2;
+  }
+
   #grow(needed: number): void {
     const next = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#used + needed));
     this.#buffer.copy(next, 0, 0, this.#used);

@@ -76,7 +76,7 @@ export async function generateDataSet(options: GenerateOptions): Promise<Generat
     };
     let defectCount = 0;
     if (defectRate > 0) {
-      const defects = await injectDefects({ dir: outDir, seed, defectRate, partialSuffix: '.partial', coverage: sessions.result, signal });
+      const defects = await injectDefects({ dir: outDir, seed, defectRate, coverage: sessions.result, sessions: options.sessions, signal });
       Object.assign(files, defects.files);
       defectCount = defects.count;
       logger.info({ defects: defects.count }, 'defects injected');
