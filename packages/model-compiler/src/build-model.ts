@@ -3,20 +3,25 @@ import { sql } from 'kysely';
 import { classifyError, ReelhouseError, type Logger } from '@reelhouse/core';
 
 import type { AnyKysely } from './any-kysely.ts';
+import { buildDelta } from './build-delta.ts';
 import { buildRelation } from './build-relation.ts';
 import type { BuildMode, ModelResult } from './build-result.ts';
-import type { CompiledModel } from './compiled-model.ts';
 import { compileModel } from './compile-model.ts';
 import type { AnyModel } from './define-model.ts';
+import { byTimeRange, postMergeViewSql, type DeltaPlan } from './incremental-delta.ts';
+import { readBuiltIntervals } from './interval-ledger.ts';
+import type { IncrementalMaterialization } from './materialization.ts';
 import type { RelationResolver } from './model-context.ts';
 import { createOfflineKysely } from './offline-kysely.ts';
+import { floorToInterval, planIntervals, type TimeRange } from './plan-intervals.ts';
 import { runDataTests } from './run-data-tests.ts';
-import { quoteRelation } from './sql-identifier.ts';
+import { quoteIdent, quoteRelation } from './sql-identifier.ts';
 
 /** What the publish transaction does with a model built in staging. */
 export type PublishStep =
-  | { readonly kind: 'move_table'; readonly model: string }
-  | { readonly kind: 'create_view'; readonly model: string };
+  | { readonly kind: 'move_table'; readonly model: string; readonly ledger?: { readonly ranges: readonly TimeRange[] } }
+  | { readonly kind: 'create_view'; readonly model: string }
+  | { readonly kind: 'apply_delta'; readonly model: string; readonly plan: DeltaPlan };
 
 export interface BuildModelOptions {
   /** The connection the model is built on. */
@@ -29,7 +34,8 @@ export interface BuildModelOptions {
   readonly fullRefresh: boolean;
   /** With `fullRefresh`, rebuild models protected by `allowFullRefresh: false` too. */
   readonly forceFullRefresh: boolean;
-  readonly buildId: string;
+  /** Models by time range are built up to the start of the interval holding this instant. */
+  readonly now: Date;
   readonly logger: Logger;
 }
 
@@ -39,8 +45,9 @@ export interface BuiltModel {
 }
 
 /**
- * Builds one model into the staging schema under its contract, runs its post-hooks and data
- * tests, and says how to publish it. Failures come back in the result, never thrown.
+ * Builds one model into the staging schema under its contract (an incremental run builds only the
+ * new rows, plus a view of the table as merged), runs its post-hooks and data tests, and says how
+ * to publish it. Failures come back in the result, never thrown.
  */
 export async function buildModel(options: BuildModelOptions): Promise<BuiltModel> {
   const { model, stagingSchema, targetSchema } = options;
@@ -56,29 +63,21 @@ export async function buildModel(options: BuildModelOptions): Promise<BuiltModel
   let mode: BuildMode | undefined;
   try {
     mode = await chooseMode(options);
-    const compiled = compileModel(model, { db: createOfflineKysely(), resolver, relation });
-    const rows = await buildRelation(options.db, {
-      model: model.name,
-      relation,
-      kind: mode === 'view' ? 'view' : 'table',
-      contract: compiled.contract,
-      selectSql: compiled.sql,
-      ref: resolver.ref,
-    });
-    await runPostHooks(options.db, compiled, relation);
-    const tests = await runDataTests(options.db, { model: model.name, tests: compiled.tests });
+    const built = mode === 'incremental_delta' ? await buildIncrementalRun(options, { resolver, relation }) : await buildWhole(options, { resolver, relation, mode });
+    const tests = await runDataTests(options.db, { model: model.name, tests: built.tests });
     const failed = tests.filter((test) => test.status === 'error');
     const result: ModelResult = {
       ...base,
       mode,
       status: failed.length > 0 ? 'error' : 'success',
-      rows,
+      rows: built.rows,
       durationMs: Math.round(performance.now() - started),
       tests,
       ...(failed.length > 0 ? { error: { code: 'data_test_failed', message: `failing tests: ${failed.map((test) => `${test.name} (${test.failures} rows)`).join(', ')}` } } : {}),
+      ...(built.ranges === undefined ? {} : { intervals: built.ranges.map((range): [string, string] => [range.start.toISOString(), range.end.toISOString()]) }),
     };
-    options.logger.info({ model: model.name, mode, rows, status: result.status, durationMs: result.durationMs }, 'model built');
-    return { result, publish: mode === 'view' ? { kind: 'create_view', model: model.name } : { kind: 'move_table', model: model.name } };
+    options.logger.info({ model: model.name, mode, rows: built.rows, status: result.status, durationMs: result.durationMs }, 'model built');
+    return { result, publish: built.publish };
   } catch (error) {
     const classified = classifyError(error, { model: model.name });
     options.logger.error({ model: model.name, code: classified.code, err: classified.message }, 'model failed');
@@ -96,6 +95,46 @@ export async function buildModel(options: BuildModelOptions): Promise<BuiltModel
   }
 }
 
+interface BuiltRelation {
+  readonly rows: number | null;
+  readonly tests: ReturnType<typeof compileModel>['tests'];
+  readonly publish: PublishStep;
+  readonly ranges?: readonly TimeRange[];
+}
+
+async function buildWhole(options: BuildModelOptions, at: { resolver: RelationResolver; relation: string; mode: BuildMode }): Promise<BuiltRelation> {
+  const { model, db } = options;
+  const compiled = compileModel(model, { db: createOfflineKysely(), resolver: at.resolver, relation: at.relation });
+  const kind = at.mode === 'view' ? 'view' : 'table';
+  const rows = await buildRelation(db, { model: model.name, relation: at.relation, kind, contract: compiled.contract, selectSql: compiled.sql, ref: at.resolver.ref });
+  await runPostHooks(db, { hooks: model.postHooks, relation: at.relation });
+  if (kind === 'view') return { rows, tests: compiled.tests, publish: { kind: 'create_view', model: model.name } };
+  const materialization = model.materialization;
+  if (materialization.type !== 'incremental' || !byTimeRange(materialization)) return { rows, tests: compiled.tests, publish: { kind: 'move_table', model: model.name } };
+  const ranges = await rangesOfTable(db, { relation: at.relation, column: materialization.timeColumn, unit: materialization.interval ?? 'day', now: options.now });
+  return { rows, tests: compiled.tests, ranges, publish: { kind: 'move_table', model: model.name, ledger: { ranges } } };
+}
+
+async function buildIncrementalRun(options: BuildModelOptions, at: { resolver: RelationResolver; relation: string }): Promise<BuiltRelation> {
+  const { model, db } = options;
+  const materialization = model.materialization as IncrementalMaterialization;
+  const delta = `${at.relation}__delta`;
+  const ranges = byTimeRange(materialization)
+    ? planIntervals({
+        built: await readBuiltIntervals(db, model.name),
+        firstStart: (await rangesOfTable(db, { relation: at.resolver.self, column: materialization.timeColumn, unit: materialization.interval ?? 'day', now: options.now }))[0]?.start ?? options.now,
+        end: options.now,
+        unit: materialization.interval ?? 'day',
+        lookback: materialization.lookback ?? 0,
+      })
+    : [];
+  const built = await buildDelta(db, { model, resolver: at.resolver, delta, ranges });
+  await sql.raw(postMergeViewSql({ ...built.plan, view: at.relation })).execute(db);
+  await runPostHooks(db, { hooks: model.postHooks, relation: delta });
+  const tests = compileModel(model, { db: createOfflineKysely(), resolver: at.resolver, relation: at.relation, isIncremental: true, delta }).tests;
+  return { rows: built.rows, tests, publish: { kind: 'apply_delta', model: model.name, plan: built.plan }, ...(byTimeRange(materialization) ? { ranges } : {}) };
+}
+
 async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
   const materialization = options.model.materialization;
   switch (materialization.type) {
@@ -110,7 +149,7 @@ async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
       if (materialization.allowFullRefresh === false && !options.forceFullRefresh) {
         throw new ReelhouseError({
           code: 'invalid_input',
-          message: `model ${options.model.name} is protected against full refresh (allowFullRefresh: false); select it without fullRefresh, or pass forceFullRefresh: true (--force-full-refresh) to rebuild it`,
+          message: `model ${options.model.name} is protected against full refresh (allowFullRefresh: false); build it without fullRefresh, or pass forceFullRefresh: true (--force-full-refresh) to rebuild it from scratch`,
           context: { model: options.model.name },
         });
       }
@@ -119,6 +158,17 @@ async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
   }
 }
 
-async function runPostHooks(db: AnyKysely, compiled: CompiledModel, relation: string): Promise<void> {
-  for (const hook of compiled.postHooks) await sql.raw(hook.replaceAll('{{ this }}', quoteRelation(relation))).execute(db);
+/** The range of whole intervals a built table covers, up to the start of the interval holding `now`. */
+async function rangesOfTable(db: AnyKysely, options: { relation: string; column: string; unit: 'day' | 'hour'; now: Date }): Promise<TimeRange[]> {
+  const column = quoteIdent(options.column);
+  const { rows } = await sql<{ first: Date | null }>`select min(${sql.raw(column)}) as "first" from ${sql.raw(quoteRelation(options.relation))}`.execute(db);
+  const first = rows[0]?.first;
+  if (first === null || first === undefined) return [];
+  const start = floorToInterval(first, options.unit);
+  const end = floorToInterval(options.now, options.unit);
+  return start < end ? [{ start, end }] : [];
+}
+
+async function runPostHooks(db: AnyKysely, options: { hooks: readonly string[]; relation: string }): Promise<void> {
+  for (const hook of options.hooks) await sql.raw(hook.replaceAll('{{ this }}', quoteRelation(options.relation))).execute(db);
 }

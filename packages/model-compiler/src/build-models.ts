@@ -34,6 +34,8 @@ export interface BuildModelsOptions {
   readonly concurrency?: number;
   /** Writes `manifest.json` and `run_results.json` there. */
   readonly artifactsDir?: string;
+  /** Models by time range build the intervals before the one holding this instant. Default: now. */
+  readonly now?: Date;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
 }
@@ -167,7 +169,7 @@ async function buildSelected(run: BuildRun, onConnection: OnConnection, concurre
           builtInRun,
           fullRefresh: run.options.fullRefresh ?? false,
           forceFullRefresh: run.options.forceFullRefresh ?? false,
-          buildId: run.buildId,
+          now: run.options.now ?? new Date(),
           logger: run.logger,
         }),
       );

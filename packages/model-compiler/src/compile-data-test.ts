@@ -13,11 +13,17 @@ export interface DataTestTarget {
   readonly ref: (modelName: string) => string;
   /** The context a `custom` test builds its query with. */
   readonly context: ModelContext;
+  /**
+   * Incremental runs: the new rows. Row-level tests then read only them, and `unique` checks only
+   * their keys across the whole relation (which shows the table as merged); `custom` reads the relation.
+   */
+  readonly delta?: string | undefined;
 }
 
 /** Compiles a data test to the SQL selecting its failing rows from the relation under test. */
 export function compileDataTest(test: DataTest<Record<string, unknown>>, target: DataTestTarget): CompiledTest {
   const self = sql.table(target.relation);
+  const rows = sql.table(target.delta ?? target.relation);
   const config = {
     severity: test.severity ?? 'error',
     errorAbove: test.errorAbove ?? 0,
@@ -32,17 +38,21 @@ export function compileDataTest(test: DataTest<Record<string, unknown>>, target:
         name: `unique(${test.columns.join(', ')})`,
         kind: test.kind,
         ...config,
-        sql: compile(sql`select ${columns}, count(*) as "duplicates" from ${self} group by ${columns} having count(*) > 1`),
+        sql: compile(
+          target.delta === undefined
+            ? sql`select ${columns}, count(*) as "duplicates" from ${self} group by ${columns} having count(*) > 1`
+            : sql`select ${columns}, count(*) as "duplicates" from ${self} where (${columns}) in (select ${columns} from ${rows}) group by ${columns} having count(*) > 1`,
+        ),
       };
     }
     case 'not_null':
-      return { name: `not_null(${test.column})`, kind: test.kind, ...config, sql: compile(sql`select * from ${self} where ${sql.ref(test.column)} is null`) };
+      return { name: `not_null(${test.column})`, kind: test.kind, ...config, sql: compile(sql`select * from ${rows} where ${sql.ref(test.column)} is null`) };
     case 'accepted_values':
       return {
         name: `accepted_values(${test.column})`,
         kind: test.kind,
         ...config,
-        sql: compile(sql`select * from ${self} where ${sql.ref(test.column)} is not null and ${sql.ref(test.column)} not in (${sql.join([...test.values])})`),
+        sql: compile(sql`select * from ${rows} where ${sql.ref(test.column)} is not null and ${sql.ref(test.column)} not in (${sql.join([...test.values])})`),
       };
     case 'relationships': {
       const parent = sql.table(target.ref(test.to.name));
@@ -52,7 +62,7 @@ export function compileDataTest(test: DataTest<Record<string, unknown>>, target:
         name: `relationships(${test.column} → ${test.to.name}.${test.field})`,
         kind: test.kind,
         ...config,
-        sql: compile(sql`select "child".* from ${self} as "child" left join ${parent} as "parent" on ${child} = ${key} where ${child} is not null and ${key} is null`),
+        sql: compile(sql`select "child".* from ${rows} as "child" left join ${parent} as "parent" on ${child} = ${key} where ${child} is not null and ${key} is null`),
       };
     }
     case 'custom':

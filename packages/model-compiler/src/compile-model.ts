@@ -12,13 +12,15 @@ export interface CompileModelOptions {
   readonly relation: string;
   readonly isIncremental?: boolean;
   readonly interval?: { readonly start: Date; readonly end: Date } | undefined;
+  /** Incremental runs: the relation holding only the new rows (see `DataTestTarget.delta`). */
+  readonly delta?: string | undefined;
 }
 
 /** Compiles one model's select and tests, recording what it reads from the references made while building them. */
 export function compileModel(model: AnyModel, options: CompileModelOptions): CompiledModel {
   const recording = createModelContext({ db: options.db, resolver: options.resolver, isIncremental: options.isIncremental ?? false, interval: options.interval });
   const query = model.select(recording.context).compile();
-  const tests = model.tests.map((test) => compileDataTest(test, { db: options.db, relation: options.relation, ref: options.resolver.ref, context: recording.context }));
+  const tests = model.tests.map((test) => compileDataTest(test, { db: options.db, relation: options.relation, ref: options.resolver.ref, context: recording.context, delta: options.delta }));
   const contract = compileContract(model);
   const dependsOn = new Set(recording.refs);
   for (const test of model.tests) if (test.kind === 'relationships') dependsOn.add(test.to.name);

@@ -10,3 +10,4 @@ export type { BuildResult, ModelResult, BuildMode } from './build-result.ts';
 export type { TestResult, TestStatus } from './test-result.ts';
 export { writeArtifacts } from './write-artifacts.ts';
 export { createOfflineKysely } from './offline-kysely.ts';
+export type { TimeRange, IntervalUnit } from './plan-intervals.ts';

@@ -4,6 +4,8 @@ import type { AnyKysely } from './any-kysely.ts';
 import type { PublishStep } from './build-model.ts';
 import type { CompiledProject } from './compiled-model.ts';
 import { createViewSql, keyStatements } from './contract-ddl.ts';
+import { applyDeltaStatements } from './incremental-delta.ts';
+import { recordIntervals } from './interval-ledger.ts';
 import { quoteIdent, quoteRelation } from './sql-identifier.ts';
 
 export interface PublishOptions {
@@ -28,10 +30,17 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
     const model = byName.get(step.model);
     if (model === undefined) continue;
     const published = `${target}.${step.model}`;
+    // A delta's target is the published table itself; the other steps replace the relation.
     switch (step.kind) {
       case 'move_table':
         await dropRelation(db, { relation: published, relkind: before.get(step.model) });
         await sql.raw(`alter table ${quoteRelation(`${options.stagingSchema}.${step.model}`)} set schema ${quoteIdent(target)}`).execute(db);
+        if (step.ledger !== undefined) await recordIntervals(db, { model: step.model, ranges: step.ledger.ranges, buildId: options.buildId, replace: true });
+        break;
+      case 'apply_delta':
+        for (const statement of applyDeltaStatements(step.plan)) await sql.raw(statement).execute(db);
+        await sql.raw(`analyze ${quoteRelation(published)}`).execute(db);
+        if (step.plan.ranges.length > 0) await recordIntervals(db, { model: step.model, ranges: step.plan.ranges, buildId: options.buildId, replace: false });
         break;
       case 'create_view':
         await dropRelation(db, { relation: published, relkind: before.get(step.model) });
@@ -46,16 +55,17 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
 /** Views and foreign keys of models not in this build that `drop ... cascade` removed with an old object. */
 async function restoreDependents(db: AnyKysely, options: PublishOptions & { before: ReadonlyMap<string, string> }): Promise<void> {
   const target = options.project.targetSchema;
-  const rebuilt = new Set(options.steps.map((step) => step.model));
+  // Delta targets stay in place: their foreign keys to replaced tables may need restoring too.
+  const replaced = new Set(options.steps.filter((step) => step.kind !== 'apply_delta').map((step) => step.model));
   const after = await existingRelations(db, target);
   for (const model of options.project.models) {
-    if (rebuilt.has(model.name) || !options.before.has(model.name)) continue;
+    if (replaced.has(model.name) || !options.before.has(model.name)) continue;
     const relation = `${target}.${model.name}`;
     if (model.materialization.type === 'view' && !after.has(model.name)) {
       await sql.raw(createViewSql(relation, model.contract, model.sql)).execute(db);
       continue;
     }
-    const lostKeys = model.contract.foreignKeys.filter((fk) => rebuilt.has(fk.references));
+    const lostKeys = model.contract.foreignKeys.filter((fk) => replaced.has(fk.references));
     if (lostKeys.length === 0) continue;
     const { rows } = await sql<{ conname: string }>`select conname from pg_constraint where conrelid = to_regclass(${relation}) and contype = 'f'`.execute(db);
     const present = new Set(rows.map((row) => row.conname));

@@ -1,13 +1,18 @@
 import { sql } from 'kysely';
 
+import { ReelhouseError } from '@reelhouse/core';
+
 import type { AnyKysely } from '../any-kysely.ts';
-import { buildRelation } from '../build-relation.ts';
+import { buildDelta } from '../build-delta.ts';
+import { buildRelation, type BuildRelationOptions } from '../build-relation.ts';
 import type { CompiledContract } from '../compiled-model.ts';
 import { compileModel } from '../compile-model.ts';
-import { createTableSql } from '../contract-ddl.ts';
+import { createTableSql, keyStatements } from '../contract-ddl.ts';
 import type { AnyModel, RowOf } from '../define-model.ts';
+import { applyDeltaStatements, byTimeRange } from '../incremental-delta.ts';
 import type { RelationResolver } from '../model-context.ts';
 import { createOfflineKysely } from '../offline-kysely.ts';
+import type { TimeRange } from '../plan-intervals.ts';
 import { runDataTests } from '../run-data-tests.ts';
 import { quoteIdents } from '../sql-identifier.ts';
 import type { SqlType } from '../sql-type.ts';
@@ -18,8 +23,13 @@ export interface BuildInIsolationOptions<M extends AnyModel> {
   readonly model: M;
   /** Fixture rows for every upstream model (`modelRows`) and `raw` table (`sourceRows`) the model reads. */
   readonly inputs: ModelInputs;
-  /** Incremental models: the rows already in the table; the model then runs its incremental path over them. */
+  /**
+   * Incremental models: the rows already in the table. The model then runs its incremental path
+   * (`ctx.isIncremental`, `ctx.self` reading these rows) and the result is the table after the merge.
+   */
   readonly existing?: readonly RowOf<M>[];
+  /** Incremental models by time range, with `existing`: the range rebuilt (its rows replaced). */
+  readonly interval?: TimeRange;
 }
 
 export interface IsolatedBuild<Row> {
@@ -62,14 +72,39 @@ export async function buildModelInIsolation<M extends AnyModel>(db: AnyKysely, o
       }
     }
     const compiled = compileModel(model, { db: createOfflineKysely(), resolver, relation });
-    await buildRelation(db, { model: model.name, relation, kind: model.materialization.type === 'view' ? 'view' : 'table', contract: compiled.contract, selectSql: compiled.sql, ref: resolver.ref });
+    const builtSql =
+      options.existing === undefined
+        ? await buildWhole(db, { model: model.name, relation, kind: model.materialization.type === 'view' ? 'view' : 'table', contract: compiled.contract, selectSql: compiled.sql, ref: resolver.ref })
+        : await mergeIntoExisting(db, { model, resolver, existing: options.existing, interval: options.interval });
     const testResults = await runDataTests(db, { model: model.name, tests: compiled.tests });
     const orderBy = compiled.contract.primaryKey.length > 0 ? compiled.contract.primaryKey : Object.keys(compiled.contract.columns);
     const { rows } = await sql<RowOf<M>>`select * from ${sql.table(relation)} order by ${sql.raw(quoteIdents(orderBy))}`.execute(db);
-    return { rows, sql: compiled.sql, testResults };
+    return { rows, sql: builtSql, testResults };
   } finally {
     await sql`drop schema if exists ${sql.id(scratch)} cascade`.execute(db);
   }
+}
+
+async function buildWhole(db: AnyKysely, options: BuildRelationOptions): Promise<string> {
+  await buildRelation(db, options);
+  return options.selectSql;
+}
+
+async function mergeIntoExisting(db: AnyKysely, options: { model: AnyModel; resolver: RelationResolver; existing: readonly object[]; interval: TimeRange | undefined }): Promise<string> {
+  const { model, resolver } = options;
+  const materialization = model.materialization;
+  if (materialization.type !== 'incremental') {
+    throw new ReelhouseError({ code: 'invalid_input', message: `model ${model.name} is not incremental: \`existing\` rows apply to incremental models only`, context: { model: model.name } });
+  }
+  if (byTimeRange(materialization) && options.interval === undefined) {
+    throw new ReelhouseError({ code: 'invalid_input', message: `model ${model.name} is built by time range: pass the \`interval\` to rebuild along with \`existing\``, context: { model: model.name } });
+  }
+  const contract = compileModel(model, { db: createOfflineKysely(), resolver, relation: resolver.self }).contract;
+  await createFixture(db, { relation: resolver.self, contract, rows: options.existing });
+  for (const statement of keyStatements({ relation: resolver.self, contract: { ...contract, foreignKeys: [] }, ref: resolver.ref })) await sql.raw(statement).execute(db);
+  const delta = await buildDelta(db, { model, resolver, delta: `${resolver.self}__delta`, ranges: options.interval === undefined ? [] : [options.interval] });
+  for (const statement of applyDeltaStatements(delta.plan)) await sql.raw(statement).execute(db);
+  return delta.sql;
 }
 
 async function createFixture(db: AnyKysely, fixture: { relation: string; contract: CompiledContract; rows: readonly object[] }): Promise<void> {

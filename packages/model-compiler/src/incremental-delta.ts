@@ -1,0 +1,70 @@
+import type { IncrementalMaterialization } from './materialization.ts';
+import type { TimeRange } from './plan-intervals.ts';
+import { quoteIdent, quoteIdents, quoteRelation } from './sql-identifier.ts';
+
+/** An incremental run's new rows (`delta`) and the table they go into (`target`). */
+export interface DeltaPlan {
+  readonly target: string;
+  readonly delta: string;
+  readonly materialization: IncrementalMaterialization;
+  /** Contract columns, in table order. */
+  readonly columns: readonly string[];
+  /** For models by time range: the ranges the delta replaces. */
+  readonly ranges: readonly TimeRange[];
+}
+
+/** True when the model is built by time range (whole intervals replaced) rather than by key. */
+export function byTimeRange(materialization: IncrementalMaterialization): materialization is IncrementalMaterialization & { timeColumn: string } {
+  return materialization.timeColumn !== undefined;
+}
+
+/**
+ * Rows of `target` an applied delta replaces, as a condition over alias `t` and delta alias `d`:
+ * rows in the rebuilt time ranges, or rows sharing a unique key with the delta.
+ */
+function replacedCondition(plan: DeltaPlan): string | undefined {
+  const { materialization } = plan;
+  if (byTimeRange(materialization)) {
+    if (plan.ranges.length === 0) return undefined;
+    const column = `"t".${quoteIdent(materialization.timeColumn)}`;
+    return plan.ranges.map((range) => `(${column} >= '${range.start.toISOString()}' and ${column} < '${range.end.toISOString()}')`).join(' or ');
+  }
+  if (materialization.strategy === 'append') return undefined;
+  const keys = materialization.uniqueKey.map((key) => `"d".${quoteIdent(key)} = "t".${quoteIdent(key)}`).join(' and ');
+  return `exists (select 1 from ${quoteRelation(plan.delta)} as "d" where ${keys})`;
+}
+
+/**
+ * A view of the table as it will stand once the delta is applied, so models downstream in the
+ * same build, and the uniqueness tests, read the merged state without copying the table.
+ */
+export function postMergeViewSql(plan: DeltaPlan & { readonly view: string }): string {
+  const columns = quoteIdents(plan.columns);
+  const replaced = replacedCondition(plan);
+  const kept = `select ${columns} from ${quoteRelation(plan.target)} as "t"${replaced === undefined ? '' : ` where not (${replaced})`}`;
+  return `create view ${quoteRelation(plan.view)} as ${kept} union all select ${columns} from ${quoteRelation(plan.delta)}`;
+}
+
+/**
+ * Statements applying the delta to the table: append inserts; `delete+insert` and time ranges
+ * delete what the delta replaces, then insert; `merge` updates matched keys and inserts the rest.
+ */
+export function applyDeltaStatements(plan: DeltaPlan): string[] {
+  const target = quoteRelation(plan.target);
+  const delta = quoteRelation(plan.delta);
+  const columns = quoteIdents(plan.columns);
+  const insert = `insert into ${target} (${columns}) select ${columns} from ${delta}`;
+  const { materialization } = plan;
+  if (!byTimeRange(materialization) && materialization.strategy === 'merge') {
+    const keys = materialization.uniqueKey.map((key) => `"t".${quoteIdent(key)} = "d".${quoteIdent(key)}`).join(' and ');
+    const updated = plan.columns.filter((column) => !materialization.uniqueKey.includes(column));
+    const set = updated.map((column) => `${quoteIdent(column)} = "d".${quoteIdent(column)}`).join(', ');
+    return [
+      `merge into ${target} as "t" using ${delta} as "d" on ${keys}` +
+        (updated.length > 0 ? ` when matched then update set ${set}` : '') +
+        ` when not matched then insert (${columns}) values (${plan.columns.map((column) => `"d".${quoteIdent(column)}`).join(', ')})`,
+    ];
+  }
+  const replaced = replacedCondition(plan);
+  return replaced === undefined ? [insert] : [`delete from ${target} as "t" where ${replaced}`, insert];
+}
