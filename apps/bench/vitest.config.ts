@@ -1,3 +1,3 @@
 import { reelhouseTestConfig } from '../../vitest.shared.ts';
 
-export default reelhouseTestConfig();
+export default reelhouseTestConfig({ databases: true });

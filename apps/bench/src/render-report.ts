@@ -19,20 +19,25 @@ function stageTables(stages: readonly StageResult[]): string[] {
   return lines;
 }
 
-/** The same stages at several scales: medians, time growth against session growth, and peak RSS. */
+/** The same stages at several scales: medians, time growth against session growth, and peak RSS; stages measured at one scale only are left out. */
 export function renderScaleCurve(reports: readonly BenchReport[]): string[] {
   const sorted = [...reports].sort((a, b) => a.sessions - b.sessions);
-  if (sorted.length < 2) return [];
+  const names = [...new Set(sorted.flatMap((r) => r.stages.map((s) => s.stage)))];
+  const rows = names
+    .map((name) => ({ name, at: sorted.map((r) => ({ sessions: r.sessions, stage: r.stages.find((s) => s.stage === name) })) }))
+    .filter((row) => row.at.filter((cell) => cell.stage !== undefined).length >= 2);
+  if (rows.length === 0) return [];
   const header = sorted.map((r) => `${count(r.sessions)} s`).join(' | ');
   const rss = sorted.map((r) => `${count(r.sessions)} RSS MB`).join(' | ');
   const lines = ['## Scale curve', '', `| stage | ${header} | time × / sessions × | ${rss} |`, `|---|${sorted.map(() => '---:').join('|')}|---:|${sorted.map(() => '---:').join('|')}|`];
-  const first = sorted[0];
-  const last = sorted.at(-1);
-  for (const stage of first?.stages ?? []) {
-    const row = sorted.map((r) => r.stages.find((s) => s.stage === stage.stage));
-    const lastStage = row.at(-1);
-    const growth = lastStage === undefined || first === undefined || last === undefined ? '' : `${(lastStage.ours.medianMs / stage.ours.medianMs).toFixed(1)} / ${(last.sessions / first.sessions).toFixed(0)}`;
-    lines.push(`| ${stage.stage} | ${row.map((s) => (s === undefined ? '' : seconds(s.ours.medianMs))).join(' | ')} | ${growth} | ${row.map((s) => (s === undefined ? '' : s.ours.maxRssMb.toFixed(0))).join(' | ')} |`);
+  for (const row of rows) {
+    const measured = row.at.filter((cell) => cell.stage !== undefined);
+    const first = measured[0];
+    const last = measured.at(-1);
+    const growth = first?.stage === undefined || last?.stage === undefined ? '' : `${(last.stage.ours.medianMs / first.stage.ours.medianMs).toFixed(1)} / ${(last.sessions / first.sessions).toFixed(0)}`;
+    const times = row.at.map((cell) => (cell.stage === undefined ? '' : seconds(cell.stage.ours.medianMs))).join(' | ');
+    const memory = row.at.map((cell) => (cell.stage === undefined ? '' : cell.stage.ours.maxRssMb.toFixed(0))).join(' | ');
+    lines.push(`| ${row.name} | ${times} | ${growth} | ${memory} |`);
   }
   return ['', ...lines];
 }

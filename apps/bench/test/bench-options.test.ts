@@ -27,11 +27,17 @@ describe('parseBenchArgs', () => {
 
 describe('dataSetSize', () => {
   it('uses the generators preset with that many sessions, so the pipeline finds the files by scale name', () => {
-    expect(dataSetSize(1_000_000)).toEqual({ scale: 'medium', users: 100_000, sessions: 1_000_000, titles: 5_000 });
-    expect(dataSetSize(10_000_000)).toEqual({ scale: 'large', users: 1_000_000, sessions: 10_000_000, titles: 20_000 });
+    expect(dataSetSize(1_000_000)).toEqual({ scale: 'medium', users: 100_000, sessions: 1_000_000, titles: 5_000, pipelineFlags: ['--scale', 'medium'] });
+    expect(dataSetSize(10_000_000)).toMatchObject({ scale: 'large', users: 1_000_000, sessions: 10_000_000, titles: 20_000 });
   });
 
-  it('keeps the presets proportions for any other count', () => {
-    expect(dataSetSize(5_000)).toEqual({ scale: 's5000', users: 500, sessions: 5_000, titles: 50 });
+  it('keeps the presets proportions for any other count, labelled as the pipeline labels a custom size', () => {
+    expect(dataSetSize(5_000)).toEqual({
+      scale: 'bench-u500-s5000-t50',
+      users: 500,
+      sessions: 5_000,
+      titles: 50,
+      pipelineFlags: ['--scale', 'bench', '--users', '500', '--sessions', '5000', '--titles', '50'],
+    });
   });
 });

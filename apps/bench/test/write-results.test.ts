@@ -62,6 +62,11 @@ describe('writeResults', () => {
     expect(markdown).toContain('## Scale curve');
     expect(markdown).toContain('| extract | 0.96 | 0.96 | 1.0 / 10 | 120 | 120 |');
   });
+
+  it('leaves out of the scale curve a stage measured at one scale only', () => {
+    writeResults({ resultsDir: dir, report: { ...report(10_000), stages: [stage('transform', 'psql star-schema.sql', 100)] } });
+    expect(writeResults({ resultsDir: dir, report: report(1_000) })).not.toContain('Scale curve');
+  });
 });
 
 describe('sumOfBaselines', () => {

@@ -47,10 +47,9 @@ export const endToEndStage: StageModule = {
       MONGODB_URL: mongoUrl.toString(),
       REELHOUSE_DATA_DIR: paths.dataDir,
       REELHOUSE_SEED: String(dataSet.seed),
-      REELHOUSE_SCALE: dataSet.size.scale,
       REELHOUSE_LOG_LEVEL: 'warn',
     };
-    const command = `pnpm --silent --dir '${paths.repoRoot}' pipeline run --scale ${dataSet.size.scale} --seed ${dataSet.seed} > /dev/null`;
+    const command = `pnpm --silent --dir '${paths.repoRoot}' pipeline run ${dataSet.size.pipelineFlags.join(' ')} --seed ${dataSet.seed} > /dev/null`;
     const [ours] = await runContenders({
       ...contenderSettings(context, 'end_to_end'),
       contenders: [
