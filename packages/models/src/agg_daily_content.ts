@@ -25,8 +25,6 @@ export const agg_daily_content = defineModel({
         sql<number>`count(*) filter (where ${eb.ref('f.is_completed')})`.as('completed_sessions'),
       ])
       .groupBy(['f.date_key', 'f.content_key']),
-  // Fresh statistics, so the downstream models' joins are planned on real row counts.
-  postHooks: ['analyze {{ this }}'],
   contract: {
     columns: {
       date_key: { type: 'integer' },

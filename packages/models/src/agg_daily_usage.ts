@@ -44,8 +44,6 @@ export const agg_daily_usage = defineModel({
         'u.plan',
         'f.quality',
       ]),
-  // Fresh statistics, so the downstream models' joins are planned on real row counts.
-  postHooks: ['analyze {{ this }}'],
   contract: {
     columns: {
       date_key: { type: 'integer' },

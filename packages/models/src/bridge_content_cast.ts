@@ -17,8 +17,6 @@ export const bridge_content_cast = defineModel({
         join.on((eb) => eb('p.content_id', '=', eb.fn.coalesce('c.series_id', 'c.content_id'))),
       )
       .select(['c.content_key', 'p.person_id', 'p.name', 'p.character', 'p.billing_order']),
-  // Fresh statistics, so the downstream models' joins are planned on real row counts.
-  postHooks: ['analyze {{ this }}'],
   contract: {
     columns: {
       content_key: { type: 'bigint' },

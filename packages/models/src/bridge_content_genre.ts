@@ -23,8 +23,6 @@ export const bridge_content_genre = defineModel({
         'g.genre',
         sql<boolean>`${eb.ref('g.genre')} = ${eb.ref('c.primary_genre')}`.as('is_primary'),
       ]),
-  // Fresh statistics, so the downstream models' joins are planned on real row counts.
-  postHooks: ['analyze {{ this }}'],
   contract: {
     columns: {
       content_key: { type: 'bigint' },

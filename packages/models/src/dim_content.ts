@@ -103,8 +103,6 @@ export const dim_content = defineModel({
       )
       .selectFrom('items')
       .selectAll(),
-  // Fresh statistics, so the downstream models' joins are planned on real row counts.
-  postHooks: ['analyze {{ this }}'],
   contract: {
     columns: {
       content_key: { type: 'bigint' },

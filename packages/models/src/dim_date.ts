@@ -85,8 +85,6 @@ export const dim_date = defineModel({
           sql<boolean | null>`null::boolean`.as('is_weekend'),
         ]),
       ),
-  // Fresh statistics, so the downstream models' joins are planned on real row counts.
-  postHooks: ['analyze {{ this }}'],
   contract: {
     columns: {
       date_key: {

@@ -86,8 +86,6 @@ export const fact_viewing_session = defineModel({
       ),
     );
   },
-  // Fresh statistics, so the downstream models' joins are planned on real row counts.
-  postHooks: ['analyze {{ this }}'],
   contract: {
     columns: {
       session_id: { type: 'text' },

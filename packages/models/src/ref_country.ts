@@ -33,8 +33,6 @@ export const ref_country = defineModel({
     ctx.db
       .selectFrom(countryValues('c'))
       .select(['c.country_code', 'c.country_name', 'c.region', 'c.time_zone', 'c.currency']),
-  // Fresh statistics, so the downstream models' joins are planned on real row counts.
-  postHooks: ['analyze {{ this }}'],
   contract: {
     columns: {
       country_code: { type: 'text', check: `country_code ~ '^[A-Z]{2}$'` },

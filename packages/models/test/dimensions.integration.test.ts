@@ -1,0 +1,206 @@
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildModelInIsolation, modelRows, sourceRows } from '@reelhouse/model-compiler/testing';
+import { usePostgresDatabase } from '@reelhouse/services/testing';
+import { createKysely, createPool } from '@reelhouse/warehouse';
+
+import {
+  dim_content,
+  dim_date,
+  ref_country,
+  stg_content,
+  stg_content_genres,
+  stg_episodes,
+} from '../src/index.ts';
+import { rawSession, rawUser } from './fixtures.ts';
+
+const pg = usePostgresDatabase('models_dimensions');
+let db: Kysely<object>;
+beforeAll(() => {
+  db = createKysely(createPool({ url: pg.url, max: 2 }));
+});
+afterAll(async () => {
+  await db.destroy();
+});
+
+const titles = [
+  {
+    content_id: 'mov_1',
+    content_type: 'movie',
+    title: 'The Long Night',
+    original_language: 'en',
+    release_date: '2020-05-01',
+    maturity_rating: 'PG-13',
+    is_original: true,
+    runtime_min: 100,
+    rating_internal_avg: 4.2,
+    rating_imdb_score: 7.1,
+    updated_at: new Date('2024-01-01T00:00:00Z'),
+    _load_id: 'load-1',
+  },
+  {
+    content_id: 'ser_1',
+    content_type: 'series',
+    title: 'Harbour Lights',
+    original_language: 'en',
+    release_date: '2021-09-01',
+    maturity_rating: 'TV-14',
+    is_original: false,
+    runtime_min: null,
+    rating_internal_avg: 3.9,
+    rating_imdb_score: null,
+    updated_at: new Date('2024-01-01T00:00:00Z'),
+    _load_id: 'load-1',
+  },
+];
+const episodes = [
+  {
+    episode_id: 'ep_1_1_1',
+    series_id: 'ser_1',
+    season_number: 1,
+    episode_number: 1,
+    title: 'Pilot',
+    runtime_min: 50,
+    release_date: '2021-09-01',
+  },
+  {
+    episode_id: 'ep_1_1_2',
+    series_id: 'ser_1',
+    season_number: 1,
+    episode_number: 2,
+    title: 'Tides',
+    runtime_min: 50,
+    release_date: '2021-09-08',
+  },
+];
+const genres = [
+  { content_id: 'mov_1', genre: 'thriller', genre_rank: 0 },
+  { content_id: 'mov_1', genre: 'drama', genre_rank: 1 },
+  { content_id: 'ser_1', genre: 'crime', genre_rank: 0 },
+];
+
+describe('ref_country', () => {
+  it('holds the contracts countries seed with regions and time zones', async () => {
+    const { rows } = await buildModelInIsolation(db, { model: ref_country, inputs: [] });
+    expect(rows).toHaveLength(24);
+    expect(rows.find((r) => r.country_code === 'JP')).toEqual({
+      country_code: 'JP',
+      country_name: 'Japan',
+      region: 'APAC',
+      time_zone: 'Asia/Tokyo',
+      currency: 'JPY',
+    });
+  });
+});
+
+describe('dim_date', () => {
+  it('covers whole years from the first sign-up to the last session, plus the -1 day', async () => {
+    const { rows, testResults } = await buildModelInIsolation(db, {
+      model: dim_date,
+      inputs: [
+        sourceRows('raw.users', [
+          rawUser({ user_id: 'u1', signup_ts: new Date('2023-06-30T23:30:00Z') }),
+        ]),
+        sourceRows('raw.viewing_sessions', [
+          rawSession({ session_id: 's1', started_at: new Date('2024-02-29T10:00:00Z') }),
+        ]),
+      ],
+    });
+    expect(rows).toHaveLength(1 + 365 + 366);
+    expect(rows[0]).toEqual({
+      date_key: -1,
+      full_date: null,
+      year: null,
+      quarter: null,
+      month: null,
+      month_name: null,
+      iso_week: null,
+      day_of_month: null,
+      day_of_week: null,
+      day_name: null,
+      is_weekend: null,
+    });
+    expect(rows[1]?.date_key).toBe(20230101);
+    expect(rows.at(-1)?.date_key).toBe(20241231);
+    expect(rows.find((r) => r.date_key === 20240229)).toEqual({
+      date_key: 20240229,
+      full_date: '2024-02-29',
+      year: 2024,
+      quarter: 1,
+      month: 2,
+      month_name: 'February',
+      iso_week: 9,
+      day_of_month: 29,
+      day_of_week: 4,
+      day_name: 'Thursday',
+      is_weekend: false,
+    });
+    expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);
+  });
+});
+
+describe('dim_content', () => {
+  it('has one row per movie and episode, episodes carrying their series attributes, plus -1', async () => {
+    const { rows, testResults } = await buildModelInIsolation(db, {
+      model: dim_content,
+      inputs: [
+        modelRows(stg_content, titles),
+        modelRows(stg_episodes, episodes),
+        modelRows(stg_content_genres, genres),
+      ],
+    });
+    expect(
+      rows.map((r) => [
+        r.content_id,
+        r.content_type,
+        r.title,
+        r.series_title,
+        r.season_number,
+        r.episode_number,
+        r.runtime_s,
+        r.primary_genre,
+        r.maturity_rating,
+        r.is_original,
+      ]),
+    ).toEqual([
+      ['unknown', 'unknown', 'Unknown', null, null, null, null, 'unknown', null, null],
+      ...[
+        ['ep_1_1_1', 'episode', 'Pilot', 'Harbour Lights', 1, 1, 3000, 'crime', 'TV-14', false],
+        ['ep_1_1_2', 'episode', 'Tides', 'Harbour Lights', 1, 2, 3000, 'crime', 'TV-14', false],
+        ['mov_1', 'movie', 'The Long Night', null, null, null, 6000, 'thriller', 'PG-13', true],
+      ].sort(
+        (a, b) =>
+          (rows.find((r) => r.content_id === a[0])?.content_key ?? 0) -
+          (rows.find((r) => r.content_id === b[0])?.content_key ?? 0),
+      ),
+    ]);
+    expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);
+  });
+
+  it('derives content_key from content_id alone, so a rebuild keeps every key', async () => {
+    const build = () =>
+      buildModelInIsolation(db, {
+        model: dim_content,
+        inputs: [
+          modelRows(stg_content, titles),
+          modelRows(stg_episodes, episodes),
+          modelRows(stg_content_genres, genres),
+        ],
+      });
+    const first = await build();
+    const onlyMovie = await buildModelInIsolation(db, {
+      model: dim_content,
+      inputs: [
+        modelRows(stg_content, titles.slice(0, 1)),
+        modelRows(stg_episodes, []),
+        modelRows(stg_content_genres, []),
+      ],
+    });
+    const second = await build();
+    expect(second.rows).toEqual(first.rows);
+    const movieKey = first.rows.find((r) => r.content_id === 'mov_1')?.content_key;
+    expect(onlyMovie.rows.find((r) => r.content_id === 'mov_1')?.content_key).toBe(movieKey);
+    expect(Number.isSafeInteger(movieKey)).toBe(true);
+  });
+});
