@@ -1,19 +1,49 @@
 import { describe, expect, it } from 'vitest';
 
-import type { AnyModel } from '@reelhouse/model-compiler';
+import { compileProject, type AnyModel } from '@reelhouse/model-compiler';
 
 import * as star from '../src/index.ts';
 import { formatSql } from './format-sql.ts';
 import { offlineContext } from './offline-context.ts';
 
+const project = compileProject(star.models);
+
+/** The SQL the engine runs for a model's full build (or, incremental, for a later build). */
 const compile = (model: AnyModel, options: { isIncremental?: boolean } = {}) => {
-  const query = model.select(offlineContext(options)).compile();
-  // Views and CREATE TABLE AS cannot take bound parameters: every constant is a literal.
-  expect(query.parameters).toEqual([]);
-  return formatSql(query.sql);
+  if (options.isIncremental === true) {
+    const query = model.select(offlineContext({ isIncremental: true, self: model.name })).compile();
+    // Views and CREATE TABLE AS cannot take bound parameters: every constant is a literal.
+    expect(query.parameters).toEqual([]);
+    return formatSql(query.sql);
+  }
+  const compiled = project.models.find((m) => m.name === model.name);
+  if (compiled === undefined) throw new Error(`model ${model.name} is not in the project`);
+  return formatSql(compiled.sql);
 };
 
 describe('compiled SQL', () => {
+  it('orders the graph upstream first, with every dependency named', () => {
+    expect(project.models.map((m) => `${m.name} <- ${[...m.dependsOn, ...m.sources].join(', ')}`)).toMatchInlineSnapshot(`
+      [
+        "dim_date <- raw.users, raw.viewing_sessions",
+        "ref_country <- ",
+        "stg_content <- raw.content",
+        "stg_content_cast <- raw.content__cast",
+        "stg_content_genres <- raw.content__genres",
+        "stg_episodes <- raw.content__seasons, raw.content__seasons__episodes",
+        "stg_users <- raw.users",
+        "stg_viewing_sessions <- raw.viewing_sessions",
+        "dim_content <- stg_content, stg_content_genres, stg_episodes",
+        "dim_user <- dim_date, ref_country, stg_users",
+        "bridge_content_cast <- dim_content, stg_content_cast",
+        "bridge_content_genre <- dim_content, stg_content_genres",
+        "fact_viewing_session <- dim_content, dim_date, dim_user, ref_country, stg_viewing_sessions",
+        "agg_daily_content <- dim_content, dim_date, fact_viewing_session",
+        "agg_daily_usage <- dim_date, dim_user, fact_viewing_session",
+      ]
+    `);
+  });
+
   it('registers every model once', () => {
     expect(star.models.map((m) => m.name).sort()).toMatchInlineSnapshot(`
       [
@@ -137,19 +167,19 @@ describe('compiled SQL', () => {
       cross join "reference" as "r"
       left join "trusted"."ref_country" as "c" on "c"."country_code" = "u"."country_code"), "versions" as (select ('x' || substr(md5(coalesce("s"."user_id"::text, '') || '|' || coalesce((extract(epoch from case when "d"."user_key" is null then "s"."signup_ts" else greatest("s"."updated_at", "d"."valid_from" + interval '1 microsecond') end) * 1000000)::bigint::text, '')), 1, 13))::bit(52)::bigint as "user_key", "s"."user_id" as "user_id", "s"."email_sha256" as "email_sha256", "s"."age_band" as "age_band", "s"."gender" as "gender", "s"."country_code" as "country_code", "s"."region" as "region", "s"."preferred_language" as "preferred_language", "s"."plan" as "plan", "s"."monthly_price_cents" as "monthly_price_cents", "s"."currency" as "currency", "s"."subscription_status" as "subscription_status", "s"."signup_date_key" as "signup_date_key", "s"."acquisition_channel" as "acquisition_channel", case when "d"."user_key" is null then "s"."signup_ts" else greatest("s"."updated_at", "d"."valid_from" + interval '1 microsecond') end as "valid_from", null::timestamptz as "valid_to", true as "is_current"
       from "src" as "s"
-      left join "trusted"."self" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
+      left join "trusted"."dim_user" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
       where ("d"."user_key" is null or ("s"."plan", "s"."subscription_status", "s"."country_code") is distinct
       from ("d"."plan", "d"."subscription_status", "d"."country_code"))
       union all
       select "d"."user_key" as "user_key", "d"."user_id" as "user_id", "d"."email_sha256" as "email_sha256", "d"."age_band" as "age_band", "d"."gender" as "gender", "d"."country_code" as "country_code", "d"."region" as "region", "d"."preferred_language" as "preferred_language", "d"."plan" as "plan", "d"."monthly_price_cents" as "monthly_price_cents", "d"."currency" as "currency", "d"."subscription_status" as "subscription_status", "d"."signup_date_key" as "signup_date_key", "d"."acquisition_channel" as "acquisition_channel", "d"."valid_from" as "valid_from", greatest("s"."updated_at", "d"."valid_from" + interval '1 microsecond') as "valid_to", false as "is_current"
       from "src" as "s"
-      inner join "trusted"."self" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
+      inner join "trusted"."dim_user" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
       where ("s"."plan", "s"."subscription_status", "s"."country_code") is distinct
       from ("d"."plan", "d"."subscription_status", "d"."country_code")
       union all
       select "d"."user_key" as "user_key", "s"."user_id" as "user_id", "s"."email_sha256" as "email_sha256", "s"."age_band" as "age_band", "s"."gender" as "gender", "s"."country_code" as "country_code", "s"."region" as "region", "s"."preferred_language" as "preferred_language", "s"."plan" as "plan", "s"."monthly_price_cents" as "monthly_price_cents", "s"."currency" as "currency", "s"."subscription_status" as "subscription_status", "s"."signup_date_key" as "signup_date_key", "s"."acquisition_channel" as "acquisition_channel", "d"."valid_from" as "valid_from", "d"."valid_to" as "valid_to", "d"."is_current" as "is_current"
       from "src" as "s"
-      inner join "trusted"."self" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
+      inner join "trusted"."dim_user" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
       where (not ("s"."plan", "s"."subscription_status", "s"."country_code") is distinct
       from ("d"."plan", "d"."subscription_status", "d"."country_code") and ("s"."email_sha256", "s"."age_band", "s"."gender", "s"."region", "s"."preferred_language", "s"."monthly_price_cents", "s"."currency", "s"."signup_date_key", "s"."acquisition_channel") is distinct
       from ("d"."email_sha256", "d"."age_band", "d"."gender", "d"."region", "d"."preferred_language", "d"."monthly_price_cents", "d"."currency", "d"."signup_date_key", "d"."acquisition_channel"))
@@ -214,7 +244,7 @@ describe('compiled SQL', () => {
       left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
       left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
       where "s"."_extracted_at" > (select coalesce(max(f._extracted_at), '-infinity'::timestamptz) as "since"
-      from "trusted"."self" as "f")"
+      from "trusted"."fact_viewing_session" as "f")"
     `);
   });
 

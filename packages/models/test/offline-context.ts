@@ -18,14 +18,17 @@ const offline = new Kysely<object>({
   },
 });
 
-/** A model context without a database: references resolve to `trusted.<model>` and `raw.<table>`. */
-export function offlineContext(options: { isIncremental?: boolean } = {}): ModelContext {
+/**
+ * A model context without a database, for the incremental path that `compileProject` does not
+ * compile: references resolve to `trusted.<model>` and `raw.<table>`, `self` to `trusted.<self>`.
+ */
+export function offlineContext(options: { isIncremental?: boolean; self?: string } = {}): ModelContext {
   return {
     db: offline,
     ref: (model, alias) => sql`${sql.table(`trusted.${model.name}`)}`.as(alias) as never,
     source: (name, alias) => sql`${sql.table(name)}`.as(alias) as never,
     isIncremental: options.isIncremental ?? false,
     interval: undefined,
-    self: (alias) => sql<object>`${sql.table('trusted.self')}`.as(alias),
+    self: (alias) => sql<object>`${sql.table(`trusted.${options.self ?? 'self'}`)}`.as(alias),
   };
 }
