@@ -15,9 +15,19 @@ import { formatUuid } from './uuid.ts';
 import { drawStartMs } from './viewing-curve.ts';
 import { WeightedChoice } from './weighted-choice.ts';
 
-/** Log-normal watch time per play: median 13 min, mean ~21 min before the runtime cap. */
-export const watchMedianS = 780;
-export const watchSigma = 0.98;
+/**
+ * Watch time per play: a share of plays is watched to the end on purpose, the rest follow a
+ * log-normal (median 11 min) capped by the runtime left. Plays come out at a median of ~12 min,
+ * a mean of ~20 min, and 20-30% reach the credits (short sitcom episodes far more than movies).
+ */
+export const watchMedianS = 660;
+export const watchSigma = 1.0;
+export const finishShare = 0.12;
+/** Share of plays that resume a title part-watched, and where (as a share of the runtime). */
+export const resumeShare = 0.3;
+export const resumeFrom: readonly [number, number] = [0.3, 0.95];
+/** A play is complete when it reaches this share of the runtime (the end credits). */
+export const completionThreshold = 0.95;
 
 /** Which users and titles got at least one session (the defect pass keeps their rows loadable). */
 export interface SessionCoverage {
@@ -66,9 +76,9 @@ export async function writeSessions(options: { readonly sink: FileSink; readonly
     const [minKbps, maxKbps] = bitrateLadder[quality];
     const bitrate = random.int(minKbps, maxKbps);
     const runtime = catalogue.itemRuntimeS[item]!;
-    const positionStart = random.chance(0.35) ? Math.floor(runtime * (0.05 + 0.8 * random.float())) : 0;
+    const positionStart = random.chance(resumeShare) ? Math.floor(runtime * (resumeFrom[0] + (resumeFrom[1] - resumeFrom[0]) * random.float())) : 0;
     const wanted = Math.max(1, Math.round(random.logNormal(watchMedianS, watchSigma)));
-    const completed = positionStart + wanted >= runtime * 0.95;
+    const completed = random.chance(finishShare) || positionStart + wanted >= runtime * completionThreshold;
     const watch = completed ? runtime - positionStart : wanted;
     const exitRoll = random.float();
     const exitReason = completed ? (catalogue.itemHasNext[item] === 1 && exitRoll < 0.6 ? 'next_episode' : 'completed') : exitRoll < 0.02 ? 'error' : exitRoll < 0.05 ? 'timeout' : 'user_exit';
