@@ -37,6 +37,8 @@ export function startWatchedProcess(command: string, args: readonly string[]): W
     serverPid: () => serverPid,
     async stop() {
       if (child.exitCode !== null) return;
+      // Awaiting the exit needs a referenced handle: unref'd, Node would end with this promise pending.
+      child.ref();
       child.stdin?.end();
       await exited;
     },
