@@ -60,15 +60,14 @@ function pickSource(query: MetricQuery, period: PeriodBounds): MetricSource {
 }
 
 function describeSupport(metrics: readonly MetricName[]): string {
-  return metrics
-    .map((name) => {
-      const sources = Object.keys(metricDefinitions[name].expressions);
-      const usable = Object.keys(dimensionDefinitions).filter((dimension) =>
-        metricSources.some((source) => sources.includes(source.name) && dimensionExpression({ source, name: dimension as DimensionName, period: periodBounds({ from: '2000-01-01', to: '2000-01-01' }) })),
-      );
-      return `'${name}' splits by ${usable.join(', ')}`;
-    })
-    .join('; ');
+  return metrics.map((name) => `'${name}' splits by ${answerableDimensions([name]).join(', ')}`).join('; ');
+}
+
+/** Dimensions some single source can split or filter all of `metrics` by. */
+export function answerableDimensions(metrics: readonly MetricName[]): DimensionName[] {
+  const period = periodBounds({ from: '2000-01-01', to: '2000-01-01' });
+  const sources = metricSources.filter((source) => metrics.every((name) => metricExpression(source, name) !== undefined));
+  return (Object.keys(dimensionDefinitions) as DimensionName[]).filter((name) => sources.some((source) => dimensionExpression({ source, name, period }) !== undefined));
 }
 
 /** Plans a validated query: picks the cheapest source, then builds one SELECT with both periods. */

@@ -13,5 +13,5 @@ export {
 export { metricQuerySchema, parseMetricQuery, metricQueryLimits, type MetricQuery, type MetricQueryInput } from './metric-query.ts';
 export { metricSources, type MetricSource, type SourceName, type PeriodBounds } from './metric-source.ts';
 export { periodBounds } from './period-bounds.ts';
-export { compileMetricQuery, planMetricQuery, previousSuffix, type MetricQueryPlan } from './compile-metric-query.ts';
+export { compileMetricQuery, planMetricQuery, answerableDimensions, previousSuffix, type MetricQueryPlan } from './compile-metric-query.ts';
 export { runMetricQuery, type MetricResult, type MetricRow, type MetricValue } from './run-metric-query.ts';

@@ -163,7 +163,7 @@ function buildSessions(options: { next: () => number; users: readonly UserVersio
     const startedMs = startLimit + Math.floor(next() * (endLimit - startLimit - 3_600_000));
     const version = orphan ? users[0]! : versions.find((user) => user.fromMs <= startedMs && startedMs < user.toMs)!;
     const country = orphan ? pick(next, countries) : countries.find((entry) => entry.code === version.row.country_code)!;
-    const item = next() < 0.15 ? content[0]! : pick(next, playable);
+    const item = next() < 0.03 ? content[0]! : pick(next, playable);
     const runtime = item.runtime_s ?? 3600;
     const ratio = next() < 0.35 ? 1 : 0.05 + next() * 0.85;
     const watch = Math.max(30, Math.round(runtime * ratio));
