@@ -1,0 +1,134 @@
+import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
+import { compileMetricQuery, dimensionNames, parseMetricQuery, runMetricQuery, type DimensionName } from '@reelhouse/metrics';
+import type { TrustedSchema } from '@reelhouse/warehouse';
+import { Hono, type Context } from 'hono';
+import type { Kysely } from 'kysely';
+
+import { parseDashboardParams, resolveFilters, type DashboardFilters } from './dashboard-filters.ts';
+import { createDataStatusReader } from './data-status.ts';
+import { createPanelCache, type PanelCache } from './panel-cache.ts';
+import { panelCsv, panelCsvFileName } from './panel-csv.ts';
+import { panelById, panelDefinitions, pages, type PageId } from './panel-definitions.ts';
+import { renderBadRequest, renderEmptyState, renderLayout, renderPanels, type FilterOptions } from './render-page.ts';
+import { runPanel, type PanelAnswer } from './run-panel.ts';
+import { loadStaticAssets } from './static-assets.ts';
+
+export interface DashboardAppOptions {
+  /** A Kysely instance over the warehouse, ideally connected as `reelhouse_dashboard`. */
+  readonly db: Kysely<TrustedSchema>;
+  readonly logger?: Logger;
+  readonly cache?: PanelCache;
+}
+
+const listParam = (value: string | undefined) => (value === undefined || value === '' ? undefined : value.split(',').map((item) => item.trim()));
+
+/** The dashboard as a Hono app: pages, panel APIs (JSON and CSV), the generic metric API and assets. */
+export async function createDashboardApp(options: DashboardAppOptions): Promise<Hono> {
+  const { db } = options;
+  const logger = options.logger ?? silentLogger;
+  const cache = options.cache ?? createPanelCache();
+  const readStatus = createDataStatusReader(db);
+  const assets = await loadStaticAssets();
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    logger.error({ err: error instanceof Error ? error.message : String(error), path: c.req.path }, 'request failed');
+    return c.json({ error: 'internal', message: 'The dashboard failed to answer; see the server log.' }, 500);
+  });
+
+  app.get('/assets/:name', (c) => {
+    const asset = assets.get(c.req.param('name'));
+    if (asset === undefined) return c.notFound();
+    return c.body(asset.body, 200, { 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600' });
+  });
+
+  app.get('/healthz', async (c) => c.json({ ok: true, data: await readStatus() }));
+
+  async function filterOptions(loadKey: string, filters: DashboardFilters & { firstDay: string }): Promise<FilterOptions> {
+    const dimensions = ['country', 'region', 'device', 'plan'] as const;
+    const entries = await Promise.all(
+      dimensions.map(async (dimension) => {
+        const query = parseMetricQuery({ metrics: ['sessions'], dimensions: [dimension], from: filters.firstDay, to: filters.to, limit: 300 });
+        const result = await cache.get({ loadKey, key: `options:${JSON.stringify(query)}`, compute: () => runMetricQuery(db, query) });
+        return [dimension, result.rows.map((row) => String(row.dimensions[dimension])).sort()] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  async function page(c: Context, id: PageId): Promise<Response> {
+    const started = performance.now();
+    const params = parseDashboardParams(c.req.queries());
+    if (!params.ok) return c.html(renderLayout({ page: id, title: 'Invalid filters', filters: undefined, filterOptions: {}, body: renderBadRequest(params.problems) }), 400);
+    const status = await readStatus();
+    if (!status.ready) return c.html(renderLayout({ page: id, title: pages[id].title, filters: undefined, filterOptions: {}, body: renderEmptyState(status.reason) }));
+    const filters = resolveFilters(params.params, status.latestDay);
+    const [answers, choices] = await Promise.all([
+      Promise.all(panelDefinitions.filter((panel) => panel.page === id).map((panel) => runPanel({ db, cache, loadKey: status.loadKey, panel, filters }))),
+      filterOptions(status.loadKey, { ...filters, firstDay: status.firstDay }),
+    ]);
+    const elapsed = performance.now() - started;
+    return c.html(
+      renderLayout({
+        page: id,
+        title: pages[id].title,
+        filters,
+        filterOptions: choices,
+        body: renderPanels(answers),
+        footer: `Data from ${status.firstDay} to ${status.latestDay} · previous period ${answers[0]?.result.period.previousFrom ?? ''} to ${answers[0]?.result.period.previousTo ?? ''} · answered in ${elapsed.toFixed(0)} ms`,
+      }),
+      200,
+      { 'server-timing': `panels;dur=${elapsed.toFixed(1)}` },
+    );
+  }
+
+  for (const [id, definition] of Object.entries(pages) as [PageId, (typeof pages)[PageId]][]) app.get(definition.path, (c) => page(c, id));
+
+  app.get('/api/panels/:file', async (c) => {
+    const started = performance.now();
+    const file = c.req.param('file');
+    const csv = file.endsWith('.csv');
+    const panel = panelById.get(csv ? file.slice(0, -'.csv'.length) : file);
+    if (panel === undefined) return c.json({ error: 'not_found', message: `No panel '${file}'. Panels: ${[...panelById.keys()].join(', ')}` }, 404);
+    const params = parseDashboardParams(c.req.queries());
+    if (!params.ok) return c.json({ error: 'invalid_input', message: `Invalid parameters: ${params.problems.join('; ')}`, problems: params.problems }, 400);
+    const status = await readStatus();
+    if (!status.ready) return c.json({ error: 'no_data', message: status.reason }, 503);
+    const answer: PanelAnswer = await runPanel({ db, cache, loadKey: status.loadKey, panel, filters: resolveFilters(params.params, status.latestDay) });
+    const timing = { 'server-timing': `panel;dur=${(performance.now() - started).toFixed(1)}` };
+    if (csv) {
+      return c.body(panelCsv(answer), 200, { ...timing, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${panelCsvFileName(answer)}"` });
+    }
+    return c.json(
+      { panel: { id: panel.id, title: panel.title, metrics: panel.metrics }, filters: answer.filters, applied: answer.applied, ignored: answer.ignored, source: answer.result.source, period: answer.result.period, rows: answer.result.rows },
+      200,
+      timing,
+    );
+  });
+
+  app.get('/api/metrics', async (c) => {
+    const query = c.req.query();
+    const filters = Object.fromEntries(Object.entries(query).filter(([key]) => (dimensionNames as readonly string[]).includes(key)).map(([key, value]) => [key as DimensionName, listParam(value)]));
+    const rest = Object.fromEntries(Object.entries(query).filter(([key]) => !(dimensionNames as readonly string[]).includes(key) && !['metrics', 'dimensions', 'limit'].includes(key)));
+    try {
+      const parsed = parseMetricQuery({
+        ...rest,
+        metrics: listParam(query['metrics']) ?? [],
+        dimensions: listParam(query['dimensions']),
+        filters,
+        limit: query['limit'] === undefined ? undefined : Number(query['limit']),
+      });
+      // Planning refuses splits no source answers before anything touches the database.
+      compileMetricQuery(db, parsed);
+      const status = await readStatus();
+      if (!status.ready) return c.json({ error: 'no_data', message: status.reason }, 503);
+      const result = await cache.get({ loadKey: status.loadKey, key: `metrics:${JSON.stringify(parsed)}`, compute: () => runMetricQuery(db, parsed) });
+      return c.json({ source: result.source, period: result.period, rows: result.rows });
+    } catch (error) {
+      if (ReelhouseError.is(error) && error.code === 'invalid_input') return c.json({ error: 'invalid_input', message: error.message, problems: error.context['problems'] ?? [error.message] }, 400);
+      throw error;
+    }
+  });
+
+  return app;
+}

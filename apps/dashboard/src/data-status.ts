@@ -1,0 +1,47 @@
+import type { TrustedSchema } from '@reelhouse/warehouse';
+import { sql, type Kysely } from 'kysely';
+
+/** Whether the dashboard has data to show, and the key that changes whenever `trusted` is reloaded. */
+export type DataStatus =
+  | { readonly ready: true; readonly loadKey: string; readonly firstDay: string; readonly latestDay: string }
+  | { readonly ready: false; readonly loadKey: string; readonly reason: string };
+
+const requiredTables = ['agg_daily_usage', 'agg_daily_content', 'fact_viewing_session', 'dim_user', 'dim_content'] as const;
+
+const dayOfKey = (key: number) => `${String(key).slice(0, 4)}-${String(key).slice(4, 6)}-${String(key).slice(6, 8)}`;
+
+/**
+ * Reads the load key from the catalog (a build swaps tables, so file nodes change; an incremental
+ * merge moves the row counters): a few microseconds, no scan. The date range is read only when the
+ * key changed.
+ */
+export function createDataStatusReader(db: Kysely<TrustedSchema>): () => Promise<DataStatus> {
+  let last: DataStatus | undefined;
+  return async () => {
+    const tables = await sql<{ relname: string; fingerprint: string }>`
+      select c.relname, c.relfilenode::text || ':' || (coalesce(s.n_tup_ins, 0) + coalesce(s.n_tup_upd, 0) + coalesce(s.n_tup_del, 0))::text as fingerprint
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      left join pg_catalog.pg_stat_user_tables s on s.relid = c.oid
+      where n.nspname = 'trusted' and c.relkind in ('r', 'p', 'v', 'm')
+      order by c.relname`.execute(db);
+    const loadKey = tables.rows.map((row) => `${row.relname}=${row.fingerprint}`).join(';');
+    if (last?.loadKey === loadKey) return last;
+    const present = new Set(tables.rows.map((row) => row.relname));
+    const missing = requiredTables.filter((table) => !present.has(table));
+    if (missing.length > 0) {
+      last = { ready: false, loadKey, reason: `The trusted schema has no ${missing.map((table) => `trusted.${table}`).join(', ')} yet.` };
+      return last;
+    }
+    const range = await db
+      .selectFrom('trusted.agg_daily_usage')
+      .select((eb) => [eb.fn.min('date_key').as('first'), eb.fn.max('date_key').as('latest')])
+      .where('date_key', '>', 0)
+      .executeTakeFirst();
+    last =
+      range?.first == null || range.latest == null
+        ? { ready: false, loadKey, reason: 'The trusted tables exist but hold no sessions yet.' }
+        : { ready: true, loadKey, firstDay: dayOfKey(range.first), latestDay: dayOfKey(range.latest) };
+    return last;
+  };
+}
