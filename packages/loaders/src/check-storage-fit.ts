@@ -1,16 +1,7 @@
+import { isCalendarTimestamp } from './column-rule.ts';
 import type { SourceColumn, SourceColumnType } from './source-table.ts';
 
 const integerLimits: Partial<Record<SourceColumnType, number>> = { smallint: 32_767, integer: 2_147_483_647, bigint: Number.MAX_SAFE_INTEGER };
-const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function isCalendarTimestamp(text: string): boolean {
-  const month = Number(text.slice(5, 7));
-  const day = Number(text.slice(8, 10));
-  const year = Number(text.slice(0, 4));
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const maxDay = month === 2 && !leap ? 28 : (daysInMonth[month - 1] ?? 0);
-  return month >= 1 && day >= 1 && day <= maxDay && Number(text.slice(11, 13)) <= 23 && Number(text.slice(14, 16)) <= 59 && Number(text.slice(17, 19)) <= 59;
-}
 
 /** `2024-05-01T20:15:00.5Z` → `2024-05-01T20:15:00.500000`: text that sorts like the instant it names. */
 export function comparableTimestamp(text: string): string {

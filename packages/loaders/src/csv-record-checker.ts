@@ -1,12 +1,18 @@
-import type { LineEnding } from './physical-line-splitter.ts';
+import { ReelhouseError } from '@reelhouse/core';
+
 import { comparableTimestamp, storageProblem } from './check-storage-fit.ts';
+import { compileFastCheck } from './compile-fast-check.ts';
 import { detachText, type CsvReject } from './csv-reject.ts';
+import type { LineEnding } from './physical-line-splitter.ts';
 import type { SourceTable } from './source-table.ts';
 import { splitCsvRecord } from './split-csv-record.ts';
 import { UuidKeySet } from './uuid-key-set.ts';
 
 /** Checks one data line through the parse, contract and duplicate gates; `null` means load it. */
 export type CsvRecordCheck = (text: string, lineNumber: number, ending: LineEnding) => CsvReject | null;
+
+// One fast-accepted row in this many is also parsed by zod, to prove the pre-check never outruns the contract.
+const zodSampleMask = 1023;
 
 // Characters that never belong in a generated data line; one regex test finds them all.
 const suspicious = /[\0\r\uFEFF\uFFFD]/;
@@ -32,24 +38,16 @@ export function createCsvRecordCheck(spec: SourceTable, fileEnding: 'lf' | 'crlf
   const keyIndex = names.indexOf(spec.key);
   const ordered = spec.orderedTimestamps.map(([earlier, later]) => [names.indexOf(earlier), names.indexOf(later), later] as const);
   const seen = new UuidKeySet();
-  return (text, lineNumber, ending) => {
-    if (ending !== 'none' && ending !== fileEnding) {
-      return parseReject(text, lineNumber, { code: 'crlf_mix', reason: `ends with ${ending.toUpperCase()} in a ${fileEnding.toUpperCase()} file` });
-    }
-    if (suspicious.test(text)) return parseReject(text, lineNumber, characterProblem(text));
-    const split = splitCsvRecord(text);
-    if (!split.ok) {
-      const what = split.problem === 'unbalanced_quote' ? 'a quote that is never closed' : 'a quote inside an unquoted field';
-      return parseReject(text, lineNumber, { code: split.problem, reason: `has ${what} at character ${split.column}` });
-    }
-    const fields = split.fields;
-    if (fields.length !== width) {
-      const code = fields.length > width ? 'extra_column' : 'missing_column';
-      return parseReject(text, lineNumber, { code, reason: `has ${fields.length} fields, expected ${width}` });
-    }
+  const fastCheck = compileFastCheck(spec);
+  let fastAccepted = 0;
+  const toRow = (fields: readonly string[]) => {
     const row: Record<string, string> = {};
     for (let index = 0; index < width; index += 1) row[names[index] ?? ''] = fields[index] ?? '';
-    const parsed = spec.schema.safeParse(row);
+    return row;
+  };
+  // The contract gate proper: zod decides and explains, then the column types and time order.
+  const slowCheck = (text: string, lineNumber: number, fields: readonly string[]): CsvReject | null => {
+    const parsed = spec.schema.safeParse(toRow(fields));
     if (!parsed.success) {
       const issues = parsed.error.issues;
       const field = issues[0]?.path[0];
@@ -75,6 +73,32 @@ export function createCsvRecordCheck(spec: SourceTable, fileEnding: 'lf' | 'crlf
       if (from !== '' && to !== '' && comparableTimestamp(to) < comparableTimestamp(from)) {
         return { line: lineNumber, rawText: detachText(text), gate: 'contract', code: 'custom', field: laterName, reason: `${laterName}: must not be before ${names[earlier]}` };
       }
+    }
+    return null;
+  };
+  return (text, lineNumber, ending) => {
+    if (ending !== 'none' && ending !== fileEnding) {
+      return parseReject(text, lineNumber, { code: 'crlf_mix', reason: `ends with ${ending.toUpperCase()} in a ${fileEnding.toUpperCase()} file` });
+    }
+    if (suspicious.test(text)) return parseReject(text, lineNumber, characterProblem(text));
+    const split = splitCsvRecord(text);
+    if (!split.ok) {
+      const what = split.problem === 'unbalanced_quote' ? 'a quote that is never closed' : 'a quote inside an unquoted field';
+      return parseReject(text, lineNumber, { code: split.problem, reason: `has ${what} at character ${split.column}` });
+    }
+    const fields = split.fields;
+    if (fields.length !== width) {
+      const code = fields.length > width ? 'extra_column' : 'missing_column';
+      return parseReject(text, lineNumber, { code, reason: `has ${fields.length} fields, expected ${width}` });
+    }
+    if (fastCheck(fields)) {
+      fastAccepted += 1;
+      if ((fastAccepted & zodSampleMask) === 0 && !spec.schema.safeParse(toRow(fields)).success) {
+        throw new ReelhouseError({ code: 'internal', message: `${spec.file} line ${lineNumber}: the fast pre-check accepted a row the zod contract rejects`, context: { file: spec.file, line: lineNumber } });
+      }
+    } else {
+      const reject = slowCheck(text, lineNumber, fields);
+      if (reject !== null) return reject;
     }
     const key = fields[keyIndex] ?? '';
     const firstLine = seen.addOrGetFirstLine(key, lineNumber);

@@ -1,3 +1,4 @@
+import { ruleSql } from './column-rule.ts';
 import { sqlType, type SourceTable } from './source-table.ts';
 import { usersTable } from './users-table.ts';
 import { viewingSessionsTable } from './viewing-sessions-table.ts';
@@ -17,7 +18,8 @@ function createTable(spec: SourceTable): string {
     const key = column.name === spec.key ? ' PRIMARY KEY' : '';
     const nullability = column.nullable || key !== '' ? '' : ' NOT NULL';
     // Named like PostgreSQL's own default, so later migrations can address them.
-    const check = column.check === undefined ? '' : ` CONSTRAINT ${spec.table}_${column.name}_check CHECK (${column.check})`;
+    const expression = ruleSql(column.name, column.rule);
+    const check = expression === null ? '' : ` CONSTRAINT ${spec.table}_${column.name}_check CHECK (${expression})`;
     return `  ${column.name} ${sqlType(column.type)}${key}${nullability}${check}`;
   });
   const checks = Object.entries(spec.tableChecks).map(([name, expression]) => `  CONSTRAINT ${name} CHECK (${expression})`);

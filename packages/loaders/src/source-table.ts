@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 
+import type { ColumnRule } from './column-rule.ts';
+
 /** PostgreSQL types the source tables use; the loader checks values fit them before COPY. */
 export type SourceColumnType = 'uuid' | 'text' | 'char2' | 'char3' | 'smallint' | 'integer' | 'bigint' | 'boolean' | 'timestamptz';
 
@@ -7,8 +9,8 @@ export interface SourceColumn {
   readonly name: string;
   readonly type: SourceColumnType;
   readonly nullable: boolean;
-  /** SQL boolean expression over this column mirroring the contract; `null` passes, as in SQL. */
-  readonly check?: string;
+  /** What the contract accepts in this column: becomes its CHECK and the loader's fast pre-check. */
+  readonly rule: ColumnRule;
 }
 
 /**
@@ -24,6 +26,8 @@ export interface SourceTable {
   readonly tableChecks: Readonly<Record<string, string>>;
   /** Timestamp pairs `[earlier, later]` the table checks order; compared as instants, not as text. */
   readonly orderedTimestamps: readonly (readonly [string, string])[];
+  /** The contract's other cross-field rules over the cells in column order, for the fast pre-check. */
+  readonly crossFieldRule: (cells: readonly string[]) => boolean;
   readonly schema: z.ZodType;
 }
 
@@ -43,9 +47,4 @@ export function sqlType(type: SourceColumnType): string {
     case 'timestamptz':
       return type;
   }
-}
-
-/** `'a', 'b'` for a CHECK (... IN (...)) list. */
-export function sqlList(values: readonly string[]): string {
-  return values.map((value) => `'${value.replaceAll("'", "''")}'`).join(', ');
 }
