@@ -1,6 +1,7 @@
 import { ReelhouseError } from '@reelhouse/core';
 
 import type { CompiledModel, CompiledProject } from './compiled-model.ts';
+import { configProblems } from './config-problems.ts';
 import { compileModel } from './compile-model.ts';
 import type { AnyModel } from './define-model.ts';
 import { findCycles, topologicalOrder } from './graph-order.ts';
@@ -14,13 +15,14 @@ export interface CompileProjectOptions {
 /** One problem found in a project's graph, named after the model it concerns. */
 export interface GraphProblem {
   readonly model: string;
-  readonly problem: 'duplicate_name' | 'unknown_reference' | 'cycle' | 'select_failed';
+  readonly problem: 'duplicate_name' | 'unknown_reference' | 'cycle' | 'select_failed' | 'invalid_config';
   readonly message: string;
 }
 
 /**
  * Compiles every model offline (no connection) into plain frozen data in topological order.
- * Throws one `graph_invalid` error listing every duplicate name, unknown reference and cycle.
+ * Throws one `graph_invalid` error listing every duplicate name, unknown reference, cycle and
+ * incremental setting naming a column the contract lacks.
  *
  * @example
  * const project = compileProject([stg_users, dim_user]);
@@ -56,9 +58,10 @@ export function compileProject(models: readonly AnyModel[], options: CompileProj
       if (!names.has(dependency)) problems.push({ model: model.name, problem: 'unknown_reference', message: `model "${model.name}" references "${dependency}", which is not in the project` });
     }
   }
+  for (const model of compiled.values()) problems.push(...configProblems(model));
   const graph = new Map([...compiled].map(([name, model]) => [name, model.dependsOn]));
   for (const cycle of findCycles(graph)) {
-    problems.push({ model: cycle[0] ?? '', problem: 'cycle', message: `cycle: ${cycle.join(' → ')}` });
+    problems.push({ model: cycle[0] ?? '', problem: 'cycle', message: `cycle: ${cycle.join(' → ')} (each model reads the next)` });
   }
   if (problems.length > 0) {
     throw new ReelhouseError({

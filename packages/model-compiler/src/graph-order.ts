@@ -1,7 +1,7 @@
 /** A dependency graph: each node name maps to the names it depends on. */
 export type DependencyGraph = ReadonlyMap<string, readonly string[]>;
 
-/** Every cycle of the graph as a chain that returns to its start, e.g. `['a', 'b', 'a']`. */
+/** Every cycle of the graph as a chain that returns to its start, each node depending on the next: `['a', 'b', 'a']`. */
 export function findCycles(graph: DependencyGraph): string[][] {
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
@@ -19,8 +19,7 @@ export function findCycles(graph: DependencyGraph): string[][] {
     state.set(node, 'done');
   };
   for (const node of [...graph.keys()].sort()) if (!state.has(node)) visit(node);
-  // Reported upstream first: a chain reads in build order (a → b means b reads a).
-  return cycles.map((cycle) => cycle.reverse());
+  return cycles;
 }
 
 /** Nodes upstream first; ties broken by name so the order is stable. Assumes an acyclic graph. */

@@ -11,3 +11,4 @@ export type { TestResult, TestStatus } from './test-result.ts';
 export { writeArtifacts } from './write-artifacts.ts';
 export { createOfflineKysely } from './offline-kysely.ts';
 export type { TimeRange, IntervalUnit } from './plan-intervals.ts';
+export { renderModelDocs, type ModelDocs } from './render-model-docs.ts';
