@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+
+import { runDag, type DagRunResult } from '@reelhouse/orchestrator';
+
+import type { CliContext } from '../cli-context.ts';
+import type { Command } from '../cli-options.ts';
+import { createLogger } from '../create-logger.ts';
+import { exitCodes } from '../exit-codes.ts';
+import { createLiveView } from '../live-view.ts';
+import { openResources } from '../open-resources.ts';
+import { createPipelineDag, pipelineDagId } from '../pipeline-dag.ts';
+import { resolvePipelineParams } from '../pipeline-params.ts';
+import { fromRoot } from '../workspace-paths.ts';
+
+type RunCommand = Extract<Command, { name: 'run' }>;
+
+/** Exit code of a finished run. */
+export function runExitCode(state: DagRunResult['state']): number {
+  switch (state) {
+    case 'success':
+      return exitCodes.success;
+    case 'interrupted':
+      return exitCodes.interrupted;
+    case 'failed':
+    case 'running':
+      return exitCodes.failed;
+  }
+}
+
+/** `pipeline run`: the whole DAG (or a resume, `--from`, `--only`) with a live view on a terminal. */
+export async function runCommand(command: RunCommand, context: CliContext): Promise<number> {
+  const { config, stdout, stderr } = context;
+  const targetDir = fromRoot(command.output.targetDir ?? 'target');
+  const dataDir = fromRoot(config.dataDir);
+  const live = stdout.isTTY;
+  const logFile =
+    command.output.logFile ?? (live ? join(targetDir, 'logs', 'pipeline.jsonl') : undefined);
+  const logger = createLogger({
+    level: config.logLevel,
+    file: logFile === undefined ? undefined : fromRoot(logFile),
+  });
+  const continuing = command.resume || command.from !== undefined || command.only !== undefined;
+  const explicitParams =
+    Object.values(command.data).some((value) => value !== undefined) || command.fullRefresh;
+  // A resume keeps the params its run started with unless new ones are given (then they must match).
+  const params =
+    continuing && !explicitParams
+      ? undefined
+      : resolvePipelineParams({ flags: command.data, config, fullRefresh: command.fullRefresh });
+  const note = (line: string) => (live ? stdout : stderr).write(`${line}\n`);
+  const resources = await openResources({
+    config,
+    needs: 'all',
+    logger,
+    announce: (line) => note(`using ${line}`),
+  });
+  const { source, mongo } = resources;
+  if (source === undefined || mongo === undefined)
+    throw new Error('openResources(all) returned no source or mongo');
+  const dag = createPipelineDag(() => ({
+    source,
+    mongo,
+    warehouse: resources.warehouse,
+    dataDir,
+    targetDir,
+  }));
+  const view = live
+    ? createLiveView({ out: stdout, title: pipelineDagId, taskIds: dag.taskIds })
+    : undefined;
+  try {
+    if (logFile !== undefined && live) note(`logs: ${fromRoot(logFile)}`);
+    const result = await runDag(dag, {
+      warehouse: resources.history,
+      ...(command.runId === undefined ? {} : { runId: command.runId }),
+      resume: command.resume,
+      ...(command.from === undefined ? {} : { from: command.from }),
+      ...(command.only === undefined ? {} : { only: command.only }),
+      ...(params === undefined ? {} : { params }),
+      logger,
+      signal: context.signal,
+      ...(view === undefined ? {} : { onEvent: (event) => view.onEvent(event) }),
+    });
+    view?.stop();
+    note(`run ${result.runId}: ${result.state}`);
+    for (const id of dag.taskIds) {
+      const task = result.tasks[id];
+      const error = task.result?.error;
+      if (error !== undefined) note(`  ${id}: ${task.state}: ${error.code}: ${error.message}`);
+    }
+    note(`quality report: ${join(targetDir, 'quality', 'quality-report.md')}`);
+    return runExitCode(result.state);
+  } finally {
+    view?.stop();
+    await resources.close();
+  }
+}

@@ -1,0 +1,58 @@
+import { createKysely, type OpsSchema } from '@reelhouse/warehouse';
+
+import type { CliContext } from '../cli-context.ts';
+import type { Command } from '../cli-options.ts';
+import { createLogger } from '../create-logger.ts';
+import { exitCodes } from '../exit-codes.ts';
+import { offlineResources } from '../offline-resources.ts';
+import { openResources } from '../open-resources.ts';
+import { createPipelineDag, pipelineDagId } from '../pipeline-dag.ts';
+import { renderStatusGrid } from '../status-grid.ts';
+import { fromRoot } from '../workspace-paths.ts';
+
+type StatusCommand = Extract<Command, { name: 'status' }>;
+
+/** `pipeline status`: the recent runs and their task states as a grid, read from `ops`. */
+export async function statusCommand(command: StatusCommand, context: CliContext): Promise<number> {
+  const { config, stdout, stderr } = context;
+  const logger = createLogger({
+    level: config.logLevel,
+    file: command.output.logFile === undefined ? undefined : fromRoot(command.output.logFile),
+  });
+  const resources = await openResources({
+    config,
+    needs: 'warehouse',
+    logger,
+    announce: (line) => stderr.write(`using ${line}\n`),
+  });
+  try {
+    const db = createKysely<OpsSchema>(resources.history);
+    const { rows } = await resources.history.query<{ found: boolean }>(
+      "select to_regclass('ops.dag_runs') is not null as found",
+    );
+    const hasHistory = rows[0]?.found === true;
+    let query = db.selectFrom('ops.dag_runs').selectAll().where('dag_id', '=', pipelineDagId);
+    if (command.runId !== undefined) query = query.where('run_id', '=', command.runId);
+    const runs = hasHistory
+      ? await query.orderBy('started_at', 'desc').limit(command.limit).execute()
+      : [];
+    const taskRuns =
+      runs.length === 0
+        ? []
+        : await db
+            .selectFrom('ops.task_runs')
+            .selectAll()
+            .where(
+              'run_id',
+              'in',
+              runs.map((r) => r.run_id),
+            )
+            .execute();
+    stdout.write(
+      renderStatusGrid({ runs, taskRuns, taskIds: createPipelineDag(offlineResources).taskIds }),
+    );
+    return exitCodes.success;
+  } finally {
+    await resources.close();
+  }
+}

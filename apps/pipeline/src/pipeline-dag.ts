@@ -1,0 +1,215 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { dataFiles } from '@reelhouse/contracts';
+import { ReelhouseError, type StepReport } from '@reelhouse/core';
+import { extractToWarehouse } from '@reelhouse/extractor';
+import { generateDataSet } from '@reelhouse/generators';
+import {
+  createMongoCollections,
+  createPostgresTables,
+  loadCsvsToPostgres,
+  loadJsonToMongo,
+} from '@reelhouse/loaders';
+import { buildModels } from '@reelhouse/model-compiler';
+import { models } from '@reelhouse/models';
+import { defineDag, skipTask, type TaskReport } from '@reelhouse/orchestrator';
+import { createKysely } from '@reelhouse/warehouse';
+import type { Db } from 'mongodb';
+import type pg from 'pg';
+
+import { dataSetDir, pipelineParamsSchema } from './pipeline-params.ts';
+import { writeQualityReport } from './quality/write-quality-report.ts';
+
+export const pipelineDagId = 'video_streaming_elt_pipeline';
+
+/** The connections and folders the tasks work with; opened by the CLI, never by the DAG. */
+export interface PipelineResources {
+  readonly source: pg.Pool;
+  readonly warehouse: pg.Pool;
+  readonly mongo: Db;
+  readonly dataDir: string;
+  readonly targetDir: string;
+}
+
+const withAssets = (report: StepReport, assets: readonly string[]): TaskReport => ({
+  ...report,
+  materializations: assets.map((asset) => ({ asset, rows: null })),
+});
+
+/**
+ * The DAG `video_streaming_elt_pipeline`: generate (when the data set is missing), set up and load
+ * both sources, extract into `raw`, build `trusted`, then the quality report. `resources` is
+ * called only when a task runs, so `graph` and `airflow-dag` need no database.
+ */
+export function createPipelineDag(resources: () => PipelineResources) {
+  return defineDag({
+    dagId: pipelineDagId,
+    description:
+      'Synthetic streaming data into PostgreSQL and MongoDB, extracted into the warehouse and transformed into a tested star schema.',
+    pools: { source_postgres: 2, warehouse: 1 },
+    tasks: {
+      generate_data: {
+        description:
+          "Writes the data set for the run's scale and seed unless its manifest already exists.",
+        async run({ params, signal, logger }) {
+          const p = pipelineParamsSchema.parse(params);
+          const outDir = dataSetDir(resources().dataDir, p);
+          if (existsSync(join(outDir, dataFiles.manifest)))
+            return skipTask(`data set ${outDir} exists`);
+          const report = await generateDataSet({
+            outDir,
+            seed: p.seed,
+            scale: p.scale,
+            users: p.users,
+            sessions: p.sessions,
+            titles: p.titles,
+            ...(p.defectRate > 0 ? { defectRate: p.defectRate } : {}),
+            signal,
+            logger,
+          });
+          return withAssets(report, [`file:${outDir}`]);
+        },
+      },
+      create_mongo_collections: {
+        description:
+          'Creates the catalogue collection, its indexes and validator (a warning where unsupported).',
+        retries: 2,
+        retryDelayMs: 2_000,
+        run: ({ logger }) => createMongoCollections(resources().mongo, { logger }),
+      },
+      create_postgres_tables: {
+        description:
+          'Creates or migrates the source tables users, viewing_sessions and load_rejects.',
+        retries: 2,
+        retryDelayMs: 2_000,
+        pool: 'source_postgres',
+        run: ({ logger }) => createPostgresTables(resources().source, { logger }),
+      },
+      load_json_to_mongo: {
+        description: 'Upserts content.json into MongoDB, quarantining bad documents.',
+        upstream: ['generate_data', 'create_mongo_collections'],
+        triggerRule: 'none_failed',
+        retries: 2,
+        retryDelayMs: 2_000,
+        async run({ params, signal, logger }) {
+          const dir = dataSetDir(resources().dataDir, pipelineParamsSchema.parse(params));
+          return withAssets(
+            await loadJsonToMongo(resources().mongo, { dataDir: dir, signal, logger }),
+            ['mongo:content'],
+          );
+        },
+      },
+      load_csvs_to_postgres: {
+        description:
+          'Loads users.csv and viewing_sessions.csv into the source database, each file atomically.',
+        upstream: ['generate_data', 'create_postgres_tables'],
+        triggerRule: 'none_failed',
+        retries: 2,
+        retryDelayMs: 2_000,
+        pool: 'source_postgres',
+        async run({ params, signal, logger }) {
+          const dir = dataSetDir(resources().dataDir, pipelineParamsSchema.parse(params));
+          return withAssets(
+            await loadCsvsToPostgres(resources().source, { dataDir: dir, signal, logger }),
+            ['source:public.users', 'source:public.viewing_sessions'],
+          );
+        },
+      },
+      extract_to_warehouse: {
+        description: 'Extracts the three streams incrementally into the warehouse schema raw.',
+        upstream: ['load_json_to_mongo', 'load_csvs_to_postgres'],
+        retries: 2,
+        retryDelayMs: 2_000,
+        pool: 'warehouse',
+        async run({ params, signal, logger }) {
+          const { source, mongo, warehouse } = resources();
+          const report = await extractToWarehouse({
+            source,
+            mongo,
+            warehouse,
+            fullRefresh: pipelineParamsSchema.parse(params).fullRefresh,
+            signal,
+            logger,
+          });
+          return {
+            ...report,
+            materializations: report.streams.map((s) => ({
+              asset: `raw.${s.stream}`,
+              rows: s.rowsWritten,
+              metadata: { loadId: s.loadId, cursorTo: s.cursorTo },
+            })),
+          };
+        },
+      },
+      transform_with_models: {
+        description: 'Builds and tests the trusted star schema, published in one transaction.',
+        upstream: ['extract_to_warehouse'],
+        retries: 1,
+        retryDelayMs: 2_000,
+        pool: 'warehouse',
+        async run({ params, signal, logger }) {
+          const { warehouse, targetDir } = resources();
+          const result = await buildModels(createKysely(warehouse), {
+            models,
+            fullRefresh: pipelineParamsSchema.parse(params).fullRefresh,
+            artifactsDir: join(targetDir, 'models'),
+            signal,
+            logger,
+          });
+          if (result.status === 'error') {
+            const failed = result.models
+              .filter((m) => m.status === 'error')
+              .map(
+                (m) =>
+                  `${m.name}: ${
+                    m.error?.message ??
+                    m.tests
+                      .filter((t) => t.status === 'error')
+                      .map((t) => t.name)
+                      .join(', ')
+                  }`,
+              );
+            throw new ReelhouseError({
+              code: 'data_test_failed',
+              message: `model build failed, nothing published: ${result.error?.message ?? failed.join('; ')}`,
+              context: { models: failed },
+            });
+          }
+          return {
+            ...result,
+            materializations: result.models.map((m) => ({
+              asset: `${result.targetSchema}.${m.name}`,
+              rows: m.rows,
+              metadata: { materialization: m.materialization, mode: m.mode ?? null },
+            })),
+          };
+        },
+      },
+      quality_report: {
+        description:
+          'Writes the data quality report (JSON and Markdown): rows per stream, rejects, tests, orphans.',
+        upstream: ['transform_with_models'],
+        triggerRule: 'all_done',
+        async run({ runId, logger }) {
+          const { source, warehouse, mongo, targetDir } = resources();
+          const report = await writeQualityReport({
+            source,
+            warehouse,
+            mongo,
+            outDir: join(targetDir, 'quality'),
+            modelsDir: join(targetDir, 'models'),
+            runId,
+            logger,
+          });
+          return {
+            ...report,
+            materializations: report.files.map((file) => ({ asset: `file:${file}`, rows: null })),
+          };
+        },
+      },
+    },
+  });
+}
+
+export type PipelineDag = ReturnType<typeof createPipelineDag>;
