@@ -44,7 +44,7 @@ export function validateContentDocument(raw: unknown): ValidatedContentDocument 
   if (broken.length === 0) {
     const second = storedContentDocument.safeParse(withoutKeys(raw, extra));
     if (second.success) {
-      return { document: second.data, unknownFields: extra.flatMap((issue) => issue.keys.map((key) => fieldPath(issue.path, key))) };
+      return { document: second.data, unknownFields: [...new Set(extra.flatMap((issue) => issue.keys.map((key) => fieldPath(issue.path, key))))] };
     }
     broken.push(...second.error.issues);
   }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+
+import { planSourceColumns } from '../src/plan-source-columns.ts';
+import { usersStream } from '../src/postgres-stream.ts';
+
+const contractColumns = usersStream.columns.map((column) => ({ name: column.name, type: column.type }));
+
+describe('planSourceColumns: schema drift of a PostgreSQL source', () => {
+  it('copies in binary when source and raw agree', () => {
+    expect(planSourceColumns(usersStream, { source: contractColumns, raw: contractColumns })).toEqual({ columns: contractColumns, added: [], binary: true, warnings: [] });
+  });
+
+  it('adds a new source column to raw and says so', () => {
+    const source = [...contractColumns, { name: 'referrer', type: 'text' }];
+
+    const plan = planSourceColumns(usersStream, { source, raw: contractColumns });
+
+    expect(plan.added).toEqual([{ name: 'referrer', type: 'text' }]);
+    expect(plan.warnings).toEqual(['stream users: new source column public.users.referrer (text) added to raw.users and loaded']);
+  });
+
+  it('falls back to text COPY when a type changed, and says so', () => {
+    const source = contractColumns.map((column) => (column.name === 'birth_year' ? { ...column, type: 'integer' } : column));
+
+    const plan = planSourceColumns(usersStream, { source, raw: contractColumns });
+
+    expect(plan.binary).toBe(false);
+    expect(plan.warnings).toEqual(['stream users: source column public.users.birth_year is integer but raw.users.birth_year is smallint; copied as text and cast']);
+  });
+
+  it('fails naming the columns the source lost', () => {
+    const source = contractColumns.filter((column) => column.name !== 'email' && column.name !== 'plan');
+
+    expect(() => planSourceColumns(usersStream, { source, raw: contractColumns })).toThrow('stream users: source table public.users lacks column(s) email, plan that raw expects');
+  });
+});
