@@ -48,9 +48,10 @@ export class FileSink {
   }
 
   /** Queues raw bytes (`source[start..end)`), e.g. lines copied unchanged from another file. */
-  appendBytes(source: Buffer, start: number, end: number): boolean {
+  appendBytes(source: Uint8Array, start: number, end: number): boolean {
     if (end - start > this.#buffer.length - this.#used) this.#grow(end - start);
-    this.#used += source.copy(this.#buffer, this.#used, start, end);
+    this.#buffer.set(source.subarray(start, end), this.#used);
+    this.#used += end - start;
     return this.#used >= bufferBytes / 2;
   }
 

@@ -1,17 +1,17 @@
-import { countries, deviceTypes, type DeviceType, plans, qualities, viewingSessionColumns } from '@reelhouse/contracts';
+import { countries, deviceTypes, exitReasons, plans, qualities, viewingSessionColumns, type ExitReason } from '@reelhouse/contracts';
+
+import { AsciiLineBuffer, asciiBytes } from './ascii-line-buffer.ts';
 
 import { drawItem, type Catalogue } from './catalogue.ts';
 import { csvField } from './csv-row.ts';
 import { countryProfiles } from './datasets/country-profiles.ts';
 import { appVersions, deviceOperatingSystems } from './datasets/devices.ts';
 import type { FileSink } from './file-sink.ts';
-import { isoTimestamp } from './iso-timestamp.ts';
 import { Random } from './random.ts';
 import { bitrateLadder, deviceQualityCap, drawQuality, planQualityCap } from './session-quality.ts';
 import { dayMs, hourMs, timeline } from './timeline.ts';
 import { countryChoice, deviceChoice } from './user-mix.ts';
 import type { UserTable } from './user-table.ts';
-import { formatUuid } from './uuid.ts';
 import { drawStartMs } from './viewing-curve.ts';
 import { WeightedChoice } from './weighted-choice.ts';
 
@@ -35,8 +35,18 @@ export interface SessionCoverage {
   readonly titlesWatched: Uint8Array;
 }
 
-const operatingSystems = Object.fromEntries(Object.entries(deviceOperatingSystems).map(([device, names]) => [device, names.map(csvField)])) as Record<DeviceType, string[]>;
-const versions = appVersions.map(csvField);
+// Every value of the session line, encoded once: free text goes through the RFC 4180 quoting.
+const comma = 44;
+const newline = 10;
+const flushBytes = 1 << 16;
+const deviceBytes = deviceTypes.map(asciiBytes);
+const operatingSystemBytes = deviceTypes.map((device) => deviceOperatingSystems[device].map((name) => asciiBytes(csvField(name))));
+const versionBytes = appVersions.map((version) => asciiBytes(csvField(version)));
+const countryBytes = countries.map((c) => asciiBytes(c.code));
+const qualityBytes = qualities.map(asciiBytes);
+const exitBytes = Object.fromEntries(exitReasons.map((reason) => [reason, asciiBytes(reason)])) as Record<ExitReason, Uint8Array>;
+const trueBytes = asciiBytes('true');
+const falseBytes = asciiBytes('false');
 const lastStartMs = timeline.referenceMs - 6 * hourMs;
 const offsetsMs = countries.map((c) => (countryProfiles[c.code]?.utcOffsetMinutes ?? 0) * 60_000);
 
@@ -64,15 +74,19 @@ export async function writeSessions(options: { readonly sink: FileSink; readonly
   const viewers = viewerChoice(users);
   const coverage: SessionCoverage = { usersWatching: new Uint8Array(users.count), titlesWatched: new Uint8Array(catalogue.titleFirstItem.length) };
   const ids = new Uint32Array(4);
+  const itemIds = catalogue.itemIds.map(asciiBytes);
+  const lines = new AsciiLineBuffer(flushBytes + 4096);
   sink.append(`${viewingSessionColumns.join(',')}\n`);
   for (let n = 0; n < options.sessions; n++) {
     const user = viewers.draw(random);
     const country = random.chance(0.96) ? users.country[user]! : countryChoice.draw(random);
     const startMs = drawStartMs(random, { fromMs: Math.max(users.signupMs[user]!, timeline.sessionsFromMs), toMs: Math.min(users.cancelMs[user]!, lastStartMs), offsetMs: offsetsMs[country]! });
     const item = drawItem(catalogue, { random, atMs: startMs });
-    const device = deviceTypes[random.chance(0.65) ? users.primaryDevice[user]! : deviceChoice.draw(random)]!;
+    const deviceIndex = random.chance(0.65) ? users.primaryDevice[user]! : deviceChoice.draw(random);
+    const device = deviceTypes[deviceIndex]!;
     const cap = Math.min(planQualityCap[plans[users.plan[user]!]!], deviceQualityCap[device], catalogue.itemMaxQuality[item]!);
-    const quality = qualities[drawQuality(random, cap)]!;
+    const qualityIndex = drawQuality(random, cap);
+    const quality = qualities[qualityIndex]!;
     const [minKbps, maxKbps] = bitrateLadder[quality];
     const bitrate = random.int(minKbps, maxKbps);
     const runtime = catalogue.itemRuntimeS[item]!;
@@ -81,7 +95,7 @@ export async function writeSessions(options: { readonly sink: FileSink; readonly
     const completed = random.chance(finishShare) || positionStart + wanted >= runtime * completionThreshold;
     const watch = completed ? runtime - positionStart : wanted;
     const exitRoll = random.float();
-    const exitReason = completed ? (catalogue.itemHasNext[item] === 1 && exitRoll < 0.6 ? 'next_episode' : 'completed') : exitRoll < 0.02 ? 'error' : exitRoll < 0.05 ? 'timeout' : 'user_exit';
+    const exitReason: ExitReason = completed ? (catalogue.itemHasNext[item] === 1 && exitRoll < 0.6 ? 'next_episode' : 'completed') : exitRoll < 0.02 ? 'error' : exitRoll < 0.05 ? 'timeout' : 'user_exit';
     const offline = (device === 'mobile' || device === 'tablet') && random.chance(0.1);
     const startup = offline ? random.int(80, 400) : Math.min(120_000, Math.round(random.logNormal(900, 0.5)));
     const rebufferCount = offline ? 0 : Math.floor(random.exponential((watch / 3600) * (device === 'mobile' ? 1.6 : 0.6)));
@@ -93,9 +107,33 @@ export async function writeSessions(options: { readonly sink: FileSink; readonly
     for (let w = 0; w < 4; w++) ids[w] = random.uint32();
     coverage.usersWatching[user] = 1;
     coverage.titlesWatched[catalogue.itemTitle[item]!] = 1;
-    // Ids, timestamps, numbers and enum values never need quoting; free text was quoted once above.
-    const line = `${formatUuid(ids, 0)},${formatUuid(users.idWords, user * 4)},${catalogue.itemIds[item]!},${isoTimestamp(startMs)},${isoTimestamp(endedMs)},${watch},${positionStart},${positionStart + watch},${device},${random.pick(operatingSystems[device])},${random.pick(versions)},${countries[country]!.code},${quality},${bitrate},${bitrate * 125 * watch},${startup},${rebufferCount},${rebufferMs},${exitReason},${offline},${isoTimestamp(updatedMs)}\n`;
-    if (sink.appendAscii(line)) await sink.flush();
+    lines
+      .uuid(ids, 0).byte(comma)
+      .uuid(users.idWords, user * 4).byte(comma)
+      .text(itemIds[item]!).byte(comma)
+      .timestamp(startMs).byte(comma)
+      .timestamp(endedMs).byte(comma)
+      .int(watch).byte(comma)
+      .int(positionStart).byte(comma)
+      .int(positionStart + watch).byte(comma)
+      .text(deviceBytes[deviceIndex]!).byte(comma)
+      .text(random.pick(operatingSystemBytes[deviceIndex]!)).byte(comma)
+      .text(random.pick(versionBytes)).byte(comma)
+      .text(countryBytes[country]!).byte(comma)
+      .text(qualityBytes[qualityIndex]!).byte(comma)
+      .int(bitrate).byte(comma)
+      .int(bitrate * 125 * watch).byte(comma)
+      .int(startup).byte(comma)
+      .int(rebufferCount).byte(comma)
+      .int(rebufferMs).byte(comma)
+      .text(exitBytes[exitReason]).byte(comma)
+      .text(offline ? trueBytes : falseBytes).byte(comma)
+      .timestamp(updatedMs).byte(newline);
+    if (lines.length >= flushBytes) {
+      if (sink.appendBytes(lines.bytes, 0, lines.length)) await sink.flush();
+      lines.length = 0;
+    }
   }
+  if (sink.appendBytes(lines.bytes, 0, lines.length)) await sink.flush();
   return coverage;
 }

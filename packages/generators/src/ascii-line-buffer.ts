@@ -1,0 +1,107 @@
+const dayMs = 86_400_000;
+const hexDigits = new TextEncoder().encode('0123456789abcdef');
+const digitPairs = new TextEncoder().encode(Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0')).join(''));
+
+/** ASCII bytes of a string (the caller guarantees it is ASCII: ids, enum values, escaped names). */
+export function asciiBytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => char.charCodeAt(0) & 0x7f);
+}
+
+/**
+ * Builds ASCII CSV lines straight into bytes: integers, UUIDs and ISO timestamps are written
+ * digit by digit, so the session hot path creates no strings and no garbage per row.
+ */
+export class AsciiLineBuffer {
+  readonly bytes: Uint8Array;
+  length = 0;
+  readonly #datePrefixes = new Map<number, Uint8Array>();
+
+  /** `capacity` must exceed the flush threshold by more than the longest line. */
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  /** Appends pre-encoded bytes (an id, an enum value, a quoted free-text field). */
+  text(value: Uint8Array): this {
+    const bytes = this.bytes;
+    let at = this.length;
+    for (const byte of value) bytes[at++] = byte;
+    this.length = at;
+    return this;
+  }
+
+  /** Appends one byte, e.g. `,` (44) or `\n` (10). */
+  byte(code: number): this {
+    this.bytes[this.length++] = code;
+    return this;
+  }
+
+  /** Appends a non-negative integer (exact up to 2^53) in decimal. */
+  int(value: number): this {
+    let n = Math.floor(value);
+    if (n === 0) return this.byte(48);
+    const bytes = this.bytes;
+    let low = this.length;
+    while (n > 0) {
+      const next = Math.floor(n / 10);
+      bytes[this.length++] = 48 + (n - next * 10);
+      n = next;
+    }
+    // Digits came out least significant first: reverse them in place.
+    for (let high = this.length - 1; low < high; low++, high--) {
+      const digit = bytes[low]!;
+      bytes[low] = bytes[high]!;
+      bytes[high] = digit;
+    }
+    return this;
+  }
+
+  /** Appends four 32-bit words as a version 4 UUID (same text as `formatUuid`). */
+  uuid(words: Uint32Array, offset: number): this {
+    const a = words[offset]!;
+    const b = ((words[offset + 1]! & 0xffff0fff) | 0x00004000) >>> 0;
+    const c = ((words[offset + 2]! & 0x3fffffff) | 0x80000000) >>> 0;
+    const d = words[offset + 3]!;
+    this.#hex(a, 8).byte(45).#hex(b >>> 16, 4).byte(45).#hex(b & 0xffff, 4).byte(45).#hex(c >>> 16, 4).byte(45).#hex(c & 0xffff, 4).#hex(d, 8);
+    return this;
+  }
+
+  #hex(value: number, digits: number): this {
+    const bytes = this.bytes;
+    const end = this.length + digits;
+    let v = value;
+    for (let at = end - 1; at >= this.length; at--) {
+      bytes[at] = hexDigits[v & 0xf]!;
+      v >>>= 4;
+    }
+    this.length = end;
+    return this;
+  }
+
+  /** Appends epoch milliseconds as `2024-05-01T20:15:00.123Z` (same text as `isoTimestamp`). */
+  timestamp(epochMs: number): this {
+    const ms = Math.floor(epochMs);
+    const day = Math.floor(ms / dayMs);
+    let prefix = this.#datePrefixes.get(day);
+    if (prefix === undefined) {
+      prefix = asciiBytes(new Date(day * dayMs).toISOString().slice(0, 11));
+      this.#datePrefixes.set(day, prefix);
+    }
+    let rest = ms - day * dayMs;
+    const hours = Math.floor(rest / 3_600_000);
+    rest -= hours * 3_600_000;
+    const minutes = Math.floor(rest / 60_000);
+    rest -= minutes * 60_000;
+    const seconds = Math.floor(rest / 1000);
+    const millis = rest - seconds * 1000;
+    this.text(prefix).#pair(hours).byte(58).#pair(minutes).byte(58).#pair(seconds).byte(46);
+    const hundreds = Math.floor(millis / 100);
+    return this.byte(48 + hundreds).#pair(millis - hundreds * 100).byte(90);
+  }
+
+  #pair(value: number): this {
+    this.bytes[this.length++] = digitPairs[value * 2]!;
+    this.bytes[this.length++] = digitPairs[value * 2 + 1]!;
+    return this;
+  }
+}
