@@ -35,7 +35,10 @@ export interface BenchContext {
 }
 
 /** The run settings every stage passes to `runContenders`: runs, warm-up, logger, and a profile folder with `--profile`. */
-export function contenderSettings(context: BenchContext, stage: StageName): { runs: number; warmup: boolean; logger: Logger; profileDir: string | undefined } {
+export function contenderSettings(
+  context: BenchContext,
+  stage: StageName,
+): { runs: number; warmup: boolean; logger: Logger; profileDir: string | undefined } {
   return {
     runs: context.options.runs,
     warmup: context.options.warmup,

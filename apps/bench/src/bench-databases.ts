@@ -1,6 +1,12 @@
 import type { ReelhouseConfig } from '@reelhouse/config';
 import { silentLogger, type Logger } from '@reelhouse/core';
-import { dropDatabase, ensureDatabase, resolveMongo, resolvePostgres, withDatabase } from '@reelhouse/services';
+import {
+  dropDatabase,
+  ensureDatabase,
+  resolveMongo,
+  resolvePostgres,
+  withDatabase,
+} from '@reelhouse/services';
 import { MongoClient } from 'mongodb';
 
 /** Scratch database names: the bench never touches the pipeline's own databases. */
@@ -37,9 +43,17 @@ export interface BenchDatabases {
  * Finds PostgreSQL and a MongoDB-wire server through @reelhouse/services (configured URLs win) and
  * creates the bench's scratch databases on them, empty.
  */
-export async function createBenchDatabases(options: { config: ReelhouseConfig; path: string | undefined; logger?: Logger }): Promise<BenchDatabases> {
+export async function createBenchDatabases(options: {
+  config: ReelhouseConfig;
+  path: string | undefined;
+  logger?: Logger;
+}): Promise<BenchDatabases> {
   const logger = options.logger ?? silentLogger;
-  const postgres = await resolvePostgres({ url: options.config.warehouseDatabaseUrl, config: options.config, logger });
+  const postgres = await resolvePostgres({
+    url: options.config.warehouseDatabaseUrl,
+    config: options.config,
+    logger,
+  });
   const mongo = await resolveMongo({ config: options.config, path: options.path, logger });
   const serverUrl = postgres.url.expose();
   const recreate = async (name: string): Promise<string> => {
@@ -55,7 +69,10 @@ export async function createBenchDatabases(options: { config: ReelhouseConfig; p
     }
   };
   try {
-    const [source, warehouse] = [await recreate(benchDatabaseNames.source), await recreate(benchDatabaseNames.warehouse)];
+    const [source, warehouse] = [
+      await recreate(benchDatabaseNames.source),
+      await recreate(benchDatabaseNames.warehouse),
+    ];
     await dropMongo(benchDatabaseNames.mongo);
     return {
       serverUrl,

@@ -4,13 +4,23 @@ import { ReelhouseError } from '@reelhouse/core';
 import { z } from 'zod';
 
 /** Stages in the order they run: each one leaves the databases as the next one needs them. */
-export const stageNames = ['generate', 'load_csv', 'extract', 'transform', 'incremental', 'end_to_end'] as const;
+export const stageNames = [
+  'generate',
+  'load_csv',
+  'extract',
+  'transform',
+  'incremental',
+  'end_to_end',
+] as const;
 export type StageName = (typeof stageNames)[number];
 
 /** `pnpm bench [--sessions N] [--stage name ...] [--runs N]`, validated. */
 export const benchOptions = z.strictObject({
   sessions: z.coerce.number().int().min(1_000).max(100_000_000).default(1_000_000),
-  stage: z.array(z.enum(stageNames)).min(1).default([...stageNames]),
+  stage: z
+    .array(z.enum(stageNames))
+    .min(1)
+    .default([...stageNames]),
   runs: z.coerce.number().int().min(1).max(10).default(3),
   /** One unmeasured run of every contender before the measured ones (page cache, catalog caches, JIT). */
   warmup: z.boolean().default(true),
@@ -32,10 +42,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   try {
     parsed = parseRaw(argv);
   } catch (error) {
-    throw new ReelhouseError({ code: 'invalid_input', message: `pnpm bench: ${error instanceof Error ? error.message : String(error)}` });
+    throw new ReelhouseError({
+      code: 'invalid_input',
+      message: `pnpm bench: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
   const { values, positionals } = parsed;
-  const stages = [...(values.stage ?? []), ...positionals].flatMap((s) => s.split(',')).filter((s) => s !== '');
+  const stages = [...(values.stage ?? []), ...positionals]
+    .flatMap((s) => s.split(','))
+    .filter((s) => s !== '');
   const result = benchOptions.safeParse({
     ...(values.sessions === undefined ? {} : { sessions: values.sessions }),
     ...(stages.length === 0 ? {} : { stage: stages }),
@@ -46,8 +61,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     ...(values.seed === undefined ? {} : { seed: values.seed }),
   });
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`);
-    throw new ReelhouseError({ code: 'invalid_input', message: `pnpm bench: ${problems.join('; ')}` });
+    const problems = result.error.issues.map(
+      (issue) => `--${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new ReelhouseError({
+      code: 'invalid_input',
+      message: `pnpm bench: ${problems.join('; ')}`,
+    });
   }
   // Stages always run in pipeline order, whatever order they were named in.
   return { ...result.data, stage: stageNames.filter((name) => result.data.stage.includes(name)) };

@@ -12,11 +12,20 @@ export const contenderSummary = z.strictObject({
 export type ContenderSummary = z.output<typeof contenderSummary>;
 
 /** A target judged on medians: `ratio` (baseline time / ours, or ours / floor) against the `required` one. */
-export const targetOutcome = z.strictObject({ description: z.string(), ratio: z.number(), required: z.number(), met: z.boolean() });
+export const targetOutcome = z.strictObject({
+  description: z.string(),
+  ratio: z.number(),
+  required: z.number(),
+  met: z.boolean(),
+});
 export type TargetOutcome = z.output<typeof targetOutcome>;
 
 /** Self time of one function in a CPU profile of the Reelhouse child. */
-export const profileEntry = z.strictObject({ frame: z.string(), selfMs: z.number().nonnegative(), share: z.number().min(0).max(1) });
+export const profileEntry = z.strictObject({
+  frame: z.string(),
+  selfMs: z.number().nonnegative(),
+  share: z.number().min(0).max(1),
+});
 
 export const stageResult = z.strictObject({
   stage: z.string(),
@@ -51,7 +60,11 @@ export const benchReport = z.strictObject({
   runs: z.int().positive(),
   warmup: z.boolean(),
   machine: machineInfo,
-  dataSet: z.strictObject({ folder: z.string(), counts: z.record(z.string(), z.int().nonnegative()), bytes: z.int().nonnegative() }),
+  dataSet: z.strictObject({
+    folder: z.string(),
+    counts: z.record(z.string(), z.int().nonnegative()),
+    bytes: z.int().nonnegative(),
+  }),
   stages: z.array(stageResult),
   /** Stages that could not run (a missing package, a failing step), with the reason. */
   failures: z.array(z.strictObject({ stage: z.string(), error: z.string() })),

@@ -49,15 +49,31 @@ export function evaluateStage(spec: StageSpec): StageResult {
   const baselines = spec.baselines.map((b) => summarize(b, spec));
   const outcomes: TargetOutcome[] = spec.targets.map((target) => {
     const baseline = baselines.find((b) => b.name === target.baseline);
-    if (baseline === undefined) throw new RangeError(`target names unknown baseline ${target.baseline}`);
+    if (baseline === undefined)
+      throw new RangeError(`target names unknown baseline ${target.baseline}`);
     const ratio = speedRatio(ours.medianMs, baseline.medianMs);
-    return { description: target.description, ratio, required: target.minRatio, met: ratio >= target.minRatio };
+    return {
+      description: target.description,
+      ratio,
+      required: target.minRatio,
+      met: ratio >= target.minRatio,
+    };
   });
   if (spec.minRowsPerSecond !== undefined) {
-    outcomes.push({ description: `≥ ${spec.minRowsPerSecond.toLocaleString('en-US')} rows/s`, ratio: ours.rowsPerSecond / spec.minRowsPerSecond, required: 1, met: ours.rowsPerSecond >= spec.minRowsPerSecond });
+    outcomes.push({
+      description: `≥ ${spec.minRowsPerSecond.toLocaleString('en-US')} rows/s`,
+      ratio: ours.rowsPerSecond / spec.minRowsPerSecond,
+      required: 1,
+      met: ours.rowsPerSecond >= spec.minRowsPerSecond,
+    });
   }
   if (spec.maxRssMb !== undefined) {
-    outcomes.push({ description: `peak RSS < ${spec.maxRssMb} MB`, ratio: spec.maxRssMb / ours.maxRssMb, required: 1, met: ours.maxRssMb < spec.maxRssMb });
+    outcomes.push({
+      description: `peak RSS < ${spec.maxRssMb} MB`,
+      ratio: spec.maxRssMb / ours.maxRssMb,
+      required: 1,
+      met: ours.maxRssMb < spec.maxRssMb,
+    });
   }
   return {
     stage: spec.stage,

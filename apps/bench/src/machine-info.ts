@@ -31,7 +31,10 @@ async function mongoVersion(url: string): Promise<string> {
 }
 
 /** Cores, memory and the versions of everything measured, for the report's header. */
-export async function machineInfo(options: { postgresUrl: string; mongoUrl: string }): Promise<MachineInfo> {
+export async function machineInfo(options: {
+  postgresUrl: string;
+  mongoUrl: string;
+}): Promise<MachineInfo> {
   const postgres = await withPool(options.postgresUrl, async (pool) => {
     const result = await pool.query<{ version: string }>('select version()');
     return (result.rows[0]?.version ?? 'unknown').split(' on ')[0] ?? 'unknown';
@@ -44,6 +47,8 @@ export async function machineInfo(options: { postgresUrl: string; mongoUrl: stri
     node: process.version,
     postgres,
     mongo: await mongoVersion(options.mongoUrl),
-    pgloader: (await firstLine('pgloader', ['--version'])).replace(/^pgloader version\s*/, '').replaceAll('"', ''),
+    pgloader: (await firstLine('pgloader', ['--version']))
+      .replace(/^pgloader version\s*/, '')
+      .replaceAll('"', ''),
   };
 }

@@ -18,6 +18,8 @@ export interface MeasureProcessOptions {
   /** Variables added to the inherited environment. */
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Names the process in a failure message (default: its command line). */
+  readonly label?: string;
 }
 
 /**
@@ -29,7 +31,11 @@ export async function measureProcess(options: MeasureProcessOptions): Promise<Co
   const timeFile = join(dir, 'time.txt');
   try {
     const started = process.hrtime.bigint();
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const { code, stdout, stderr } = await new Promise<{
+      code: number | null;
+      stdout: string;
+      stderr: string;
+    }>((resolve, reject) => {
       const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, ...options.argv], {
         // eslint-disable-next-line no-restricted-properties -- the child inherits the environment, plus the stage's variables
         env: { ...process.env, ...options.env },
@@ -47,7 +53,7 @@ export async function measureProcess(options: MeasureProcessOptions): Promise<Co
     if (code !== 0) {
       throw new ReelhouseError({
         code: 'internal',
-        message: `benchmark command failed (exit ${code}): ${options.argv.join(' ')}\n${stderr.slice(-4000)}`,
+        message: `benchmark command failed (exit ${code}): ${options.label ?? options.argv.join(' ')}\n${stderr.slice(-4000)}`,
         context: { argv: options.argv },
       });
     }
@@ -58,13 +64,17 @@ export async function measureProcess(options: MeasureProcessOptions): Promise<Co
 }
 
 /** Runs a shell command line (bash, `pipefail`: a failing producer in a pipe fails it) under GNU time. */
-export function measureCommand(command: string, env: Readonly<Record<string, string>> = {}): Promise<CommandMeasurement> {
+export function measureCommand(
+  command: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<CommandMeasurement> {
   return measureProcess({ argv: ['bash', '-o', 'pipefail', '-c', command], env });
 }
 
 /** Reads "Maximum resident set size (kbytes): N" from GNU time's verbose output. */
 export function parseMaxRssKb(timeOutput: string): number {
   const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeOutput);
-  if (match?.[1] === undefined) throw new ReelhouseError({ code: 'internal', message: 'no peak RSS in /usr/bin/time output' });
+  if (match?.[1] === undefined)
+    throw new ReelhouseError({ code: 'internal', message: 'no peak RSS in /usr/bin/time output' });
   return Number(match[1]);
 }

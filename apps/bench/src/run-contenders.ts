@@ -38,22 +38,38 @@ export interface ContenderResult extends ContenderRuns {
  * Warms every contender up once, then runs them interleaved (A B A B ...) so a drift of the
  * machine (page cache, autovacuum, a neighbour's load) hits all of them alike.
  */
-export async function runContenders(options: { contenders: readonly Contender[]; runs: number; warmup: boolean; logger: Logger; profileDir?: string | undefined }): Promise<ContenderResult[]> {
+export async function runContenders(options: {
+  contenders: readonly Contender[];
+  runs: number;
+  warmup: boolean;
+  logger: Logger;
+  profileDir?: string | undefined;
+}): Promise<ContenderResult[]> {
   const { contenders, logger } = options;
   const once = async (contender: Contender, label: string): Promise<Measurement> => {
     await contender.prepare?.();
     const measurement = await contender.measure();
     await contender.verify?.();
-    logger.info({ contender: contender.name, run: label, seconds: Number((measurement.ms / 1000).toFixed(2)), maxRssMb: Math.round(measurement.maxRssMb) }, `${contender.name} ${label}`);
+    logger.info(
+      {
+        contender: contender.name,
+        run: label,
+        seconds: Number((measurement.ms / 1000).toFixed(2)),
+        maxRssMb: Math.round(measurement.maxRssMb),
+      },
+      `${contender.name} ${label}`,
+    );
     return measurement;
   };
   if (options.warmup) {
-    for (const contender of contenders) if (contender.warmup !== false) await once(contender, 'warm-up');
+    for (const contender of contenders)
+      if (contender.warmup !== false) await once(contender, 'warm-up');
   }
   const collected = contenders.map(() => [] as Measurement[]);
   for (let run = 0; run < options.runs; run += 1) {
     for (const [index, contender] of contenders.entries()) {
-      if (run < (contender.runs ?? options.runs)) collected[index]?.push(await once(contender, `run ${run + 1}`));
+      if (run < (contender.runs ?? options.runs))
+        collected[index]?.push(await once(contender, `run ${run + 1}`));
     }
   }
   const profiles = new Map<Contender, ProfileEntry[]>();
@@ -70,7 +86,8 @@ export async function runContenders(options: { contenders: readonly Contender[];
   return contenders.map((contender, index) => {
     const measurements = collected[index] ?? [];
     const parts: Record<string, number[]> = {};
-    for (const m of measurements) for (const [part, ms] of Object.entries(m.parts ?? {})) (parts[part] ??= []).push(ms);
+    for (const m of measurements)
+      for (const [part, ms] of Object.entries(m.parts ?? {})) (parts[part] ??= []).push(ms);
     const profile = profiles.get(contender);
     return {
       name: contender.name,
@@ -83,7 +100,11 @@ export async function runContenders(options: { contenders: readonly Contender[];
 }
 
 function newestProfile(dir: string): ProfileEntry[] {
-  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort();
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .sort();
   const last = files.at(-1);
-  return last === undefined ? [] : summarizeProfile(JSON.parse(readFileSync(join(dir, last), 'utf8')));
+  return last === undefined
+    ? []
+    : summarizeProfile(JSON.parse(readFileSync(join(dir, last), 'utf8')));
 }

@@ -26,20 +26,40 @@ export interface StageChildRun extends Measurement {
  * travels in a private temp file, not argv, so no password shows in `ps`. With `profileDir`, Node
  * writes a CPU profile there.
  */
-export async function runStageChild(options: { stage: StageName; job: unknown; profileDir?: string }): Promise<StageChildRun> {
+export async function runStageChild(options: {
+  stage: StageName;
+  job: unknown;
+  profileDir?: string;
+}): Promise<StageChildRun> {
   const dir = mkdtempSync(join(tmpdir(), 'reelhouse-bench-job-'));
   const jobFile = join(dir, 'job.json');
   writeFileSync(jobFile, JSON.stringify(options.job), { mode: 0o600 });
   try {
-    const profile = options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
+    const profile =
+      options.profileDir === undefined
+        ? []
+        : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
     if (options.profileDir !== undefined) mkdirSync(options.profileDir, { recursive: true });
-    const { stdout, maxRssMb } = await measureProcess({ argv: [process.execPath, ...profile, '--import', tsxLoader, entry, options.stage, jobFile], cwd: appDir });
+    const { stdout, maxRssMb } = await measureProcess({
+      argv: [process.execPath, ...profile, '--import', tsxLoader, entry, options.stage, jobFile],
+      cwd: appDir,
+      label: `stage-child.ts ${options.stage}`,
+    });
     const last = stdout.trim().split('\n').at(-1) ?? '';
     const parsed = childLine.safeParse(safeJson(last));
     if (!parsed.success) {
-      throw new ReelhouseError({ code: 'internal', message: `stage ${options.stage}: the child printed no result line`, context: { stage: options.stage, stdout: stdout.slice(-2000) } });
+      throw new ReelhouseError({
+        code: 'internal',
+        message: `stage ${options.stage}: the child printed no result line`,
+        context: { stage: options.stage, stdout: stdout.slice(-2000) },
+      });
     }
-    return { ms: parsed.data.ms, rows: parsed.data.rows, maxRssMb, ...(parsed.data.parts === undefined ? {} : { parts: parsed.data.parts }) };
+    return {
+      ms: parsed.data.ms,
+      rows: parsed.data.rows,
+      maxRssMb,
+      ...(parsed.data.parts === undefined ? {} : { parts: parsed.data.parts }),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -68,6 +88,11 @@ export function childContender(options: {
     ...(options.prepare === undefined ? {} : { prepare: options.prepare }),
     ...(options.verify === undefined ? {} : { verify: options.verify }),
     measure: () => runStageChild({ stage: options.stage, job: options.job }),
-    ...(options.profiled === false ? {} : { profile: (dir: string) => runStageChild({ stage: options.stage, job: options.job, profileDir: dir }) }),
+    ...(options.profiled === false
+      ? {}
+      : {
+          profile: (dir: string) =>
+            runStageChild({ stage: options.stage, job: options.job, profileDir: dir }),
+        }),
   };
 }

@@ -10,7 +10,9 @@ export function createStderrLogger(bindings: LogFields = {}, minLevel: LogLevel 
     const extra = Object.entries(all)
       .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
       .join(' ');
-    process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)} ${message}${extra === '' ? '' : `  ${extra}`}\n`);
+    process.stderr.write(
+      `${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)} ${message}${extra === '' ? '' : `  ${extra}`}\n`,
+    );
   };
   return {
     debug: write('debug'),

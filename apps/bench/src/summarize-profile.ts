@@ -25,7 +25,13 @@ export function summarizeProfile(profile: unknown, top = 15): ProfileEntry[] {
   const frames = new Map<number, string>();
   for (const node of parsed.nodes) {
     const { functionName, url, lineNumber } = node.callFrame;
-    const file = url === '' ? '' : ` (${url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/^.*\/(packages|apps)\//, '$1/')}:${lineNumber + 1})`;
+    const file =
+      url === ''
+        ? ''
+        : ` (${url
+            .replace(/^file:\/\//, '')
+            .replace(/^.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')
+            .replace(/^.*\/(packages|apps)\//, '$1/')}:${lineNumber + 1})`;
     frames.set(node.id, `${functionName === '' ? '(anonymous)' : functionName}${file}`);
   }
   const self = new Map<string, number>();

@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { benchReport, type BenchReport } from './bench-report.ts';
@@ -15,7 +22,9 @@ export function readScaleReports(resultsDir: string): BenchReport[] {
   return readdirSync(resultsDir)
     .filter((name) => /^sessions-\d+\.json$/.test(name))
     .flatMap((name) => {
-      const parsed = benchReport.safeParse(JSON.parse(readFileSync(join(resultsDir, name), 'utf8')));
+      const parsed = benchReport.safeParse(
+        JSON.parse(readFileSync(join(resultsDir, name), 'utf8')),
+      );
       return parsed.success ? [parsed.data] : [];
     });
 }

@@ -5,21 +5,39 @@ import { dataSetSize } from '../src/data-set.ts';
 
 describe('parseBenchArgs', () => {
   it('defaults to 1M sessions, every stage, three runs after a warm-up', () => {
-    expect(parseBenchArgs([])).toEqual({ sessions: 1_000_000, stage: [...stageNames], runs: 3, warmup: true, profile: false, out: 'bench', seed: 7 });
+    expect(parseBenchArgs([])).toEqual({
+      sessions: 1_000_000,
+      stage: [...stageNames],
+      runs: 3,
+      warmup: true,
+      profile: false,
+      out: 'bench',
+      seed: 7,
+    });
   });
 
   it('takes stages repeated, comma-separated or listed after --stage, and runs them in pipeline order', () => {
-    expect(parseBenchArgs(['--stage', 'transform', '--stage', 'load_csv']).stage).toEqual(['load_csv', 'transform']);
+    expect(parseBenchArgs(['--stage', 'transform', '--stage', 'load_csv']).stage).toEqual([
+      'load_csv',
+      'transform',
+    ]);
     expect(parseBenchArgs(['--stage', 'extract,generate']).stage).toEqual(['generate', 'extract']);
-    expect(parseBenchArgs(['--stage', 'incremental', 'extract']).stage).toEqual(['extract', 'incremental']);
+    expect(parseBenchArgs(['--stage', 'incremental', 'extract']).stage).toEqual([
+      'extract',
+      'incremental',
+    ]);
   });
 
   it('reads numbers, --no-warmup and --profile', () => {
-    expect(parseBenchArgs(['--sessions', '10000000', '--runs', '1', '--no-warmup', '--profile'])).toMatchObject({ sessions: 10_000_000, runs: 1, warmup: false, profile: true });
+    expect(
+      parseBenchArgs(['--sessions', '10000000', '--runs', '1', '--no-warmup', '--profile']),
+    ).toMatchObject({ sessions: 10_000_000, runs: 1, warmup: false, profile: true });
   });
 
   it('names every bad value and refuses unknown flags', () => {
-    expect(() => parseBenchArgs(['--sessions', 'many', '--stage', 'dashboards'])).toThrow(/--sessions: .*--stage\.0: /s);
+    expect(() => parseBenchArgs(['--sessions', 'many', '--stage', 'dashboards'])).toThrow(
+      /--sessions: .*--stage\.0: /s,
+    );
     expect(() => parseBenchArgs(['--runs', '0'])).toThrow(/--runs/);
     expect(() => parseBenchArgs(['--fast'])).toThrow(/Unknown option '--fast'/);
   });
@@ -27,8 +45,19 @@ describe('parseBenchArgs', () => {
 
 describe('dataSetSize', () => {
   it('uses the generators preset with that many sessions, so the pipeline finds the files by scale name', () => {
-    expect(dataSetSize(1_000_000)).toEqual({ scale: 'medium', users: 100_000, sessions: 1_000_000, titles: 5_000, pipelineFlags: ['--scale', 'medium'] });
-    expect(dataSetSize(10_000_000)).toMatchObject({ scale: 'large', users: 1_000_000, sessions: 10_000_000, titles: 20_000 });
+    expect(dataSetSize(1_000_000)).toEqual({
+      scale: 'medium',
+      users: 100_000,
+      sessions: 1_000_000,
+      titles: 5_000,
+      pipelineFlags: ['--scale', 'medium'],
+    });
+    expect(dataSetSize(10_000_000)).toMatchObject({
+      scale: 'large',
+      users: 1_000_000,
+      sessions: 10_000_000,
+      titles: 20_000,
+    });
   });
 
   it('keeps the presets proportions for any other count, labelled as the pipeline labels a custom size', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BenchReport } from '../src/bench-report.ts';
 import { evaluateStage } from '../src/bench-result.ts';
 import { parseMaxRssKb } from '../src/measure-command.ts';
-import { renderMarkdown } from '../src/render-report.ts';
+import { failureSummary, renderMarkdown } from '../src/render-report.ts';
 import { median, rowsPerSecond, speedRatio } from '../src/statistics.ts';
 
 describe('statistics', () => {
@@ -41,7 +41,9 @@ describe('evaluateStage', () => {
   it('judges each target on medians', () => {
     const result = evaluateStage(spec);
     expect(result.ours).toMatchObject({ medianMs: 4_000, rowsPerSecond: 250_000 });
-    expect(result.outcomes.map((o) => [o.description, Number(o.ratio.toFixed(3)), o.required, o.met])).toEqual([
+    expect(
+      result.outcomes.map((o) => [o.description, Number(o.ratio.toFixed(3)), o.required, o.met]),
+    ).toEqual([
       ['≥ 0.8× psql \\copy', 0.8, 0.8, true],
       ['faster than pgloader', 8.875, 1, true],
       ['peak RSS < 250 MB', 1.786, 1, true],
@@ -49,8 +51,15 @@ describe('evaluateStage', () => {
   });
 
   it('reports a missed target and an absolute floor', () => {
-    const slow = evaluateStage({ ...spec, ours: { ...spec.ours, runsMs: [5_000, 5_000, 5_000] }, minRowsPerSecond: 400_000 });
-    expect(slow.outcomes.filter((o) => !o.met).map((o) => o.description)).toEqual(['≥ 0.8× psql \\copy', '≥ 400,000 rows/s']);
+    const slow = evaluateStage({
+      ...spec,
+      ours: { ...spec.ours, runsMs: [5_000, 5_000, 5_000] },
+      minRowsPerSecond: 400_000,
+    });
+    expect(slow.outcomes.filter((o) => !o.met).map((o) => o.description)).toEqual([
+      '≥ 0.8× psql \\copy',
+      '≥ 400,000 rows/s',
+    ]);
   });
 
   it('gives bytes per second to every contender when the stage measures volume', () => {
@@ -61,11 +70,22 @@ describe('evaluateStage', () => {
   });
 
   it('refuses a target naming a baseline that did not run', () => {
-    expect(() => evaluateStage({ ...spec, targets: [{ baseline: 'dd', minRatio: 1, description: 'x' }] })).toThrow(/unknown baseline dd/);
+    expect(() =>
+      evaluateStage({ ...spec, targets: [{ baseline: 'dd', minRatio: 1, description: 'x' }] }),
+    ).toThrow(/unknown baseline dd/);
   });
 });
 
-const machine = { cores: 2, memoryGb: 24, cpu: 'x86_64', os: 'Linux 6.1', node: 'v22.23.3', postgres: 'PostgreSQL 15.19', mongo: 'FerretDB v1.24.2', pgloader: '3.6.7' };
+const machine = {
+  cores: 2,
+  memoryGb: 24,
+  cpu: 'x86_64',
+  os: 'Linux 6.1',
+  node: 'v22.23.3',
+  postgres: 'PostgreSQL 15.19',
+  mongo: 'FerretDB v1.24.2',
+  pgloader: '3.6.7',
+};
 
 function report(stages: BenchReport['stages'], sessions = 1_000): BenchReport {
   return {
@@ -76,7 +96,11 @@ function report(stages: BenchReport['stages'], sessions = 1_000): BenchReport {
     runs: 3,
     warmup: true,
     machine,
-    dataSet: { folder: 's1000-seed7', counts: { users: 100, viewing_sessions: sessions }, bytes: 3 * 2 ** 20 },
+    dataSet: {
+      folder: 's1000-seed7',
+      counts: { users: 100, viewing_sessions: sessions },
+      bytes: 3 * 2 ** 20,
+    },
     stages,
     failures: [],
   };
@@ -93,10 +117,16 @@ describe('renderMarkdown', () => {
       notes: ['COPY binary'],
     });
     const markdown = renderMarkdown(report([stage]));
-    expect(markdown).toContain('2 cores (x86_64) · 24 GiB · Linux 6.1 · Node v22.23.3 · PostgreSQL 15.19 · FerretDB v1.24.2 · pgloader 3.6.7');
-    expect(markdown).toContain('| stage | contender | median s | rows/s | MiB/s | peak RSS MB | runs s |');
+    expect(markdown).toContain(
+      '2 cores (x86_64) · 24 GiB · Linux 6.1 · Node v22.23.3 · PostgreSQL 15.19 · FerretDB v1.24.2 · pgloader 3.6.7',
+    );
+    expect(markdown).toContain(
+      '| stage | contender | median s | rows/s | MiB/s | peak RSS MB | runs s |',
+    );
     expect(markdown).toContain('| extract | reelhouse | 2.00 | 500 |  | 90 | 2.00 / 2.00 / 2.00 |');
-    expect(markdown).toContain('| extract | psql pipe | 1.00 | 1,000 |  | 5 | 1.00 / 1.00 / 1.00 |');
+    expect(markdown).toContain(
+      '| extract | psql pipe | 1.00 | 1,000 |  | 5 | 1.00 / 1.00 / 1.00 |',
+    );
     expect(markdown).toContain('| extract | ≥ 0.8× psql pipe | 0.50 | 0.80 | **no** |');
     expect(markdown).toContain('- extract: COPY binary');
     expect(markdown).not.toContain('Scale curve');
@@ -110,21 +140,48 @@ describe('renderMarkdown', () => {
         ours: { name: 'reelhouse', runsMs: [ms], maxRssMb: rss },
         baselines: [],
         targets: [],
-        profile: [{ frame: 'scan (packages/loaders/src/scan-csv-file.ts:10)', selfMs: 1_200, share: 0.6 }],
+        profile: [
+          { frame: 'scan (packages/loaders/src/scan-csv-file.ts:10)', selfMs: 1_200, share: 0.6 },
+        ],
       });
-    const small = { ...report([stage(1_000, 100)]), failures: [{ stage: 'transform', error: 'buildModels ended error: fact\nstack' }] };
+    const small = {
+      ...report([stage(1_000, 100)]),
+      failures: [{ stage: 'transform', error: 'buildModels ended error: fact\nstack' }],
+    };
     const large = report([stage(9_000, 110)], 10_000);
     const markdown = renderMarkdown(small, [large]);
     expect(markdown).toContain('- transform: buildModels ended error: fact\n');
-    expect(markdown).toContain('| `scan (packages/loaders/src/scan-csv-file.ts:10)` | 1200 | 60.0% |');
-    expect(markdown).toContain('| stage | 1,000 s | 10,000 s | time × / sessions × | 1,000 RSS MB | 10,000 RSS MB |');
+    expect(markdown).toContain(
+      '| `scan (packages/loaders/src/scan-csv-file.ts:10)` | 1200 | 60.0% |',
+    );
+    expect(markdown).toContain(
+      '| stage | 1,000 s | 10,000 s | time × / sessions × | 1,000 RSS MB | 10,000 RSS MB |',
+    );
     expect(markdown).toContain('| load_csv | 1.00 | 9.00 | 9.0 / 10 | 100 | 110 |');
+  });
+});
+
+describe('failureSummary', () => {
+  it("picks the error line out of a child's stderr, else the first line", () => {
+    const child =
+      'benchmark command failed (exit 1): stage-child.ts transform\n/src/x.ts:47\n  throw new ReelhouseError({\nReelhouseError: buildModels ended error: stg_users: error\n  at x';
+    expect(failureSummary(child)).toBe('ReelhouseError: buildModels ended error: stg_users: error');
+    expect(
+      failureSummary(
+        'benchmark command failed (exit 1): psql\nERROR:  new row violates check constraint',
+      ),
+    ).toBe('ERROR:  new row violates check constraint');
+    expect(failureSummary('no rows\nmore')).toBe('no rows');
   });
 });
 
 describe('parseMaxRssKb', () => {
   it('reads GNU time verbose output', () => {
-    expect(parseMaxRssKb('\tElapsed (wall clock) time: 0:01.00\n\tMaximum resident set size (kbytes): 123456\n')).toBe(123456);
+    expect(
+      parseMaxRssKb(
+        '\tElapsed (wall clock) time: 0:01.00\n\tMaximum resident set size (kbytes): 123456\n',
+      ),
+    ).toBe(123456);
     expect(() => parseMaxRssKb('nothing')).toThrow(/peak RSS/);
   });
 });

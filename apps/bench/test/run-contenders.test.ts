@@ -20,8 +20,20 @@ describe('runContenders', () => {
   it('warms every contender up, then interleaves the measured runs, each prepared and verified', async () => {
     const log: string[] = [];
     const contender = recorder(log);
-    const results = await runContenders({ contenders: [contender('a', 10), contender('b', 20)], runs: 2, warmup: true, logger: createMemoryLogger() });
-    expect(log.filter((line) => line.endsWith(':measure'))).toEqual(['a:measure', 'b:measure', 'a:measure', 'b:measure', 'a:measure', 'b:measure']);
+    const results = await runContenders({
+      contenders: [contender('a', 10), contender('b', 20)],
+      runs: 2,
+      warmup: true,
+      logger: createMemoryLogger(),
+    });
+    expect(log.filter((line) => line.endsWith(':measure'))).toEqual([
+      'a:measure',
+      'b:measure',
+      'a:measure',
+      'b:measure',
+      'a:measure',
+      'b:measure',
+    ]);
     expect(log.slice(0, 3)).toEqual(['a:prepare', 'a:measure', 'a:verify']);
     expect(results).toEqual([
       { name: 'a', runsMs: [10, 10], maxRssMb: 1, parts: { part: [5, 5] } },
@@ -32,7 +44,12 @@ describe('runContenders', () => {
   it('gives a contender fewer runs and no warm-up when it asks', async () => {
     const log: string[] = [];
     const contender = recorder(log);
-    const results = await runContenders({ contenders: [contender('fast', 1), contender('slow', 30, { runs: 1, warmup: false })], runs: 3, warmup: true, logger: createMemoryLogger() });
+    const results = await runContenders({
+      contenders: [contender('fast', 1), contender('slow', 30, { runs: 1, warmup: false })],
+      runs: 3,
+      warmup: true,
+      logger: createMemoryLogger(),
+    });
     expect(results.map((r) => [r.name, r.runsMs.length])).toEqual([
       ['fast', 3],
       ['slow', 1],
@@ -41,7 +58,16 @@ describe('runContenders', () => {
   });
 
   it('fails when a run does not verify, instead of reporting its time', async () => {
-    const contender = recorder([])('broken', 1, { verify: () => Promise.reject(new Error('0 rows loaded')) });
-    await expect(runContenders({ contenders: [contender], runs: 1, warmup: false, logger: createMemoryLogger() })).rejects.toThrow('0 rows loaded');
+    const contender = recorder([])('broken', 1, {
+      verify: () => Promise.reject(new Error('0 rows loaded')),
+    });
+    await expect(
+      runContenders({
+        contenders: [contender],
+        runs: 1,
+        warmup: false,
+        logger: createMemoryLogger(),
+      }),
+    ).rejects.toThrow('0 rows loaded');
   });
 });

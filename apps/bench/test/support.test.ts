@@ -5,17 +5,36 @@ import { summarizeProfile } from '../src/summarize-profile.ts';
 
 describe('libpqEnv', () => {
   it('moves a URL into libpq variables, password included only when present', () => {
-    expect(libpqEnv('postgres://postgres@127.0.0.1:5432/rh_bench_dw')).toEqual({ PGHOST: '127.0.0.1', PGPORT: '5432', PGUSER: 'postgres', PGDATABASE: 'rh_bench_dw' });
-    expect(libpqEnv('postgresql://bench:p%40ss@db.local/x')).toEqual({ PGHOST: 'db.local', PGPORT: '5432', PGUSER: 'bench', PGPASSWORD: 'p@ss', PGDATABASE: 'x' });
+    expect(libpqEnv('postgres://postgres@127.0.0.1:5432/rh_bench_dw')).toEqual({
+      PGHOST: '127.0.0.1',
+      PGPORT: '5432',
+      PGUSER: 'postgres',
+      PGDATABASE: 'rh_bench_dw',
+    });
+    expect(libpqEnv('postgresql://bench:p%40ss@db.local/x')).toEqual({
+      PGHOST: 'db.local',
+      PGPORT: '5432',
+      PGUSER: 'bench',
+      PGPASSWORD: 'p@ss',
+      PGDATABASE: 'x',
+    });
     expect(databaseName('postgres://h:5433/rh_bench_source')).toBe('rh_bench_source');
   });
 });
 
 describe('summarizeProfile', () => {
   it('sums self time per function from the samples, largest first, with shortened file names', () => {
-    const frame = (id: number, functionName: string, url: string) => ({ id, callFrame: { functionName, url, lineNumber: 9, columnNumber: 0, scriptId: '1' }, hitCount: 0 });
+    const frame = (id: number, functionName: string, url: string) => ({
+      id,
+      callFrame: { functionName, url, lineNumber: 9, columnNumber: 0, scriptId: '1' },
+      hitCount: 0,
+    });
     const profile = {
-      nodes: [frame(1, '(root)', ''), frame(2, 'scan', 'file:///work/main/packages/loaders/src/scan-csv-file.ts'), frame(3, '(idle)', '')],
+      nodes: [
+        frame(1, '(root)', ''),
+        frame(2, 'scan', 'file:///work/main/packages/loaders/src/scan-csv-file.ts'),
+        frame(3, '(idle)', ''),
+      ],
       startTime: 0,
       endTime: 10_000,
       samples: [2, 3, 2, 2],

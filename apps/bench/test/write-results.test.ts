@@ -26,9 +26,25 @@ function report(sessions: number): BenchReport {
     sessions,
     runs: 3,
     warmup: true,
-    machine: { cores: 2, memoryGb: 23.4, cpu: 'Intel Xeon', os: 'Linux 6.1', node: 'v22.23.3', postgres: 'PostgreSQL 15.20', mongo: 'FerretDB v1.24.2', pgloader: '3.6.7~devel' },
-    dataSet: { folder: 'medium-seed7', counts: { users: 100, viewing_sessions: sessions }, bytes: 1_000_000 },
-    stages: [stage('load_csv', 'psql \\copy', 1_000), stage('extract', 'psql COPY pipe', 800)],
+    machine: {
+      cores: 2,
+      memoryGb: 23.4,
+      cpu: 'Intel Xeon',
+      os: 'Linux 6.1',
+      node: 'v22.23.3',
+      postgres: 'PostgreSQL 15.20',
+      mongo: 'FerretDB v1.24.2',
+      pgloader: '3.6.7~devel',
+    },
+    dataSet: {
+      folder: 'medium-seed7',
+      counts: { users: 100, viewing_sessions: sessions },
+      bytes: 1_000_000,
+    },
+    stages: [
+      stage('load_csv', 'psql \\copy', 1_000),
+      stage('extract', 'psql COPY pipe (text)', 800),
+    ],
     failures: [],
   };
 }
@@ -45,7 +61,9 @@ describe('writeResults', () => {
     const json: unknown = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
     expect(benchReport.parse(json)).toEqual(report(1_000));
     expect(readFileSync(join(dir, 'latest.md'), 'utf8')).toBe(markdown);
-    expect(readFileSync(join(dir, 'sessions-1000.json'), 'utf8')).toBe(readFileSync(join(dir, 'latest.json'), 'utf8'));
+    expect(readFileSync(join(dir, 'sessions-1000.json'), 'utf8')).toBe(
+      readFileSync(join(dir, 'latest.json'), 'utf8'),
+    );
   });
 
   it('refuses a report that breaks the schema, writing nothing', () => {
@@ -58,13 +76,20 @@ describe('writeResults', () => {
     writeResults({ resultsDir: dir, report: report(10_000) });
     writeFileSync(join(dir, 'sessions-5.json'), '{"schemaVersion": 2}');
     const markdown = writeResults({ resultsDir: dir, report: report(1_000) });
-    expect(readScaleReports(dir).map((r) => r.sessions).sort((a, b) => a - b)).toEqual([1_000, 10_000]);
+    expect(
+      readScaleReports(dir)
+        .map((r) => r.sessions)
+        .sort((a, b) => a - b),
+    ).toEqual([1_000, 10_000]);
     expect(markdown).toContain('## Scale curve');
     expect(markdown).toContain('| extract | 0.96 | 0.96 | 1.0 / 10 | 120 | 120 |');
   });
 
   it('leaves out of the scale curve a stage measured at one scale only', () => {
-    writeResults({ resultsDir: dir, report: { ...report(10_000), stages: [stage('transform', 'psql star-schema.sql', 100)] } });
+    writeResults({
+      resultsDir: dir,
+      report: { ...report(10_000), stages: [stage('transform', 'psql star-schema.sql', 100)] },
+    });
     expect(writeResults({ resultsDir: dir, report: report(1_000) })).not.toContain('Scale curve');
   });
 });
@@ -73,13 +98,17 @@ describe('sumOfBaselines', () => {
   it('adds the medians of psql \\copy, the psql pipe and the SQL script measured in this run', () => {
     const finished = new Map([
       ['load_csv', stage('load_csv', 'psql \\copy', 1_000)],
-      ['extract', stage('extract', 'psql COPY pipe', 800)],
+      ['extract', stage('extract', 'psql COPY pipe (text)', 800)],
       ['transform', stage('transform', 'psql star-schema.sql', 3_000)],
     ] as const);
-    expect(sumOfBaselines(finished)).toEqual({ sum: { name: 'sum of baselines', runsMs: [4_800], maxRssMb: 10 } });
+    expect(sumOfBaselines(finished)).toEqual({
+      sum: { name: 'sum of baselines', runsMs: [4_800], maxRssMb: 10 },
+    });
   });
 
   it('names the stages whose baselines are missing', () => {
-    expect(sumOfBaselines(new Map([['extract', stage('extract', 'psql COPY pipe', 800)]]))).toEqual({ missing: ['load_csv', 'transform'] });
+    expect(
+      sumOfBaselines(new Map([['extract', stage('extract', 'psql COPY pipe (text)', 800)]])),
+    ).toEqual({ missing: ['load_csv', 'transform'] });
   });
 });

@@ -20,7 +20,11 @@ const generateJob = z.strictObject({
 });
 
 /** Rows the generator writes: users, sessions and catalogue documents. */
-function generatedRows(counts: { users: number; viewing_sessions: number; titles: number }): number {
+function generatedRows(counts: {
+  users: number;
+  viewing_sessions: number;
+  titles: number;
+}): number {
   return counts.users + counts.viewing_sessions + counts.titles;
 }
 
@@ -33,7 +37,14 @@ export const generateStage: StageModule = {
     const ddFile = join(paths.workDir, 'dd.bin');
     const megabytes = Math.max(1, Math.round(dataSet.bytes / 2 ** 20));
     const { scale, users, sessions, titles } = dataSet.size;
-    const job: z.input<typeof generateJob> = { outDir, seed: dataSet.seed, scale, users, sessions, titles };
+    const job: z.input<typeof generateJob> = {
+      outDir,
+      seed: dataSet.seed,
+      scale,
+      users,
+      sessions,
+      titles,
+    };
     const clean = () => {
       rmSync(outDir, { recursive: true, force: true });
       rmSync(ddFile, { force: true });
@@ -43,11 +54,22 @@ export const generateStage: StageModule = {
     const [ours, dd] = await runContenders({
       ...contenderSettings(context, 'generate'),
       contenders: [
-        childContender({ name: 'reelhouse generateDataSet', stage: 'generate', job, prepare: clean }),
-        { name: `dd ${megabytes} MiB conv=fsync`, prepare: clean, measure: async () => {
-          const { wallMs, maxRssMb } = await measureCommand(`dd if=/dev/zero of='${ddFile}' bs=1M count=${megabytes} conv=fsync status=none`);
-          return { ms: wallMs, maxRssMb };
-        } },
+        childContender({
+          name: 'reelhouse generateDataSet',
+          stage: 'generate',
+          job,
+          prepare: clean,
+        }),
+        {
+          name: `dd ${megabytes} MiB conv=fsync`,
+          prepare: clean,
+          measure: async () => {
+            const { wallMs, maxRssMb } = await measureCommand(
+              `dd if=/dev/zero of='${ddFile}' bs=1M count=${megabytes} conv=fsync status=none`,
+            );
+            return { ms: wallMs, maxRssMb };
+          },
+        },
       ],
     });
     await clean();

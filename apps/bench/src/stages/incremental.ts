@@ -1,0 +1,171 @@
+import { viewingSessionColumns } from '@reelhouse/contracts';
+import { extractToWarehouse } from '@reelhouse/extractor';
+import { createPool } from '@reelhouse/warehouse';
+import { MongoClient } from 'mongodb';
+import { z } from 'zod';
+
+import { contenderSettings, type BenchContext } from '../bench-context.ts';
+import { partNote } from '../part-notes.ts';
+import { runContenders } from '../run-contenders.ts';
+import { childContender } from '../run-stage-child.ts';
+import type { StageModule } from '../stage-module.ts';
+import { ensureRawExtracted, sourceRows, verifyWarehouseRows } from '../warehouse-setup.ts';
+import { countRows, withPool } from '../with-pool.ts';
+import { buildAllModels } from './transform.ts';
+
+const runJob = z.strictObject({
+  sourceUrl: z.string(),
+  warehouseUrl: z.string(),
+  mongoUrl: z.string(),
+  mongoDb: z.string(),
+  full: z.boolean(),
+});
+
+/** Share of the data set's sessions added (new ids) and updated before each incremental run. */
+export const newShare = 0.01;
+export const updatedShare = 0.001;
+
+/**
+ * New sessions are copies of existing ones under fresh ids; updated ones get one more rebuffer. Both
+ * carry an `updated_at` past every cursor, as a source application writing now would.
+ */
+export function sourceChangeSql(options: { newRows: number; updatedRows: number }): string {
+  return `with stamp as (select greatest(now(), max(updated_at) + interval '1 second') as t from public.viewing_sessions),
+picked as (select session_id from public.viewing_sessions order by random() limit ${options.updatedRows}),
+updated as (
+  update public.viewing_sessions v set rebuffer_count = v.rebuffer_count + 1, updated_at = (select t from stamp)
+  from picked where v.session_id = picked.session_id returning v.session_id
+)
+insert into public.viewing_sessions (${viewingSessionColumns.join(', ')})
+select ${viewingSessionColumns.map((c) => (c === 'session_id' ? 'gen_random_uuid()' : c === 'updated_at' ? '(select t from stamp)' : c)).join(', ')}
+  from public.viewing_sessions limit ${options.newRows}`;
+}
+
+/** Incremental: extract (every stream, by cursor) plus `buildModels` incremental, after 1% new and 0.1% updated sessions, against the full ones. */
+export const incrementalStage: StageModule = {
+  name: 'incremental',
+  async run(context: BenchContext) {
+    const { databases, dataSet } = context;
+    await ensureRawExtracted(context);
+    await context.once('trusted-built', async () => {
+      context.logger.info({}, 'set-up: first full build of the models');
+      await buildAllModels({
+        warehouseUrl: databases.warehouse,
+        fullRefresh: true,
+        logger: context.logger,
+      });
+    });
+    const sessions = dataSet.manifest.counts.viewing_sessions;
+    const change = {
+      newRows: Math.max(1, Math.round(sessions * newShare)),
+      updatedRows: Math.max(1, Math.round(sessions * updatedShare)),
+    };
+    const job = {
+      sourceUrl: databases.source,
+      warehouseUrl: databases.warehouse,
+      mongoUrl: databases.mongoUrl,
+      mongoDb: databases.mongoDb,
+    };
+    const verify = (contender: string) => async () => {
+      const expected = await sourceRows(context, 'public.viewing_sessions');
+      await verifyWarehouseRows(context, { table: 'raw.viewing_sessions', expected, contender });
+      await verifyWarehouseRows(context, {
+        table: 'trusted.fact_viewing_session',
+        expected,
+        contender,
+      });
+    };
+    const [incremental, full] = await runContenders({
+      ...contenderSettings(context, 'incremental'),
+      contenders: [
+        childContender({
+          name: 'reelhouse incremental extract + build',
+          stage: 'incremental',
+          job: { ...job, full: false },
+          prepare: () =>
+            withPool(
+              databases.source,
+              async (pool) => void (await pool.query(sourceChangeSql(change))),
+            ),
+          verify: verify('incremental'),
+        }),
+        childContender({
+          name: 'reelhouse full extract + build',
+          stage: 'incremental',
+          job: { ...job, full: true },
+          verify: verify('full'),
+          profiled: false,
+        }),
+      ],
+    });
+    if (incremental === undefined || full === undefined)
+      throw new Error('incremental: contenders missing');
+    const finalRows = await withPool(databases.source, (pool) =>
+      countRows(pool, 'public.viewing_sessions'),
+    );
+    const partNotes = [incremental, full]
+      .map((c) => partNote(c))
+      .filter((note) => note !== undefined);
+    return {
+      stage: 'incremental',
+      rows: change.newRows + change.updatedRows,
+      ours: incremental,
+      baselines: [full],
+      targets: [
+        {
+          baseline: 'reelhouse full extract + build',
+          minRatio: 10,
+          description: 'incremental ≤ 10% of full (ratio ≥ 10)',
+        },
+      ],
+      maxRssMb: 250,
+      profile: incremental.profile,
+      notes: [
+        `before each incremental run: ${change.newRows.toLocaleString('en-US')} new sessions (1%) and ${change.updatedRows.toLocaleString('en-US')} updated (0.1%) in the source; rows/s = changed rows per second (the full runs move ~${finalRows.toLocaleString('en-US')} sessions)`,
+        ...partNotes,
+      ],
+    };
+  },
+  async child(job, logger) {
+    const options = runJob.parse(job);
+    const source = createPool({
+      url: options.sourceUrl,
+      applicationName: 'reelhouse-bench-incremental',
+    });
+    const warehouse = createPool({
+      url: options.warehouseUrl,
+      applicationName: 'reelhouse-bench-incremental',
+    });
+    const mongo = new MongoClient(options.mongoUrl);
+    try {
+      const started = performance.now();
+      const extract = await extractToWarehouse({
+        source,
+        warehouse,
+        mongo: mongo.db(options.mongoDb),
+        fullRefresh: options.full,
+        logger,
+      });
+      const extracted = performance.now();
+      const build = await buildAllModels({
+        warehouseUrl: options.warehouseUrl,
+        fullRefresh: options.full,
+        logger,
+      });
+      const built = performance.now();
+      const models = Object.entries(build.parts).map(
+        ([model, ms]) => [`model ${model}`, ms] as const,
+      );
+      return {
+        rows: extract.rowsWritten,
+        parts: {
+          extract: extracted - started,
+          build: built - extracted,
+          ...Object.fromEntries(models),
+        },
+      };
+    } finally {
+      await Promise.all([source.end(), warehouse.end(), mongo.close()]);
+    }
+  },
+};
