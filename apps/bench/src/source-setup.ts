@@ -7,11 +7,9 @@ import { countRows, withPool } from './with-pool.ts';
 export async function ensureSourceTables(context: BenchContext): Promise<void> {
   await context.once('source-tables', async () => {
     const { createPostgresTables } = await import('@reelhouse/loaders');
-    await withPool(context.databases.source, async (pool) => {
-      await createPostgresTables(pool, { logger: context.logger });
-      await pool.query(
-        'alter table public.users drop constraint if exists users_monthly_price_cents_check',
-    });
+    await withPool(context.databases.source, (pool) =>
+      createPostgresTables(pool, { logger: context.logger }),
+    );
   });
 }
 
