@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { contentDocument, dataFiles, dataManifest, userColumns, viewingSessionColumns } from '@reelhouse/contracts';
-import { ReelhouseError } from '@reelhouse/core';
+import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
 
 import { generateDataSet, scalePresets, type GenerateOptions } from '../src/index.ts';
 import { parseCsvLine } from './csv-line.ts';
@@ -120,6 +120,21 @@ describe('generateDataSet', () => {
     expect(ReelhouseError.is(error) && error.code).toBe('invalid_input');
     expect(String(error)).toMatch(/seed.*scale.*users/);
     await expect(stat(outDir)).rejects.toThrow();
+  });
+
+  it('stops in the middle of the sessions when aborted, leaving neither partial files nor a manifest', async () => {
+    const controller = new AbortController();
+    const outDir = join(root, 'aborted-midway');
+    const logger: Logger = {
+      ...silentLogger,
+      info: (_fields, message) => {
+        if (message === 'users written') controller.abort();
+      },
+      child: () => logger,
+    };
+    const error: unknown = await generateDataSet({ outDir, seed: 1, scale: 'test', ...size, signal: controller.signal, logger }).catch((e: unknown) => e);
+    expect(ReelhouseError.is(error) && error.code).toBe('aborted');
+    expect((await readdir(outDir)).sort()).toEqual([]);
   });
 
   it('stops with an aborted error and no manifest when the signal fires', async () => {
