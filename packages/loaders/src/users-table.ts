@@ -14,7 +14,7 @@ const columns = [
   { name: 'preferred_language', type: 'text', nullable: false, rule: { kind: 'pattern', pattern: /^[a-z]{2,3}(-[A-Z]{2})?$/ } },
   { name: 'signup_ts', type: 'timestamptz', nullable: false, rule: { kind: 'timestamp' } },
   { name: 'plan', type: 'text', nullable: false, rule: { kind: 'enum', values: plans } },
-  { name: 'monthly_price_cents', type: 'integer', nullable: false, rule: { kind: 'int', min: 1, max: 9999 } },
+  { name: 'monthly_price_cents', type: 'integer', nullable: false, rule: { kind: 'int', min: 1, max: 9_999_999 } },
   { name: 'currency', type: 'char3', nullable: false, rule: { kind: 'pattern', pattern: /^[A-Z]{3}$/ } },
   { name: 'subscription_status', type: 'text', nullable: false, rule: { kind: 'enum', values: subscriptionStatuses } },
   { name: 'cancelled_at', type: 'timestamptz', nullable: true, rule: { kind: 'timestamp' } },
