@@ -1,12 +1,17 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { ReelhouseError } from '@reelhouse/core';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import type { AnyKysely } from '../src/any-kysely.ts';
-import { buildModels } from '../src/index.ts';
+import { buildModels, defineModel, table } from '../src/index.ts';
 import { plan_summary, premium_users, stg_users } from './fixtures/example-models.ts';
 import { contents, createRawFixture } from './fixtures/raw-fixture.ts';
 
@@ -24,9 +29,33 @@ afterAll(async () => {
 beforeEach(async () => {
   await createRawFixture(db);
   await sql`drop schema if exists trusted cascade`.execute(db);
+  await sql`drop schema if exists ops cascade`.execute(db);
 });
 
 const models = [premium_users, plan_summary, stg_users];
+
+/** What `trusted` holds: each table's rows and each view's definition (a view's rows follow `raw`). */
+async function trustedSnapshot(): Promise<Record<string, unknown>> {
+  const { rows } = await sql<{ relname: string; relkind: string; definition: string | null }>`
+    select c.relname, c.relkind, case when c.relkind = 'v' then pg_get_viewdef(c.oid) end as "definition"
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'trusted' and c.relkind in ('r', 'v') order by 1`.execute(db);
+  return Object.fromEntries(await Promise.all(rows.map(async ({ relname, definition }) => [relname, definition ?? (await contents(db, `trusted.${relname}`))] as const)));
+}
+
+async function buildSchemas(): Promise<string[]> {
+  const { rows } = await sql<{ nspname: string }>`select nspname from pg_namespace where nspname like '%\_\_build\_%' order by 1`.execute(db);
+  return rows.map((row) => row.nspname);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ReelhouseError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ReelhouseError) return error;
+    throw error;
+  }
+  throw new Error('expected the build to be rejected');
+}
 
 describe('buildModels', () => {
   it('builds views and tables in dependency order and publishes them into trusted', async () => {
@@ -36,18 +65,146 @@ describe('buildModels', () => {
       ['plan_summary', 'success', 'table', 3],
       ['premium_users', 'success', 'table', 2],
     ]);
-    expect(result.status).toBe('success');
-    expect(result.published).toBe(true);
-    expect(await contents(db, 'trusted.plan_summary')).toEqual([
-      { plan: 'basic', users: 1, revenue_cents: 799 },
-      { plan: 'premium', users: 2, revenue_cents: 3598 },
-      { plan: 'standard', users: 1, revenue_cents: 1299 },
+    expect([result.status, result.published, result.rowsWritten]).toEqual(['success', true, 5]);
+    expect(await trustedSnapshot()).toEqual({
+      plan_summary: [
+        { plan: 'basic', users: 1, revenue_cents: 799 },
+        { plan: 'premium', users: 2, revenue_cents: 3598 },
+        { plan: 'standard', users: 1, revenue_cents: 1299 },
+      ],
+      premium_users: [
+        { user_id: 'u2', country_code: 'DE', plan: 'premium' },
+        { user_id: 'u3', country_code: 'FR', plan: 'premium' },
+      ],
+      stg_users: expect.stringContaining('FROM raw.users') as unknown,
+    });
+    expect(await contents(db, 'trusted.stg_users')).toEqual([
+      { user_id: 'u1', plan: 'basic', country_code: 'FR', monthly_price_cents: 799 },
+      { user_id: 'u2', plan: 'premium', country_code: 'DE', monthly_price_cents: 1799 },
+      { user_id: 'u3', plan: 'premium', country_code: 'FR', monthly_price_cents: 1799 },
+      { user_id: 'u4', plan: 'standard', country_code: 'US', monthly_price_cents: 1299 },
     ]);
-    expect(await contents(db, 'trusted.premium_users')).toEqual([
-      { user_id: 'u2', country_code: 'DE', plan: 'premium' },
-      { user_id: 'u3', country_code: 'FR', plan: 'premium' },
+    expect(await buildSchemas()).toEqual([]);
+  });
+
+  it('published views read the published tables, not the dropped staging schema', async () => {
+    await buildModels(db, { models });
+    const { rows } = await sql<{ definition: string }>`select pg_get_viewdef('trusted.stg_users'::regclass) as "definition"`.execute(db);
+    expect(rows[0]?.definition).toContain('FROM raw.users');
+  });
+
+  it('reads unselected upstream models from trusted and keeps foreign keys of models left in place', async () => {
+    await buildModels(db, { models });
+    await db.updateTable('raw.users').set({ monthly_price_cents: 2000 }).where('user_id', '=', 'u2').execute();
+    const result = await buildModels(db, { models, select: ['plan_summary'] });
+    expect(result.models.map((model) => [model.name, model.status])).toEqual([['plan_summary', 'success']]);
+    expect(await contents(db, 'trusted.plan_summary')).toContainEqual({ plan: 'premium', users: 2, revenue_cents: 3799 });
+    // premium_users' foreign key to the replaced plan_summary is recreated against the new table.
+    const { rows } = await sql<{ definition: string }>`select pg_get_constraintdef(oid) as "definition" from pg_constraint where conrelid = 'trusted.premium_users'::regclass and contype = 'f'`.execute(db);
+    expect(rows).toEqual([{ definition: 'FOREIGN KEY (plan) REFERENCES trusted.plan_summary(plan)' }]);
+  });
+
+  it('a failing test publishes nothing, skips everything downstream and leaves trusted exactly as before', async () => {
+    await buildModels(db, { models });
+    const before = await trustedSnapshot();
+    await db.insertInto('raw.users').values({ user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 }).execute();
+    const result = await buildModels(db, { models });
+    expect(result.models.map((model) => [model.name, model.status, model.error?.code])).toEqual([
+      ['stg_users', 'error', 'data_test_failed'],
+      ['plan_summary', 'skipped', 'upstream_failed'],
+      ['premium_users', 'skipped', 'upstream_failed'],
     ]);
-    const { rows: schemas } = await sql<{ nspname: string }>`select nspname from pg_namespace where nspname like 'trusted%' order by 1`.execute(db);
-    expect(schemas).toEqual([{ nspname: 'trusted' }]);
+    expect(result.models[0]?.tests.find((test) => test.status === 'error')?.samples).toEqual([{ user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 }]);
+    expect([result.status, result.published]).toEqual(['error', false]);
+    expect(await trustedSnapshot()).toEqual(before);
+    expect(await buildSchemas()).toEqual([]);
+  });
+
+  it('two builds on unchanged input give identical tables', async () => {
+    await buildModels(db, { models });
+    const first = await trustedSnapshot();
+    await buildModels(db, { models });
+    expect(await trustedSnapshot()).toEqual(first);
+  });
+
+  it('runs one build at a time per warehouse: a second one fails with lock_unavailable', async () => {
+    await db.connection().execute(async (holder) => {
+      await sql`select pg_advisory_lock(5284001, hashtext('trusted'))`.execute(holder);
+      try {
+        const error = await rejection(buildModels(db, { models }));
+        expect([error.code, error.message]).toEqual(['lock_unavailable', 'another model build of schema trusted is running on this warehouse; wait for it to finish']);
+      } finally {
+        await sql`select pg_advisory_unlock(5284001, hashtext('trusted'))`.execute(holder);
+      }
+    });
+    const [a, b] = await Promise.allSettled([buildModels(db, { models }), buildModels(db, { models })]);
+    const outcomes = [a, b].map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.status : (outcome.reason as ReelhouseError).code)).sort();
+    expect(outcomes).toEqual(['lock_unavailable', 'success']);
+  });
+
+  it('validateOnly runs everything, publish included, then rolls back: nothing is left behind', async () => {
+    const result = await buildModels(db, { models, validateOnly: true });
+    expect([result.status, result.published, result.validateOnly]).toEqual(['success', false, true]);
+    expect(result.models.map((model) => [model.name, model.status, model.rows])).toEqual([
+      ['stg_users', 'success', null],
+      ['plan_summary', 'success', 3],
+      ['premium_users', 'success', 2],
+    ]);
+    const { rows } = await sql<{ nspname: string }>`select nspname from pg_namespace where nspname like 'trusted%' or nspname = 'ops'`.execute(db);
+    expect(rows).toEqual([]);
+  });
+
+  it('validateOnly reports a failing test without touching trusted', async () => {
+    await buildModels(db, { models });
+    const before = await trustedSnapshot();
+    await db.updateTable('raw.users').set({ plan: null }).where('user_id', '=', 'u1').execute();
+    const result = await buildModels(db, { models, validateOnly: true });
+    expect(result.models.map((model) => model.status)).toEqual(['error', 'skipped', 'skipped']);
+    expect(await trustedSnapshot()).toEqual(before);
+    expect(await buildSchemas()).toEqual([]);
+  });
+
+  it('writes manifest.json and run_results.json', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reelhouse-artifacts-'));
+    try {
+      const result = await buildModels(db, { models, artifactsDir: dir });
+      const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { models: { name: string; dependsOn: string[]; sql: string }[] };
+      expect(manifest.models.map((model) => [model.name, model.dependsOn])).toEqual([
+        ['stg_users', []],
+        ['plan_summary', ['stg_users']],
+        ['premium_users', ['plan_summary', 'stg_users']],
+      ]);
+      expect(manifest.models[0]?.sql).toBe('select "u"."user_id", "u"."plan", "u"."country_code", "u"."monthly_price_cents" from "raw"."users" as "u"');
+      const runResults = JSON.parse(await readFile(join(dir, 'run_results.json'), 'utf8')) as { buildId: string; status: string; models: { name: string; status: string; rows: number | null; tests: { name: string; status: string }[] }[] };
+      expect(runResults.buildId).toBe(result.buildId);
+      expect(runResults.models.map((model) => [model.name, model.status, model.rows, model.tests.map((test) => `${test.name}:${test.status}`)])).toEqual([
+        ['stg_users', 'success', null, ['unique(user_id):pass', 'not_null(plan):pass', 'accepted_values(plan):pass']],
+        ['plan_summary', 'success', 3, ['unique(plan):pass']],
+        ['premium_users', 'success', 2, ['relationships(plan → plan_summary.plan):pass']],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an abort cancels the running statement, publishes nothing and drops the staging schema', async () => {
+    await buildModels(db, { models });
+    const before = await trustedSnapshot();
+    const slow = defineModel({
+      name: 'slow',
+      description: 'Sleeps long enough to be aborted.',
+      materialization: table(),
+      select: (ctx) => ctx.db.selectFrom(ctx.ref(stg_users, 'u')).select(['u.user_id', sql<string>`pg_sleep(30)::text`.as('slept')]),
+      contract: { columns: { user_id: { type: 'text' }, slept: { type: 'text' } } },
+    });
+    const controller = new AbortController();
+    const build = buildModels(db, { models: [...models, slow], signal: controller.signal });
+    setTimeout(() => controller.abort(), 300);
+    const error = await rejection(build);
+    expect(error.code).toBe('aborted');
+    const { rows } = await sql<{ n: number }>`select count(*)::int as "n" from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()`.execute(db);
+    expect(rows).toEqual([{ n: 0 }]);
+    expect(await trustedSnapshot()).toEqual(before);
+    expect(await buildSchemas()).toEqual([]);
   });
 });

@@ -7,6 +7,8 @@ import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import type { AnyKysely } from '../src/any-kysely.ts';
 import { buildModels, defineModel, incremental, type IncrementalStrategy } from '../src/index.ts';
+import { buildModelInIsolation, sourceRows } from '../src/testing/index.ts';
+import { fact_sessions } from './fixtures/example-models.ts';
 import { contents, createRawFixture } from './fixtures/raw-fixture.ts';
 
 const database = usePostgresDatabase('incremental');
@@ -27,11 +29,11 @@ beforeEach(async () => {
 });
 
 /** Sessions by key, reading only rows updated after the newest `updated_at` already in the table. */
-function sessionsModel(strategy: IncrementalStrategy) {
+function sessionsModel(strategy: IncrementalStrategy, options: { allowFullRefresh?: boolean } = {}) {
   return defineModel({
     name: 'sessions',
     description: `Sessions, incremental ${strategy}.`,
-    materialization: incremental({ strategy, uniqueKey: ['session_id'] }),
+    materialization: incremental({ strategy, uniqueKey: ['session_id'], ...options }),
     select: (ctx) => {
       const query = ctx.db.selectFrom(ctx.source('raw.viewing_sessions', 's')).select(['s.session_id', 's.watch_duration_s', 's.updated_at']);
       if (!ctx.isIncremental) return query;
@@ -42,10 +44,10 @@ function sessionsModel(strategy: IncrementalStrategy) {
   });
 }
 
-async function insertSessions(rows: [id: string, seconds: number, updatedAt: string][]): Promise<void> {
+async function insertSessions(rows: [id: string, seconds: number, updatedAt: string, startedAt?: string][]): Promise<void> {
   await db
     .insertInto('raw.viewing_sessions')
-    .values(rows.map(([session_id, watch_duration_s, updated_at]) => ({ session_id, user_id: 'u1', started_at: '2024-01-01T10:00:00Z', watch_duration_s, updated_at })))
+    .values(rows.map(([session_id, watch_duration_s, updated_at, started_at]) => ({ session_id, user_id: 'u1', started_at: started_at ?? '2024-01-01T10:00:00Z', watch_duration_s, updated_at })))
     .onConflict((oc) => oc.column('session_id').doUpdateSet((eb) => ({ watch_duration_s: eb.ref('excluded.watch_duration_s'), updated_at: eb.ref('excluded.updated_at') })))
     .execute();
 }
@@ -67,5 +69,100 @@ describe('incremental models', () => {
     expect(second.models.map((m) => [m.mode, m.rows, m.status])).toEqual([['incremental_delta', 2, 'success']]);
     const rows = (await contents(db, 'trusted.sessions')).map((row) => Object.values(row as object) as unknown[]);
     expect(rows).toEqual(expected.map((row) => [...row]));
+  });
+});
+
+/** Sessions by day of `started_at`: each run replaces whole days, the ledger says which are built. */
+const daily_sessions = defineModel({
+  name: 'daily_sessions',
+  description: 'Sessions, incremental by day.',
+  materialization: incremental({ strategy: 'delete+insert', uniqueKey: ['session_id'], timeColumn: 'started_at', interval: 'day' }),
+  select: (ctx) => {
+    const query = ctx.db.selectFrom(ctx.source('raw.viewing_sessions', 's')).select(['s.session_id', 's.started_at', 's.watch_duration_s']);
+    return ctx.interval === undefined ? query : query.where('s.started_at', '>=', ctx.interval.start).where('s.started_at', '<', ctx.interval.end);
+  },
+  contract: { columns: { session_id: { type: 'text' }, started_at: { type: 'timestamptz' }, watch_duration_s: { type: 'integer' } }, primaryKey: ['session_id'] },
+});
+
+async function ledger(): Promise<string[]> {
+  const { rows } = await sql<{ range: string }>`
+    select to_char(interval_start at time zone 'UTC', 'MM-DD') || '..' || to_char(interval_end at time zone 'UTC', 'MM-DD') as "range"
+    from ops.model_intervals where model = 'daily_sessions' order by interval_start`.execute(db);
+  return rows.map((row) => row.range);
+}
+
+describe('incremental models by time range', () => {
+  it('record built intervals in ops.model_intervals, then rebuild the gaps and the new intervals only', async () => {
+    await insertSessions([['a', 1, '2024-01-01', '2024-01-01T10:00:00Z'], ['b', 2, '2024-01-02', '2024-01-02T10:00:00Z'], ['c', 3, '2024-01-03', '2024-01-03T10:00:00Z']]);
+    const first = await buildModels(db, { models: [daily_sessions], now: new Date('2024-01-04T12:00:00Z') });
+    expect(first.models.map((m) => [m.mode, m.rows, m.intervals])).toEqual([['incremental_full', 3, [['2024-01-01T00:00:00.000Z', '2024-01-04T00:00:00.000Z']]]]);
+    expect(await ledger()).toEqual(['01-01..01-04']);
+    // Lose 2 January from the ledger, as if its build had never been recorded.
+    await sql`delete from ops.model_intervals`.execute(db);
+    await sql`insert into ops.model_intervals (model, interval_start, interval_end, build_id, built_at) values
+      ('daily_sessions', '2024-01-01Z', '2024-01-02Z', 'old', now()), ('daily_sessions', '2024-01-03Z', '2024-01-04Z', 'old', now())`.execute(db);
+    await insertSessions([['b', 222, '2024-01-05', '2024-01-02T10:00:00Z'], ['c2', 33, '2024-01-05', '2024-01-03T11:00:00Z'], ['d', 4, '2024-01-05', '2024-01-04T10:00:00Z']]);
+    const second = await buildModels(db, { models: [daily_sessions], now: new Date('2024-01-05T12:00:00Z') });
+    expect(second.models.map((m) => [m.mode, m.rows, m.intervals])).toEqual([
+      ['incremental_delta', 2, [['2024-01-02T00:00:00.000Z', '2024-01-03T00:00:00.000Z'], ['2024-01-04T00:00:00.000Z', '2024-01-05T00:00:00.000Z']]],
+    ]);
+    // The gap (2 Jan) and the new day (4 Jan) are rebuilt; 3 Jan was built and is left alone.
+    expect((await contents(db, 'trusted.daily_sessions')).map((row) => Object.values(row as object) as unknown[])).toEqual([
+      ['a', new Date('2024-01-01T10:00:00Z'), 1],
+      ['b', new Date('2024-01-02T10:00:00Z'), 222],
+      ['c', new Date('2024-01-03T10:00:00Z'), 3],
+      ['d', new Date('2024-01-04T10:00:00Z'), 4],
+    ]);
+    expect(await ledger()).toEqual(['01-01..01-02', '01-02..01-03', '01-03..01-04', '01-04..01-05']);
+  });
+});
+
+describe('full refresh', () => {
+  it('rebuilds an incremental model from scratch', async () => {
+    const model = sessionsModel('append');
+    await insertSessions([['s1', 10, '2024-01-01']]);
+    await buildModels(db, { models: [model] });
+    await sql`update raw.viewing_sessions set watch_duration_s = 11`.execute(db);
+    const result = await buildModels(db, { models: [model], fullRefresh: true });
+    expect(result.models.map((m) => [m.mode, m.rows])).toEqual([['incremental_full', 1]]);
+    expect(await contents(db, 'trusted.sessions')).toEqual([{ session_id: 's1', watch_duration_s: 11, updated_at: new Date('2024-01-01T00:00:00Z') }]);
+  });
+
+  it('refuses to rebuild a protected model unless forced', async () => {
+    const model = sessionsModel('merge', { allowFullRefresh: false });
+    await insertSessions([['s1', 10, '2024-01-01']]);
+    await buildModels(db, { models: [model] });
+    const refused = await buildModels(db, { models: [model], fullRefresh: true });
+    expect(refused.models.map((m) => [m.status, m.error?.code, m.error?.message])).toEqual([
+      ['error', 'invalid_input', 'model sessions is protected against full refresh (allowFullRefresh: false); build it without fullRefresh, or pass forceFullRefresh: true (--force-full-refresh) to rebuild it from scratch'],
+    ]);
+    const forced = await buildModels(db, { models: [model], fullRefresh: true, forceFullRefresh: true });
+    expect(forced.models.map((m) => [m.status, m.mode])).toEqual([['success', 'incremental_full']]);
+  });
+});
+
+describe('buildModelInIsolation on an incremental model', () => {
+  it('runs the incremental path over the existing rows and returns the table after the merge', async () => {
+    const built = await buildModelInIsolation(db, {
+      model: fact_sessions,
+      existing: [
+        { session_id: 's1', user_id: 'u1', started_at: new Date('2024-01-01T10:00:00Z'), watch_duration_s: 10, updated_at: new Date('2024-01-01T00:00:00Z') },
+        { session_id: 's2', user_id: 'u1', started_at: new Date('2024-01-02T10:00:00Z'), watch_duration_s: 20, updated_at: new Date('2024-01-02T00:00:00Z') },
+      ],
+      inputs: [
+        sourceRows('raw.viewing_sessions', [
+          { session_id: 's1', user_id: 'u1', started_at: new Date('2024-01-01T10:00:00Z'), watch_duration_s: 999, updated_at: new Date('2024-01-01T00:00:00Z') },
+          { session_id: 's2', user_id: 'u1', started_at: new Date('2024-01-02T10:00:00Z'), watch_duration_s: 25, updated_at: new Date('2024-01-03T00:00:00Z') },
+          { session_id: 's3', user_id: 'u2', started_at: new Date('2024-01-03T10:00:00Z'), watch_duration_s: 30, updated_at: new Date('2024-01-03T00:00:00Z') },
+        ]),
+      ],
+    });
+    expect(built.sql).toMatchInlineSnapshot(`"select "s"."session_id", "s"."user_id", "s"."started_at", "s"."watch_duration_s", "s"."updated_at" from "isolation__fact_sessions"."raw__viewing_sessions" as "s" where "s"."updated_at" > (select coalesce(max("t"."updated_at"), '-infinity') as "m" from "isolation__fact_sessions"."fact_sessions" as "t")"`);
+    // s1 is not newer than the table, so it keeps 10; s2 is merged; s3 is inserted.
+    expect(built.rows.map((row) => [row.session_id, row.watch_duration_s])).toEqual([
+      ['s1', 10],
+      ['s2', 25],
+      ['s3', 30],
+    ]);
   });
 });

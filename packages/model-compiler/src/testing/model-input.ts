@@ -17,13 +17,16 @@ export function modelRows<M extends AnyModel>(model: M, rows: readonly RowOf<M>[
   return { kind: 'model_rows', model, rows };
 }
 
+/** A `raw` row in a fixture: any subset of its columns, each possibly null (defects to catch). */
+export type SourceRow<S extends SourceName> = { readonly [K in keyof Selectable<RawSchema[S]>]?: Selectable<RawSchema[S]>[K] | null };
+
 /**
  * Rows of a `raw` table (only the columns the model reads are needed). Column types are inferred
  * from the values (integer, double precision, text, boolean, timestamptz, jsonb, text[]) unless given.
  */
 export function sourceRows<S extends SourceName>(
   source: S,
-  rows: readonly Partial<Selectable<RawSchema[S]>>[],
+  rows: readonly SourceRow<S>[],
   columns: Partial<Record<keyof RawSchema[S] & string, SqlType>> = {},
 ): ModelInput {
   return { kind: 'source_rows', source, rows, columns: columns as Readonly<Record<string, SqlType>> };
