@@ -13,13 +13,26 @@ export interface PostgresMigration {
 /** The table that records which migrations ran. */
 export const schemaVersionTable = 'public.loaders_schema_version';
 
+function columnCheckName(spec: SourceTable, column: string): string {
+  return `${spec.table}_${column}_check`;
+}
+
+/** Re-creates one column's CHECK from its current rule, after the contract changed it. */
+function recreateColumnCheck(spec: SourceTable, name: string): string {
+  const column = spec.columns.find((c) => c.name === name);
+  const expression = column === undefined ? null : ruleSql(column.name, column.rule);
+  if (expression === null) throw new Error(`no rule to check for ${spec.table}.${name}`);
+  const constraint = columnCheckName(spec, name);
+  return `ALTER TABLE public.${spec.table} DROP CONSTRAINT IF EXISTS ${constraint}, ADD CONSTRAINT ${constraint} CHECK (${expression})`;
+}
+
 function createTable(spec: SourceTable): string {
   const columns = spec.columns.map((column) => {
     const key = column.name === spec.key ? ' PRIMARY KEY' : '';
     const nullability = column.nullable || key !== '' ? '' : ' NOT NULL';
     // Named like PostgreSQL's own default, so later migrations can address them.
     const expression = ruleSql(column.name, column.rule);
-    const check = expression === null ? '' : ` CONSTRAINT ${spec.table}_${column.name}_check CHECK (${expression})`;
+    const check = expression === null ? '' : ` CONSTRAINT ${columnCheckName(spec, column.name)} CHECK (${expression})`;
     return `  ${column.name} ${sqlType(column.type)}${key}${nullability}${check}`;
   });
   const checks = Object.entries(spec.tableChecks).map(([name, expression]) => `  CONSTRAINT ${name} CHECK (${expression})`);
@@ -28,7 +41,8 @@ function createTable(spec: SourceTable): string {
 
 /**
  * The source schema's migrations in order. Version 1 is the first released layout (tables and a
- * bare rejects table); version 2 adds reject details and the `updated_at` cursor indexes.
+ * bare rejects table); version 2 adds reject details and the `updated_at` cursor indexes;
+ * version 3 follows the contract's wider price range (local minor units such as KRW or COP).
  */
 export const postgresMigrations: readonly PostgresMigration[] = [
   {
@@ -69,5 +83,10 @@ END $$`,
       'CREATE INDEX IF NOT EXISTS users_updated_at_idx ON public.users (updated_at)',
       'CREATE INDEX IF NOT EXISTS viewing_sessions_updated_at_idx ON public.viewing_sessions (updated_at)',
     ],
+  },
+  {
+    version: 3,
+    name: 'price_in_local_minor_units',
+    statements: [recreateColumnCheck(usersTable, 'monthly_price_cents')],
   },
 ];

@@ -36,6 +36,8 @@ describe('createPostgresTables', () => {
   it('migrates an older layout in place, keeping its rows, then reruns as a no-op', async () => {
     // The first released layout (version 1: a bare rejects table, no cursor indexes), from before the version table.
     for (const statement of postgresMigrations[0]!.statements) await pool.query(statement);
+    // ...whose price check still had the first contract's range.
+    await pool.query('ALTER TABLE public.users DROP CONSTRAINT users_monthly_price_cents_check, ADD CONSTRAINT users_monthly_price_cents_check CHECK (monthly_price_cents BETWEEN 1 AND 9999)');
     await pool.query(`INSERT INTO public.load_rejects (file, line, raw_text, reason) VALUES ('users.csv', 7, 'x', 'old reject')`);
     await pool.query(
       `INSERT INTO public.viewing_sessions VALUES ($1, $2, 'mov_1', '2024-05-01T20:00:00Z', '2024-05-01T21:00:00Z', 3600, 0, 3600, 'smart_tv', 'tizen', '8.1.0', 'US', 'HD', 3000, 1350000000, 800, 0, 0, 'completed', false, '2024-05-01T21:00:00Z')`,
@@ -43,7 +45,7 @@ describe('createPostgresTables', () => {
     );
 
     const report = await createPostgresTables(pool);
-    expect(report).toMatchObject({ step: 'create_postgres_tables', warnings: [], details: { fromVersion: 0, toVersion: 2, applied: ['1_source_tables', '2_reject_details_and_cursor_indexes'] } });
+    expect(report).toMatchObject({ step: 'create_postgres_tables', warnings: [], details: { fromVersion: 0, toVersion: 3, applied: ['1_source_tables', '2_reject_details_and_cursor_indexes', '3_price_in_local_minor_units'] } });
     expect(await columns('users')).toEqual([...userColumns]);
     expect(await columns('load_rejects')).toEqual(['id', 'file', 'line', 'raw_text', 'reason', 'rejected_at', 'load_id', 'gate', 'error_code', 'field']);
     const kept = await pool.query('SELECT file, line, reason, load_id, gate, error_code, field FROM public.load_rejects');
@@ -59,8 +61,11 @@ describe('createPostgresTables', () => {
       'viewing_sessions_updated_at_idx',
     ]);
 
+    const price = await pool.query<{ definition: string }>(`SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conname = 'users_monthly_price_cents_check'`);
+    expect(price.rows).toEqual([{ definition: 'CHECK (((monthly_price_cents >= 1) AND (monthly_price_cents <= 9999999)))' }]);
+
     const rerun = await createPostgresTables(pool);
-    expect(rerun.details).toEqual({ fromVersion: 2, toVersion: 2, applied: [] });
+    expect(rerun.details).toEqual({ fromVersion: 3, toVersion: 3, applied: [] });
   });
 
   it('creates typed source tables in contract column order whose checks mirror the contract', async () => {
