@@ -35,9 +35,10 @@
     chart.setOption(option);
     window.reelhouseCharts[id] = chart;
     if (spec.crossFilter) {
+      // A bar, a slice or a category label (axes carry triggerEvent) sets the filter.
       chart.on('click', function (params) {
         var changes = {};
-        changes[spec.crossFilter] = params.name;
+        changes[spec.crossFilter] = params.componentType === 'series' ? params.name : params.value;
         navigate(changes);
       });
     }

@@ -68,7 +68,7 @@ export function buildChartSpec(answer: PanelAnswer): ChartSpec {
           tooltip,
           legend,
           grid,
-          xAxis: { type: 'category', data: categories, axisLabel: { interval: categories.length > 16 ? 'auto' : 0, rotate: categories.length > 4 ? 30 : 0, hideOverlap: true } },
+          xAxis: { type: 'category', data: categories, triggerEvent: panel.crossFilter !== undefined, axisLabel: { interval: categories.length > 16 ? 'auto' : 0, rotate: categories.length > 4 ? 30 : 0, hideOverlap: true } },
           yAxis: second === undefined ? [axisFor(first)] : [axisFor(first), { ...axisFor(second), splitLine: { show: false } }],
           series: [
             { name: metricDefinitions[first].label, type: 'bar', data: rows.map((row) => round(valueOf(row, first))), itemStyle: { borderRadius: [3, 3, 0, 0] } },
@@ -85,7 +85,7 @@ export function buildChartSpec(answer: PanelAnswer): ChartSpec {
           tooltip,
           grid: { ...grid, right: 120, top: 8 },
           xAxis: { type: 'value', splitLine: { lineStyle: { color: '#eef2f7' } } },
-          yAxis: { type: 'category', data: [...categories].reverse(), axisLabel: { width: 180, overflow: 'truncate' } },
+          yAxis: { type: 'category', data: [...categories].reverse(), triggerEvent: panel.crossFilter !== undefined, axisLabel: { width: 180, overflow: 'truncate' } },
           series: [
             {
               name: metricDefinitions[first].label,

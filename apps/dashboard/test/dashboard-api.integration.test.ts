@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createDashboardApp, panelDefinitions } from '../src/index.ts';
+import { closeKysely } from './close-kysely.ts';
 
 const pg = usePostgresDatabase('dashboard_api');
 const statements: string[] = [];
@@ -28,7 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db.destroy();
+  await closeKysely(db, pg);
 });
 
 beforeEach(() => {

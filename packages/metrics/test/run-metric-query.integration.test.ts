@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { metricNames, parseMetricQuery, runMetricQuery, type MetricName, type MetricQueryInput } from '../src/index.ts';
 import { insertTrustedFixture } from '../src/testing/index.ts';
+import { closeKysely } from './close-kysely.ts';
 
 const pg = usePostgresDatabase('metrics');
 let db: Kysely<TrustedSchema>;
@@ -15,7 +16,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db.destroy();
+  await closeKysely(db, pg);
 });
 
 const range = { from: '2026-02-15', to: '2026-03-31' };

@@ -1,0 +1,41 @@
+import { createTrustedTables } from '@reelhouse/metrics/testing';
+import { usePostgresDatabase } from '@reelhouse/services/testing';
+import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createDashboardApp } from '../src/index.ts';
+import { closeKysely } from './close-kysely.ts';
+
+const pg = usePostgresDatabase('dashboard_empty');
+let db: Kysely<TrustedSchema>;
+
+beforeAll(() => {
+  db = createKysely<TrustedSchema>(createPool({ url: pg.url, max: 2 }));
+});
+
+afterAll(async () => {
+  await closeKysely(db, pg);
+});
+
+describe('before any pipeline run', () => {
+  it('shows a clear empty state when trusted does not exist', async () => {
+    const app = await createDashboardApp({ db });
+    const page = await app.request('/users');
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain('No data yet');
+    expect(text).toContain('trusted.agg_daily_usage');
+    expect(text).toContain('pnpm pipeline');
+    const api = await app.request('/api/panels/device_mix');
+    expect(api.status).toBe(503);
+    expect(await api.json()).toMatchObject({ error: 'no_data' });
+  });
+
+  it('says the tables are empty once they exist without rows', async () => {
+    await createTrustedTables(db);
+    const app = await createDashboardApp({ db });
+    const text = await (await app.request('/')).text();
+    expect(text).toContain('The trusted tables exist but hold no sessions yet.');
+  });
+});
