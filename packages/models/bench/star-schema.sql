@@ -166,9 +166,9 @@ alter table bridge_content_cast add primary key (content_key, person_id),
 -- The fact: user version valid at started_at (hash join on user_id, then the interval), orphans -1.
 create table fact_viewing_session as
 select s.session_id, coalesce(u.user_key, -1) as user_key, coalesce(c.content_key, -1) as content_key,
-       to_char(s.started_at at time zone 'UTC', 'YYYYMMDD')::integer as date_key, s.started_at, s.ended_at,
-       extract(hour from s.started_at at time zone coalesce(k.time_zone, 'UTC'))::smallint as start_hour_local,
-       extract(isodow from s.started_at at time zone coalesce(k.time_zone, 'UTC'))::smallint as day_of_week_local,
+       coalesce(d.date_key, -1) as date_key, s.started_at, s.ended_at,
+       date_part('hour', s.started_at at time zone coalesce(k.time_zone, 'UTC'))::smallint as start_hour_local,
+       date_part('isodow', s.started_at at time zone coalesce(k.time_zone, 'UTC'))::smallint as day_of_week_local,
        s.device_type, s.device_os, s.country_code, coalesce(k.region, 'unknown') as region, s.quality,
        s.avg_bitrate_kbps, s.bytes_transferred, s.watch_duration_s, c.runtime_s,
        case when c.runtime_s > 0 then least(1.0, greatest(0.0, s.watch_duration_s::double precision / c.runtime_s)) end as completion_ratio,
@@ -177,7 +177,8 @@ select s.session_id, coalesce(u.user_key, -1) as user_key, coalesce(c.content_ke
 from stg_viewing_sessions s
 left join dim_user u on u.user_id = s.user_id and u.valid_from <= s.started_at and (u.valid_to is null or u.valid_to > s.started_at)
 left join dim_content c on c.content_id = s.content_id
-left join ref_country k on k.country_code = s.country_code;
+left join ref_country k on k.country_code = s.country_code
+left join dim_date d on d.full_date = (s.started_at at time zone 'UTC')::date;
 alter table fact_viewing_session add primary key (session_id),
   add foreign key (user_key) references dim_user (user_key),
   add foreign key (content_key) references dim_content (content_key),

@@ -41,8 +41,26 @@ export const agg_daily_content = defineModel({
     ],
   },
   tests: (t) => [
-    t.unique(['date_key', 'content_key']),
-    t.relationships('content_key', { model: dim_content, field: 'content_key' }),
-    t.relationships('date_key', { model: dim_date, field: 'date_key' }),
+    t.custom('sessions_add_up_to_the_fact', (ctx, self) =>
+      ctx.db
+        .selectNoFrom([
+          sql<number>`(select coalesce(sum(sessions), 0) from ${sql.raw(self)})`.as('aggregated'),
+          sql<number>`(select count(*) from ${ctx.ref(fact_viewing_session, 'f')})`.as('in_fact'),
+        ])
+        .where(
+          sql<boolean>`(select coalesce(sum(sessions), 0) from ${sql.raw(self)}) <> (select count(*) from ${ctx.ref(fact_viewing_session, 'f')})`,
+        ),
+    ),
+    t.custom('completed_within_sessions', (ctx, self) =>
+      ctx.db
+        .selectFrom(sql`${sql.raw(self)}`.as('a'))
+        .select([
+          sql<number>`a.date_key`.as('date_key'),
+          sql<number>`a.content_key`.as('content_key'),
+          sql<number>`a.sessions`.as('sessions'),
+          sql<number>`a.completed_sessions`.as('completed_sessions'),
+        ])
+        .where(sql<boolean>`a.completed_sessions > a.sessions or a.viewers > a.sessions`),
+    ),
   ],
 });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 
-import { deviceTypes, plans, qualities, regions } from '@reelhouse/contracts';
+import { plans } from '@reelhouse/contracts';
 import { defineModel, table } from '@reelhouse/model-compiler';
 
 import { dim_date } from './dim_date.ts';
@@ -65,12 +65,7 @@ export const agg_daily_usage = defineModel({
     foreignKeys: [{ columns: ['date_key'], references: dim_date, referencedColumns: ['date_key'] }],
   },
   tests: (t) => [
-    t.unique(['date_key', 'country_code', 'device_type', 'plan', 'quality']),
-    t.acceptedValues('device_type', deviceTypes),
-    t.acceptedValues('quality', qualities),
     t.acceptedValues('plan', [...plans, 'unknown']),
-    t.acceptedValues('region', [...regions, 'unknown']),
-    t.relationships('date_key', { model: dim_date, field: 'date_key' }),
     t.custom('sessions_add_up_to_the_fact', (ctx, self) =>
       ctx.db
         .selectNoFrom([

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+
 import { defineModel, table } from '@reelhouse/model-compiler';
 
 import { dim_content } from './dim_content.ts';
@@ -31,8 +33,17 @@ export const bridge_content_cast = defineModel({
     ],
   },
   tests: (t) => [
-    t.unique(['content_key', 'person_id']),
-    t.notNull('person_id'),
-    t.relationships('content_key', { model: dim_content, field: 'content_key' }),
+    t.custom(
+      'blank_names',
+      (ctx, self) =>
+        ctx.db
+          .selectFrom(sql`${sql.raw(self)}`.as('b'))
+          .select([
+            sql<number>`b.content_key`.as('content_key'),
+            sql<string>`b.person_id`.as('person_id'),
+          ])
+          .where(sql<boolean>`b.name = '' or b.character = ''`),
+      { severity: 'warn' },
+    ),
   ],
 });

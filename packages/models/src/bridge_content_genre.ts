@@ -35,8 +35,15 @@ export const bridge_content_genre = defineModel({
     ],
   },
   tests: (t) => [
-    t.unique(['content_key', 'genre']),
-    t.notNull('genre'),
-    t.relationships('content_key', { model: dim_content, field: 'content_key' }),
+    t.custom('one_primary_genre_per_item', (ctx, self) =>
+      ctx.db
+        .selectFrom(sql`${sql.raw(self)}`.as('b'))
+        .select([
+          sql<number>`b.content_key`.as('content_key'),
+          sql<number>`count(*) filter (where b.is_primary)`.as('primary_genres'),
+        ])
+        .groupBy(sql`b.content_key`)
+        .having(sql<boolean>`count(*) filter (where b.is_primary) <> 1`),
+    ),
   ],
 });

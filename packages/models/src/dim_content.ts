@@ -126,10 +126,7 @@ export const dim_content = defineModel({
     indexes: [['content_id']],
   },
   tests: (t) => [
-    t.unique('content_key'),
     t.unique('content_id'),
-    t.notNull('content_key'),
-    t.acceptedValues('content_type', ['movie', 'episode', 'unknown']),
     t.acceptedValues('maturity_rating', maturityRatings),
     t.custom('episodes_have_their_series', (ctx, self) =>
       ctx.db

@@ -105,8 +105,6 @@ export const dim_date = defineModel({
     primaryKey: ['date_key'],
   },
   tests: (t) => [
-    t.unique('date_key'),
-    t.notNull('date_key'),
     t.custom('one_unknown_day', (ctx, self) =>
       ctx.db
         .selectFrom(sql`${sql.raw(self)}`.as('d'))

@@ -1,12 +1,6 @@
 import { sql, type AliasedRawBuilder, type Expression, type QueryCreator } from 'kysely';
 
-import {
-  acquisitionChannels,
-  genders,
-  plans,
-  regions,
-  subscriptionStatuses,
-} from '@reelhouse/contracts';
+import { acquisitionChannels, genders, plans, subscriptionStatuses } from '@reelhouse/contracts';
 import { defineModel, incremental, type ModelContext } from '@reelhouse/model-compiler';
 import type { DimUser } from '@reelhouse/warehouse';
 
@@ -266,13 +260,10 @@ export const dim_user = defineModel({
     indexes: [['user_id', 'valid_from']],
   },
   tests: (t) => [
-    t.unique('user_key'),
-    t.notNull('user_key'),
     t.unique(['user_id', 'valid_from']),
     t.acceptedValues('plan', [...plans, 'unknown']),
     t.acceptedValues('subscription_status', [...subscriptionStatuses, 'unknown']),
     t.acceptedValues('gender', [...genders, 'unknown']),
-    t.acceptedValues('region', [...regions, 'unknown']),
     t.acceptedValues('acquisition_channel', [...acquisitionChannels, 'unknown']),
     // No foreign key: dim_user outlives rebuilds of dim_date, so the test guards the link instead.
     t.relationships('signup_date_key', { model: dim_date, field: 'date_key' }),

@@ -43,5 +43,5 @@ export const ref_country = defineModel({
     },
     primaryKey: ['country_code'],
   },
-  tests: (t) => [t.unique('country_code'), t.acceptedValues('region', regions)],
+  tests: (t) => [t.acceptedValues('region', regions)],
 });

@@ -56,5 +56,5 @@ export const stg_content = defineModel({
       _load_id: { type: 'text' },
     },
   },
-  tests: (t) => [t.unique('content_id'), t.notNull('content_id')],
+  tests: (t) => [t.unique('content_id')],
 });

@@ -28,5 +28,15 @@ export const stg_content_genres = defineModel({
       genre_rank: { type: 'integer' },
     },
   },
-  tests: (t) => [t.unique(['content_id', 'genre']), t.notNull('genre')],
+  tests: (t) => [
+    t.custom(
+      'blank_genres',
+      (ctx, self) =>
+        ctx.db
+          .selectFrom(sql`${sql.raw(self)}`.as('g'))
+          .select([sql<string>`g.content_id`.as('content_id')])
+          .where(sql<boolean>`g.genre = ''`),
+      { severity: 'warn' },
+    ),
+  ],
 });

@@ -39,5 +39,5 @@ export const stg_episodes = defineModel({
       release_date: { type: 'date' },
     },
   },
-  tests: (t) => [t.unique('episode_id'), t.notNull('series_id')],
+  tests: (t) => [t.unique('episode_id')],
 });

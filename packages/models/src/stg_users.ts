@@ -68,5 +68,5 @@ export const stg_users = defineModel({
       _load_id: { type: 'text' },
     },
   },
-  tests: (t) => [t.unique('user_id'), t.notNull('user_id'), t.notNull('email')],
+  tests: (t) => [t.unique('user_id'), t.notNull('email')],
 });

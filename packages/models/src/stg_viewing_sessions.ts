@@ -80,5 +80,5 @@ export const stg_viewing_sessions = defineModel({
       _extracted_at: { type: 'timestamptz' },
     },
   },
-  tests: (t) => [t.unique('session_id'), t.notNull('session_id'), t.notNull('started_at')],
+  tests: (t) => [t.unique('session_id')],
 });

@@ -23,7 +23,8 @@ const compile = (model: AnyModel, options: { isIncremental?: boolean } = {}) => 
 
 describe('compiled SQL', () => {
   it('orders the graph upstream first, with every dependency named', () => {
-    expect(project.models.map((m) => `${m.name} <- ${[...m.dependsOn, ...m.sources].join(', ')}`)).toMatchInlineSnapshot(`
+    expect(project.models.map((m) => `${m.name} <- ${[...m.dependsOn, ...m.sources].join(', ')}`))
+      .toMatchInlineSnapshot(`
       [
         "dim_date <- raw.users, raw.viewing_sessions",
         "ref_country <- ",
@@ -228,21 +229,23 @@ describe('compiled SQL', () => {
 
   it('fact_viewing_session', () => {
     expect(compile(star.fact_viewing_session)).toMatchInlineSnapshot(`
-      "select "s"."session_id", coalesce("u"."user_key", -1) as "user_key", coalesce("c"."content_key", -1) as "content_key", to_char("s"."started_at" at time zone 'UTC', 'YYYYMMDD')::integer as "date_key", "s"."started_at", "s"."ended_at", extract(hour from ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "start_hour_local", extract(isodow from ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "day_of_week_local", "s"."device_type", "s"."device_os", "s"."country_code", coalesce("k"."region", 'unknown') as "region", "s"."quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."watch_duration_s", "c"."runtime_s", case when "c"."runtime_s" > 0 then least(1.0, greatest(0.0, "s"."watch_duration_s"::double precision / "c"."runtime_s")) end as "completion_ratio", ("s"."exit_reason" = 'completed' or coalesce("s"."watch_duration_s" >= 0.9 * "c"."runtime_s", false)) as "is_completed", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", "s"."exit_reason", "s"."is_offline", "s"."_load_id", "s"."_extracted_at"
+      "select "s"."session_id", coalesce("u"."user_key", -1) as "user_key", coalesce("c"."content_key", -1) as "content_key", coalesce("d"."date_key", -1) as "date_key", "s"."started_at", "s"."ended_at", date_part('hour', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "start_hour_local", date_part('isodow', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "day_of_week_local", "s"."device_type", "s"."device_os", "s"."country_code", coalesce("k"."region", 'unknown') as "region", "s"."quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."watch_duration_s", "c"."runtime_s", case when "c"."runtime_s" > 0 then least(1.0, greatest(0.0, "s"."watch_duration_s"::double precision / "c"."runtime_s")) end as "completion_ratio", ("s"."exit_reason" = 'completed' or coalesce("s"."watch_duration_s" >= 0.9 * "c"."runtime_s", false)) as "is_completed", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", "s"."exit_reason", "s"."is_offline", "s"."_load_id", "s"."_extracted_at"
       from "trusted"."stg_viewing_sessions" as "s"
       left join "trusted"."dim_user" as "u" on "u"."user_id" = "s"."user_id" and "u"."valid_from" <= "s"."started_at" and ("u"."valid_to" is null or "u"."valid_to" > "s"."started_at")
       left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
-      left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code""
+      left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
+      left join "trusted"."dim_date" as "d" on "d"."full_date" = ("s"."started_at" at time zone 'UTC')::date"
     `);
   });
 
   it('fact_viewing_session (incremental)', () => {
     expect(compile(star.fact_viewing_session, { isIncremental: true })).toMatchInlineSnapshot(`
-      "select "s"."session_id", coalesce("u"."user_key", -1) as "user_key", coalesce("c"."content_key", -1) as "content_key", to_char("s"."started_at" at time zone 'UTC', 'YYYYMMDD')::integer as "date_key", "s"."started_at", "s"."ended_at", extract(hour from ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "start_hour_local", extract(isodow from ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "day_of_week_local", "s"."device_type", "s"."device_os", "s"."country_code", coalesce("k"."region", 'unknown') as "region", "s"."quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."watch_duration_s", "c"."runtime_s", case when "c"."runtime_s" > 0 then least(1.0, greatest(0.0, "s"."watch_duration_s"::double precision / "c"."runtime_s")) end as "completion_ratio", ("s"."exit_reason" = 'completed' or coalesce("s"."watch_duration_s" >= 0.9 * "c"."runtime_s", false)) as "is_completed", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", "s"."exit_reason", "s"."is_offline", "s"."_load_id", "s"."_extracted_at"
+      "select "s"."session_id", coalesce("u"."user_key", -1) as "user_key", coalesce("c"."content_key", -1) as "content_key", coalesce("d"."date_key", -1) as "date_key", "s"."started_at", "s"."ended_at", date_part('hour', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "start_hour_local", date_part('isodow', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "day_of_week_local", "s"."device_type", "s"."device_os", "s"."country_code", coalesce("k"."region", 'unknown') as "region", "s"."quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."watch_duration_s", "c"."runtime_s", case when "c"."runtime_s" > 0 then least(1.0, greatest(0.0, "s"."watch_duration_s"::double precision / "c"."runtime_s")) end as "completion_ratio", ("s"."exit_reason" = 'completed' or coalesce("s"."watch_duration_s" >= 0.9 * "c"."runtime_s", false)) as "is_completed", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", "s"."exit_reason", "s"."is_offline", "s"."_load_id", "s"."_extracted_at"
       from "trusted"."stg_viewing_sessions" as "s"
       left join "trusted"."dim_user" as "u" on "u"."user_id" = "s"."user_id" and "u"."valid_from" <= "s"."started_at" and ("u"."valid_to" is null or "u"."valid_to" > "s"."started_at")
       left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
       left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
+      left join "trusted"."dim_date" as "d" on "d"."full_date" = ("s"."started_at" at time zone 'UTC')::date
       where "s"."_extracted_at" > (select coalesce(max(f._extracted_at), '-infinity'::timestamptz) as "since"
       from "trusted"."fact_viewing_session" as "f")"
     `);
