@@ -69,14 +69,16 @@ export function renderScaleCurve(reports: readonly BenchReport[]): string[] {
   return ['', ...lines];
 }
 
-/** The line of a failure that says what went wrong: the first `...Error: ...` line of a child's stderr, else the first line. */
+/** The line of a failure that says what went wrong (an `Error:` line, a psql `ERROR:`, a pipeline task's `failed:`), else the first line. */
 export function failureSummary(message: string): string {
   const lines = message.split('\n').map((line) => line.trim());
-  return (
-    lines.find((line) => /^[A-Za-z]*Error: /.test(line) || line.startsWith('ERROR: ')) ??
-    lines[0] ??
-    ''
-  );
+  const telling = lines
+    .slice(1)
+    .find(
+      (line) =>
+        /^[A-Za-z]*Error: /.test(line) || line.startsWith('ERROR: ') || line.includes(': failed: '),
+    );
+  return telling ?? lines[0] ?? '';
 }
 
 /** Markdown: the machine, one table of every contender per stage, the targets, notes, failures and the scale curve. */

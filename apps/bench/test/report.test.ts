@@ -171,6 +171,11 @@ describe('failureSummary', () => {
         'benchmark command failed (exit 1): psql\nERROR:  new row violates check constraint',
       ),
     ).toBe('ERROR:  new row violates check constraint');
+    expect(
+      failureSummary(
+        'failed (exit 1): pnpm pipeline\nrun x: failed\n  transform_with_models: failed: query_failed: no btrim(uuid)',
+      ),
+    ).toBe('transform_with_models: failed: query_failed: no btrim(uuid)');
     expect(failureSummary('no rows\nmore')).toBe('no rows');
   });
 });
