@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { dataFiles } from '@reelhouse/contracts';
-import { ReelhouseError, type StepReport } from '@reelhouse/core';
+import type { StepReport } from '@reelhouse/core';
 import { extractToWarehouse } from '@reelhouse/extractor';
 import { generateDataSet } from '@reelhouse/generators';
 import {
@@ -18,6 +18,7 @@ import { createKysely } from '@reelhouse/warehouse';
 import type { Db } from 'mongodb';
 import type pg from 'pg';
 
+import { modelBuildError } from './model-build-error.ts';
 import { dataSetDir, pipelineParamsSchema } from './pipeline-params.ts';
 import { writeQualityReport } from './quality/write-quality-report.ts';
 
@@ -157,25 +158,7 @@ export function createPipelineDag(resources: () => PipelineResources) {
             signal,
             logger,
           });
-          if (result.status === 'error') {
-            const failed = result.models
-              .filter((m) => m.status === 'error')
-              .map(
-                (m) =>
-                  `${m.name}: ${
-                    m.error?.message ??
-                    m.tests
-                      .filter((t) => t.status === 'error')
-                      .map((t) => t.name)
-                      .join(', ')
-                  }`,
-              );
-            throw new ReelhouseError({
-              code: 'data_test_failed',
-              message: `model build failed, nothing published: ${result.error?.message ?? failed.join('; ')}`,
-              context: { models: failed },
-            });
-          }
+          if (result.status === 'error') throw modelBuildError(result);
           return {
             ...result,
             materializations: result.models.map((m) => ({

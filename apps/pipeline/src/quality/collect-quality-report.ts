@@ -57,9 +57,10 @@ async function orphans(warehouse: pg.Pool): Promise<OrphanCheck[]> {
       sql: 'select count(*)::int as n from raw.viewing_sessions s where not exists (select 1 from raw.users u where u.user_id = s.user_id)',
     },
     {
-      check: 'raw.viewing_sessions.content_id not in raw.content',
-      needs: ['raw.viewing_sessions', 'raw.content'],
-      sql: 'select count(*)::int as n from raw.viewing_sessions s where not exists (select 1 from raw.content c where c.content_id = s.content_id)',
+      // A session plays a movie (raw.content) or an episode (raw.content__seasons__episodes).
+      check: 'raw.viewing_sessions.content_id not in raw.content or its episodes',
+      needs: ['raw.viewing_sessions', 'raw.content', 'raw.content__seasons__episodes'],
+      sql: 'select count(*)::int as n from raw.viewing_sessions s where not exists (select 1 from raw.content c where c.content_id = s.content_id) and not exists (select 1 from raw.content__seasons__episodes e where e.episode_id = s.content_id)',
     },
     {
       check: 'trusted.fact_viewing_session.user_key not in dim_user',
@@ -116,7 +117,8 @@ async function mongoCount(mongo: Db, collection: string): Promise<number | null>
 /** Reads the figures of the quality report from the sources, the warehouse and the model build's results. */
 export async function collectQualityReport(options: CollectQualityOptions): Promise<QualityReport> {
   const { source, warehouse, mongo } = options;
-  const sourceRejects = (await exists(source, 'public.load_rejects'))
+  const hasLoadRejects = await exists(source, 'public.load_rejects');
+  const sourceRejects = hasLoadRejects
     ? (
         await source.query<{ file: string; gate: string; rows: number }>(
           'select file, gate, count(*)::int as rows from public.load_rejects group by file, gate order by file, gate',
@@ -133,7 +135,7 @@ export async function collectQualityReport(options: CollectQualityOptions): Prom
   const rejectsOf = (stream: string) =>
     rawRejects.filter((r) => r.stream === stream).reduce((sum, r) => sum + r.rows, 0);
   const fileRejects = (file: string) =>
-    sourceRejects.length === 0
+    !hasLoadRejects
       ? null
       : sourceRejects.filter((r) => r.file.endsWith(file)).reduce((sum, r) => sum + r.rows, 0);
   const streams: StreamQuality[] = [
