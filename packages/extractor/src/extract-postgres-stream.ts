@@ -18,6 +18,8 @@ export interface ExtractPostgresStreamOptions {
   readonly fullRefresh: boolean;
   readonly signal: AbortSignal | undefined;
   readonly logger: Logger;
+  /** Text COPY even when binary would fit: for the benchmark that compares both. */
+  readonly forceTextCopy?: boolean;
 }
 
 const quote = pg.escapeIdentifier;
@@ -101,7 +103,8 @@ export async function extractPostgresStream(options: ExtractPostgresStreamOption
       });
       const stopListening = source.stopOnAbort(options.signal);
       try {
-        const plan = await planColumns(spec, { source: source.client, warehouse: context.client });
+        const planned = await planColumns(spec, { source: source.client, warehouse: context.client });
+        const plan = options.forceTextCopy === true ? { ...planned, binary: false } : planned;
         context.warnings.push(...plan.warnings);
         for (const warning of plan.warnings) logger.warn({ stream: spec.stream }, warning);
         const result = await copyStream(context, { spec, source, plan });
