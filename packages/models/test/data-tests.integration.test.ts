@@ -61,7 +61,7 @@ describe('generic data tests catch the defect they exist for and name the failin
       inputs: [
         sourceRows('raw.users', [
           rawUser({ user_id: 'u1' }),
-          { ...rawUser({ user_id: 'u2' }), email: null as unknown as string },
+          { ...rawUser({ user_id: 'u2' }), email: null },
         ]),
       ],
     });
