@@ -25,7 +25,8 @@ export function dimensionLabel(name: string, value: string | number | null | und
 
 const valueOf = (row: MetricRow, metric: MetricName) => row.values[metric]?.current ?? null;
 const previousOf = (row: MetricRow, metric: MetricName) => row.values[metric]?.previous ?? null;
-const round = (value: number | null) => (value === null ? null : Math.round(value * 10_000) / 10_000);
+// Six significant digits: enough for any axis, small enough for the page (ratios stay precise).
+const round = (value: number | null) => (value === null ? null : Number(value.toPrecision(6)));
 // `reelhouseUnit` is read by the browser script, which formats ratio and bitrate axes.
 const axisFor = (metric: MetricName) => ({ type: 'value', name: metricDefinitions[metric].label, nameTextStyle: { color: '#64748b' }, splitLine: { lineStyle: { color: '#eef2f7' } }, reelhouseUnit: metricDefinitions[metric].unit });
 const grid = { left: 56, right: 56, top: 52, bottom: 28, containLabel: true };
@@ -128,7 +129,10 @@ export function buildChartSpec(answer: PanelAnswer): ChartSpec {
     case 'heatmap': {
       const [yName, xName] = result.query.dimensions as [string, string];
       const cells = rows.map((row) => [Number(row.dimensions[xName as keyof MetricRow['dimensions']]), (Number(row.dimensions[yName as keyof MetricRow['dimensions']]) + 6) % 7, valueOf(row, first) ?? 0]);
-      const max = Math.max(1, ...cells.map((cell) => cell[2] ?? 0));
+      const counts = cells.map((cell) => cell[2] ?? 0);
+      const max = Math.max(1, ...counts);
+      // The colour scale starts at the quietest hour, so the daily rhythm shows even on busy services.
+      const min = Math.min(max - 1, ...counts);
       return {
         crossFilter: undefined,
         option: {
@@ -136,7 +140,7 @@ export function buildChartSpec(answer: PanelAnswer): ChartSpec {
           grid: { ...grid, right: 90, top: 16 },
           xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, hour) => `${String(hour).padStart(2, '0')}h`), splitArea: { show: true } },
           yAxis: { type: 'category', data: weekdays, inverse: true, splitArea: { show: true } },
-          visualMap: { min: 0, max, calculable: true, orient: 'vertical', right: 0, top: 'middle', inRange: { color: ['#eff6ff', '#93c5fd', '#2563eb', '#1e3a8a'] } },
+          visualMap: { min, max, calculable: true, orient: 'vertical', right: 0, top: 'middle', inRange: { color: ['#eff6ff', '#93c5fd', '#2563eb', '#1e3a8a'] } },
           series: [{ name: metricDefinitions[first].label, type: 'heatmap', data: cells, emphasis: { itemStyle: { shadowBlur: 6, shadowColor: 'rgba(0,0,0,0.3)' } } }],
         },
       };
