@@ -6,8 +6,10 @@ import type { AnyKysely } from './any-kysely.ts';
 import { buildDelta } from './build-delta.ts';
 import { buildRelation } from './build-relation.ts';
 import type { BuildMode, ModelResult } from './build-result.ts';
+import type { CompiledContract } from './compiled-model.ts';
 import { compileModel } from './compile-model.ts';
 import type { AnyModel } from './define-model.ts';
+import { guaranteedByContract } from './guaranteed-by-contract.ts';
 import { byTimeRange, postMergeViewSql, type DeltaPlan } from './incremental-delta.ts';
 import { readBuiltIntervals } from './interval-ledger.ts';
 import type { IncrementalMaterialization } from './materialization.ts';
@@ -64,7 +66,7 @@ export async function buildModel(options: BuildModelOptions): Promise<BuiltModel
   try {
     mode = await chooseMode(options);
     const built = mode === 'incremental_delta' ? await buildIncrementalRun(options, { resolver, relation }) : await buildWhole(options, { resolver, relation, mode });
-    const tests = await runDataTests(options.db, { model: model.name, tests: built.tests });
+    const tests = await runDataTests(options.db, { model: model.name, tests: built.tests, guaranteedBy: guaranteedByContract(built.contract, mode === 'view' ? 'view' : mode === 'incremental_delta' ? 'delta' : 'table') });
     const failed = tests.filter((test) => test.status === 'error');
     const result: ModelResult = {
       ...base,
@@ -97,6 +99,7 @@ export async function buildModel(options: BuildModelOptions): Promise<BuiltModel
 
 interface BuiltRelation {
   readonly rows: number | null;
+  readonly contract: CompiledContract;
   readonly tests: ReturnType<typeof compileModel>['tests'];
   readonly publish: PublishStep;
   readonly ranges?: readonly TimeRange[];
@@ -108,11 +111,12 @@ async function buildWhole(options: BuildModelOptions, at: { resolver: RelationRe
   const kind = at.mode === 'view' ? 'view' : 'table';
   const rows = await buildRelation(db, { model: model.name, relation: at.relation, kind, contract: compiled.contract, selectSql: compiled.sql, ref: at.resolver.ref });
   await runPostHooks(db, { hooks: model.postHooks, relation: at.relation });
-  if (kind === 'view') return { rows, tests: compiled.tests, publish: { kind: 'create_view', model: model.name } };
+  const { tests, contract } = compiled;
+  if (kind === 'view') return { rows, contract, tests, publish: { kind: 'create_view', model: model.name } };
   const materialization = model.materialization;
-  if (materialization.type !== 'incremental' || !byTimeRange(materialization)) return { rows, tests: compiled.tests, publish: { kind: 'move_table', model: model.name } };
+  if (materialization.type !== 'incremental' || !byTimeRange(materialization)) return { rows, contract, tests, publish: { kind: 'move_table', model: model.name } };
   const ranges = await rangesOfTable(db, { relation: at.relation, column: materialization.timeColumn, unit: materialization.interval ?? 'day', now: options.now });
-  return { rows, tests: compiled.tests, ranges, publish: { kind: 'move_table', model: model.name, ledger: { ranges } } };
+  return { rows, contract, tests, ranges, publish: { kind: 'move_table', model: model.name, ledger: { ranges } } };
 }
 
 async function buildIncrementalRun(options: BuildModelOptions, at: { resolver: RelationResolver; relation: string }): Promise<BuiltRelation> {
@@ -131,8 +135,8 @@ async function buildIncrementalRun(options: BuildModelOptions, at: { resolver: R
   const built = await buildDelta(db, { model, resolver: at.resolver, delta, ranges });
   await sql.raw(postMergeViewSql({ ...built.plan, view: at.relation })).execute(db);
   await runPostHooks(db, { hooks: model.postHooks, relation: delta });
-  const tests = compileModel(model, { db: createOfflineKysely(), resolver: at.resolver, relation: at.relation, isIncremental: true, delta }).tests;
-  return { rows: built.rows, tests, publish: { kind: 'apply_delta', model: model.name, plan: built.plan }, ...(byTimeRange(materialization) ? { ranges } : {}) };
+  const { tests, contract } = compileModel(model, { db: createOfflineKysely(), resolver: at.resolver, relation: at.relation, isIncremental: true, delta });
+  return { rows: built.rows, contract, tests, publish: { kind: 'apply_delta', model: model.name, plan: built.plan }, ...(byTimeRange(materialization) ? { ranges } : {}) };
 }
 
 async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {

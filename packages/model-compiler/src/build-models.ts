@@ -160,6 +160,8 @@ async function buildSelected(run: BuildRun, onConnection: OnConnection, concurre
     run: async (name) => {
       const model = byName.get(name);
       if (model === undefined) return 'error';
+      // Logged when scheduled, before any await: the order of these lines shows the parallelism.
+      run.logger.debug({ model: name }, 'model started');
       const built = await onConnection((connection) =>
         buildModel({
           db: connection,

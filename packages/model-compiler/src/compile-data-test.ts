@@ -37,6 +37,7 @@ export function compileDataTest(test: DataTest<Record<string, unknown>>, target:
       return {
         name: `unique(${test.columns.join(', ')})`,
         kind: test.kind,
+        columns: test.columns,
         ...config,
         sql: compile(
           target.delta === undefined
@@ -46,11 +47,12 @@ export function compileDataTest(test: DataTest<Record<string, unknown>>, target:
       };
     }
     case 'not_null':
-      return { name: `not_null(${test.column})`, kind: test.kind, ...config, sql: compile(sql`select * from ${rows} where ${sql.ref(test.column)} is null`) };
+      return { name: `not_null(${test.column})`, kind: test.kind, columns: [test.column], ...config, sql: compile(sql`select * from ${rows} where ${sql.ref(test.column)} is null`) };
     case 'accepted_values':
       return {
         name: `accepted_values(${test.column})`,
         kind: test.kind,
+        columns: [test.column],
         ...config,
         sql: compile(sql`select * from ${rows} where ${sql.ref(test.column)} is not null and ${sql.ref(test.column)} not in (${sql.join([...test.values])})`),
       };
@@ -61,11 +63,12 @@ export function compileDataTest(test: DataTest<Record<string, unknown>>, target:
       return {
         name: `relationships(${test.column} → ${test.to.name}.${test.field})`,
         kind: test.kind,
+        columns: [test.column],
         ...config,
         sql: compile(sql`select "child".* from ${rows} as "child" left join ${parent} as "parent" on ${child} = ${key} where ${child} is not null and ${key} is null`),
       };
     }
     case 'custom':
-      return { name: test.name, kind: test.kind, ...config, sql: test.failingRows(target.context, quoteRelation(target.relation)).compile().sql };
+      return { name: test.name, kind: test.kind, columns: [], ...config, sql: test.failingRows(target.context, quoteRelation(target.relation)).compile().sql };
   }
 }

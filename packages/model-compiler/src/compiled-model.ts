@@ -15,6 +15,8 @@ export interface CompiledTest {
   /** Unique within the model, e.g. `unique(user_id)`, `relationships(user_key → dim_user.user_key)`. */
   readonly name: string;
   readonly kind: DataTest<object>['kind'];
+  /** Columns the test checks (none for `custom`). */
+  readonly columns: readonly string[];
   readonly severity: Severity;
   readonly errorAbove: number;
   readonly warnAbove: number;

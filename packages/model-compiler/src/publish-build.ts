@@ -6,6 +6,7 @@ import type { CompiledProject } from './compiled-model.ts';
 import { createViewSql, keyStatements } from './contract-ddl.ts';
 import { applyDeltaStatements } from './incremental-delta.ts';
 import { recordIntervals } from './interval-ledger.ts';
+import { applyGrants, readGrants, type RelationGrant } from './relation-grants.ts';
 import { quoteIdent, quoteRelation } from './sql-identifier.ts';
 
 export interface PublishOptions {
@@ -19,41 +20,48 @@ export interface PublishOptions {
 /**
  * Swaps a tested build into the target schema; call it inside one transaction so readers see the
  * old objects or the new ones, never a mix. Tables move by `set schema` (no copy); views are
- * recreated over the published tables; dependents the old objects took with them are restored.
+ * recreated over the published tables; grants are carried over and dependents the old objects
+ * took with them (views, foreign keys of models left in place) are restored.
  */
 export async function publishBuild(db: AnyKysely, options: PublishOptions): Promise<void> {
   const target = options.project.targetSchema;
   const byName = new Map(options.project.models.map((model) => [model.name, model]));
   await sql`create schema if not exists ${sql.id(target)}`.execute(db);
   const before = await existingRelations(db, target);
+  const grants = new Map<string, RelationGrant[]>();
+  for (const name of before.keys()) if (byName.has(name)) grants.set(name, await readGrants(db, `${target}.${name}`));
   for (const step of options.steps) {
     const model = byName.get(step.model);
     if (model === undefined) continue;
     const published = `${target}.${step.model}`;
     // A delta's target is the published table itself; the other steps replace the relation.
     switch (step.kind) {
-      case 'move_table':
+      case 'move_table': {
         await dropRelation(db, { relation: published, relkind: before.get(step.model) });
         await sql.raw(`alter table ${quoteRelation(`${options.stagingSchema}.${step.model}`)} set schema ${quoteIdent(target)}`).execute(db);
+        await applyGrants(db, { relation: published, grants: grants.get(step.model) ?? [] });
         if (step.ledger !== undefined) await recordIntervals(db, { model: step.model, ranges: step.ledger.ranges, buildId: options.buildId, replace: true });
         break;
+      }
       case 'apply_delta':
         for (const statement of applyDeltaStatements(step.plan)) await sql.raw(statement).execute(db);
         await sql.raw(`analyze ${quoteRelation(published)}`).execute(db);
         if (step.plan.ranges.length > 0) await recordIntervals(db, { model: step.model, ranges: step.plan.ranges, buildId: options.buildId, replace: false });
         break;
-      case 'create_view':
+      case 'create_view': {
         await dropRelation(db, { relation: published, relkind: before.get(step.model) });
         await sql.raw(createViewSql(published, model.contract, model.sql)).execute(db);
+        await applyGrants(db, { relation: published, grants: grants.get(step.model) ?? [] });
         break;
+      }
     }
   }
-  await restoreDependents(db, { ...options, before });
+  await restoreDependents(db, { ...options, before, grants });
   await sql`drop schema if exists ${sql.id(options.stagingSchema)} cascade`.execute(db);
 }
 
 /** Views and foreign keys of models not in this build that `drop ... cascade` removed with an old object. */
-async function restoreDependents(db: AnyKysely, options: PublishOptions & { before: ReadonlyMap<string, string> }): Promise<void> {
+async function restoreDependents(db: AnyKysely, options: PublishOptions & { before: ReadonlyMap<string, string>; grants: ReadonlyMap<string, readonly RelationGrant[]> }): Promise<void> {
   const target = options.project.targetSchema;
   // Delta targets stay in place: their foreign keys to replaced tables may need restoring too.
   const replaced = new Set(options.steps.filter((step) => step.kind !== 'apply_delta').map((step) => step.model));
@@ -63,6 +71,7 @@ async function restoreDependents(db: AnyKysely, options: PublishOptions & { befo
     const relation = `${target}.${model.name}`;
     if (model.materialization.type === 'view' && !after.has(model.name)) {
       await sql.raw(createViewSql(relation, model.contract, model.sql)).execute(db);
+      await applyGrants(db, { relation, grants: options.grants.get(model.name) ?? [] });
       continue;
     }
     const lostKeys = model.contract.foreignKeys.filter((fk) => replaced.has(fk.references));

@@ -15,5 +15,7 @@ export interface TestResult {
   /** Up to `sampleSize` failing rows, as the query returned them. */
   readonly samples: readonly Readonly<Record<string, unknown>>[];
   readonly sql: string;
+  /** Set when a constraint of the built table already guarantees the test (it then does not run). */
+  readonly guaranteedBy?: 'primary_key' | 'not_null_constraint';
   readonly durationMs: number;
 }

@@ -6,13 +6,13 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { ReelhouseError } from '@reelhouse/core';
+import { createMemoryLogger, ReelhouseError } from '@reelhouse/core';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import type { AnyKysely } from '../src/any-kysely.ts';
 import { buildModels, defineModel, table } from '../src/index.ts';
-import { plan_summary, premium_users, stg_users } from './fixtures/example-models.ts';
+import { fact_sessions, plan_summary, premium_users, stg_users } from './fixtures/example-models.ts';
 import { contents, createRawFixture } from './fixtures/raw-fixture.ts';
 
 const database = usePostgresDatabase('build_models');
@@ -66,6 +66,8 @@ describe('buildModels', () => {
       ['premium_users', 'success', 'table', 2],
     ]);
     expect([result.status, result.published, result.rowsWritten]).toEqual(['success', true, 5]);
+    // The primary key already guarantees plan_summary's unique(plan): no scan is spent on it.
+    expect(result.models[1]?.tests).toMatchObject([{ name: 'unique(plan)', status: 'pass', guaranteedBy: 'primary_key' }]);
     expect(await trustedSnapshot()).toEqual({
       plan_summary: [
         { plan: 'basic', users: 1, revenue_cents: 799 },
@@ -118,6 +120,40 @@ describe('buildModels', () => {
     expect([result.status, result.published]).toEqual(['error', false]);
     expect(await trustedSnapshot()).toEqual(before);
     expect(await buildSchemas()).toEqual([]);
+  });
+
+  it('runs independent models in parallel up to `concurrency`, and one by one with 1', async () => {
+    const events = async (concurrency: number) => {
+      const logger = createMemoryLogger();
+      const result = await buildModels(db, { models: [stg_users, fact_sessions], concurrency, logger });
+      expect(result.status).toBe('success');
+      return logger.records.filter((record) => record.message === 'model started' || record.message === 'model built').map((record) => record.message);
+    };
+    expect(await events(2)).toEqual(['model started', 'model started', 'model built', 'model built']);
+    expect(await events(1)).toEqual(['model started', 'model built', 'model started', 'model built']);
+  });
+
+  it('carries grants of replaced tables and views over to their replacements', async () => {
+    const role = `rh_reader_${process.pid}`;
+    await sql`create role ${sql.id(role)}`.execute(db);
+    try {
+      await buildModels(db, { models });
+      await sql`grant usage on schema trusted to ${sql.id(role)}`.execute(db);
+      await sql`grant select on trusted.plan_summary, trusted.stg_users to ${sql.id(role)}`.execute(db);
+      await buildModels(db, { models });
+      const { rows } = await sql<{ relation: string; allowed: boolean }>`
+        select r as "relation", has_table_privilege(${role}, r, 'select') as "allowed"
+        from unnest(array['trusted.plan_summary', 'trusted.stg_users', 'trusted.premium_users']) r`.execute(db);
+      expect(rows).toEqual([
+        { relation: 'trusted.plan_summary', allowed: true },
+        { relation: 'trusted.stg_users', allowed: true },
+        { relation: 'trusted.premium_users', allowed: false },
+      ]);
+    } finally {
+      await sql`drop schema if exists trusted cascade`.execute(db);
+      await sql`drop owned by ${sql.id(role)}`.execute(db);
+      await sql`drop role ${sql.id(role)}`.execute(db);
+    }
   });
 
   it('two builds on unchanged input give identical tables', async () => {

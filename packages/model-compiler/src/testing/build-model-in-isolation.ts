@@ -53,32 +53,82 @@ export interface IsolatedBuild<Row> {
  * });
  * expect(rows).toEqual([{ plan: 'premium' }]);
  */
-export async function buildModelInIsolation<M extends AnyModel>(db: AnyKysely, options: BuildInIsolationOptions<M>): Promise<IsolatedBuild<RowOf<M>>> {
+export async function buildModelInIsolation<M extends AnyModel>(
+  db: AnyKysely,
+  options: BuildInIsolationOptions<M>,
+): Promise<IsolatedBuild<RowOf<M>>> {
   const { model } = options;
   // Named after the model, so the returned SQL is stable enough for snapshots.
   const scratch = `isolation__${model.name}`;
   const relation = `${scratch}.${model.name}`;
-  const resolver: RelationResolver = { ref: (name) => `${scratch}.${name}`, source: (name) => `${scratch}.${name.replace('.', '__')}`, self: relation };
+  const resolver: RelationResolver = {
+    ref: (name) => `${scratch}.${name}`,
+    source: (name) => `${scratch}.${name.replace('.', '__')}`,
+    self: relation,
+  };
   await sql`drop schema if exists ${sql.id(scratch)} cascade`.execute(db);
   await sql`create schema ${sql.id(scratch)}`.execute(db);
   try {
     for (const input of options.inputs) {
       if (input.kind === 'model_rows') {
-        await createFixture(db, { relation: `${scratch}.${input.model.name}`, contract: compileModel(input.model, { db: createOfflineKysely(), resolver, relation }).contract, rows: input.rows });
+        const upstream = {
+          relation: `${scratch}.${input.model.name}`,
+          contract: compileModel(input.model, { db: createOfflineKysely(), resolver, relation })
+            .contract,
+        };
+        await createFixture(db, { ...upstream, rows: input.rows });
+        // The model's foreign keys need the upstream's primary key to point at.
+        for (const statement of keyStatements({
+          ...upstream,
+          contract: { ...upstream.contract, foreignKeys: [], indexes: [] },
+          ref: resolver.ref,
+        }))
+          await sql.raw(statement).execute(db);
       } else {
         const names = [...new Set(input.rows.flatMap((row) => Object.keys(row)))];
-        const columns = Object.fromEntries(names.map((name) => [name, { type: input.columns[name] ?? inferSqlType(input.rows.map((row) => (row as Record<string, unknown>)[name])), nullable: true }]));
-        await createFixture(db, { relation: resolver.source(input.source), contract: { columns, primaryKey: [], foreignKeys: [], indexes: [] }, rows: input.rows });
+        const columns = Object.fromEntries(
+          names.map((name) => [
+            name,
+            {
+              type:
+                input.columns[name] ??
+                inferSqlType(input.rows.map((row) => (row as Record<string, unknown>)[name])),
+              nullable: true,
+            },
+          ]),
+        );
+        await createFixture(db, {
+          relation: resolver.source(input.source),
+          contract: { columns, primaryKey: [], foreignKeys: [], indexes: [] },
+          rows: input.rows,
+        });
       }
     }
     const compiled = compileModel(model, { db: createOfflineKysely(), resolver, relation });
     const builtSql =
       options.existing === undefined
-        ? await buildWhole(db, { model: model.name, relation, kind: model.materialization.type === 'view' ? 'view' : 'table', contract: compiled.contract, selectSql: compiled.sql, ref: resolver.ref })
-        : await mergeIntoExisting(db, { model, resolver, existing: options.existing, interval: options.interval });
+        ? await buildWhole(db, {
+            model: model.name,
+            relation,
+            kind: model.materialization.type === 'view' ? 'view' : 'table',
+            contract: compiled.contract,
+            selectSql: compiled.sql,
+            ref: resolver.ref,
+          })
+        : await mergeIntoExisting(db, {
+            model,
+            resolver,
+            existing: options.existing,
+            interval: options.interval,
+          });
     const testResults = await runDataTests(db, { model: model.name, tests: compiled.tests });
-    const orderBy = compiled.contract.primaryKey.length > 0 ? compiled.contract.primaryKey : Object.keys(compiled.contract.columns);
-    const { rows } = await sql<RowOf<M>>`select * from ${sql.table(relation)} order by ${sql.raw(quoteIdents(orderBy))}`.execute(db);
+    const orderBy =
+      compiled.contract.primaryKey.length > 0
+        ? compiled.contract.primaryKey
+        : Object.keys(compiled.contract.columns);
+    const { rows } = await sql<
+      RowOf<M>
+    >`select * from ${sql.table(relation)} order by ${sql.raw(quoteIdents(orderBy))}`.execute(db);
     return { rows, sql: builtSql, testResults };
   } finally {
     await sql`drop schema if exists ${sql.id(scratch)} cascade`.execute(db);
@@ -90,30 +140,71 @@ async function buildWhole(db: AnyKysely, options: BuildRelationOptions): Promise
   return options.selectSql;
 }
 
-async function mergeIntoExisting(db: AnyKysely, options: { model: AnyModel; resolver: RelationResolver; existing: readonly object[]; interval: TimeRange | undefined }): Promise<string> {
+async function mergeIntoExisting(
+  db: AnyKysely,
+  options: {
+    model: AnyModel;
+    resolver: RelationResolver;
+    existing: readonly object[];
+    interval: TimeRange | undefined;
+  },
+): Promise<string> {
   const { model, resolver } = options;
   const materialization = model.materialization;
   if (materialization.type !== 'incremental') {
-    throw new ReelhouseError({ code: 'invalid_input', message: `model ${model.name} is not incremental: \`existing\` rows apply to incremental models only`, context: { model: model.name } });
+    throw new ReelhouseError({
+      code: 'invalid_input',
+      message: `model ${model.name} is not incremental: \`existing\` rows apply to incremental models only`,
+      context: { model: model.name },
+    });
   }
   if (byTimeRange(materialization) && options.interval === undefined) {
-    throw new ReelhouseError({ code: 'invalid_input', message: `model ${model.name} is built by time range: pass the \`interval\` to rebuild along with \`existing\``, context: { model: model.name } });
+    throw new ReelhouseError({
+      code: 'invalid_input',
+      message: `model ${model.name} is built by time range: pass the \`interval\` to rebuild along with \`existing\``,
+      context: { model: model.name },
+    });
   }
-  const contract = compileModel(model, { db: createOfflineKysely(), resolver, relation: resolver.self }).contract;
+  const contract = compileModel(model, {
+    db: createOfflineKysely(),
+    resolver,
+    relation: resolver.self,
+  }).contract;
   await createFixture(db, { relation: resolver.self, contract, rows: options.existing });
-  for (const statement of keyStatements({ relation: resolver.self, contract: { ...contract, foreignKeys: [] }, ref: resolver.ref })) await sql.raw(statement).execute(db);
-  const delta = await buildDelta(db, { model, resolver, delta: `${resolver.self}__delta`, ranges: options.interval === undefined ? [] : [options.interval] });
+  for (const statement of keyStatements({
+    relation: resolver.self,
+    contract: { ...contract, foreignKeys: [] },
+    ref: resolver.ref,
+  }))
+    await sql.raw(statement).execute(db);
+  const delta = await buildDelta(db, {
+    model,
+    resolver,
+    delta: `${resolver.self}__delta`,
+    ranges: options.interval === undefined ? [] : [options.interval],
+  });
   for (const statement of applyDeltaStatements(delta.plan)) await sql.raw(statement).execute(db);
   return delta.sql;
 }
 
-async function createFixture(db: AnyKysely, fixture: { relation: string; contract: CompiledContract; rows: readonly object[] }): Promise<void> {
+async function createFixture(
+  db: AnyKysely,
+  fixture: { relation: string; contract: CompiledContract; rows: readonly object[] },
+): Promise<void> {
   await sql.raw(createTableSql(fixture.relation, fixture.contract)).execute(db);
   if (fixture.rows.length === 0) return;
-  const types: Record<string, SqlType> = Object.fromEntries(Object.entries(fixture.contract.columns).map(([name, column]) => [name, column.type]));
+  const types: Record<string, SqlType> = Object.fromEntries(
+    Object.entries(fixture.contract.columns).map(([name, column]) => [name, column.type]),
+  );
   // pg sends JS arrays as PostgreSQL arrays: jsonb values go as JSON text.
-  const rows = fixture.rows.map((row) => Object.fromEntries(Object.entries(row).map(([name, value]) => [name, types[name] === 'jsonb' && value !== null ? JSON.stringify(value) : value])));
+  const rows = fixture.rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([name, value]) => [
+        name,
+        types[name] === 'jsonb' && value !== null ? JSON.stringify(value) : value,
+      ]),
+    ),
+  );
   const [schema = '', table = ''] = fixture.relation.split('.');
   await db.withSchema(schema).insertInto(table).values(rows).execute();
 }
-
