@@ -78,7 +78,8 @@ export async function modelsBuildCommand(
       signal: context.signal,
       logger,
     });
-    stdout.write(renderBuildSummary(result));
+    // Off a terminal stdout carries the JSON logs: the human summary goes to stderr.
+    (stdout.isTTY ? stdout : stderr).write(renderBuildSummary(result));
     return result.status === 'success' ? exitCodes.success : exitCodes.failed;
   } finally {
     await resources.close();

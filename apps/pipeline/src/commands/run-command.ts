@@ -87,7 +87,8 @@ export async function runCommand(command: RunCommand, context: CliContext): Prom
       const error = task.result?.error;
       if (error !== undefined) note(`  ${id}: ${task.state}: ${error.code}: ${error.message}`);
     }
-    note(`quality report: ${join(targetDir, 'quality', 'quality-report.md')}`);
+    if (result.tasks.quality_report.state === 'success')
+      note(`quality report: ${join(targetDir, 'quality', 'quality-report.md')}`);
     return runExitCode(result.state);
   } finally {
     view?.stop();
