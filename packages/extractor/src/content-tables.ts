@@ -1,4 +1,14 @@
+import type {
+  RawContentCastTable,
+  RawContentCrewTable,
+  RawContentGenresTable,
+  RawContentSeasonsEpisodesTable,
+  RawContentSeasonsTable,
+  RawContentTable,
+} from '@reelhouse/warehouse';
+
 import type { ContentRows } from './content-rows.ts';
+import type { SameKeys } from './same-keys.ts';
 
 type RowOf<Part extends keyof ContentRows> = ContentRows[Part] extends readonly (infer Row)[] ? Row : ContentRows[Part];
 
@@ -25,22 +35,36 @@ function table<Part extends keyof ContentRows>(part: Part, spec: { rawTable: str
   return { part, rawTable: spec.rawTable, stage: `pg_temp.stage_${spec.rawTable.replace(/^raw\./, '')}`, columns: spec.columns };
 }
 
+const contentColumns = [
+  'content_id', 'type', 'title', 'original_language', 'release_date', 'maturity_rating', 'is_original', 'runtime_min',
+  'production_countries', 'available_qualities', 'audio_languages', 'subtitle_languages',
+  'ratings__internal__avg', 'ratings__internal__count', 'ratings__imdb__score', 'ratings__imdb__votes',
+  'licensing__window_start', 'licensing__window_end', 'licensing__regions', 'updated_at', '_doc', '_load_id', '_extracted_at',
+] as const;
+const genresColumns = [...child, 'value'] as const;
+const castColumns = [...child, 'person_id', 'name', 'role', 'character', 'billing_order'] as const;
+const crewColumns = [...child, 'person_id', 'name', 'role'] as const;
+const seasonsColumns = [...child, 'season_number', 'release_date'] as const;
+const episodesColumns = [...child, 'episode_id', 'episode_number', 'title', 'runtime_min', 'release_date'] as const;
+
+// Every column of each Kysely table type is written by COPY, and nothing else (checked by tsc).
+const _columnsAgree: [
+  SameKeys<(typeof contentColumns)[number], keyof RawContentTable>,
+  SameKeys<(typeof genresColumns)[number], keyof RawContentGenresTable>,
+  SameKeys<(typeof castColumns)[number], keyof RawContentCastTable>,
+  SameKeys<(typeof crewColumns)[number], keyof RawContentCrewTable>,
+  SameKeys<(typeof seasonsColumns)[number], keyof RawContentSeasonsTable>,
+  SameKeys<(typeof episodesColumns)[number], keyof RawContentSeasonsEpisodesTable>,
+] = [true, true, true, true, true, true];
+
 /** The parent table `raw.content`. */
-export const contentTable = table('content', {
-  rawTable: 'raw.content',
-  columns: [
-    'content_id', 'type', 'title', 'original_language', 'release_date', 'maturity_rating', 'is_original', 'runtime_min',
-    'production_countries', 'available_qualities', 'audio_languages', 'subtitle_languages',
-    'ratings__internal__avg', 'ratings__internal__count', 'ratings__imdb__score', 'ratings__imdb__votes',
-    'licensing__window_start', 'licensing__window_end', 'licensing__regions', 'updated_at', '_doc', '_load_id', '_extracted_at',
-  ],
-});
+export const contentTable = table('content', { rawTable: 'raw.content', columns: contentColumns });
 
 /** The child tables, one per nested array, parents before children. */
 export const contentChildTables = [
-  table('genres', { rawTable: 'raw.content__genres', columns: [...child, 'value'] }),
-  table('cast', { rawTable: 'raw.content__cast', columns: [...child, 'person_id', 'name', 'role', 'character', 'billing_order'] }),
-  table('crew', { rawTable: 'raw.content__crew', columns: [...child, 'person_id', 'name', 'role'] }),
-  table('seasons', { rawTable: 'raw.content__seasons', columns: [...child, 'season_number', 'release_date'] }),
-  table('episodes', { rawTable: 'raw.content__seasons__episodes', columns: [...child, 'episode_id', 'episode_number', 'title', 'runtime_min', 'release_date'] }),
+  table('genres', { rawTable: 'raw.content__genres', columns: genresColumns }),
+  table('cast', { rawTable: 'raw.content__cast', columns: castColumns }),
+  table('crew', { rawTable: 'raw.content__crew', columns: crewColumns }),
+  table('seasons', { rawTable: 'raw.content__seasons', columns: seasonsColumns }),
+  table('episodes', { rawTable: 'raw.content__seasons__episodes', columns: episodesColumns }),
 ] as const;

@@ -66,6 +66,23 @@ function rejectedDocument(error: unknown, facts: { raw: Document; position: numb
   return new ReelhouseError({ code: error.code, message: error.message, context: { ...error.context, rejectedRows: [rejected] }, cause: error });
 }
 
+/** A missing collection means a wrong database, not an empty catalogue: a full refresh must not empty raw for it. */
+async function requireCollection(mongo: Db): Promise<void> {
+  const exists = await mongo
+    .listCollections({ name: 'content' }, { nameOnly: true })
+    .hasNext()
+    .catch((error: unknown) => {
+      throw mongoFailure(error);
+    });
+  if (!exists) {
+    throw new ReelhouseError({
+      code: 'not_found',
+      message: `stream content: MongoDB database ${mongo.databaseName} has no collection content`,
+      context: { stream: 'content', database: mongo.databaseName, collection: 'content' },
+    });
+  }
+}
+
 function driftWarnings(unknownFields: ReadonlyMap<string, number>): string[] {
   return [...unknownFields].map(
     ([field, documents]) => `stream content: new field ${field} (in ${documents} document${documents === 1 ? '' : 's'}) is not in the contract; kept in raw.content._doc`,
@@ -80,6 +97,7 @@ async function readDocuments(context: StreamLoadContext, options: ExtractContent
   } else {
     for (const table of allTables) await client.query(`create temp table ${table.stage} (like ${table.rawTable}) on commit drop`);
   }
+  await requireCollection(options.mongo);
   const filter = context.cursorFrom === null ? {} : { updated_at: { $gte: new Date(context.cursorFrom) } };
   const cursor: FindCursor<Document> = options.mongo.collection('content').find(filter, { batchSize: options.batchSize });
   const closeOnAbort = () => void cursor.close().catch(() => undefined);

@@ -1,4 +1,7 @@
 import { userColumns, viewingSessionColumns } from '@reelhouse/contracts';
+import type { LoadMetadata, RawUsersTable, RawViewingSessionsTable } from '@reelhouse/warehouse';
+
+import type { SameKeys } from './same-keys.ts';
 
 /** A column of a source table as the extractor expects it, with its SQL type in `raw`. */
 export interface ExpectedColumn {
@@ -63,6 +66,10 @@ const viewingSessionTypes = {
   is_offline: 'boolean',
   updated_at: 'timestamp with time zone',
 } as const satisfies Record<(typeof viewingSessionColumns)[number], string>;
+
+// The raw DDL below and the Kysely types of @reelhouse/warehouse name the same columns (checked by tsc).
+const _usersTypesAgree: SameKeys<keyof RawUsersTable, keyof typeof userTypes | keyof LoadMetadata> = true;
+const _sessionsTypesAgree: SameKeys<keyof RawViewingSessionsTable, keyof typeof viewingSessionTypes | keyof LoadMetadata> = true;
 
 // Types are spelled as `format_type` prints them, so the catalog comparison is a string compare.
 function typed<Name extends string>(names: readonly Name[], types: Record<Name, string>): Typed<Name> {

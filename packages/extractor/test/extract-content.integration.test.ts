@@ -163,6 +163,19 @@ describe('extractToWarehouse: the MongoDB content stream', () => {
     expect(await rawCounts()).toEqual(await sourceCounts());
   });
 
+  it('fails with not_found naming the stream when the collection or the source table does not exist', async () => {
+    const before = await rawSnapshot();
+
+    const noCollection = await extractToWarehouse({ source, warehouse, mongo: mongo.client.db(`${mongo.databaseName}_empty`), streams: ['content'], fullRefresh: true }).catch(
+      (error: unknown) => error,
+    );
+    const noTable = await extractToWarehouse({ source, warehouse, mongo: mongo.db, streams: ['users'] }).catch((error: unknown) => error);
+
+    expect(noCollection).toMatchObject({ code: 'not_found', message: `stream content: MongoDB database ${mongo.databaseName}_empty has no collection content` });
+    expect(noTable).toMatchObject({ code: 'not_found', message: 'stream users: source table public.users does not exist' });
+    expect(await rawSnapshot()).toEqual(before);
+  });
+
   it('fails with an error naming the stream when MongoDB is unreachable', async () => {
     const unreachable = new MongoClient('mongodb://127.0.0.1:9', { serverSelectionTimeoutMS: 300 });
     try {
