@@ -32,16 +32,17 @@ export function rawUser(
   };
 }
 
-/** A `raw.viewing_sessions` row: user `u1` watches 30 minutes of `mov_1` in the US on 2024-02-10 at 20:00 UTC. */
+/** A `raw.viewing_sessions` row: user `u1` watches 30 minutes of `mov_1` in the US, by default on 2024-02-10 at 20:00 UTC. */
 export function rawSession(
   overrides: Partial<RawRow<'raw.viewing_sessions'>> &
     Pick<RawRow<'raw.viewing_sessions'>, 'session_id'>,
 ): RawRow<'raw.viewing_sessions'> {
+  const startedAt = overrides.started_at ?? new Date('2024-02-10T20:00:00Z');
   return {
     user_id: 'u1',
     content_id: 'mov_1',
-    started_at: new Date('2024-02-10T20:00:00Z'),
-    ended_at: new Date('2024-02-10T20:30:00Z'),
+    started_at: startedAt,
+    ended_at: new Date(startedAt.getTime() + 30 * 60_000),
     watch_duration_s: 1800,
     position_start_s: 0,
     position_end_s: 1800,

@@ -22,7 +22,9 @@ const offline = new Kysely<object>({
  * A model context without a database, for the incremental path that `compileProject` does not
  * compile: references resolve to `trusted.<model>` and `raw.<table>`, `self` to `trusted.<self>`.
  */
-export function offlineContext(options: { isIncremental?: boolean; self?: string } = {}): ModelContext {
+export function offlineContext(
+  options: { isIncremental?: boolean; self?: string } = {},
+): ModelContext {
   return {
     db: offline,
     ref: (model, alias) => sql`${sql.table(`trusted.${model.name}`)}`.as(alias) as never,

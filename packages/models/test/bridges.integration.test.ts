@@ -1,0 +1,134 @@
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildModelInIsolation, modelRows } from '@reelhouse/model-compiler/testing';
+import { usePostgresDatabase } from '@reelhouse/services/testing';
+import { createKysely, createPool } from '@reelhouse/warehouse';
+
+import {
+  bridge_content_cast,
+  bridge_content_genre,
+  dim_content,
+  stg_content_cast,
+  stg_content_genres,
+} from '../src/index.ts';
+
+const pg = usePostgresDatabase('models_bridges');
+let db: Kysely<object>;
+beforeAll(() => {
+  db = createKysely(createPool({ url: pg.url, max: 2 }));
+});
+afterAll(async () => {
+  await db.destroy();
+});
+
+const genres = [
+  { content_id: 'mov_1', genre: 'thriller', genre_rank: 0 },
+  { content_id: 'mov_1', genre: 'drama', genre_rank: 1 },
+  { content_id: 'ser_1', genre: 'crime', genre_rank: 0 },
+];
+
+describe('content bridges', () => {
+  const dimension = [
+    {
+      content_key: -1,
+      content_id: 'unknown',
+      content_type: 'unknown',
+      title: 'Unknown',
+      series_id: null,
+      series_title: null,
+      season_number: null,
+      episode_number: null,
+      runtime_s: null,
+      release_date: null,
+      primary_genre: 'unknown',
+      maturity_rating: null,
+      original_language: null,
+      is_original: null,
+      rating_internal_avg: null,
+      rating_imdb_score: null,
+    },
+    {
+      content_key: 10,
+      content_id: 'mov_1',
+      content_type: 'movie',
+      title: 'The Long Night',
+      series_id: null,
+      series_title: null,
+      season_number: null,
+      episode_number: null,
+      runtime_s: 6000,
+      release_date: '2020-05-01',
+      primary_genre: 'thriller',
+      maturity_rating: 'PG-13',
+      original_language: 'en',
+      is_original: true,
+      rating_internal_avg: 4.2,
+      rating_imdb_score: 7.1,
+    },
+    {
+      content_key: 20,
+      content_id: 'ep_1_1_1',
+      content_type: 'episode',
+      title: 'Pilot',
+      series_id: 'ser_1',
+      series_title: 'Harbour Lights',
+      season_number: 1,
+      episode_number: 1,
+      runtime_s: 3000,
+      release_date: '2021-09-01',
+      primary_genre: 'crime',
+      maturity_rating: 'TV-14',
+      original_language: 'en',
+      is_original: false,
+      rating_internal_avg: 3.9,
+      rating_imdb_score: null,
+    },
+  ];
+
+  it('bridge_content_genre: movies have their genres, episodes inherit the series genres', async () => {
+    const { rows, testResults } = await buildModelInIsolation(db, {
+      model: bridge_content_genre,
+      inputs: [modelRows(dim_content, dimension), modelRows(stg_content_genres, genres)],
+    });
+    expect(rows).toEqual([
+      { content_key: 10, genre: 'drama', is_primary: false },
+      { content_key: 10, genre: 'thriller', is_primary: true },
+      { content_key: 20, genre: 'crime', is_primary: true },
+    ]);
+    expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);
+  });
+
+  it('bridge_content_cast: episodes inherit the series cast', async () => {
+    const cast = [
+      {
+        content_id: 'mov_1',
+        person_id: 'per_1',
+        name: 'Ann Lee',
+        character: 'Mara',
+        billing_order: 1,
+      },
+      {
+        content_id: 'ser_1',
+        person_id: 'per_2',
+        name: 'Bo Chen',
+        character: 'Inspector',
+        billing_order: 1,
+      },
+    ];
+    const { rows } = await buildModelInIsolation(db, {
+      model: bridge_content_cast,
+      inputs: [modelRows(dim_content, dimension), modelRows(stg_content_cast, cast)],
+    });
+    expect(rows).toEqual([
+      { content_key: 10, person_id: 'per_1', name: 'Ann Lee', character: 'Mara', billing_order: 1 },
+      {
+        content_key: 20,
+        person_id: 'per_2',
+        name: 'Bo Chen',
+        character: 'Inspector',
+        billing_order: 1,
+      },
+    ]);
+  });
+});
