@@ -18,6 +18,8 @@ export interface DashboardAppOptions {
   readonly db: Kysely<TrustedSchema>;
   readonly logger?: Logger;
   readonly cache?: PanelCache;
+  /** Re-grants SELECT on trusted to the dashboard's role (a first build adds tables without it). */
+  readonly repairGrants?: () => Promise<void>;
 }
 
 const listParam = (value: string | undefined) => (value === undefined || value === '' ? undefined : value.split(',').map((item) => item.trim()));
@@ -27,7 +29,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
   const { db } = options;
   const logger = options.logger ?? silentLogger;
   const cache = options.cache ?? createPanelCache();
-  const readStatus = createDataStatusReader(db);
+  const readStatus = createDataStatusReader(db, options.repairGrants === undefined ? {} : { repairGrants: options.repairGrants });
   const assets = await loadStaticAssets();
   const app = new Hono();
 

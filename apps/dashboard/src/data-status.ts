@@ -15,20 +15,34 @@ const dayOfKey = (key: number) => `${String(key).slice(0, 4)}-${String(key).slic
  * merge moves the row counters): a few microseconds, no scan. The date range is read only when the
  * key changed.
  */
-export function createDataStatusReader(db: Kysely<TrustedSchema>): () => Promise<DataStatus> {
+export function createDataStatusReader(db: Kysely<TrustedSchema>, options: { repairGrants?: () => Promise<void> } = {}): () => Promise<DataStatus> {
   let last: DataStatus | undefined;
-  return async () => {
-    const tables = await sql<{ relname: string; fingerprint: string }>`
-      select c.relname, c.relfilenode::text || ':' || (coalesce(s.n_tup_ins, 0) + coalesce(s.n_tup_upd, 0) + coalesce(s.n_tup_del, 0))::text as fingerprint
+  let repairedFor: string | undefined;
+  const readTables = () =>
+    sql<{ relname: string; fingerprint: string; readable: boolean }>`
+      select c.relname, has_table_privilege(c.oid, 'SELECT') as readable, c.relfilenode::text || ':' || (coalesce(s.n_tup_ins, 0) + coalesce(s.n_tup_upd, 0) + coalesce(s.n_tup_del, 0))::text as fingerprint
       from pg_catalog.pg_class c
       join pg_catalog.pg_namespace n on n.oid = c.relnamespace
       left join pg_catalog.pg_stat_user_tables s on s.relid = c.oid
       where n.nspname = 'trusted' and c.relkind in ('r', 'p', 'v', 'm')
       order by c.relname`.execute(db);
-    const loadKey = tables.rows.map((row) => `${row.relname}=${row.fingerprint}`).join(';');
+  return async () => {
+    let tables = await readTables();
+    const unreadable = () => tables.rows.filter((row) => !row.readable && (requiredTables as readonly string[]).includes(row.relname));
+    // A first build moves new tables into trusted without the dashboard's grant: repair once per load.
+    if (unreadable().length > 0 && options.repairGrants !== undefined && repairedFor !== tables.rows.map((row) => row.fingerprint).join()) {
+      repairedFor = tables.rows.map((row) => row.fingerprint).join();
+      await options.repairGrants();
+      tables = await readTables();
+    }
+    const loadKey = tables.rows.map((row) => `${row.relname}=${row.fingerprint}${row.readable ? '' : ':unreadable'}`).join(';');
     if (last?.loadKey === loadKey) return last;
     const present = new Set(tables.rows.map((row) => row.relname));
     const missing = requiredTables.filter((table) => !present.has(table));
+    if (unreadable().length > 0) {
+      last = { ready: false, loadKey, reason: `The dashboard's database user may not read ${unreadable().map((row) => `trusted.${row.relname}`).join(', ')}: restart the dashboard with rights to set up its role, or grant SELECT on trusted to it.` };
+      return last;
+    }
     if (missing.length > 0) {
       last = { ready: false, loadKey, reason: `The trusted schema has no ${missing.map((table) => `trusted.${table}`).join(', ')} yet.` };
       return last;

@@ -11,6 +11,8 @@ export interface DashboardDatabase {
   readonly db: Kysely<TrustedSchema>;
   /** The user the pool connects as: `reelhouse_dashboard` unless it could not be set up. */
   readonly user: string;
+  /** Present when this process set the role up: grants SELECT again on tables a build added. */
+  readonly repairGrants?: () => Promise<void>;
 }
 
 /**
@@ -26,6 +28,14 @@ export async function openDashboardDatabase(options: { url: string; logger?: Log
 
   const admin = open(options.url);
   const password = createHash('sha256').update(`${dashboardRoleName}:${options.url}`).digest('base64url');
+  const repairGrants = async () => {
+    const owner = open(options.url);
+    try {
+      await ensureDashboardRole(owner, { password, logger });
+    } finally {
+      await owner.destroy();
+    }
+  };
   try {
     const report = await ensureDashboardRole(admin, { password, logger });
     if (report.ready) {
@@ -36,7 +46,7 @@ export async function openDashboardDatabase(options: { url: string; logger?: Log
       try {
         await sql`select 1`.execute(db);
         logger.info({ url: redactUrl(roleUrl.toString()) }, `connected as ${dashboardRoleName} (read-only)`);
-        return { db, user: dashboardRoleName };
+        return { db, user: dashboardRoleName, repairGrants };
       } catch (error) {
         await db.destroy();
         logger.warn({ err: error instanceof Error ? error.message : String(error) }, `cannot log in as ${dashboardRoleName}; using the configured user`);

@@ -12,8 +12,8 @@ const config = loadConfig();
 const logger = pino({ level: config.logLevel, base: { app: 'reelhouse-dashboard' }, timestamp: pino.stdTimeFunctions.isoTime });
 const server = await resolvePostgres({ url: config.warehouseDatabaseUrl, config, logger });
 const url = config.warehouseDatabaseUrl?.expose() ?? (await ensureDatabase(server.url.expose(), defaultDatabaseNames.warehouse));
-const { db, user } = await openDashboardDatabase({ url, logger });
-const app = await createDashboardApp({ db, logger });
+const { db, user, repairGrants } = await openDashboardDatabase({ url, logger });
+const app = await createDashboardApp({ db, logger, ...(repairGrants === undefined ? {} : { repairGrants }) });
 const http = serve({ fetch: app.fetch, port: config.port }, (info) => {
   logger.info({ port: info.port, user, warehouse: server.description }, `Reelhouse dashboard on http://localhost:${info.port}`);
 });

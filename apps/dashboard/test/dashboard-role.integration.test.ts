@@ -4,7 +4,7 @@ import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehou
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { dashboardRoleName, ensureDashboardRole, openDashboardDatabase } from '../src/index.ts';
+import { createDashboardApp, dashboardRoleName, ensureDashboardRole, openDashboardDatabase } from '../src/index.ts';
 import { closeKysely } from './close-kysely.ts';
 
 const pg = usePostgresDatabase('dashboard_role');
@@ -48,6 +48,25 @@ describe('the reelhouse_dashboard role', () => {
       expect(who.rows[0]?.user).toBe(dashboardRoleName);
     } finally {
       await db.destroy();
+    }
+  });
+
+  it('grants itself SELECT again on a table a build published without it', async () => {
+    const opened = await openDashboardDatabase({ url: pg.url });
+    try {
+      // What a first models build does: the table arrives from a staging schema, without grants.
+      await sql`create schema staging`.execute(owner);
+      await sql`create table staging.agg_daily_content as select * from trusted.agg_daily_content`.execute(owner);
+      await sql`drop table trusted.agg_daily_content`.execute(owner);
+      await sql`alter table staging.agg_daily_content set schema trusted`.execute(owner);
+      const withoutRepair = await createDashboardApp({ db: opened.db });
+      expect(await (await withoutRepair.request('/content?from=2026-03-01&to=2026-03-31')).text()).toContain('may not read trusted.agg_daily_content');
+      const app = await createDashboardApp({ db: opened.db, ...(opened.repairGrants === undefined ? {} : { repairGrants: opened.repairGrants }) });
+      const response = await app.request('/api/panels/top_titles?from=2026-03-01&to=2026-03-31');
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { rows: unknown[] }).rows.length).toBeGreaterThan(0);
+    } finally {
+      await opened.db.destroy();
     }
   });
 });
