@@ -10,7 +10,7 @@ import type { CompiledContract } from './compiled-model.ts';
 import { compileModel } from './compile-model.ts';
 import type { AnyModel } from './define-model.ts';
 import { guaranteedByContract } from './guaranteed-by-contract.ts';
-import { byTimeRange, postMergeViewSql, type DeltaPlan } from './incremental-delta.ts';
+import { byTimeRange, postMergeViewSql, replacedCondition, type DeltaPlan } from './incremental-delta.ts';
 import { readBuiltIntervals } from './interval-ledger.ts';
 import type { IncrementalMaterialization } from './materialization.ts';
 import type { RelationResolver } from './model-context.ts';
@@ -135,7 +135,7 @@ async function buildIncrementalRun(options: BuildModelOptions, at: { resolver: R
   const built = await buildDelta(db, { model, resolver: at.resolver, delta, ranges });
   await sql.raw(postMergeViewSql({ ...built.plan, view: at.relation })).execute(db);
   await runPostHooks(db, { hooks: model.postHooks, relation: delta });
-  const { tests, contract } = compileModel(model, { db: createOfflineKysely(), resolver: at.resolver, relation: at.relation, isIncremental: true, delta });
+  const { tests, contract } = compileModel(model, { db: createOfflineKysely(), resolver: at.resolver, relation: at.relation, isIncremental: true, delta: { relation: delta, target: built.plan.target, replaced: replacedCondition(built.plan) } });
   return { rows: built.rows, contract, tests, publish: { kind: 'apply_delta', model: model.name, plan: built.plan }, ...(byTimeRange(materialization) ? { ranges } : {}) };
 }
 

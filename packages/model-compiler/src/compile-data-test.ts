@@ -14,16 +14,26 @@ export interface DataTestTarget {
   /** The context a `custom` test builds its query with. */
   readonly context: ModelContext;
   /**
-   * Incremental runs: the new rows. Row-level tests then read only them, and `unique` checks only
-   * their keys across the whole relation (which shows the table as merged); `custom` reads the relation.
+   * Incremental runs: row-level tests read only the new rows, and `unique` checks only their keys
+   * against the kept rows of the table (an index lookup, not a scan); `custom` reads the relation.
    */
-  readonly delta?: string | undefined;
+  readonly delta?: DeltaTestTarget | undefined;
+}
+
+/** Where an incremental run's tests find the new rows and the rows they leave in place. */
+export interface DeltaTestTarget {
+  /** The new rows. */
+  readonly relation: string;
+  /** The existing table, aliased `t` in `replaced`. */
+  readonly target: string;
+  /** SQL condition over `t` true for the rows the delta replaces; none for `append`. */
+  readonly replaced: string | undefined;
 }
 
 /** Compiles a data test to the SQL selecting its failing rows from the relation under test. */
 export function compileDataTest(test: DataTest<Record<string, unknown>>, target: DataTestTarget): CompiledTest {
   const self = sql.table(target.relation);
-  const rows = sql.table(target.delta ?? target.relation);
+  const rows = sql.table(target.delta?.relation ?? target.relation);
   const config = {
     severity: test.severity ?? 'error',
     errorAbove: test.errorAbove ?? 0,
@@ -42,7 +52,7 @@ export function compileDataTest(test: DataTest<Record<string, unknown>>, target:
         sql: compile(
           target.delta === undefined
             ? sql`select ${columns}, count(*) as "duplicates" from ${self} group by ${columns} having count(*) > 1`
-            : sql`select ${columns}, count(*) as "duplicates" from ${self} where (${columns}) in (select ${columns} from ${rows}) group by ${columns} having count(*) > 1`,
+            : sql`select ${columns}, count(*) as "duplicates" from (select ${columns} from ${sql.table(target.delta.target)} as "t" where (${columns}) in (select ${columns} from ${rows})${target.delta.replaced === undefined ? sql`` : sql` and not (${sql.raw(target.delta.replaced)})`} union all select ${columns} from ${rows}) as "merged" group by ${columns} having count(*) > 1`,
         ),
       };
     }

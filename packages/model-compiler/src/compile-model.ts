@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 import type { CompiledContract, CompiledModel } from './compiled-model.ts';
-import { compileDataTest } from './compile-data-test.ts';
+import { compileDataTest, type DeltaTestTarget } from './compile-data-test.ts';
 import type { AnyModel } from './define-model.ts';
 import { createModelContext, type RelationResolver } from './model-context.ts';
 
@@ -12,8 +12,8 @@ export interface CompileModelOptions {
   readonly relation: string;
   readonly isIncremental?: boolean;
   readonly interval?: { readonly start: Date; readonly end: Date } | undefined;
-  /** Incremental runs: the relation holding only the new rows (see `DataTestTarget.delta`). */
-  readonly delta?: string | undefined;
+  /** Incremental runs: the new rows and the table they go into (see `DataTestTarget.delta`). */
+  readonly delta?: DeltaTestTarget | undefined;
 }
 
 /** Compiles one model's select and tests, recording what it reads from the references made while building them. */

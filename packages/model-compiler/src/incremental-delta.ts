@@ -22,7 +22,7 @@ export function byTimeRange(materialization: IncrementalMaterialization): materi
  * Rows of `target` an applied delta replaces, as a condition over alias `t` and delta alias `d`:
  * rows in the rebuilt time ranges, or rows sharing a unique key with the delta.
  */
-function replacedCondition(plan: DeltaPlan): string | undefined {
+export function replacedCondition(plan: DeltaPlan): string | undefined {
   const { materialization } = plan;
   if (byTimeRange(materialization)) {
     if (plan.ranges.length === 0) return undefined;
