@@ -13,23 +13,30 @@ export interface FileDigest {
 const bufferBytes = 1 << 20;
 
 /**
- * Buffered text writer over a file stream: batches small strings into large writes, waits for
- * `drain` (backpressure), and hashes the bytes on the way so nothing is read back.
+ * Buffered writer over a file stream with two reused buffers: one fills while the other is being
+ * written, and a flush waits for the previous write (backpressure). Bytes are hashed on the way,
+ * so nothing is read back, and no garbage is made per flush, so memory stays flat at any size.
  */
 export class FileSink {
   readonly path: string;
   readonly #stream: WriteStream;
   readonly #hash: Hash = createHash('sha256');
   readonly #signal: AbortSignal | undefined;
-  // Lines are encoded straight into a reused buffer: no string ropes to flatten, little garbage.
-  #buffer = Buffer.allocUnsafe(bufferBytes);
+  #buffer: Buffer = Buffer.allocUnsafe(bufferBytes);
+  #spare: Buffer | null = null;
   #used = 0;
   #bytes = 0;
+  #inFlight: Promise<void> = Promise.resolve();
+  #failure: Error | null = null;
 
   constructor(path: string, signal?: AbortSignal) {
     this.path = path;
     this.#signal = signal;
     this.#stream = createWriteStream(path);
+    // Without a listener a failed open or write would crash the process instead of rejecting.
+    this.#stream.on('error', (error) => {
+      this.#failure = error;
+    });
   }
 
   /** Queues text; returns true when the caller should `await flush()` before queueing more. */
@@ -37,13 +44,6 @@ export class FileSink {
     // UTF-8 needs at most 3 bytes per UTF-16 code unit.
     if (text.length * 3 > this.#buffer.length - this.#used) this.#grow(text.length * 3);
     this.#used += this.#buffer.write(text, this.#used, 'utf8');
-    return this.#used >= bufferBytes / 2;
-  }
-
-  /** `append` for text known to be ASCII (the sessions file): a plain byte copy, no UTF-8 encoding. */
-  appendAscii(text: string): boolean {
-    if (text.length > this.#buffer.length - this.#used) this.#grow(text.length);
-    this.#used += this.#buffer.write(text, this.#used, 'latin1');
     return this.#used >= bufferBytes / 2;
   }
 
@@ -61,24 +61,40 @@ export class FileSink {
     this.#buffer = next;
   }
 
-  /** Writes the queued text and waits while the file stream's buffer is full. */
+  /** Hands the queued bytes to the file once the previous write has finished. */
   async flush(): Promise<void> {
     if (this.#signal?.aborted === true) {
       throw new ReelhouseError({ code: 'aborted', message: 'data generation aborted', context: { file: this.path }, cause: this.#signal.reason });
     }
     if (this.#used === 0) return;
     const chunk = this.#buffer.subarray(0, this.#used);
-    // The stream keeps a reference to the chunk until written: hand it over, take a fresh buffer.
-    this.#buffer = Buffer.allocUnsafe(bufferBytes);
-    this.#used = 0;
     this.#hash.update(chunk);
     this.#bytes += chunk.length;
-    if (!this.#stream.write(chunk)) await once(this.#stream, 'drain');
+    await this.#inFlight;
+    if (this.#failure !== null) throw this.#writeError(this.#failure);
+    const writing = this.#buffer;
+    this.#inFlight = new Promise<void>((resolve, reject) => {
+      this.#stream.write(chunk, (error) => (error ? reject(error) : resolve()));
+    });
+    // Observed here so a failure between flushes is not an unhandled rejection; awaited later.
+    this.#inFlight.catch(() => undefined);
+    this.#buffer = this.#spare ?? Buffer.allocUnsafe(bufferBytes);
+    this.#spare = writing;
+    this.#used = 0;
+  }
+
+  #writeError(cause: Error): ReelhouseError {
+    return new ReelhouseError({ code: 'internal', message: `cannot write ${this.path}: ${cause.message}`, context: { file: this.path }, cause });
   }
 
   /** Flushes, closes the file and returns its size and SHA-256. */
   async close(): Promise<FileDigest> {
     await this.flush();
+    try {
+      await this.#inFlight;
+    } catch (error) {
+      throw this.#writeError(error as Error);
+    }
     this.#stream.end();
     await once(this.#stream, 'finish');
     return { bytes: this.#bytes, sha256: this.#hash.digest('hex') };

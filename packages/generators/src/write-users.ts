@@ -19,7 +19,8 @@ import { formatUuid } from './uuid.ts';
 
 const monthMs = 30.44 * dayMs;
 
-function* userRows(options: { readonly seed: number; readonly table: UserTable }): Generator<string[]> {
+/** The `users.csv` records in order, filling `table` with each user's compact state on the way. */
+export function* userRows(options: { readonly seed: number; readonly table: UserTable }): Generator<string[]> {
   const { table } = options;
   const random = new Random(options.seed, 'users');
   const span = timeline.referenceMs - dayMs - timeline.signupsFromMs;

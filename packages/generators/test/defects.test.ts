@@ -10,7 +10,7 @@ import { generateDataSet } from '../src/index.ts';
 import { parseCsvLine, toRecord } from './csv-line.ts';
 import { documentText, readLines } from './data-set-files.ts';
 
-const size = { users: 1_500, sessions: 12_000, titles: 400 };
+const size = { users: 1_000, sessions: 8_000, titles: 300 };
 let root = '';
 let defective = '';
 let clean = '';
