@@ -29,7 +29,7 @@ export const stg_users = defineModel({
         ),
       )
       .select((eb) => [
-        sql<string>`lower(trim(${eb.ref('u.user_id')}))`.as('user_id'),
+        sql<string>`lower(trim(${eb.ref('u.user_id')}::text))`.as('user_id'),
         sql<string>`lower(trim(${eb.ref('u.email')}))`.as('email'),
         'u.birth_year',
         sql<string | null>`nullif(lower(trim(${eb.ref('u.gender')})), '')`.as('gender'),

@@ -29,8 +29,8 @@ export const stg_viewing_sessions = defineModel({
         ),
       )
       .select((eb) => [
-        sql<string>`lower(trim(${eb.ref('s.session_id')}))`.as('session_id'),
-        sql<string>`lower(trim(${eb.ref('s.user_id')}))`.as('user_id'),
+        sql<string>`lower(trim(${eb.ref('s.session_id')}::text))`.as('session_id'),
+        sql<string>`lower(trim(${eb.ref('s.user_id')}::text))`.as('user_id'),
         sql<string>`trim(${eb.ref('s.content_id')})`.as('content_id'),
         's.started_at',
         's.ended_at',

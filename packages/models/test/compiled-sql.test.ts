@@ -76,7 +76,7 @@ describe('compiled SQL', () => {
 
   it('stg_users', () => {
     expect(compile(star.stg_users)).toMatchInlineSnapshot(`
-      "select lower(trim("u"."user_id")) as "user_id", lower(trim("u"."email")) as "email", "u"."birth_year", nullif(lower(trim("u"."gender")), '') as "gender", upper(trim("u"."country_code")) as "country_code", nullif(trim("u"."city"), '') as "city", trim("u"."preferred_language") as "preferred_language", "u"."signup_ts", lower(trim("u"."plan")) as "plan", "u"."monthly_price_cents", upper(trim("u"."currency")) as "currency", lower(trim("u"."subscription_status")) as "subscription_status", "u"."cancelled_at", lower(trim("u"."acquisition_channel")) as "acquisition_channel", "u"."marketing_opt_in", "u"."updated_at", "u"."_load_id"
+      "select lower(trim("u"."user_id"::text)) as "user_id", lower(trim("u"."email")) as "email", "u"."birth_year", nullif(lower(trim("u"."gender")), '') as "gender", upper(trim("u"."country_code")) as "country_code", nullif(trim("u"."city"), '') as "city", trim("u"."preferred_language") as "preferred_language", "u"."signup_ts", lower(trim("u"."plan")) as "plan", "u"."monthly_price_cents", upper(trim("u"."currency")) as "currency", lower(trim("u"."subscription_status")) as "subscription_status", "u"."cancelled_at", lower(trim("u"."acquisition_channel")) as "acquisition_channel", "u"."marketing_opt_in", "u"."updated_at", "u"."_load_id"
       from "raw"."users" as "u"
       where not exists (select 1 as "one"
       from "raw"."users" as "newer"
@@ -86,7 +86,7 @@ describe('compiled SQL', () => {
 
   it('stg_viewing_sessions', () => {
     expect(compile(star.stg_viewing_sessions)).toMatchInlineSnapshot(`
-      "select lower(trim("s"."session_id")) as "session_id", lower(trim("s"."user_id")) as "user_id", trim("s"."content_id") as "content_id", "s"."started_at", "s"."ended_at", "s"."watch_duration_s", "s"."position_start_s", "s"."position_end_s", lower(trim("s"."device_type")) as "device_type", trim("s"."device_os") as "device_os", trim("s"."app_version") as "app_version", upper(trim("s"."country_code")) as "country_code", upper(trim("s"."quality")) as "quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", lower(trim("s"."exit_reason")) as "exit_reason", "s"."is_offline", "s"."updated_at", "s"."_load_id", "s"."_extracted_at"
+      "select lower(trim("s"."session_id"::text)) as "session_id", lower(trim("s"."user_id"::text)) as "user_id", trim("s"."content_id") as "content_id", "s"."started_at", "s"."ended_at", "s"."watch_duration_s", "s"."position_start_s", "s"."position_end_s", lower(trim("s"."device_type")) as "device_type", trim("s"."device_os") as "device_os", trim("s"."app_version") as "app_version", upper(trim("s"."country_code")) as "country_code", upper(trim("s"."quality")) as "quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", lower(trim("s"."exit_reason")) as "exit_reason", "s"."is_offline", "s"."updated_at", "s"."_load_id", "s"."_extracted_at"
       from "raw"."viewing_sessions" as "s"
       where not exists (select 1 as "one"
       from "raw"."viewing_sessions" as "newer"
