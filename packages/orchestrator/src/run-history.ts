@@ -90,14 +90,12 @@ export function createRunHistory(warehouse: pg.Pool): RunHistory {
             pid: process.pid,
           })
           .onConflict((oc) =>
-            oc
-              .column('run_id')
-              .doUpdateSet({
-                state: 'running',
-                finished_at: null,
-                host: hostname(),
-                pid: process.pid,
-              }),
+            oc.column('run_id').doUpdateSet({
+              state: 'running',
+              finished_at: null,
+              host: hostname(),
+              pid: process.pid,
+            }),
           )
           .execute();
         await trx

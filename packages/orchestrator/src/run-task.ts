@@ -1,4 +1,5 @@
 import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
+import type { RunState, TaskState } from '@reelhouse/warehouse';
 import type pg from 'pg';
 
 import type { DagEvent } from './dag-event.ts';
@@ -18,6 +19,16 @@ export interface RunTaskOptions {
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: DagEvent) => void;
   readonly abortGraceMs?: number;
+}
+
+/**
+ * The state of a run driven task by task from outside: done when every task is, failed or
+ * interrupted with its last task, running otherwise (the scheduler has more to start).
+ */
+function externalRunState(states: readonly TaskState[], last: TaskState): RunState {
+  if (states.every((s) => s === 'success' || s === 'skipped')) return 'success';
+  if (last === 'failed' || last === 'interrupted') return last;
+  return 'running';
 }
 
 /**
@@ -60,13 +71,7 @@ export async function runTask<Ids extends string>(
       { taskId, previousAttempts: previous?.try_number ?? 0, retry: false },
     );
     const states = (await history.taskRuns(options.runId)).map((t) => t.state);
-    const runState = states.every((s) => s === 'success' || s === 'skipped')
-      ? 'success'
-      : result.state === 'success' || result.state === 'skipped'
-        ? 'running'
-        : result.state === 'interrupted'
-          ? 'interrupted'
-          : 'failed';
+    const runState = externalRunState(states, result.state);
     if (runState === 'running')
       await history.openRun({
         runId: options.runId,
