@@ -1,0 +1,184 @@
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { RowOf } from '@reelhouse/model-compiler';
+import { buildModelInIsolation, modelRows } from '@reelhouse/model-compiler/testing';
+import { usePostgresDatabase } from '@reelhouse/services/testing';
+import { createKysely, createPool } from '@reelhouse/warehouse';
+
+import {
+  agg_daily_content,
+  agg_daily_usage,
+  dim_content,
+  dim_date,
+  dim_user,
+  fact_viewing_session,
+} from '../src/index.ts';
+
+const pg = usePostgresDatabase('models_aggregates');
+let db: Kysely<object>;
+beforeAll(() => {
+  db = createKysely(createPool({ url: pg.url, max: 2 }));
+});
+afterAll(async () => {
+  await db.destroy();
+});
+
+const day = (key: number) => ({
+  date_key: key,
+  full_date: null,
+  year: null,
+  quarter: null,
+  month: null,
+  month_name: null,
+  iso_week: null,
+  day_of_month: null,
+  day_of_week: null,
+  day_name: null,
+  is_weekend: null,
+});
+const member = {
+  email_sha256: null,
+  age_band: 'unknown',
+  gender: 'unknown',
+  country_code: 'US',
+  region: 'UCAN',
+  preferred_language: null,
+  monthly_price_cents: null,
+  currency: null,
+  subscription_status: 'active',
+  signup_date_key: -1,
+  acquisition_channel: 'organic',
+  valid_to: null,
+  is_current: true,
+  valid_from: new Date('2023-01-01T00:00:00Z'),
+};
+const users = [
+  { ...member, user_key: -1, user_id: 'unknown', plan: 'unknown' },
+  { ...member, user_key: 1, user_id: 'u1', plan: 'standard' },
+  { ...member, user_key: 2, user_id: 'u2', plan: 'premium' },
+];
+const item = {
+  content_type: 'movie',
+  title: 'T',
+  series_id: null,
+  series_title: null,
+  season_number: null,
+  episode_number: null,
+  runtime_s: 6000,
+  release_date: null,
+  primary_genre: 'drama',
+  maturity_rating: null,
+  original_language: null,
+  is_original: null,
+  rating_internal_avg: null,
+  rating_imdb_score: null,
+};
+const items = [
+  { ...item, content_key: -1, content_id: 'unknown' },
+  { ...item, content_key: 7, content_id: 'mov_1' },
+];
+const session: RowOf<typeof fact_viewing_session> = {
+  session_id: 's',
+  user_key: 1,
+  content_key: 7,
+  date_key: 20240210,
+  started_at: new Date('2024-02-10T20:00:00Z'),
+  ended_at: new Date('2024-02-10T20:30:00Z'),
+  start_hour_local: 15,
+  day_of_week_local: 6,
+  device_type: 'smart_tv',
+  device_os: 'tizen',
+  country_code: 'US',
+  region: 'UCAN',
+  quality: 'HD',
+  avg_bitrate_kbps: 3000,
+  bytes_transferred: 1_000,
+  watch_duration_s: 1800,
+  runtime_s: 6000,
+  completion_ratio: 0.3,
+  is_completed: false,
+  startup_ms: 900,
+  rebuffer_count: 1,
+  rebuffer_ms: 400,
+  exit_reason: 'user_exit',
+  is_offline: false,
+  _load_id: 'load-1',
+  _extracted_at: new Date('2024-03-01T00:00:00Z'),
+};
+const sessions = [
+  session,
+  {
+    ...session,
+    session_id: 's2',
+    watch_duration_s: 6000,
+    avg_bitrate_kbps: 5800,
+    is_completed: true,
+    rebuffer_count: 0,
+    rebuffer_ms: 0,
+    startup_ms: 1100,
+  },
+  { ...session, session_id: 's3', user_key: 2 },
+  { ...session, session_id: 's4', user_key: -1, content_key: -1, date_key: 20240211 },
+];
+const inputs = [
+  modelRows(fact_viewing_session, sessions),
+  modelRows(dim_user, users),
+  modelRows(dim_content, items),
+  modelRows(dim_date, [day(-1), day(20240210), day(20240211)]),
+];
+
+describe('agg_daily_usage', () => {
+  it('sums additive measures per day, country, device, plan as of the session and quality', async () => {
+    const { rows, testResults } = await buildModelInIsolation(db, {
+      model: agg_daily_usage,
+      inputs,
+    });
+    expect(
+      rows.map((r) => [
+        r.date_key,
+        r.plan,
+        r.sessions,
+        r.watch_seconds,
+        r.completed_sessions,
+        r.rebuffer_count,
+        r.startup_ms_total,
+        r.bitrate_kbps_seconds,
+        r.bytes_transferred,
+      ]),
+    ).toEqual([
+      [20240210, 'premium', 1, 1800, 0, 1, 900, 3000 * 1800, 1000],
+      [20240210, 'standard', 2, 7800, 1, 1, 2000, 3000 * 1800 + 5800 * 6000, 2000],
+      [20240211, 'unknown', 1, 1800, 0, 1, 900, 3000 * 1800, 1000],
+    ]);
+    expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);
+  });
+});
+
+describe('agg_daily_content', () => {
+  it('counts sessions, distinct viewers, watch time and completions per day and item', async () => {
+    const { rows, testResults } = await buildModelInIsolation(db, {
+      model: agg_daily_content,
+      inputs,
+    });
+    expect(rows).toEqual([
+      {
+        date_key: 20240210,
+        content_key: 7,
+        sessions: 3,
+        viewers: 2,
+        watch_seconds: 9600,
+        completed_sessions: 1,
+      },
+      {
+        date_key: 20240211,
+        content_key: -1,
+        sessions: 1,
+        viewers: 1,
+        watch_seconds: 1800,
+        completed_sessions: 0,
+      },
+    ]);
+    expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);
+  });
+});
