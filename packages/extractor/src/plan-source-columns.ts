@@ -47,6 +47,10 @@ export function planSourceColumns(spec: PostgresStream, catalog: { source: reado
       ? `stream ${spec.stream}: source column ${spec.sourceTable}.${column.name} (${column.type}) is not in the contract; loaded into ${spec.rawTable}.${column.name}`
       : `stream ${spec.stream}: new source column ${spec.sourceTable}.${column.name} (${column.type}) added to ${spec.rawTable} and loaded`,
   );
+  const gone = catalog.raw.filter((column) => !sourceNames.has(column.name) && !metadataColumns.has(column.name));
+  for (const column of gone) {
+    warnings.push(`stream ${spec.stream}: column ${spec.rawTable}.${column.name} is no longer in ${spec.sourceTable}; no longer loaded (null in rows inserted from now on)`);
+  }
   const retyped = catalog.source.filter((column) => (rawTypes.get(column.name) ?? column.type) !== column.type);
   for (const column of retyped) {
     warnings.push(

@@ -28,6 +28,15 @@ describe('planSourceColumns: schema drift of a PostgreSQL source', () => {
     expect(plan.warnings).toEqual(['stream users: source column public.users.birth_year is integer but raw.users.birth_year is smallint; copied as text and cast']);
   });
 
+  it('reports a column raw gained by drift that the source dropped again', () => {
+    const raw = [...contractColumns, { name: 'referrer', type: 'text' }, { name: '_load_id', type: 'uuid' }];
+
+    const plan = planSourceColumns(usersStream, { source: contractColumns, raw });
+
+    expect(plan.columns).toEqual(contractColumns);
+    expect(plan.warnings).toEqual(['stream users: column raw.users.referrer is no longer in public.users; no longer loaded (null in rows inserted from now on)']);
+  });
+
   it('fails naming the columns the source lost', () => {
     const source = contractColumns.filter((column) => column.name !== 'email' && column.name !== 'plan');
 
