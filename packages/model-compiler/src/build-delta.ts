@@ -37,27 +37,65 @@ export async function buildDelta(db: AnyKysely, options: BuildDeltaOptions): Pro
   const { model, resolver } = options;
   const materialization = model.materialization as IncrementalMaterialization;
   const target = resolver.self;
-  const compile = (interval?: TimeRange) => compileModel(model, { db: createOfflineKysely(), resolver, relation: target, isIncremental: true, interval });
+  const compile = (interval?: TimeRange) =>
+    compileModel(model, {
+      db: createOfflineKysely(),
+      resolver,
+      relation: target,
+      isIncremental: true,
+      interval,
+    });
   const contract = compile(options.ranges[0]).contract;
   try {
     await verifyContract(db, { model: model.name, relation: target, contract, kind: 'table' });
   } catch (error) {
     if (!ReelhouseError.is(error)) throw error;
-    throw new ReelhouseError({ code: 'contract_violation', message: `${error.message}; the existing table predates the contract: rebuild it with a full refresh`, context: error.context, cause: error });
+    throw new ReelhouseError({
+      code: 'contract_violation',
+      message: `${error.message}; the existing table predates the contract: rebuild it with a full refresh`,
+      context: error.context,
+      cause: error,
+    });
   }
-  const selectSql = byTimeRange(materialization) ? rangesSql(options.ranges, { column: materialization.timeColumn, compile }) : compile().sql;
-  const rows = await buildRelation(db, { model: model.name, relation: options.delta, kind: 'table', contract, selectSql, ref: resolver.ref, withKeys: false });
-  return { rows: rows ?? 0, sql: selectSql, plan: { target, delta: options.delta, materialization, columns: Object.keys(contract.columns), ranges: options.ranges } };
+  const selectSql = byTimeRange(materialization)
+    ? rangesSql(options.ranges, { column: materialization.timeColumn, compile })
+    : compile().sql;
+  const rows = await buildRelation(db, {
+    model: model.name,
+    relation: options.delta,
+    kind: 'table',
+    contract,
+    selectSql,
+    ref: resolver.ref,
+    withKeys: false,
+  });
+  return {
+    rows: rows ?? 0,
+    sql: selectSql,
+    plan: {
+      target,
+      delta: options.delta,
+      materialization,
+      columns: Object.keys(contract.columns),
+      ranges: options.ranges,
+    },
+  };
 }
 
 // One select per range, each filtered to its range so no row lands outside what is replaced.
-function rangesSql(ranges: readonly TimeRange[], options: { column: string; compile: (interval?: TimeRange) => { sql: string } }): string {
+function rangesSql(
+  ranges: readonly TimeRange[],
+  options: { column: string; compile: (interval?: TimeRange) => { sql: string } },
+): string {
   const column = `"r".${quoteIdent(options.column)}`;
   if (ranges.length === 0) {
     const now = new Date();
     return `select * from (${options.compile({ start: now, end: now }).sql}) as "r" where false`;
   }
   return ranges
-    .map((range) => `select * from (${options.compile(range).sql}) as "r" where ${column} >= '${range.start.toISOString()}' and ${column} < '${range.end.toISOString()}'`)
+    .map(
+      (range) =>
+        `select * from (${options.compile(range).sql}) as "r" where ${column} >= '${range.start.toISOString()}' and ${column} < '${range.end.toISOString()}'`,
+    )
     .join(' union all ');
 }

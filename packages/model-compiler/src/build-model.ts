@@ -10,7 +10,12 @@ import type { CompiledContract } from './compiled-model.ts';
 import { compileModel } from './compile-model.ts';
 import type { AnyModel } from './define-model.ts';
 import { guaranteedByContract } from './guaranteed-by-contract.ts';
-import { byTimeRange, postMergeViewSql, replacedCondition, type DeltaPlan } from './incremental-delta.ts';
+import {
+  byTimeRange,
+  postMergeViewSql,
+  replacedCondition,
+  type DeltaPlan,
+} from './incremental-delta.ts';
 import { readBuiltIntervals } from './interval-ledger.ts';
 import type { IncrementalMaterialization } from './materialization.ts';
 import type { RelationResolver } from './model-context.ts';
@@ -21,7 +26,11 @@ import { quoteIdent, quoteRelation } from './sql-identifier.ts';
 
 /** What the publish transaction does with a model built in staging. */
 export type PublishStep =
-  | { readonly kind: 'move_table'; readonly model: string; readonly ledger?: { readonly ranges: readonly TimeRange[] } }
+  | {
+      readonly kind: 'move_table';
+      readonly model: string;
+      readonly ledger?: { readonly ranges: readonly TimeRange[] };
+    }
   | { readonly kind: 'create_view'; readonly model: string }
   | { readonly kind: 'apply_delta'; readonly model: string; readonly plan: DeltaPlan };
 
@@ -61,12 +70,26 @@ export async function buildModel(options: BuildModelOptions): Promise<BuiltModel
     source: (name) => name,
     self: `${targetSchema}.${model.name}`,
   };
-  const base = { name: model.name, materialization: model.materialization.type, startedAt: startedAt.toISOString() } as const;
+  const base = {
+    name: model.name,
+    materialization: model.materialization.type,
+    startedAt: startedAt.toISOString(),
+  } as const;
   let mode: BuildMode | undefined;
   try {
     mode = await chooseMode(options);
-    const built = mode === 'incremental_delta' ? await buildIncrementalRun(options, { resolver, relation }) : await buildWhole(options, { resolver, relation, mode });
-    const tests = await runDataTests(options.db, { model: model.name, tests: built.tests, guaranteedBy: guaranteedByContract(built.contract, mode === 'view' ? 'view' : mode === 'incremental_delta' ? 'delta' : 'table') });
+    const built =
+      mode === 'incremental_delta'
+        ? await buildIncrementalRun(options, { resolver, relation })
+        : await buildWhole(options, { resolver, relation, mode });
+    const tests = await runDataTests(options.db, {
+      model: model.name,
+      tests: built.tests,
+      guaranteedBy: guaranteedByContract(
+        built.contract,
+        mode === 'view' ? 'view' : mode === 'incremental_delta' ? 'delta' : 'table',
+      ),
+    });
     const failed = tests.filter((test) => test.status === 'error');
     const result: ModelResult = {
       ...base,
@@ -75,14 +98,40 @@ export async function buildModel(options: BuildModelOptions): Promise<BuiltModel
       rows: built.rows,
       durationMs: Math.round(performance.now() - started),
       tests,
-      ...(failed.length > 0 ? { error: { code: 'data_test_failed', message: `failing tests: ${failed.map((test) => `${test.name} (${test.failures} rows)`).join(', ')}` } } : {}),
-      ...(built.ranges === undefined ? {} : { intervals: built.ranges.map((range): [string, string] => [range.start.toISOString(), range.end.toISOString()]) }),
+      ...(failed.length > 0
+        ? {
+            error: {
+              code: 'data_test_failed',
+              message: `failing tests: ${failed.map((test) => `${test.name} (${test.failures} rows)`).join(', ')}`,
+            },
+          }
+        : {}),
+      ...(built.ranges === undefined
+        ? {}
+        : {
+            intervals: built.ranges.map((range): [string, string] => [
+              range.start.toISOString(),
+              range.end.toISOString(),
+            ]),
+          }),
     };
-    options.logger.info({ model: model.name, mode, rows: built.rows, status: result.status, durationMs: result.durationMs }, 'model built');
+    options.logger.info(
+      {
+        model: model.name,
+        mode,
+        rows: built.rows,
+        status: result.status,
+        durationMs: result.durationMs,
+      },
+      'model built',
+    );
     return { result, publish: built.publish };
   } catch (error) {
     const classified = classifyError(error, { model: model.name });
-    options.logger.error({ model: model.name, code: classified.code, err: classified.message }, 'model failed');
+    options.logger.error(
+      { model: model.name, code: classified.code, err: classified.message },
+      'model failed',
+    );
     return {
       result: {
         ...base,
@@ -105,28 +154,66 @@ interface BuiltRelation {
   readonly ranges?: readonly TimeRange[];
 }
 
-async function buildWhole(options: BuildModelOptions, at: { resolver: RelationResolver; relation: string; mode: BuildMode }): Promise<BuiltRelation> {
+async function buildWhole(
+  options: BuildModelOptions,
+  at: { resolver: RelationResolver; relation: string; mode: BuildMode },
+): Promise<BuiltRelation> {
   const { model, db } = options;
-  const compiled = compileModel(model, { db: createOfflineKysely(), resolver: at.resolver, relation: at.relation });
+  const compiled = compileModel(model, {
+    db: createOfflineKysely(),
+    resolver: at.resolver,
+    relation: at.relation,
+  });
   const kind = at.mode === 'view' ? 'view' : 'table';
-  const rows = await buildRelation(db, { model: model.name, relation: at.relation, kind, contract: compiled.contract, selectSql: compiled.sql, ref: at.resolver.ref });
+  const rows = await buildRelation(db, {
+    model: model.name,
+    relation: at.relation,
+    kind,
+    contract: compiled.contract,
+    selectSql: compiled.sql,
+    ref: at.resolver.ref,
+  });
   await runPostHooks(db, { hooks: model.postHooks, relation: at.relation });
   const { tests, contract } = compiled;
-  if (kind === 'view') return { rows, contract, tests, publish: { kind: 'create_view', model: model.name } };
+  if (kind === 'view')
+    return { rows, contract, tests, publish: { kind: 'create_view', model: model.name } };
   const materialization = model.materialization;
-  if (materialization.type !== 'incremental' || !byTimeRange(materialization)) return { rows, contract, tests, publish: { kind: 'move_table', model: model.name } };
-  const ranges = await rangesOfTable(db, { relation: at.relation, column: materialization.timeColumn, unit: materialization.interval ?? 'day', now: options.now });
-  return { rows, contract, tests, ranges, publish: { kind: 'move_table', model: model.name, ledger: { ranges } } };
+  if (materialization.type !== 'incremental' || !byTimeRange(materialization))
+    return { rows, contract, tests, publish: { kind: 'move_table', model: model.name } };
+  const ranges = await rangesOfTable(db, {
+    relation: at.relation,
+    column: materialization.timeColumn,
+    unit: materialization.interval ?? 'day',
+    now: options.now,
+  });
+  return {
+    rows,
+    contract,
+    tests,
+    ranges,
+    publish: { kind: 'move_table', model: model.name, ledger: { ranges } },
+  };
 }
 
-async function buildIncrementalRun(options: BuildModelOptions, at: { resolver: RelationResolver; relation: string }): Promise<BuiltRelation> {
+async function buildIncrementalRun(
+  options: BuildModelOptions,
+  at: { resolver: RelationResolver; relation: string },
+): Promise<BuiltRelation> {
   const { model, db } = options;
   const materialization = model.materialization as IncrementalMaterialization;
   const delta = `${at.relation}__delta`;
   const ranges = byTimeRange(materialization)
     ? planIntervals({
         built: await readBuiltIntervals(db, model.name),
-        firstStart: (await rangesOfTable(db, { relation: at.resolver.self, column: materialization.timeColumn, unit: materialization.interval ?? 'day', now: options.now }))[0]?.start ?? options.now,
+        firstStart:
+          (
+            await rangesOfTable(db, {
+              relation: at.resolver.self,
+              column: materialization.timeColumn,
+              unit: materialization.interval ?? 'day',
+              now: options.now,
+            })
+          )[0]?.start ?? options.now,
         end: options.now,
         unit: materialization.interval ?? 'day',
         lookback: materialization.lookback ?? 0,
@@ -135,8 +222,20 @@ async function buildIncrementalRun(options: BuildModelOptions, at: { resolver: R
   const built = await buildDelta(db, { model, resolver: at.resolver, delta, ranges });
   await sql.raw(postMergeViewSql({ ...built.plan, view: at.relation })).execute(db);
   await runPostHooks(db, { hooks: model.postHooks, relation: delta });
-  const { tests, contract } = compileModel(model, { db: createOfflineKysely(), resolver: at.resolver, relation: at.relation, isIncremental: true, delta: { relation: delta, target: built.plan.target, replaced: replacedCondition(built.plan) } });
-  return { rows: built.rows, contract, tests, publish: { kind: 'apply_delta', model: model.name, plan: built.plan }, ...(byTimeRange(materialization) ? { ranges } : {}) };
+  const { tests, contract } = compileModel(model, {
+    db: createOfflineKysely(),
+    resolver: at.resolver,
+    relation: at.relation,
+    isIncremental: true,
+    delta: { relation: delta, target: built.plan.target, replaced: replacedCondition(built.plan) },
+  });
+  return {
+    rows: built.rows,
+    contract,
+    tests,
+    publish: { kind: 'apply_delta', model: model.name, plan: built.plan },
+    ...(byTimeRange(materialization) ? { ranges } : {}),
+  };
 }
 
 async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
@@ -147,7 +246,11 @@ async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
     case 'table':
       return 'table';
     case 'incremental': {
-      const { rows } = await sql<{ exists: boolean }>`select to_regclass(${`${options.targetSchema}.${options.model.name}`}) is not null as "exists"`.execute(options.db);
+      const { rows } = await sql<{
+        exists: boolean;
+      }>`select to_regclass(${`${options.targetSchema}.${options.model.name}`}) is not null as "exists"`.execute(
+        options.db,
+      );
       if (rows[0]?.exists !== true) return 'incremental_full';
       if (!options.fullRefresh) return 'incremental_delta';
       if (materialization.allowFullRefresh === false && !options.forceFullRefresh) {
@@ -163,9 +266,16 @@ async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
 }
 
 /** The range of whole intervals a built table covers, up to the start of the interval holding `now`. */
-async function rangesOfTable(db: AnyKysely, options: { relation: string; column: string; unit: 'day' | 'hour'; now: Date }): Promise<TimeRange[]> {
+async function rangesOfTable(
+  db: AnyKysely,
+  options: { relation: string; column: string; unit: 'day' | 'hour'; now: Date },
+): Promise<TimeRange[]> {
   const column = quoteIdent(options.column);
-  const { rows } = await sql<{ first: Date | null }>`select min(${sql.raw(column)}) as "first" from ${sql.raw(quoteRelation(options.relation))}`.execute(db);
+  const { rows } = await sql<{
+    first: Date | null;
+  }>`select min(${sql.raw(column)}) as "first" from ${sql.raw(quoteRelation(options.relation))}`.execute(
+    db,
+  );
   const first = rows[0]?.first;
   if (first === null || first === undefined) return [];
   const start = floorToInterval(first, options.unit);
@@ -173,6 +283,10 @@ async function rangesOfTable(db: AnyKysely, options: { relation: string; column:
   return start < end ? [{ start, end }] : [];
 }
 
-async function runPostHooks(db: AnyKysely, options: { hooks: readonly string[]; relation: string }): Promise<void> {
-  for (const hook of options.hooks) await sql.raw(hook.replaceAll('{{ this }}', quoteRelation(options.relation))).execute(db);
+async function runPostHooks(
+  db: AnyKysely,
+  options: { hooks: readonly string[]; relation: string },
+): Promise<void> {
+  for (const hook of options.hooks)
+    await sql.raw(hook.replaceAll('{{ this }}', quoteRelation(options.relation))).execute(db);
 }

@@ -50,7 +50,10 @@ export interface BuildModelsOptions {
  * const result = await buildModels(db, { models, select: ['+fact_viewing_session'], artifactsDir: 'target' });
  * if (result.status === 'error') console.error(result.models.filter((m) => m.status === 'error'));
  */
-export async function buildModels(db: AnyKysely, options: BuildModelsOptions): Promise<BuildResult> {
+export async function buildModels(
+  db: AnyKysely,
+  options: BuildModelsOptions,
+): Promise<BuildResult> {
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const targetSchema = options.targetSchema ?? 'trusted';
@@ -59,9 +62,21 @@ export async function buildModels(db: AnyKysely, options: BuildModelsOptions): P
   const buildId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const stagingSchema = `${targetSchema}__build_${buildId}`;
   const validateOnly = options.validateOnly ?? false;
-  const run: BuildRun = { db, options, project, selected, stagingSchema, buildId, logger: logger.child({ buildId }), results: new Map(), steps: new Map() };
+  const run: BuildRun = {
+    db,
+    options,
+    project,
+    selected,
+    stagingSchema,
+    buildId,
+    logger: logger.child({ buildId }),
+    results: new Map(),
+    steps: new Map(),
+  };
   throwIfAborted(options.signal);
-  const outcome = await withBuildLock(db, targetSchema, async () => (validateOnly ? runValidateOnly(run) : runAndPublish(run)));
+  const outcome = await withBuildLock(db, targetSchema, async () =>
+    validateOnly ? runValidateOnly(run) : runAndPublish(run),
+  );
   const models = selected.map((name) => run.results.get(name) ?? skipped(project, name, 'not run'));
   const failed = models.some((model) => model.status !== 'success') || outcome.error !== undefined;
   const result: BuildResult = {
@@ -77,10 +92,15 @@ export async function buildModels(db: AnyKysely, options: BuildModelsOptions): P
     rowsWritten: models.reduce((sum, model) => sum + (model.rows ?? 0), 0),
     rowsRejected: 0,
     durationMs: Math.round(performance.now() - started),
-    warnings: models.flatMap((model) => model.tests.filter((test) => test.status === 'warn').map((test) => `${model.name}: ${test.name} warns (${test.failures} rows)`)),
+    warnings: models.flatMap((model) =>
+      model.tests
+        .filter((test) => test.status === 'warn')
+        .map((test) => `${model.name}: ${test.name} warns (${test.failures} rows)`),
+    ),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
   };
-  if (options.artifactsDir !== undefined) await writeArtifacts(options.artifactsDir, { project, result });
+  if (options.artifactsDir !== undefined)
+    await writeArtifacts(options.artifactsDir, { project, result });
   if (options.signal?.aborted === true) throwIfAborted(options.signal);
   return result;
 }
@@ -106,10 +126,27 @@ async function runAndPublish(run: BuildRun): Promise<RunOutcome> {
   const { db, stagingSchema } = run;
   await sql`create schema ${sql.id(stagingSchema)}`.execute(db);
   try {
-    const allPassed = await buildSelected(run, (work) => db.connection().execute((connection) => withCancelOnAbort({ connection, canceller: db, signal: run.options.signal }, () => work(connection))));
+    const allPassed = await buildSelected(run, (work) =>
+      db
+        .connection()
+        .execute((connection) =>
+          withCancelOnAbort({ connection, canceller: db, signal: run.options.signal }, () =>
+            work(connection),
+          ),
+        ),
+    );
     if (!allPassed) return { published: false };
-    await db.transaction().execute((trx) => withCancelOnAbort({ connection: trx, canceller: db, signal: run.options.signal }, () => publish(run, trx)));
-    run.logger.info({ models: run.selected.length, targetSchema: run.project.targetSchema }, 'build published');
+    await db
+      .transaction()
+      .execute((trx) =>
+        withCancelOnAbort({ connection: trx, canceller: db, signal: run.options.signal }, () =>
+          publish(run, trx),
+        ),
+      );
+    run.logger.info(
+      { models: run.selected.length, targetSchema: run.project.targetSchema },
+      'build published',
+    );
     return { published: true };
   } catch (error) {
     const classified = classifyError(error, { stagingSchema });
@@ -128,13 +165,16 @@ async function runValidateOnly(run: BuildRun): Promise<RunOutcome> {
   let outcome: RunOutcome = { published: false };
   try {
     await run.db.transaction().execute((trx) =>
-      withCancelOnAbort({ connection: trx, canceller: run.db, signal: run.options.signal }, async () => {
-        await sql`create schema ${sql.id(run.stagingSchema)}`.execute(trx);
-        // One transaction is one connection: models run one after the other.
-        const allPassed = await buildSelected(run, (work) => work(trx), 1);
-        if (allPassed) await publish(run, trx);
-        throw new ValidationRollback();
-      }),
+      withCancelOnAbort(
+        { connection: trx, canceller: run.db, signal: run.options.signal },
+        async () => {
+          await sql`create schema ${sql.id(run.stagingSchema)}`.execute(trx);
+          // One transaction is one connection: models run one after the other.
+          const allPassed = await buildSelected(run, (work) => work(trx), 1);
+          if (allPassed) await publish(run, trx);
+          throw new ValidationRollback();
+        },
+      ),
     );
   } catch (error) {
     if (error instanceof ValidationRollback) return outcome;
@@ -147,7 +187,11 @@ async function runValidateOnly(run: BuildRun): Promise<RunOutcome> {
 
 type OnConnection = <T>(work: (connection: AnyKysely) => Promise<T>) => Promise<T>;
 
-async function buildSelected(run: BuildRun, onConnection: OnConnection, concurrency = run.options.concurrency ?? 2): Promise<boolean> {
+async function buildSelected(
+  run: BuildRun,
+  onConnection: OnConnection,
+  concurrency = run.options.concurrency ?? 2,
+): Promise<boolean> {
   const builtInRun = new Set(run.selected);
   const byName = new Map(run.options.models.map((model) => [model.name, model]));
   const dependsOn = new Map(run.project.models.map((model) => [model.name, model.dependsOn]));
@@ -185,8 +229,15 @@ async function buildSelected(run: BuildRun, onConnection: OnConnection, concurre
 }
 
 async function publish(run: BuildRun, trx: AnyKysely): Promise<void> {
-  const steps = run.selected.map((name) => run.steps.get(name)).filter((step) => step !== undefined);
-  await publishBuild(trx, { project: run.project, stagingSchema: run.stagingSchema, steps, buildId: run.buildId });
+  const steps = run.selected
+    .map((name) => run.steps.get(name))
+    .filter((step) => step !== undefined);
+  await publishBuild(trx, {
+    project: run.project,
+    stagingSchema: run.stagingSchema,
+    steps,
+    buildId: run.buildId,
+  });
 }
 
 function skipped(project: CompiledProject, name: string, because: string): ModelResult {
@@ -198,7 +249,12 @@ function skipped(project: CompiledProject, name: string, because: string): Model
     rows: null,
     durationMs: 0,
     tests: [],
-    error: { code: because === 'aborted' ? 'aborted' : 'upstream_failed', message: because === 'aborted' ? 'the build was aborted' : `upstream model ${because} failed or was skipped` },
+    error: {
+      code: because === 'aborted' ? 'aborted' : 'upstream_failed',
+      message:
+        because === 'aborted'
+          ? 'the build was aborted'
+          : `upstream model ${because} failed or was skipped`,
+    },
   };
 }
-

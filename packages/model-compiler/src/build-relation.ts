@@ -27,7 +27,10 @@ export interface BuildRelationOptions {
  * and CHECKs, filled, then keyed and indexed, analysed, and checked against the catalog.
  * Returns the rows written (null for a view). Data that breaks the contract is a `contract_violation`.
  */
-export async function buildRelation(db: AnyKysely, options: BuildRelationOptions): Promise<number | null> {
+export async function buildRelation(
+  db: AnyKysely,
+  options: BuildRelationOptions,
+): Promise<number | null> {
   const run = async (text: string) => {
     try {
       return await sql.raw(text).execute(db);
@@ -37,22 +40,42 @@ export async function buildRelation(db: AnyKysely, options: BuildRelationOptions
   };
   if (options.kind === 'view') {
     await run(createViewSql(options.relation, options.contract, options.selectSql));
-    await verifyContract(db, { model: options.model, relation: options.relation, contract: options.contract, kind: 'view' });
+    await verifyContract(db, {
+      model: options.model,
+      relation: options.relation,
+      contract: options.contract,
+      kind: 'view',
+    });
     return null;
   }
   await run(createTableSql(options.relation, options.contract));
-  const inserted = await run(insertSelectSql(options.relation, options.contract, options.selectSql));
-  const contract = options.withKeys === false ? { ...options.contract, primaryKey: [], foreignKeys: [], indexes: [] } : options.contract;
-  for (const statement of keyStatements({ relation: options.relation, contract, ref: options.ref })) await run(statement);
+  const inserted = await run(
+    insertSelectSql(options.relation, options.contract, options.selectSql),
+  );
+  const contract =
+    options.withKeys === false
+      ? { ...options.contract, primaryKey: [], foreignKeys: [], indexes: [] }
+      : options.contract;
+  for (const statement of keyStatements({ relation: options.relation, contract, ref: options.ref }))
+    await run(statement);
   await run(`analyze ${quoteRelation(options.relation)}`);
-  await verifyContract(db, { model: options.model, relation: options.relation, contract, kind: 'table' });
+  await verifyContract(db, {
+    model: options.model,
+    relation: options.relation,
+    contract,
+    kind: 'table',
+  });
   return Number(inserted.numAffectedRows ?? 0n);
 }
 
 // Constraint and cast failures while applying a contract are the data breaking the contract.
-function contractError(error: unknown, context: { model: string; statement: string }): ReelhouseError {
+function contractError(
+  error: unknown,
+  context: { model: string; statement: string },
+): ReelhouseError {
   const classified = classifyError(error, context);
-  if (classified.code !== 'constraint_violation' && classified.code !== 'invalid_input') return classified;
+  if (classified.code !== 'constraint_violation' && classified.code !== 'invalid_input')
+    return classified;
   return new ReelhouseError({
     code: 'contract_violation',
     message: `model ${context.model} breaks its contract: ${classified.message}`,

@@ -13,14 +13,20 @@ export interface CancelOnAbortOptions {
 }
 
 /** Runs `work` on one connection; an abort of `signal` cancels the statement it is running. */
-export async function withCancelOnAbort<T>(options: CancelOnAbortOptions, work: () => Promise<T>): Promise<T> {
+export async function withCancelOnAbort<T>(
+  options: CancelOnAbortOptions,
+  work: () => Promise<T>,
+): Promise<T> {
   const { signal } = options;
   if (signal === undefined) return work();
   throwIfAborted(signal);
-  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as "pid"`.execute(options.connection);
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as "pid"`.execute(
+    options.connection,
+  );
   const pid = rows[0]?.pid;
   const cancel = () => {
-    if (pid !== undefined) void sql`select pg_cancel_backend(${pid})`.execute(options.canceller).catch(() => undefined);
+    if (pid !== undefined)
+      void sql`select pg_cancel_backend(${pid})`.execute(options.canceller).catch(() => undefined);
   };
   signal.addEventListener('abort', cancel, { once: true });
   try {
@@ -35,5 +41,11 @@ export async function withCancelOnAbort<T>(options: CancelOnAbortOptions, work: 
 
 /** Throws an `aborted` error when the signal fired. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new ReelhouseError({ code: 'aborted', message: 'the model build was aborted', retryable: false, cause: signal.reason });
+  if (signal?.aborted === true)
+    throw new ReelhouseError({
+      code: 'aborted',
+      message: 'the model build was aborted',
+      retryable: false,
+      cause: signal.reason,
+    });
 }

@@ -31,7 +31,10 @@ export interface DeltaTestTarget {
 }
 
 /** Compiles a data test to the SQL selecting its failing rows from the relation under test. */
-export function compileDataTest(test: DataTest<Record<string, unknown>>, target: DataTestTarget): CompiledTest {
+export function compileDataTest(
+  test: DataTest<Record<string, unknown>>,
+  target: DataTestTarget,
+): CompiledTest {
   const self = sql.table(target.relation);
   const rows = sql.table(target.delta?.relation ?? target.relation);
   const config = {
@@ -57,14 +60,22 @@ export function compileDataTest(test: DataTest<Record<string, unknown>>, target:
       };
     }
     case 'not_null':
-      return { name: `not_null(${test.column})`, kind: test.kind, columns: [test.column], ...config, sql: compile(sql`select * from ${rows} where ${sql.ref(test.column)} is null`) };
+      return {
+        name: `not_null(${test.column})`,
+        kind: test.kind,
+        columns: [test.column],
+        ...config,
+        sql: compile(sql`select * from ${rows} where ${sql.ref(test.column)} is null`),
+      };
     case 'accepted_values':
       return {
         name: `accepted_values(${test.column})`,
         kind: test.kind,
         columns: [test.column],
         ...config,
-        sql: compile(sql`select * from ${rows} where ${sql.ref(test.column)} is not null and ${sql.ref(test.column)} not in (${sql.join([...test.values])})`),
+        sql: compile(
+          sql`select * from ${rows} where ${sql.ref(test.column)} is not null and ${sql.ref(test.column)} not in (${sql.join([...test.values])})`,
+        ),
       };
     case 'relationships': {
       const parent = sql.table(target.ref(test.to.name));
@@ -75,10 +86,18 @@ export function compileDataTest(test: DataTest<Record<string, unknown>>, target:
         kind: test.kind,
         columns: [test.column],
         ...config,
-        sql: compile(sql`select "child".* from ${rows} as "child" left join ${parent} as "parent" on ${child} = ${key} where ${child} is not null and ${key} is null`),
+        sql: compile(
+          sql`select "child".* from ${rows} as "child" left join ${parent} as "parent" on ${child} = ${key} where ${child} is not null and ${key} is null`,
+        ),
       };
     }
     case 'custom':
-      return { name: test.name, kind: test.kind, columns: [], ...config, sql: test.failingRows(target.context, quoteRelation(target.relation)).compile().sql };
+      return {
+        name: test.name,
+        kind: test.kind,
+        columns: [],
+        ...config,
+        sql: test.failingRows(target.context, quoteRelation(target.relation)).compile().sql,
+      };
   }
 }

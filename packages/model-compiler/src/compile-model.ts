@@ -18,9 +18,22 @@ export interface CompileModelOptions {
 
 /** Compiles one model's select and tests, recording what it reads from the references made while building them. */
 export function compileModel(model: AnyModel, options: CompileModelOptions): CompiledModel {
-  const recording = createModelContext({ db: options.db, resolver: options.resolver, isIncremental: options.isIncremental ?? false, interval: options.interval });
+  const recording = createModelContext({
+    db: options.db,
+    resolver: options.resolver,
+    isIncremental: options.isIncremental ?? false,
+    interval: options.interval,
+  });
   const query = model.select(recording.context).compile();
-  const tests = model.tests.map((test) => compileDataTest(test, { db: options.db, relation: options.relation, ref: options.resolver.ref, context: recording.context, delta: options.delta }));
+  const tests = model.tests.map((test) =>
+    compileDataTest(test, {
+      db: options.db,
+      relation: options.relation,
+      ref: options.resolver.ref,
+      context: recording.context,
+      delta: options.delta,
+    }),
+  );
   const contract = compileContract(model);
   const dependsOn = new Set(recording.refs);
   for (const test of model.tests) if (test.kind === 'relationships') dependsOn.add(test.to.name);
@@ -47,7 +60,11 @@ function compileContract(model: AnyModel): CompiledContract {
   return Object.freeze({
     columns: contract.columns,
     primaryKey: contract.primaryKey ?? [],
-    foreignKeys: (contract.foreignKeys ?? []).map((fk) => ({ columns: fk.columns, references: fk.references.name, referencedColumns: fk.referencedColumns })),
+    foreignKeys: (contract.foreignKeys ?? []).map((fk) => ({
+      columns: fk.columns,
+      references: fk.references.name,
+      referencedColumns: fk.referencedColumns,
+    })),
     indexes: contract.indexes ?? [],
   });
 }

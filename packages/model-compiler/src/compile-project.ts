@@ -15,7 +15,8 @@ export interface CompileProjectOptions {
 /** One problem found in a project's graph, named after the model it concerns. */
 export interface GraphProblem {
   readonly model: string;
-  readonly problem: 'duplicate_name' | 'unknown_reference' | 'cycle' | 'select_failed' | 'invalid_config';
+  readonly problem:
+    'duplicate_name' | 'unknown_reference' | 'cycle' | 'select_failed' | 'invalid_config';
   readonly message: string;
 }
 
@@ -29,7 +30,10 @@ export interface GraphProblem {
  * project.models.map((m) => m.name); // ['stg_users', 'dim_user']
  * project.models[1].sql; // select ... from "trusted"."stg_users" as "u"
  */
-export function compileProject(models: readonly AnyModel[], options: CompileProjectOptions = {}): CompiledProject {
+export function compileProject(
+  models: readonly AnyModel[],
+  options: CompileProjectOptions = {},
+): CompiledProject {
   const targetSchema = options.targetSchema ?? 'trusted';
   const db = createOfflineKysely();
   const problems: GraphProblem[] = [];
@@ -37,7 +41,11 @@ export function compileProject(models: readonly AnyModel[], options: CompileProj
   const names = new Set(models.map((model) => model.name));
   for (const model of models) {
     if (compiled.has(model.name)) {
-      problems.push({ model: model.name, problem: 'duplicate_name', message: `model "${model.name}" is defined more than once` });
+      problems.push({
+        model: model.name,
+        problem: 'duplicate_name',
+        message: `model "${model.name}" is defined more than once`,
+      });
       continue;
     }
     try {
@@ -45,23 +53,40 @@ export function compileProject(models: readonly AnyModel[], options: CompileProj
         model.name,
         compileModel(model, {
           db,
-          resolver: { ref: (name) => `${targetSchema}.${name}`, source: (name) => name, self: `${targetSchema}.${model.name}` },
+          resolver: {
+            ref: (name) => `${targetSchema}.${name}`,
+            source: (name) => name,
+            self: `${targetSchema}.${model.name}`,
+          },
           relation: `${targetSchema}.${model.name}`,
         }),
       );
     } catch (error) {
-      problems.push({ model: model.name, problem: 'select_failed', message: `model "${model.name}": ${error instanceof Error ? error.message : String(error)}` });
+      problems.push({
+        model: model.name,
+        problem: 'select_failed',
+        message: `model "${model.name}": ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
   for (const model of compiled.values()) {
     for (const dependency of model.dependsOn) {
-      if (!names.has(dependency)) problems.push({ model: model.name, problem: 'unknown_reference', message: `model "${model.name}" references "${dependency}", which is not in the project` });
+      if (!names.has(dependency))
+        problems.push({
+          model: model.name,
+          problem: 'unknown_reference',
+          message: `model "${model.name}" references "${dependency}", which is not in the project`,
+        });
     }
   }
   for (const model of compiled.values()) problems.push(...configProblems(model));
   const graph = new Map([...compiled].map(([name, model]) => [name, model.dependsOn]));
   for (const cycle of findCycles(graph)) {
-    problems.push({ model: cycle[0] ?? '', problem: 'cycle', message: `cycle: ${cycle.join(' → ')} (each model reads the next)` });
+    problems.push({
+      model: cycle[0] ?? '',
+      problem: 'cycle',
+      message: `cycle: ${cycle.join(' → ')} (each model reads the next)`,
+    });
   }
   if (problems.length > 0) {
     throw new ReelhouseError({

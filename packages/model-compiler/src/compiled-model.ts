@@ -6,7 +6,11 @@ import type { Materialization } from './materialization.ts';
 export interface CompiledContract {
   readonly columns: Readonly<Record<string, ColumnContract>>;
   readonly primaryKey: readonly string[];
-  readonly foreignKeys: readonly { readonly columns: readonly string[]; readonly references: string; readonly referencedColumns: readonly string[] }[];
+  readonly foreignKeys: readonly {
+    readonly columns: readonly string[];
+    readonly references: string;
+    readonly referencedColumns: readonly string[];
+  }[];
   readonly indexes: readonly (readonly string[])[];
 }
 

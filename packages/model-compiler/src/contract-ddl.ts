@@ -10,7 +10,9 @@ import { quoteIdent, quoteIdents, quoteRelation } from './sql-identifier.ts';
  * // select cast("q"."plan" as text) as "plan", cast("q"."users" as bigint) as "users" from (select ...) as "q"
  */
 export function castedSelect(contract: CompiledContract, selectSql: string): string {
-  const columns = Object.entries(contract.columns).map(([name, column]) => `cast("q".${quoteIdent(name)} as ${column.type}) as ${quoteIdent(name)}`);
+  const columns = Object.entries(contract.columns).map(
+    ([name, column]) => `cast("q".${quoteIdent(name)} as ${column.type}) as ${quoteIdent(name)}`,
+  );
   return `select ${columns.join(', ')} from (${selectSql}) as "q"`;
 }
 
@@ -25,12 +27,20 @@ export function createTableSql(relation: string, contract: CompiledContract): st
 }
 
 /** Inserts the model's rows into a table created by `createTableSql`. */
-export function insertSelectSql(relation: string, contract: CompiledContract, selectSql: string): string {
+export function insertSelectSql(
+  relation: string,
+  contract: CompiledContract,
+  selectSql: string,
+): string {
   return `insert into ${quoteRelation(relation)} (${quoteIdents(Object.keys(contract.columns))}) ${castedSelect(contract, selectSql)}`;
 }
 
 /** A view whose columns are the contract's, cast to the declared types. */
-export function createViewSql(relation: string, contract: CompiledContract, selectSql: string): string {
+export function createViewSql(
+  relation: string,
+  contract: CompiledContract,
+  selectSql: string,
+): string {
   return `create view ${quoteRelation(relation)} as ${castedSelect(contract, selectSql)}`;
 }
 
@@ -47,12 +57,16 @@ export function keyStatements(options: KeyStatementsOptions): string[] {
   const table = quoteRelation(relation);
   const name = relation.split('.').at(-1) ?? relation;
   const statements: string[] = [];
-  if (contract.primaryKey.length > 0) statements.push(`alter table ${table} add constraint ${quoteIdent(`${name}_pkey`)} primary key (${quoteIdents(contract.primaryKey)})`);
+  if (contract.primaryKey.length > 0)
+    statements.push(
+      `alter table ${table} add constraint ${quoteIdent(`${name}_pkey`)} primary key (${quoteIdents(contract.primaryKey)})`,
+    );
   contract.foreignKeys.forEach((fk, index) => {
     statements.push(
       `alter table ${table} add constraint ${quoteIdent(`${name}_fk_${index + 1}`)} foreign key (${quoteIdents(fk.columns)}) references ${quoteRelation(options.ref(fk.references))} (${quoteIdents(fk.referencedColumns)})`,
     );
   });
-  for (const columns of contract.indexes) statements.push(`create index on ${table} (${quoteIdents(columns)})`);
+  for (const columns of contract.indexes)
+    statements.push(`create index on ${table} (${quoteIdents(columns)})`);
   return statements;
 }

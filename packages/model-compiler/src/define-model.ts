@@ -20,7 +20,11 @@ export interface ColumnContract {
 export interface ModelContract<Row> {
   readonly columns: { readonly [K in keyof Row]-?: ColumnContract };
   readonly primaryKey?: readonly (keyof Row & string)[];
-  readonly foreignKeys?: readonly { readonly columns: readonly (keyof Row & string)[]; readonly references: AnyModel; readonly referencedColumns: readonly string[] }[];
+  readonly foreignKeys?: readonly {
+    readonly columns: readonly (keyof Row & string)[];
+    readonly references: AnyModel;
+    readonly referencedColumns: readonly string[];
+  }[];
   /** Extra indexes built after the data (faster than during the load). */
   readonly indexes?: readonly (readonly (keyof Row & string)[])[];
 }
@@ -38,7 +42,10 @@ export interface ModelContext {
   /** An upstream model as a typed, aliased table: its columns are the model's output row. */
   ref<M extends AnyModel, A extends string>(model: M, alias: A): AliasedRawBuilder<RowOf<M>, A>;
   /** A `raw` table as a typed, aliased table. */
-  source<S extends SourceName, A extends string>(name: S, alias: A): AliasedRawBuilder<Selectable<RawSchema[S]>, A>;
+  source<S extends SourceName, A extends string>(
+    name: S,
+    alias: A,
+  ): AliasedRawBuilder<Selectable<RawSchema[S]>, A>;
   /** True when an incremental model is updating an existing table (not on first build or full refresh). */
   readonly isIncremental: boolean;
   /** For incremental models by time range: the half-open interval being built. */
@@ -51,7 +58,8 @@ export interface ModelContext {
 export type ModelQuery<Row = any> = SelectQueryBuilder<any, any, Row>;
 
 /** The output row of a model's query. */
-export type QueryRow<Q> = Q extends SelectQueryBuilder<infer _DB, infer _TB, infer Row> ? Row : never;
+export type QueryRow<Q> =
+  Q extends SelectQueryBuilder<infer _DB, infer _TB, infer Row> ? Row : never;
 
 export interface ModelConfig<Name extends string, Q extends ModelQuery> {
   /** Table or view name in `trusted`; equals the file name (`dim_user.ts`). */
@@ -100,7 +108,9 @@ export type RowOf<M> = M extends Model<string, infer Row> ? Row : never;
  * });
  * // create table ... as select distinct "u"."plan" from "raw"."users" as "u"
  */
-export function defineModel<const Name extends string, Q extends ModelQuery>(config: ModelConfig<Name, Q>): Model<Name, QueryRow<Q>> {
+export function defineModel<const Name extends string, Q extends ModelQuery>(
+  config: ModelConfig<Name, Q>,
+): Model<Name, QueryRow<Q>> {
   return Object.freeze({
     kind: 'model',
     name: config.name,

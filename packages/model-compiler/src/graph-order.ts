@@ -24,10 +24,15 @@ export function findCycles(graph: DependencyGraph): string[][] {
 
 /** Nodes upstream first; ties broken by name so the order is stable. Assumes an acyclic graph. */
 export function topologicalOrder(graph: DependencyGraph): string[] {
-  const remaining = new Map([...graph].map(([node, deps]) => [node, new Set(deps.filter((dep) => graph.has(dep)))]));
+  const remaining = new Map(
+    [...graph].map(([node, deps]) => [node, new Set(deps.filter((dep) => graph.has(dep)))]),
+  );
   const order: string[] = [];
   while (remaining.size > 0) {
-    const ready = [...remaining].filter(([, deps]) => deps.size === 0).map(([node]) => node).sort();
+    const ready = [...remaining]
+      .filter(([, deps]) => deps.size === 0)
+      .map(([node]) => node)
+      .sort();
     if (ready.length === 0) throw new Error('topologicalOrder: the graph has a cycle');
     for (const node of ready) {
       order.push(node);

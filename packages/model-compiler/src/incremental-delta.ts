@@ -14,7 +14,9 @@ export interface DeltaPlan {
 }
 
 /** True when the model is built by time range (whole intervals replaced) rather than by key. */
-export function byTimeRange(materialization: IncrementalMaterialization): materialization is IncrementalMaterialization & { timeColumn: string } {
+export function byTimeRange(
+  materialization: IncrementalMaterialization,
+): materialization is IncrementalMaterialization & { timeColumn: string } {
   return materialization.timeColumn !== undefined;
 }
 
@@ -27,10 +29,17 @@ export function replacedCondition(plan: DeltaPlan): string | undefined {
   if (byTimeRange(materialization)) {
     if (plan.ranges.length === 0) return undefined;
     const column = `"t".${quoteIdent(materialization.timeColumn)}`;
-    return plan.ranges.map((range) => `(${column} >= '${range.start.toISOString()}' and ${column} < '${range.end.toISOString()}')`).join(' or ');
+    return plan.ranges
+      .map(
+        (range) =>
+          `(${column} >= '${range.start.toISOString()}' and ${column} < '${range.end.toISOString()}')`,
+      )
+      .join(' or ');
   }
   if (materialization.strategy === 'append') return undefined;
-  const keys = materialization.uniqueKey.map((key) => `"d".${quoteIdent(key)} = "t".${quoteIdent(key)}`).join(' and ');
+  const keys = materialization.uniqueKey
+    .map((key) => `"d".${quoteIdent(key)} = "t".${quoteIdent(key)}`)
+    .join(' and ');
   return `exists (select 1 from ${quoteRelation(plan.delta)} as "d" where ${keys})`;
 }
 
@@ -56,9 +65,13 @@ export function applyDeltaStatements(plan: DeltaPlan): string[] {
   const insert = `insert into ${target} (${columns}) select ${columns} from ${delta}`;
   const { materialization } = plan;
   if (!byTimeRange(materialization) && materialization.strategy === 'merge') {
-    const keys = materialization.uniqueKey.map((key) => `"t".${quoteIdent(key)} = "d".${quoteIdent(key)}`).join(' and ');
+    const keys = materialization.uniqueKey
+      .map((key) => `"t".${quoteIdent(key)} = "d".${quoteIdent(key)}`)
+      .join(' and ');
     const updated = plan.columns.filter((column) => !materialization.uniqueKey.includes(column));
-    const set = updated.map((column) => `${quoteIdent(column)} = "d".${quoteIdent(column)}`).join(', ');
+    const set = updated
+      .map((column) => `${quoteIdent(column)} = "d".${quoteIdent(column)}`)
+      .join(', ');
     return [
       `merge into ${target} as "t" using ${delta} as "d" on ${keys}` +
         (updated.length > 0 ? ` when matched then update set ${set}` : '') +
@@ -66,5 +79,7 @@ export function applyDeltaStatements(plan: DeltaPlan): string[] {
     ];
   }
   const replaced = replacedCondition(plan);
-  return replaced === undefined ? [insert] : [`delete from ${target} as "t" where ${replaced}`, insert];
+  return replaced === undefined
+    ? [insert]
+    : [`delete from ${target} as "t" where ${replaced}`, insert];
 }

@@ -15,7 +15,13 @@ export class InlineValuesQueryCompiler extends PostgresQueryCompiler {
       this.append('null');
       return;
     }
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value instanceof Date) {
+    if (
+      typeof value === 'string' ||
+      typeof value === 'number' ||
+      typeof value === 'boolean' ||
+      typeof value === 'bigint' ||
+      value instanceof Date
+    ) {
       if (typeof value === 'number' && !Number.isFinite(value)) throw unsupported(value);
       this.appendImmediateValue(value);
       return;

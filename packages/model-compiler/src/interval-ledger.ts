@@ -15,15 +15,21 @@ export async function ensureIntervalLedger(db: AnyKysely): Promise<void> {
       built_at timestamptz not null default now(),
       check (interval_start < interval_end)
     )`.execute(db);
-  await sql`create index if not exists model_intervals_model_idx on ops.model_intervals (model, interval_start)`.execute(db);
+  await sql`create index if not exists model_intervals_model_idx on ops.model_intervals (model, interval_start)`.execute(
+    db,
+  );
 }
 
 /** The ranges the ledger records as built for `model` (none when the ledger does not exist yet). */
 export async function readBuiltIntervals(db: AnyKysely, model: string): Promise<TimeRange[]> {
-  const { rows } = await sql<{ exists: boolean }>`select to_regclass('ops.model_intervals') is not null as "exists"`.execute(db);
+  const { rows } = await sql<{
+    exists: boolean;
+  }>`select to_regclass('ops.model_intervals') is not null as "exists"`.execute(db);
   if (rows[0]?.exists !== true) return [];
   const built = await sql<{ start: Date; end: Date }>`
-    select interval_start as "start", interval_end as "end" from ops.model_intervals where model = ${model} order by interval_start`.execute(db);
+    select interval_start as "start", interval_end as "end" from ops.model_intervals where model = ${model} order by interval_start`.execute(
+    db,
+  );
   return built.rows;
 }
 
@@ -36,11 +42,17 @@ export interface RecordIntervalsOptions {
 }
 
 /** Records built ranges; run it in the publish transaction so the ledger and the table agree. */
-export async function recordIntervals(db: AnyKysely, options: RecordIntervalsOptions): Promise<void> {
+export async function recordIntervals(
+  db: AnyKysely,
+  options: RecordIntervalsOptions,
+): Promise<void> {
   await ensureIntervalLedger(db);
-  if (options.replace) await sql`delete from ops.model_intervals where model = ${options.model}`.execute(db);
+  if (options.replace)
+    await sql`delete from ops.model_intervals where model = ${options.model}`.execute(db);
   for (const range of options.ranges) {
     await sql`insert into ops.model_intervals (model, interval_start, interval_end, build_id, built_at)
-      values (${options.model}, ${range.start}, ${range.end}, ${options.buildId}, now())`.execute(db);
+      values (${options.model}, ${range.start}, ${range.end}, ${options.buildId}, now())`.execute(
+      db,
+    );
   }
 }

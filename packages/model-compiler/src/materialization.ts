@@ -28,8 +28,11 @@ export interface IncrementalMaterialization {
   readonly allowFullRefresh?: boolean;
 }
 
-export type Materialization = ViewMaterialization | TableMaterialization | IncrementalMaterialization;
+export type Materialization =
+  ViewMaterialization | TableMaterialization | IncrementalMaterialization;
 
 export const view = (): ViewMaterialization => ({ type: 'view' });
 export const table = (): TableMaterialization => ({ type: 'table' });
-export const incremental = (options: Omit<IncrementalMaterialization, 'type'>): IncrementalMaterialization => ({ type: 'incremental', ...options });
+export const incremental = (
+  options: Omit<IncrementalMaterialization, 'type'>,
+): IncrementalMaterialization => ({ type: 'incremental', ...options });

@@ -34,10 +34,18 @@ export function planIntervals(options: PlanIntervalsOptions): TimeRange[] {
   const step = unitMs[options.unit];
   const covered = new Set<number>();
   for (const range of options.built) {
-    for (let t = floorToInterval(range.start, options.unit).getTime(); t < range.end.getTime(); t += step) covered.add(t);
+    for (
+      let t = floorToInterval(range.start, options.unit).getTime();
+      t < range.end.getTime();
+      t += step
+    )
+      covered.add(t);
   }
   const starts = [...covered];
-  const start = starts.length > 0 ? starts.reduce((a, b) => Math.min(a, b)) : floorToInterval(options.firstStart, options.unit).getTime();
+  const start =
+    starts.length > 0
+      ? starts.reduce((a, b) => Math.min(a, b))
+      : floorToInterval(options.firstStart, options.unit).getTime();
   const end = floorToInterval(options.end, options.unit).getTime();
   const newestBuiltEnd = starts.length > 0 ? starts.reduce((a, b) => Math.max(a, b)) + step : start;
   const lookbackFrom = newestBuiltEnd - options.lookback * step;
@@ -46,7 +54,8 @@ export function planIntervals(options: PlanIntervalsOptions): TimeRange[] {
   const ranges: TimeRange[] = [];
   for (const t of wanted) {
     const last = ranges.at(-1);
-    if (last?.end.getTime() === t) ranges[ranges.length - 1] = { start: last.start, end: new Date(t + step) };
+    if (last?.end.getTime() === t)
+      ranges[ranges.length - 1] = { start: last.start, end: new Date(t + step) };
     else ranges.push({ start: new Date(t), end: new Date(t + step) });
   }
   return ranges;

@@ -29,7 +29,8 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
   await sql`create schema if not exists ${sql.id(target)}`.execute(db);
   const before = await existingRelations(db, target);
   const grants = new Map<string, RelationGrant[]>();
-  for (const name of before.keys()) if (byName.has(name)) grants.set(name, await readGrants(db, `${target}.${name}`));
+  for (const name of before.keys())
+    if (byName.has(name)) grants.set(name, await readGrants(db, `${target}.${name}`));
   for (const step of options.steps) {
     const model = byName.get(step.model);
     if (model === undefined) continue;
@@ -38,15 +39,32 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
     switch (step.kind) {
       case 'move_table': {
         await dropRelation(db, { relation: published, relkind: before.get(step.model) });
-        await sql.raw(`alter table ${quoteRelation(`${options.stagingSchema}.${step.model}`)} set schema ${quoteIdent(target)}`).execute(db);
+        await sql
+          .raw(
+            `alter table ${quoteRelation(`${options.stagingSchema}.${step.model}`)} set schema ${quoteIdent(target)}`,
+          )
+          .execute(db);
         await applyGrants(db, { relation: published, grants: grants.get(step.model) ?? [] });
-        if (step.ledger !== undefined) await recordIntervals(db, { model: step.model, ranges: step.ledger.ranges, buildId: options.buildId, replace: true });
+        if (step.ledger !== undefined)
+          await recordIntervals(db, {
+            model: step.model,
+            ranges: step.ledger.ranges,
+            buildId: options.buildId,
+            replace: true,
+          });
         break;
       }
       case 'apply_delta':
-        for (const statement of applyDeltaStatements(step.plan)) await sql.raw(statement).execute(db);
+        for (const statement of applyDeltaStatements(step.plan))
+          await sql.raw(statement).execute(db);
         await sql.raw(`analyze ${quoteRelation(published)}`).execute(db);
-        if (step.plan.ranges.length > 0) await recordIntervals(db, { model: step.model, ranges: step.plan.ranges, buildId: options.buildId, replace: false });
+        if (step.plan.ranges.length > 0)
+          await recordIntervals(db, {
+            model: step.model,
+            ranges: step.plan.ranges,
+            buildId: options.buildId,
+            replace: false,
+          });
         break;
       case 'create_view': {
         await dropRelation(db, { relation: published, relkind: before.get(step.model) });
@@ -61,10 +79,18 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
 }
 
 /** Views and foreign keys of models not in this build that `drop ... cascade` removed with an old object. */
-async function restoreDependents(db: AnyKysely, options: PublishOptions & { before: ReadonlyMap<string, string>; grants: ReadonlyMap<string, readonly RelationGrant[]> }): Promise<void> {
+async function restoreDependents(
+  db: AnyKysely,
+  options: PublishOptions & {
+    before: ReadonlyMap<string, string>;
+    grants: ReadonlyMap<string, readonly RelationGrant[]>;
+  },
+): Promise<void> {
   const target = options.project.targetSchema;
   // Delta targets stay in place: their foreign keys to replaced tables may need restoring too.
-  const replaced = new Set(options.steps.filter((step) => step.kind !== 'apply_delta').map((step) => step.model));
+  const replaced = new Set(
+    options.steps.filter((step) => step.kind !== 'apply_delta').map((step) => step.model),
+  );
   const after = await existingRelations(db, target);
   for (const model of options.project.models) {
     if (replaced.has(model.name) || !options.before.has(model.name)) continue;
@@ -76,9 +102,17 @@ async function restoreDependents(db: AnyKysely, options: PublishOptions & { befo
     }
     const lostKeys = model.contract.foreignKeys.filter((fk) => replaced.has(fk.references));
     if (lostKeys.length === 0) continue;
-    const { rows } = await sql<{ conname: string }>`select conname from pg_constraint where conrelid = to_regclass(${relation}) and contype = 'f'`.execute(db);
+    const { rows } = await sql<{
+      conname: string;
+    }>`select conname from pg_constraint where conrelid = to_regclass(${relation}) and contype = 'f'`.execute(
+      db,
+    );
     const present = new Set(rows.map((row) => row.conname));
-    const statements = keyStatements({ relation, contract: { ...model.contract, primaryKey: [], indexes: [] }, ref: (name) => `${target}.${name}` });
+    const statements = keyStatements({
+      relation,
+      contract: { ...model.contract, primaryKey: [], indexes: [] },
+      ref: (name) => `${target}.${name}`,
+    });
     for (const [index, statement] of statements.entries()) {
       if (!present.has(`${model.name}_fk_${index + 1}`)) await sql.raw(statement).execute(db);
     }
@@ -92,8 +126,12 @@ async function existingRelations(db: AnyKysely, schema: string): Promise<Map<str
   return new Map(rows.map((row) => [row.relname, row.relkind]));
 }
 
-async function dropRelation(db: AnyKysely, options: { relation: string; relkind: string | undefined }): Promise<void> {
+async function dropRelation(
+  db: AnyKysely,
+  options: { relation: string; relkind: string | undefined },
+): Promise<void> {
   if (options.relkind === undefined) return;
-  const kind = options.relkind === 'v' ? 'view' : options.relkind === 'm' ? 'materialized view' : 'table';
+  const kind =
+    options.relkind === 'v' ? 'view' : options.relkind === 'm' ? 'materialized view' : 'table';
   await sql.raw(`drop ${kind} if exists ${quoteRelation(options.relation)} cascade`).execute(db);
 }

@@ -25,9 +25,21 @@ export async function readGrants(db: AnyKysely, relation: string): Promise<Relat
  * schema misses the target schema's default privileges, so readers such as the dashboard's
  * read-only role would otherwise lose access at every build.
  */
-export async function applyGrants(db: AnyKysely, options: { relation: string; grants: readonly RelationGrant[] }): Promise<void> {
+export async function applyGrants(
+  db: AnyKysely,
+  options: { relation: string; grants: readonly RelationGrant[] },
+): Promise<void> {
   for (const grant of options.grants) {
-    const grantee = grant.grantee === 'public' ? 'public' : grant.grantee.startsWith('"') ? grant.grantee : quoteIdent(grant.grantee);
-    await sql.raw(`grant ${grant.privilege} on ${quoteRelation(options.relation)} to ${grantee}${grant.grantable ? ' with grant option' : ''}`).execute(db);
+    const grantee =
+      grant.grantee === 'public'
+        ? 'public'
+        : grant.grantee.startsWith('"')
+          ? grant.grantee
+          : quoteIdent(grant.grantee);
+    await sql
+      .raw(
+        `grant ${grant.privilege} on ${quoteRelation(options.relation)} to ${grantee}${grant.grantable ? ' with grant option' : ''}`,
+      )
+      .execute(db);
   }
 }

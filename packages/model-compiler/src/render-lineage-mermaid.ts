@@ -17,10 +17,12 @@ export function renderLineageMermaid(project: CompiledProject): string {
   const lines = ['graph LR'];
   const sources = [...new Set(project.models.flatMap((model) => model.sources))].sort();
   for (const source of sources) lines.push(`  ${nodeId(source)}[("${source}")]`);
-  for (const model of project.models) lines.push(`  ${nodeId(model.name)}["${model.name} (${model.materialization.type})"]`);
+  for (const model of project.models)
+    lines.push(`  ${nodeId(model.name)}["${model.name} (${model.materialization.type})"]`);
   for (const model of project.models) {
     for (const source of model.sources) lines.push(`  ${nodeId(source)} --> ${nodeId(model.name)}`);
-    for (const upstream of model.dependsOn) lines.push(`  ${nodeId(upstream)} --> ${nodeId(model.name)}`);
+    for (const upstream of model.dependsOn)
+      lines.push(`  ${nodeId(upstream)} --> ${nodeId(model.name)}`);
   }
   return lines.join('\n');
 }

@@ -10,14 +10,17 @@ export interface ModelDocs {
   readonly html: string;
 }
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** Renders model documentation (description, contract columns, tests, upstream and downstream) and the lineage graph. */
 export function renderModelDocs(project: CompiledProject): ModelDocs {
   const mermaid = renderLineageMermaid(project);
   const downstream = new Map<string, string[]>();
-  for (const model of project.models) for (const upstream of model.dependsOn) downstream.set(upstream, [...(downstream.get(upstream) ?? []), model.name]);
+  for (const model of project.models)
+    for (const upstream of model.dependsOn)
+      downstream.set(upstream, [...(downstream.get(upstream) ?? []), model.name]);
   const markdown = [
     `# Models (${project.targetSchema})`,
     '',
@@ -41,7 +44,8 @@ export function renderModelDocs(project: CompiledProject): ModelDocs {
 
 function modelMarkdown(model: CompiledModel, downstream: readonly string[]): string[] {
   const columns = Object.entries(model.contract.columns).map(
-    ([name, column]) => `| ${name} | ${column.type} | ${column.nullable === true ? 'yes' : 'no'} | ${escapeCell(column.check ?? '')} | ${escapeCell(column.description ?? '')} |`,
+    ([name, column]) =>
+      `| ${name} | ${column.type} | ${column.nullable === true ? 'yes' : 'no'} | ${escapeCell(column.check ?? '')} | ${escapeCell(column.description ?? '')} |`,
   );
   return [
     `## ${model.name}`,
@@ -58,21 +62,31 @@ function modelMarkdown(model: CompiledModel, downstream: readonly string[]): str
     '|---|---|---|---|---|',
     ...columns,
     '',
-    ...(model.tests.length > 0 ? ['Tests:', '', ...model.tests.map((test) => `- ${test.name} (${test.severity})`), ''] : []),
+    ...(model.tests.length > 0
+      ? ['Tests:', '', ...model.tests.map((test) => `- ${test.name} (${test.severity})`), '']
+      : []),
   ];
 }
 
 function modelHtml(model: CompiledModel, downstream: readonly string[]): string {
-  const link = (name: string) => (name.includes('.') ? escapeHtml(name) : `<a href="#model-${escapeHtml(name)}">${escapeHtml(name)}</a>`);
+  const link = (name: string) =>
+    name.includes('.')
+      ? escapeHtml(name)
+      : `<a href="#model-${escapeHtml(name)}">${escapeHtml(name)}</a>`;
   const rows = Object.entries(model.contract.columns)
-    .map(([name, column]) => `<tr><td>${escapeHtml(name)}</td><td>${column.type}</td><td>${column.nullable === true ? 'yes' : 'no'}</td><td>${escapeHtml(column.check ?? '')}</td><td>${escapeHtml(column.description ?? '')}</td></tr>`)
+    .map(
+      ([name, column]) =>
+        `<tr><td>${escapeHtml(name)}</td><td>${column.type}</td><td>${column.nullable === true ? 'yes' : 'no'}</td><td>${escapeHtml(column.check ?? '')}</td><td>${escapeHtml(column.description ?? '')}</td></tr>`,
+    )
     .join('');
   return [
     `<section id="model-${escapeHtml(model.name)}"><h2>${escapeHtml(model.name)}</h2><p>${escapeHtml(model.description)}</p>`,
     `<p>materialization: ${escapeHtml(describeMaterialization(model))}; tags: ${escapeHtml(model.tags.join(', ') || 'none')}; primary key: ${escapeHtml(model.contract.primaryKey.join(', ') || 'none')}</p>`,
     `<p>upstream: ${[...model.sources, ...model.dependsOn].map(link).join(', ') || 'none'}; downstream: ${downstream.map(link).join(', ') || 'none'}</p>`,
     `<table><thead><tr><th>column</th><th>type</th><th>nullable</th><th>check</th><th>description</th></tr></thead><tbody>${rows}</tbody></table>`,
-    model.tests.length > 0 ? `<ul>${model.tests.map((test) => `<li>${escapeHtml(test.name)} (${test.severity})</li>`).join('')}</ul>` : '',
+    model.tests.length > 0
+      ? `<ul>${model.tests.map((test) => `<li>${escapeHtml(test.name)} (${test.severity})</li>`).join('')}</ul>`
+      : '',
     `<details><summary>SQL</summary><pre>${escapeHtml(model.sql)}</pre></details></section>`,
   ].join('\n');
 }
@@ -80,6 +94,9 @@ function modelHtml(model: CompiledModel, downstream: readonly string[]): string 
 function describeMaterialization(model: CompiledModel): string {
   const materialization = model.materialization;
   if (materialization.type !== 'incremental') return materialization.type;
-  const by = materialization.timeColumn === undefined ? `${materialization.strategy} on ${materialization.uniqueKey.join(', ')}` : `by ${materialization.interval ?? 'day'} on ${materialization.timeColumn}`;
+  const by =
+    materialization.timeColumn === undefined
+      ? `${materialization.strategy} on ${materialization.uniqueKey.join(', ')}`
+      : `by ${materialization.interval ?? 'day'} on ${materialization.timeColumn}`;
   return `incremental (${by}${materialization.allowFullRefresh === false ? ', protected from full refresh' : ''})`;
 }

@@ -18,7 +18,9 @@ export interface RunGraphOptions {
  * Runs a DAG's nodes as soon as their upstream succeeded, up to `concurrency` at once; a failure
  * skips everything downstream of it while independent branches continue.
  */
-export async function runGraph(options: RunGraphOptions): Promise<ReadonlyMap<string, NodeOutcome | 'skipped'>> {
+export async function runGraph(
+  options: RunGraphOptions,
+): Promise<ReadonlyMap<string, NodeOutcome | 'skipped'>> {
   const inGraph = new Set(options.nodes);
   const outcome = new Map<string, NodeOutcome | 'skipped'>();
   const running = new Map<string, Promise<void>>();
@@ -27,14 +29,20 @@ export async function runGraph(options: RunGraphOptions): Promise<ReadonlyMap<st
     for (const node of options.nodes) {
       if (outcome.has(node) || running.has(node)) continue;
       const deps = options.dependsOn(node).filter((dep) => inGraph.has(dep));
-      const blocker = deps.find((dep) => outcome.get(dep) === 'error' || outcome.get(dep) === 'skipped');
+      const blocker = deps.find(
+        (dep) => outcome.get(dep) === 'error' || outcome.get(dep) === 'skipped',
+      );
       if (blocker !== undefined || options.signal?.aborted === true) {
         outcome.set(node, 'skipped');
         options.skip(node, blocker ?? 'aborted');
         progressed = true;
         continue;
       }
-      if (running.size >= options.concurrency || !deps.every((dep) => outcome.get(dep) === 'success')) continue;
+      if (
+        running.size >= options.concurrency ||
+        !deps.every((dep) => outcome.get(dep) === 'success')
+      )
+        continue;
       const task = options
         .run(node)
         .catch((): NodeOutcome => 'error')

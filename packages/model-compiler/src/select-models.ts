@@ -10,12 +10,18 @@ import type { CompiledProject } from './compiled-model.ts';
  * @example
  * selectModels(project, ['+fact_viewing_session', 'tag:daily']);
  */
-export function selectModels(project: CompiledProject, selectors: readonly string[]): readonly string[] {
-  const terms = selectors.flatMap((selector) => selector.split(/[\s,]+/)).filter((term) => term.length > 0);
+export function selectModels(
+  project: CompiledProject,
+  selectors: readonly string[],
+): readonly string[] {
+  const terms = selectors
+    .flatMap((selector) => selector.split(/[\s,]+/))
+    .filter((term) => term.length > 0);
   if (terms.length === 0) return project.models.map((model) => model.name);
   const upstream = new Map(project.models.map((model) => [model.name, model.dependsOn]));
   const downstream = new Map<string, string[]>(project.models.map((model) => [model.name, []]));
-  for (const model of project.models) for (const dependency of model.dependsOn) downstream.get(dependency)?.push(model.name);
+  for (const model of project.models)
+    for (const dependency of model.dependsOn) downstream.get(dependency)?.push(model.name);
   const selected = new Set<string>();
   const unknown: string[] = [];
   for (const term of terms) {
@@ -44,7 +50,9 @@ function matchRoots(project: CompiledProject, term: string): string[] | undefine
   const bare = term.replace(/^\+/, '').replace(/\+$/, '');
   if (bare.startsWith('tag:')) {
     const tag = bare.slice('tag:'.length);
-    const tagged = project.models.filter((model) => model.tags.includes(tag)).map((model) => model.name);
+    const tagged = project.models
+      .filter((model) => model.tags.includes(tag))
+      .map((model) => model.name);
     return tagged.length > 0 ? tagged : undefined;
   }
   return project.models.some((model) => model.name === bare) ? [bare] : undefined;

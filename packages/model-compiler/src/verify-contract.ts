@@ -51,16 +51,26 @@ export async function verifyContract(db: AnyKysely, options: VerifyContractOptio
   if (rows.length === 0) problems.push(`relation ${options.relation} does not exist`);
   const actualNames = rows.map((row) => row.name);
   const declaredNames = declared.map(([name]) => name);
-  if (rows.length > 0 && actualNames.join(',') !== declaredNames.join(',')) problems.push(`columns are (${actualNames.join(', ')}), contract declares (${declaredNames.join(', ')})`);
+  if (rows.length > 0 && actualNames.join(',') !== declaredNames.join(','))
+    problems.push(
+      `columns are (${actualNames.join(', ')}), contract declares (${declaredNames.join(', ')})`,
+    );
   for (const [name, column] of declared) {
     const actual = rows.find((row) => row.name === name);
     if (actual === undefined) continue;
-    if (actual.type !== catalogSpelling[column.type]) problems.push(`column ${name} is ${actual.type}, contract declares ${column.type}`);
-    if (options.kind === 'table' && actual.not_null !== (column.nullable !== true)) problems.push(`column ${name} is ${actual.not_null ? 'not null' : 'nullable'}, contract declares it ${column.nullable === true ? 'nullable' : 'not null'}`);
+    if (actual.type !== catalogSpelling[column.type])
+      problems.push(`column ${name} is ${actual.type}, contract declares ${column.type}`);
+    if (options.kind === 'table' && actual.not_null !== (column.nullable !== true))
+      problems.push(
+        `column ${name} is ${actual.not_null ? 'not null' : 'nullable'}, contract declares it ${column.nullable === true ? 'nullable' : 'not null'}`,
+      );
   }
   if (options.kind === 'table') {
     const primaryKey = rows.filter((row) => row.in_primary_key).map((row) => row.name);
-    if ([...primaryKey].sort().join(',') !== [...options.contract.primaryKey].sort().join(',')) problems.push(`primary key is (${primaryKey.join(', ')}), contract declares (${options.contract.primaryKey.join(', ')})`);
+    if ([...primaryKey].sort().join(',') !== [...options.contract.primaryKey].sort().join(','))
+      problems.push(
+        `primary key is (${primaryKey.join(', ')}), contract declares (${options.contract.primaryKey.join(', ')})`,
+      );
   }
   if (problems.length > 0) {
     throw new ReelhouseError({

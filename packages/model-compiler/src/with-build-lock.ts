@@ -11,9 +11,17 @@ const modelBuildLockClass = 5_284_001;
  * Runs `work` while holding the warehouse's model-build advisory lock on a connection of its own;
  * a second build of the same target schema fails at once with `lock_unavailable`.
  */
-export async function withBuildLock<T>(db: AnyKysely, targetSchema: string, work: () => Promise<T>): Promise<T> {
+export async function withBuildLock<T>(
+  db: AnyKysely,
+  targetSchema: string,
+  work: () => Promise<T>,
+): Promise<T> {
   return db.connection().execute(async (connection) => {
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${modelBuildLockClass}, hashtext(${targetSchema})) as "locked"`.execute(connection);
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_lock(${modelBuildLockClass}, hashtext(${targetSchema})) as "locked"`.execute(
+      connection,
+    );
     if (rows[0]?.locked !== true) {
       throw new ReelhouseError({
         code: 'lock_unavailable',
@@ -25,7 +33,9 @@ export async function withBuildLock<T>(db: AnyKysely, targetSchema: string, work
     try {
       return await work();
     } finally {
-      await sql`select pg_advisory_unlock(${modelBuildLockClass}, hashtext(${targetSchema}))`.execute(connection);
+      await sql`select pg_advisory_unlock(${modelBuildLockClass}, hashtext(${targetSchema}))`.execute(
+        connection,
+      );
     }
   });
 }

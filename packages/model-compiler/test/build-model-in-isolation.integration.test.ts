@@ -32,12 +32,16 @@ describe('buildModelInIsolation', () => {
         ]),
       ],
     });
-    expect(built.sql).toMatchInlineSnapshot(`"select "u"."plan", count(*) as "users", sum("u"."monthly_price_cents") as "revenue_cents" from "isolation__plan_summary"."stg_users" as "u" group by "u"."plan""`);
+    expect(built.sql).toMatchInlineSnapshot(
+      `"select "u"."plan", count(*) as "users", sum("u"."monthly_price_cents") as "revenue_cents" from "isolation__plan_summary"."stg_users" as "u" group by "u"."plan""`,
+    );
     expect(built.rows).toEqual([
       { plan: 'basic', users: 1, revenue_cents: 500 },
       { plan: 'premium', users: 2, revenue_cents: 2200 },
     ]);
-    expect(built.testResults.map((test) => [test.name, test.status])).toEqual([['unique(plan)', 'pass']]);
+    expect(built.testResults.map((test) => [test.name, test.status])).toEqual([
+      ['unique(plan)', 'pass'],
+    ]);
   });
 
   it('builds a view over raw rows and reports the failing rows of its tests', async () => {
@@ -51,10 +55,17 @@ describe('buildModelInIsolation', () => {
       ],
     });
     expect(built.rows).toHaveLength(2);
-    expect(built.testResults.map((test) => [test.name, test.status, test.failures, test.samples])).toEqual([
+    expect(
+      built.testResults.map((test) => [test.name, test.status, test.failures, test.samples]),
+    ).toEqual([
       ['unique(user_id)', 'error', 1, [{ user_id: 'a', duplicates: 2 }]],
       ['not_null(plan)', 'pass', 0, []],
-      ['accepted_values(plan)', 'error', 1, [{ user_id: 'a', plan: 'gold', country_code: 'FR', monthly_price_cents: 1000 }]],
+      [
+        'accepted_values(plan)',
+        'error',
+        1,
+        [{ user_id: 'a', plan: 'gold', country_code: 'FR', monthly_price_cents: 1000 }],
+      ],
     ]);
   });
 });

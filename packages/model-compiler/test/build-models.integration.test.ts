@@ -12,7 +12,12 @@ import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import type { AnyKysely } from '../src/any-kysely.ts';
 import { buildModels, defineModel, table } from '../src/index.ts';
-import { fact_sessions, plan_summary, premium_users, stg_users } from './fixtures/example-models.ts';
+import {
+  fact_sessions,
+  plan_summary,
+  premium_users,
+  stg_users,
+} from './fixtures/example-models.ts';
 import { contents, createRawFixture } from './fixtures/raw-fixture.ts';
 
 const database = usePostgresDatabase('build_models');
@@ -38,12 +43,23 @@ const models = [premium_users, plan_summary, stg_users];
 async function trustedSnapshot(): Promise<Record<string, unknown>> {
   const { rows } = await sql<{ relname: string; relkind: string; definition: string | null }>`
     select c.relname, c.relkind, case when c.relkind = 'v' then pg_get_viewdef(c.oid) end as "definition"
-    from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'trusted' and c.relkind in ('r', 'v') order by 1`.execute(db);
-  return Object.fromEntries(await Promise.all(rows.map(async ({ relname, definition }) => [relname, definition ?? (await contents(db, `trusted.${relname}`))] as const)));
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'trusted' and c.relkind in ('r', 'v') order by 1`.execute(
+    db,
+  );
+  return Object.fromEntries(
+    await Promise.all(
+      rows.map(
+        async ({ relname, definition }) =>
+          [relname, definition ?? (await contents(db, `trusted.${relname}`))] as const,
+      ),
+    ),
+  );
 }
 
 async function buildSchemas(): Promise<string[]> {
-  const { rows } = await sql<{ nspname: string }>`select nspname from pg_namespace where nspname like '%\_\_build\_%' order by 1`.execute(db);
+  const { rows } = await sql<{
+    nspname: string;
+  }>`select nspname from pg_namespace where nspname like '%\_\_build\_%' order by 1`.execute(db);
   return rows.map((row) => row.nspname);
 }
 
@@ -60,14 +76,18 @@ async function rejection(promise: Promise<unknown>): Promise<ReelhouseError> {
 describe('buildModels', () => {
   it('builds views and tables in dependency order and publishes them into trusted', async () => {
     const result = await buildModels(db, { models });
-    expect(result.models.map((model) => [model.name, model.status, model.mode, model.rows])).toEqual([
+    expect(
+      result.models.map((model) => [model.name, model.status, model.mode, model.rows]),
+    ).toEqual([
       ['stg_users', 'success', 'view', null],
       ['plan_summary', 'success', 'table', 3],
       ['premium_users', 'success', 'table', 2],
     ]);
     expect([result.status, result.published, result.rowsWritten]).toEqual(['success', true, 5]);
     // The primary key already guarantees plan_summary's unique(plan): no scan is spent on it.
-    expect(result.models[1]?.tests).toMatchObject([{ name: 'unique(plan)', status: 'pass', guaranteedBy: 'primary_key' }]);
+    expect(result.models[1]?.tests).toMatchObject([
+      { name: 'unique(plan)', status: 'pass', guaranteedBy: 'primary_key' },
+    ]);
     expect(await trustedSnapshot()).toEqual({
       plan_summary: [
         { plan: 'basic', users: 1, revenue_cents: 799 },
@@ -91,32 +111,55 @@ describe('buildModels', () => {
 
   it('published views read the published tables, not the dropped staging schema', async () => {
     await buildModels(db, { models });
-    const { rows } = await sql<{ definition: string }>`select pg_get_viewdef('trusted.stg_users'::regclass) as "definition"`.execute(db);
+    const { rows } = await sql<{
+      definition: string;
+    }>`select pg_get_viewdef('trusted.stg_users'::regclass) as "definition"`.execute(db);
     expect(rows[0]?.definition).toContain('FROM raw.users');
   });
 
   it('reads unselected upstream models from trusted and keeps foreign keys of models left in place', async () => {
     await buildModels(db, { models });
-    await db.updateTable('raw.users').set({ monthly_price_cents: 2000 }).where('user_id', '=', 'u2').execute();
+    await db
+      .updateTable('raw.users')
+      .set({ monthly_price_cents: 2000 })
+      .where('user_id', '=', 'u2')
+      .execute();
     const result = await buildModels(db, { models, select: ['plan_summary'] });
-    expect(result.models.map((model) => [model.name, model.status])).toEqual([['plan_summary', 'success']]);
-    expect(await contents(db, 'trusted.plan_summary')).toContainEqual({ plan: 'premium', users: 2, revenue_cents: 3799 });
+    expect(result.models.map((model) => [model.name, model.status])).toEqual([
+      ['plan_summary', 'success'],
+    ]);
+    expect(await contents(db, 'trusted.plan_summary')).toContainEqual({
+      plan: 'premium',
+      users: 2,
+      revenue_cents: 3799,
+    });
     // premium_users' foreign key to the replaced plan_summary is recreated against the new table.
-    const { rows } = await sql<{ definition: string }>`select pg_get_constraintdef(oid) as "definition" from pg_constraint where conrelid = 'trusted.premium_users'::regclass and contype = 'f'`.execute(db);
-    expect(rows).toEqual([{ definition: 'FOREIGN KEY (plan) REFERENCES trusted.plan_summary(plan)' }]);
+    const { rows } = await sql<{
+      definition: string;
+    }>`select pg_get_constraintdef(oid) as "definition" from pg_constraint where conrelid = 'trusted.premium_users'::regclass and contype = 'f'`.execute(
+      db,
+    );
+    expect(rows).toEqual([
+      { definition: 'FOREIGN KEY (plan) REFERENCES trusted.plan_summary(plan)' },
+    ]);
   });
 
   it('a failing test publishes nothing, skips everything downstream and leaves trusted exactly as before', async () => {
     await buildModels(db, { models });
     const before = await trustedSnapshot();
-    await db.insertInto('raw.users').values({ user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 }).execute();
+    await db
+      .insertInto('raw.users')
+      .values({ user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 })
+      .execute();
     const result = await buildModels(db, { models });
     expect(result.models.map((model) => [model.name, model.status, model.error?.code])).toEqual([
       ['stg_users', 'error', 'data_test_failed'],
       ['plan_summary', 'skipped', 'upstream_failed'],
       ['premium_users', 'skipped', 'upstream_failed'],
     ]);
-    expect(result.models[0]?.tests.find((test) => test.status === 'error')?.samples).toEqual([{ user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 }]);
+    expect(result.models[0]?.tests.find((test) => test.status === 'error')?.samples).toEqual([
+      { user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 },
+    ]);
     expect([result.status, result.published]).toEqual(['error', false]);
     expect(await trustedSnapshot()).toEqual(before);
     expect(await buildSchemas()).toEqual([]);
@@ -125,12 +168,28 @@ describe('buildModels', () => {
   it('runs independent models in parallel up to `concurrency`, and one by one with 1', async () => {
     const events = async (concurrency: number) => {
       const logger = createMemoryLogger();
-      const result = await buildModels(db, { models: [stg_users, fact_sessions], concurrency, logger });
+      const result = await buildModels(db, {
+        models: [stg_users, fact_sessions],
+        concurrency,
+        logger,
+      });
       expect(result.status).toBe('success');
-      return logger.records.filter((record) => record.message === 'model started' || record.message === 'model built').map((record) => record.message);
+      return logger.records
+        .filter((record) => record.message === 'model started' || record.message === 'model built')
+        .map((record) => record.message);
     };
-    expect(await events(2)).toEqual(['model started', 'model started', 'model built', 'model built']);
-    expect(await events(1)).toEqual(['model started', 'model built', 'model started', 'model built']);
+    expect(await events(2)).toEqual([
+      'model started',
+      'model started',
+      'model built',
+      'model built',
+    ]);
+    expect(await events(1)).toEqual([
+      'model started',
+      'model built',
+      'model started',
+      'model built',
+    ]);
   });
 
   it('carries grants of replaced tables and views over to their replacements', async () => {
@@ -139,11 +198,15 @@ describe('buildModels', () => {
     try {
       await buildModels(db, { models });
       await sql`grant usage on schema trusted to ${sql.id(role)}`.execute(db);
-      await sql`grant select on trusted.plan_summary, trusted.stg_users to ${sql.id(role)}`.execute(db);
+      await sql`grant select on trusted.plan_summary, trusted.stg_users to ${sql.id(role)}`.execute(
+        db,
+      );
       await buildModels(db, { models });
       const { rows } = await sql<{ relation: string; allowed: boolean }>`
         select r as "relation", has_table_privilege(${role}, r, 'select') as "allowed"
-        from unnest(array['trusted.plan_summary', 'trusted.stg_users', 'trusted.premium_users']) r`.execute(db);
+        from unnest(array['trusted.plan_summary', 'trusted.stg_users', 'trusted.premium_users']) r`.execute(
+        db,
+      );
       expect(rows).toEqual([
         { relation: 'trusted.plan_summary', allowed: true },
         { relation: 'trusted.stg_users', allowed: true },
@@ -168,25 +231,45 @@ describe('buildModels', () => {
       await sql`select pg_advisory_lock(5284001, hashtext('trusted'))`.execute(holder);
       try {
         const error = await rejection(buildModels(db, { models }));
-        expect([error.code, error.message]).toEqual(['lock_unavailable', 'another model build of schema trusted is running on this warehouse; wait for it to finish']);
+        expect([error.code, error.message]).toEqual([
+          'lock_unavailable',
+          'another model build of schema trusted is running on this warehouse; wait for it to finish',
+        ]);
       } finally {
         await sql`select pg_advisory_unlock(5284001, hashtext('trusted'))`.execute(holder);
       }
     });
-    const [a, b] = await Promise.allSettled([buildModels(db, { models }), buildModels(db, { models })]);
-    const outcomes = [a, b].map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.status : (outcome.reason as ReelhouseError).code)).sort();
+    const [a, b] = await Promise.allSettled([
+      buildModels(db, { models }),
+      buildModels(db, { models }),
+    ]);
+    const outcomes = [a, b]
+      .map((outcome) =>
+        outcome.status === 'fulfilled'
+          ? outcome.value.status
+          : (outcome.reason as ReelhouseError).code,
+      )
+      .sort();
     expect(outcomes).toEqual(['lock_unavailable', 'success']);
   });
 
   it('validateOnly runs everything, publish included, then rolls back: nothing is left behind', async () => {
     const result = await buildModels(db, { models, validateOnly: true });
-    expect([result.status, result.published, result.validateOnly]).toEqual(['success', false, true]);
+    expect([result.status, result.published, result.validateOnly]).toEqual([
+      'success',
+      false,
+      true,
+    ]);
     expect(result.models.map((model) => [model.name, model.status, model.rows])).toEqual([
       ['stg_users', 'success', null],
       ['plan_summary', 'success', 3],
       ['premium_users', 'success', 2],
     ]);
-    const { rows } = await sql<{ nspname: string }>`select nspname from pg_namespace where nspname like 'trusted%' or nspname = 'ops'`.execute(db);
+    const { rows } = await sql<{
+      nspname: string;
+    }>`select nspname from pg_namespace where nspname like 'trusted%' or nspname = 'ops'`.execute(
+      db,
+    );
     expect(rows).toEqual([]);
   });
 
@@ -204,17 +287,42 @@ describe('buildModels', () => {
     const dir = await mkdtemp(join(tmpdir(), 'reelhouse-artifacts-'));
     try {
       const result = await buildModels(db, { models, artifactsDir: dir });
-      const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { models: { name: string; dependsOn: string[]; sql: string }[] };
+      const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
+        models: { name: string; dependsOn: string[]; sql: string }[];
+      };
       expect(manifest.models.map((model) => [model.name, model.dependsOn])).toEqual([
         ['stg_users', []],
         ['plan_summary', ['stg_users']],
         ['premium_users', ['plan_summary', 'stg_users']],
       ]);
-      expect(manifest.models[0]?.sql).toBe('select "u"."user_id", "u"."plan", "u"."country_code", "u"."monthly_price_cents" from "raw"."users" as "u"');
-      const runResults = JSON.parse(await readFile(join(dir, 'run_results.json'), 'utf8')) as { buildId: string; status: string; models: { name: string; status: string; rows: number | null; tests: { name: string; status: string }[] }[] };
+      expect(manifest.models[0]?.sql).toBe(
+        'select "u"."user_id", "u"."plan", "u"."country_code", "u"."monthly_price_cents" from "raw"."users" as "u"',
+      );
+      const runResults = JSON.parse(await readFile(join(dir, 'run_results.json'), 'utf8')) as {
+        buildId: string;
+        status: string;
+        models: {
+          name: string;
+          status: string;
+          rows: number | null;
+          tests: { name: string; status: string }[];
+        }[];
+      };
       expect(runResults.buildId).toBe(result.buildId);
-      expect(runResults.models.map((model) => [model.name, model.status, model.rows, model.tests.map((test) => `${test.name}:${test.status}`)])).toEqual([
-        ['stg_users', 'success', null, ['unique(user_id):pass', 'not_null(plan):pass', 'accepted_values(plan):pass']],
+      expect(
+        runResults.models.map((model) => [
+          model.name,
+          model.status,
+          model.rows,
+          model.tests.map((test) => `${test.name}:${test.status}`),
+        ]),
+      ).toEqual([
+        [
+          'stg_users',
+          'success',
+          null,
+          ['unique(user_id):pass', 'not_null(plan):pass', 'accepted_values(plan):pass'],
+        ],
         ['plan_summary', 'success', 3, ['unique(plan):pass']],
         ['premium_users', 'success', 2, ['relationships(plan → plan_summary.plan):pass']],
       ]);
@@ -230,7 +338,10 @@ describe('buildModels', () => {
       name: 'slow',
       description: 'Sleeps long enough to be aborted.',
       materialization: table(),
-      select: (ctx) => ctx.db.selectFrom(ctx.ref(stg_users, 'u')).select(['u.user_id', sql<string>`pg_sleep(30)::text`.as('slept')]),
+      select: (ctx) =>
+        ctx.db
+          .selectFrom(ctx.ref(stg_users, 'u'))
+          .select(['u.user_id', sql<string>`pg_sleep(30)::text`.as('slept')]),
       contract: { columns: { user_id: { type: 'text' }, slept: { type: 'text' } } },
     });
     const controller = new AbortController();
@@ -238,7 +349,11 @@ describe('buildModels', () => {
     setTimeout(() => controller.abort(), 300);
     const error = await rejection(build);
     expect(error.code).toBe('aborted');
-    const { rows } = await sql<{ n: number }>`select count(*)::int as "n" from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()`.execute(db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as "n" from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()`.execute(
+      db,
+    );
     expect(rows).toEqual([{ n: 0 }]);
     expect(await trustedSnapshot()).toEqual(before);
     expect(await buildSchemas()).toEqual([]);

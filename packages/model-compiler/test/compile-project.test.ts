@@ -3,8 +3,21 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 
 import { ReelhouseError } from '@reelhouse/core';
 
-import { compileProject, defineModel, incremental, view, type AnyModel, type ModelContext, type RowOf } from '../src/index.ts';
-import { fact_sessions, plan_summary, premium_users, stg_users } from './fixtures/example-models.ts';
+import {
+  compileProject,
+  defineModel,
+  incremental,
+  view,
+  type AnyModel,
+  type ModelContext,
+  type RowOf,
+} from '../src/index.ts';
+import {
+  fact_sessions,
+  plan_summary,
+  premium_users,
+  stg_users,
+} from './fixtures/example-models.ts';
 
 function graphError(run: () => unknown): ReelhouseError {
   try {
@@ -48,14 +61,21 @@ describe('compileProject', () => {
 
   it('compiles each select offline against the target schema, values inlined as literals', () => {
     const [, , planSummary, premiumUsers] = project.models;
-    expect(planSummary?.sql).toMatchInlineSnapshot(`"select "u"."plan", count(*) as "users", sum("u"."monthly_price_cents") as "revenue_cents" from "trusted"."stg_users" as "u" group by "u"."plan""`);
-    expect(premiumUsers?.sql).toMatchInlineSnapshot(`"select "u"."user_id", "u"."country_code", "u"."plan" from "trusted"."stg_users" as "u" where "u"."plan" = 'premium'"`);
+    expect(planSummary?.sql).toMatchInlineSnapshot(
+      `"select "u"."plan", count(*) as "users", sum("u"."monthly_price_cents") as "revenue_cents" from "trusted"."stg_users" as "u" group by "u"."plan""`,
+    );
+    expect(premiumUsers?.sql).toMatchInlineSnapshot(
+      `"select "u"."user_id", "u"."country_code", "u"."plan" from "trusted"."stg_users" as "u" where "u"."plan" = 'premium'"`,
+    );
     expect(premiumUsers?.parameters).toEqual([]);
-    expect(compileProject([stg_users, plan_summary], { targetSchema: 'analytics' }).models[1]?.sql).toContain('from "analytics"."stg_users"');
+    expect(
+      compileProject([stg_users, plan_summary], { targetSchema: 'analytics' }).models[1]?.sql,
+    ).toContain('from "analytics"."stg_users"');
   });
 
   it('compiles the data tests to failing-row queries', () => {
-    expect(project.models[1]?.tests.map((test) => [test.name, test.severity, test.sql])).toMatchInlineSnapshot(`
+    expect(project.models[1]?.tests.map((test) => [test.name, test.severity, test.sql]))
+      .toMatchInlineSnapshot(`
       [
         [
           "unique(user_id)",
@@ -106,7 +126,14 @@ describe('compileProject', () => {
       select: (ctx) => ctx.db.selectFrom(ctx.source('raw.users', 'u')).select('u.user_id'),
       contract: { columns: { user_id: { type: 'text' } } },
     });
-    const error = graphError(() => compileProject([...Object.values(models), orphan, reading('orphan', () => []), badIncremental]));
+    const error = graphError(() =>
+      compileProject([
+        ...Object.values(models),
+        orphan,
+        reading('orphan', () => []),
+        badIncremental,
+      ]),
+    );
     expect(error.message).toMatchInlineSnapshot(`
       "the model graph has 4 problem(s):
         - model "orphan" is defined more than once
@@ -114,7 +141,12 @@ describe('compileProject', () => {
         - model "bad_incremental": strategy merge needs a uniqueKey
         - cycle: x → y → z → x (each model reads the next)"
     `);
-    expect((error.context['problems'] as { model: string; problem: string }[]).map((p) => [p.model, p.problem])).toEqual([
+    expect(
+      (error.context['problems'] as { model: string; problem: string }[]).map((p) => [
+        p.model,
+        p.problem,
+      ]),
+    ).toEqual([
       ['orphan', 'duplicate_name'],
       ['orphan', 'unknown_reference'],
       ['bad_incremental', 'invalid_config'],
@@ -123,7 +155,11 @@ describe('compileProject', () => {
   });
 
   it('makes a column its upstream does not produce a type error', () => {
-    expectTypeOf<RowOf<typeof plan_summary>>().toEqualTypeOf<{ plan: string; users: number; revenue_cents: number }>();
+    expectTypeOf<RowOf<typeof plan_summary>>().toEqualTypeOf<{
+      plan: string;
+      users: number;
+      revenue_cents: number;
+    }>();
     const readsPrice = (ctx: ModelContext) =>
       // @ts-expect-error -- plan_summary has no column `price`
       ctx.db.selectFrom(ctx.ref(plan_summary, 'p')).select(['p.plan', 'p.price']);
@@ -144,7 +180,11 @@ describe('compileProject', () => {
       name: 'array_parameter',
       description: 'binds an array',
       materialization: view(),
-      select: (ctx) => ctx.db.selectFrom(ctx.source('raw.users', 'u')).select('u.plan').where(sql<boolean>`u.plan = any(${['a', 'b']})`),
+      select: (ctx) =>
+        ctx.db
+          .selectFrom(ctx.source('raw.users', 'u'))
+          .select('u.plan')
+          .where(sql<boolean>`u.plan = any(${['a', 'b']})`),
       contract: { columns: { plan: { type: 'text' } } },
     });
     expect(graphError(() => compileProject([arrayParameter])).message).toMatchInlineSnapshot(`

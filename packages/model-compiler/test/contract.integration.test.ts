@@ -33,7 +33,10 @@ const user_prices = defineModel({
   name: 'user_prices',
   description: 'Price per user, indexed by country.',
   materialization: table(),
-  select: (ctx) => ctx.db.selectFrom(ctx.ref(stg_users, 'u')).select(['u.user_id', 'u.plan', 'u.country_code', 'u.monthly_price_cents']),
+  select: (ctx) =>
+    ctx.db
+      .selectFrom(ctx.ref(stg_users, 'u'))
+      .select(['u.user_id', 'u.plan', 'u.country_code', 'u.monthly_price_cents']),
   contract: {
     columns: {
       user_id: { type: 'text' },
@@ -48,11 +51,15 @@ const user_prices = defineModel({
 
 describe('contracts', () => {
   it('are emitted as DDL: declared types, NOT NULL, CHECK, primary and foreign keys, indexes after the data', async () => {
-    const result = await buildModels(db, { models: [stg_users, plan_summary, premium_users, user_prices] });
+    const result = await buildModels(db, {
+      models: [stg_users, plan_summary, premium_users, user_prices],
+    });
     expect(result.status).toBe('success');
     const { rows: columns } = await sql<{ name: string; type: string; not_null: boolean }>`
       select attname as "name", format_type(atttypid, atttypmod) as "type", attnotnull as "not_null"
-      from pg_attribute where attrelid = 'trusted.user_prices'::regclass and attnum > 0 order by attnum`.execute(db);
+      from pg_attribute where attrelid = 'trusted.user_prices'::regclass and attnum > 0 order by attnum`.execute(
+      db,
+    );
     expect(columns).toEqual([
       { name: 'user_id', type: 'text', not_null: true },
       { name: 'plan', type: 'text', not_null: false },
@@ -65,13 +72,18 @@ describe('contracts', () => {
     expect(constraints).toEqual([
       { table: 'trusted.plan_summary', definition: 'CHECK ((users > 0))' },
       { table: 'trusted.plan_summary', definition: 'PRIMARY KEY (plan)' },
-      { table: 'trusted.premium_users', definition: 'FOREIGN KEY (plan) REFERENCES trusted.plan_summary(plan)' },
+      {
+        table: 'trusted.premium_users',
+        definition: 'FOREIGN KEY (plan) REFERENCES trusted.plan_summary(plan)',
+      },
       { table: 'trusted.premium_users', definition: 'PRIMARY KEY (user_id)' },
       { table: 'trusted.user_prices', definition: "CHECK ((country_code ~ '^[A-Z]{2}$'::text))" },
       { table: 'trusted.user_prices', definition: 'CHECK ((monthly_price_cents >= 0))' },
       { table: 'trusted.user_prices', definition: 'PRIMARY KEY (user_id)' },
     ]);
-    const { rows: indexes } = await sql<{ indexdef: string }>`select indexdef from pg_indexes where tablename = 'user_prices' order by 1`.execute(db);
+    const { rows: indexes } = await sql<{
+      indexdef: string;
+    }>`select indexdef from pg_indexes where tablename = 'user_prices' order by 1`.execute(db);
     expect(indexes.map((index) => index.indexdef)).toEqual([
       'CREATE INDEX user_prices_country_code_idx ON trusted.user_prices USING btree (country_code)',
       'CREATE UNIQUE INDEX user_prices_pkey ON trusted.user_prices USING btree (user_id)',
@@ -79,22 +91,36 @@ describe('contracts', () => {
   });
 
   it('data that breaks the contract fails the model with contract_violation and publishes nothing', async () => {
-    await db.insertInto('raw.users').values({ user_id: 'u9', plan: 'basic', country_code: 'france', monthly_price_cents: 100 }).execute();
+    await db
+      .insertInto('raw.users')
+      .values({ user_id: 'u9', plan: 'basic', country_code: 'france', monthly_price_cents: 100 })
+      .execute();
     const result = await buildModels(db, { models: [stg_users, user_prices] });
     expect(result.models.map((model) => [model.name, model.status, model.error?.code])).toEqual([
       ['stg_users', 'success', undefined],
       ['user_prices', 'error', 'contract_violation'],
     ]);
-    expect(result.models[1]?.error?.message).toMatch(/^model user_prices breaks its contract: new row for relation "user_prices" violates check constraint/);
-    const { rows } = await sql<{ exists: boolean }>`select to_regclass('trusted.user_prices') is not null as "exists"`.execute(db);
+    expect(result.models[1]?.error?.message).toMatch(
+      /^model user_prices breaks its contract: new row for relation "user_prices" violates check constraint/,
+    );
+    const { rows } = await sql<{
+      exists: boolean;
+    }>`select to_regclass('trusted.user_prices') is not null as "exists"`.execute(db);
     expect(rows).toEqual([{ exists: false }]);
   });
 
   it('a relation whose catalog differs from the contract is a contract_violation listing every difference', async () => {
     const contract = compileProject([stg_users, user_prices]).models[1]!.contract;
     await sql`create schema trusted`.execute(db);
-    await sql`create table trusted.user_prices (user_id text, country_code varchar(2) not null, plan text, monthly_price_cents bigint not null)`.execute(db);
-    const error = await verifyContract(db, { model: 'user_prices', relation: 'trusted.user_prices', contract, kind: 'table' }).then(
+    await sql`create table trusted.user_prices (user_id text, country_code varchar(2) not null, plan text, monthly_price_cents bigint not null)`.execute(
+      db,
+    );
+    const error = await verifyContract(db, {
+      model: 'user_prices',
+      relation: 'trusted.user_prices',
+      contract,
+      kind: 'table',
+    }).then(
       () => undefined,
       (thrown: unknown) => thrown as ReelhouseError,
     );

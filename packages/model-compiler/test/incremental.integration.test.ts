@@ -29,26 +29,57 @@ beforeEach(async () => {
 });
 
 /** Sessions by key, reading only rows updated after the newest `updated_at` already in the table. */
-function sessionsModel(strategy: IncrementalStrategy, options: { allowFullRefresh?: boolean } = {}) {
+function sessionsModel(
+  strategy: IncrementalStrategy,
+  options: { allowFullRefresh?: boolean } = {},
+) {
   return defineModel({
     name: 'sessions',
     description: `Sessions, incremental ${strategy}.`,
     materialization: incremental({ strategy, uniqueKey: ['session_id'], ...options }),
     select: (ctx) => {
-      const query = ctx.db.selectFrom(ctx.source('raw.viewing_sessions', 's')).select(['s.session_id', 's.watch_duration_s', 's.updated_at']);
+      const query = ctx.db
+        .selectFrom(ctx.source('raw.viewing_sessions', 's'))
+        .select(['s.session_id', 's.watch_duration_s', 's.updated_at']);
       if (!ctx.isIncremental) return query;
-      return query.where('s.updated_at', '>', (eb) => eb.selectFrom(ctx.self('t')).select(sql<Date>`max("t"."updated_at")`.as('since')));
+      return query.where('s.updated_at', '>', (eb) =>
+        eb.selectFrom(ctx.self('t')).select(sql<Date>`max("t"."updated_at")`.as('since')),
+      );
     },
-    contract: { columns: { session_id: { type: 'text' }, watch_duration_s: { type: 'integer' }, updated_at: { type: 'timestamptz' } }, primaryKey: strategy === 'append' ? [] : ['session_id'] },
+    contract: {
+      columns: {
+        session_id: { type: 'text' },
+        watch_duration_s: { type: 'integer' },
+        updated_at: { type: 'timestamptz' },
+      },
+      primaryKey: strategy === 'append' ? [] : ['session_id'],
+    },
     tests: (t) => [t.notNull('watch_duration_s')],
   });
 }
 
-async function insertSessions(rows: [id: string, seconds: number, updatedAt: string, startedAt?: string][]): Promise<void> {
+async function insertSessions(
+  rows: [id: string, seconds: number, updatedAt: string, startedAt?: string][],
+): Promise<void> {
   await db
     .insertInto('raw.viewing_sessions')
-    .values(rows.map(([session_id, watch_duration_s, updated_at, started_at]) => ({ session_id, user_id: 'u1', started_at: started_at ?? '2024-01-01T10:00:00Z', watch_duration_s, updated_at })))
-    .onConflict((oc) => oc.column('session_id').doUpdateSet((eb) => ({ watch_duration_s: eb.ref('excluded.watch_duration_s'), updated_at: eb.ref('excluded.updated_at') })))
+    .values(
+      rows.map(([session_id, watch_duration_s, updated_at, started_at]) => ({
+        session_id,
+        user_id: 'u1',
+        started_at: started_at ?? '2024-01-01T10:00:00Z',
+        watch_duration_s,
+        updated_at,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('session_id')
+        .doUpdateSet((eb) => ({
+          watch_duration_s: eb.ref('excluded.watch_duration_s'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+    )
     .execute();
 }
 
@@ -56,32 +87,85 @@ const at = (day: number) => new Date(Date.UTC(2024, 0, day));
 
 describe('incremental models', () => {
   it.each([
-    ['merge', [['s1', 10, at(1)], ['s2', 99, at(3)], ['s3', 30, at(3)]]],
-    ['delete+insert', [['s1', 10, at(1)], ['s2', 99, at(3)], ['s3', 30, at(3)]]],
-    ['append', [['s1', 10, at(1)], ['s2', 20, at(2)], ['s2', 99, at(3)], ['s3', 30, at(3)]]],
-  ] as const)('%s: the second run applies only the new rows, and the table stands merged', async (strategy, expected) => {
-    const model = sessionsModel(strategy);
-    await insertSessions([['s1', 10, '2024-01-01'], ['s2', 20, '2024-01-02']]);
-    const first = await buildModels(db, { models: [model] });
-    expect(first.models.map((m) => [m.mode, m.rows])).toEqual([['incremental_full', 2]]);
-    await insertSessions([['s2', 99, '2024-01-03'], ['s3', 30, '2024-01-03']]);
-    const second = await buildModels(db, { models: [model] });
-    expect(second.models.map((m) => [m.mode, m.rows, m.status])).toEqual([['incremental_delta', 2, 'success']]);
-    const rows = (await contents(db, 'trusted.sessions')).map((row) => Object.values(row as object) as unknown[]);
-    expect(rows).toEqual(expected.map((row) => [...row]));
-  });
+    [
+      'merge',
+      [
+        ['s1', 10, at(1)],
+        ['s2', 99, at(3)],
+        ['s3', 30, at(3)],
+      ],
+    ],
+    [
+      'delete+insert',
+      [
+        ['s1', 10, at(1)],
+        ['s2', 99, at(3)],
+        ['s3', 30, at(3)],
+      ],
+    ],
+    [
+      'append',
+      [
+        ['s1', 10, at(1)],
+        ['s2', 20, at(2)],
+        ['s2', 99, at(3)],
+        ['s3', 30, at(3)],
+      ],
+    ],
+  ] as const)(
+    '%s: the second run applies only the new rows, and the table stands merged',
+    async (strategy, expected) => {
+      const model = sessionsModel(strategy);
+      await insertSessions([
+        ['s1', 10, '2024-01-01'],
+        ['s2', 20, '2024-01-02'],
+      ]);
+      const first = await buildModels(db, { models: [model] });
+      expect(first.models.map((m) => [m.mode, m.rows])).toEqual([['incremental_full', 2]]);
+      await insertSessions([
+        ['s2', 99, '2024-01-03'],
+        ['s3', 30, '2024-01-03'],
+      ]);
+      const second = await buildModels(db, { models: [model] });
+      expect(second.models.map((m) => [m.mode, m.rows, m.status])).toEqual([
+        ['incremental_delta', 2, 'success'],
+      ]);
+      const rows = (await contents(db, 'trusted.sessions')).map(
+        (row) => Object.values(row as object) as unknown[],
+      );
+      expect(rows).toEqual(expected.map((row) => [...row]));
+    },
+  );
 });
 
 /** Sessions by day of `started_at`: each run replaces whole days, the ledger says which are built. */
 const daily_sessions = defineModel({
   name: 'daily_sessions',
   description: 'Sessions, incremental by day.',
-  materialization: incremental({ strategy: 'delete+insert', uniqueKey: ['session_id'], timeColumn: 'started_at', interval: 'day' }),
+  materialization: incremental({
+    strategy: 'delete+insert',
+    uniqueKey: ['session_id'],
+    timeColumn: 'started_at',
+    interval: 'day',
+  }),
   select: (ctx) => {
-    const query = ctx.db.selectFrom(ctx.source('raw.viewing_sessions', 's')).select(['s.session_id', 's.started_at', 's.watch_duration_s']);
-    return ctx.interval === undefined ? query : query.where('s.started_at', '>=', ctx.interval.start).where('s.started_at', '<', ctx.interval.end);
+    const query = ctx.db
+      .selectFrom(ctx.source('raw.viewing_sessions', 's'))
+      .select(['s.session_id', 's.started_at', 's.watch_duration_s']);
+    return ctx.interval === undefined
+      ? query
+      : query
+          .where('s.started_at', '>=', ctx.interval.start)
+          .where('s.started_at', '<', ctx.interval.end);
   },
-  contract: { columns: { session_id: { type: 'text' }, started_at: { type: 'timestamptz' }, watch_duration_s: { type: 'integer' } }, primaryKey: ['session_id'] },
+  contract: {
+    columns: {
+      session_id: { type: 'text' },
+      started_at: { type: 'timestamptz' },
+      watch_duration_s: { type: 'integer' },
+    },
+    primaryKey: ['session_id'],
+  },
 });
 
 async function ledger(): Promise<string[]> {
@@ -91,29 +175,119 @@ async function ledger(): Promise<string[]> {
   return rows.map((row) => row.range);
 }
 
+describe('tests of an incremental run', () => {
+  it('check the new rows, and their keys against the rows the merge keeps; a failure leaves the table as it was', async () => {
+    const appended = defineModel({
+      name: 'sessions',
+      description: 'Sessions appended, whatever their key.',
+      materialization: incremental({ strategy: 'append', uniqueKey: [] }),
+      select: (ctx) => {
+        const query = ctx.db
+          .selectFrom(ctx.source('raw.viewing_sessions', 's'))
+          .select(['s.session_id', 's.watch_duration_s', 's.updated_at']);
+        return ctx.isIncremental
+          ? query.where('s.updated_at', '>', (eb) =>
+              eb.selectFrom(ctx.self('t')).select(sql<Date>`max("t"."updated_at")`.as('since')),
+            )
+          : query;
+      },
+      contract: {
+        columns: {
+          session_id: { type: 'text' },
+          watch_duration_s: { type: 'integer' },
+          updated_at: { type: 'timestamptz' },
+        },
+      },
+      tests: (t) => [t.unique('session_id'), t.acceptedValues('watch_duration_s', [10, 20, 30])],
+    });
+    await insertSessions([
+      ['s1', 10, '2024-01-01'],
+      ['s2', 20, '2024-01-02'],
+    ]);
+    await buildModels(db, { models: [appended] });
+    await insertSessions([
+      ['s2', 30, '2024-01-03'],
+      ['s3', 31, '2024-01-03'],
+    ]);
+    const result = await buildModels(db, { models: [appended] });
+    expect(result.models[0]?.tests.map((test) => [test.name, test.status, test.samples])).toEqual([
+      ['unique(session_id)', 'error', [{ session_id: 's2', duplicates: 2 }]],
+      [
+        'accepted_values(watch_duration_s)',
+        'error',
+        [{ session_id: 's3', watch_duration_s: 31, updated_at: new Date('2024-01-03T00:00:00Z') }],
+      ],
+    ]);
+    expect(
+      result.models[0]?.tests[0]?.sql.replace(/trusted__build_\w+/g, 'trusted__build_<id>'),
+    ).toMatchInlineSnapshot(
+      `"select "session_id", count(*) as "duplicates" from (select "session_id" from "trusted"."sessions" as "t" where ("session_id") in (select "session_id" from "trusted__build_<id>"."sessions__delta") union all select "session_id" from "trusted__build_<id>"."sessions__delta") as "merged" group by "session_id" having count(*) > 1"`,
+    );
+    expect(result.published).toBe(false);
+    expect(await contents(db, 'trusted.sessions')).toEqual([
+      { session_id: 's1', watch_duration_s: 10, updated_at: new Date('2024-01-01T00:00:00Z') },
+      { session_id: 's2', watch_duration_s: 20, updated_at: new Date('2024-01-02T00:00:00Z') },
+    ]);
+  });
+});
+
 describe('incremental models by time range', () => {
   it('record built intervals in ops.model_intervals, then rebuild the gaps and the new intervals only', async () => {
-    await insertSessions([['a', 1, '2024-01-01', '2024-01-01T10:00:00Z'], ['b', 2, '2024-01-02', '2024-01-02T10:00:00Z'], ['c', 3, '2024-01-03', '2024-01-03T10:00:00Z']]);
-    const first = await buildModels(db, { models: [daily_sessions], now: new Date('2024-01-04T12:00:00Z') });
-    expect(first.models.map((m) => [m.mode, m.rows, m.intervals])).toEqual([['incremental_full', 3, [['2024-01-01T00:00:00.000Z', '2024-01-04T00:00:00.000Z']]]]);
+    await insertSessions([
+      ['a', 1, '2024-01-01', '2024-01-01T10:00:00Z'],
+      ['b', 2, '2024-01-02', '2024-01-02T10:00:00Z'],
+      ['c', 3, '2024-01-03', '2024-01-03T10:00:00Z'],
+    ]);
+    const first = await buildModels(db, {
+      models: [daily_sessions],
+      now: new Date('2024-01-04T12:00:00Z'),
+    });
+    expect(first.models.map((m) => [m.mode, m.rows, m.intervals])).toEqual([
+      ['incremental_full', 3, [['2024-01-01T00:00:00.000Z', '2024-01-04T00:00:00.000Z']]],
+    ]);
     expect(await ledger()).toEqual(['01-01..01-04']);
     // Lose 2 January from the ledger, as if its build had never been recorded.
     await sql`delete from ops.model_intervals`.execute(db);
     await sql`insert into ops.model_intervals (model, interval_start, interval_end, build_id, built_at) values
-      ('daily_sessions', '2024-01-01Z', '2024-01-02Z', 'old', now()), ('daily_sessions', '2024-01-03Z', '2024-01-04Z', 'old', now())`.execute(db);
-    await insertSessions([['b', 222, '2024-01-05', '2024-01-02T10:00:00Z'], ['c2', 33, '2024-01-05', '2024-01-03T11:00:00Z'], ['d', 4, '2024-01-05', '2024-01-04T10:00:00Z']]);
-    const second = await buildModels(db, { models: [daily_sessions], now: new Date('2024-01-05T12:00:00Z') });
+      ('daily_sessions', '2024-01-01Z', '2024-01-02Z', 'old', now()), ('daily_sessions', '2024-01-03Z', '2024-01-04Z', 'old', now())`.execute(
+      db,
+    );
+    await insertSessions([
+      ['b', 222, '2024-01-05', '2024-01-02T10:00:00Z'],
+      ['c2', 33, '2024-01-05', '2024-01-03T11:00:00Z'],
+      ['d', 4, '2024-01-05', '2024-01-04T10:00:00Z'],
+    ]);
+    const second = await buildModels(db, {
+      models: [daily_sessions],
+      now: new Date('2024-01-05T12:00:00Z'),
+    });
     expect(second.models.map((m) => [m.mode, m.rows, m.intervals])).toEqual([
-      ['incremental_delta', 2, [['2024-01-02T00:00:00.000Z', '2024-01-03T00:00:00.000Z'], ['2024-01-04T00:00:00.000Z', '2024-01-05T00:00:00.000Z']]],
+      [
+        'incremental_delta',
+        2,
+        [
+          ['2024-01-02T00:00:00.000Z', '2024-01-03T00:00:00.000Z'],
+          ['2024-01-04T00:00:00.000Z', '2024-01-05T00:00:00.000Z'],
+        ],
+      ],
     ]);
     // The gap (2 Jan) and the new day (4 Jan) are rebuilt; 3 Jan was built and is left alone.
-    expect((await contents(db, 'trusted.daily_sessions')).map((row) => Object.values(row as object) as unknown[])).toEqual([
+    expect(
+      (await contents(db, 'trusted.daily_sessions')).map(
+        (row) => Object.values(row as object) as unknown[],
+      ),
+    ).toEqual([
       ['a', new Date('2024-01-01T10:00:00Z'), 1],
       ['b', new Date('2024-01-02T10:00:00Z'), 222],
       ['c', new Date('2024-01-03T10:00:00Z'), 3],
       ['d', new Date('2024-01-04T10:00:00Z'), 4],
     ]);
-    expect(await ledger()).toEqual(['01-01..01-02', '01-02..01-03', '01-03..01-04', '01-04..01-05']);
+    expect(await ledger()).toEqual([
+      '01-01..01-02',
+      '01-02..01-03',
+      '01-03..01-04',
+      '01-04..01-05',
+    ]);
   });
 });
 
@@ -125,7 +299,9 @@ describe('full refresh', () => {
     await sql`update raw.viewing_sessions set watch_duration_s = 11`.execute(db);
     const result = await buildModels(db, { models: [model], fullRefresh: true });
     expect(result.models.map((m) => [m.mode, m.rows])).toEqual([['incremental_full', 1]]);
-    expect(await contents(db, 'trusted.sessions')).toEqual([{ session_id: 's1', watch_duration_s: 11, updated_at: new Date('2024-01-01T00:00:00Z') }]);
+    expect(await contents(db, 'trusted.sessions')).toEqual([
+      { session_id: 's1', watch_duration_s: 11, updated_at: new Date('2024-01-01T00:00:00Z') },
+    ]);
   });
 
   it('refuses to rebuild a protected model unless forced', async () => {
@@ -134,9 +310,17 @@ describe('full refresh', () => {
     await buildModels(db, { models: [model] });
     const refused = await buildModels(db, { models: [model], fullRefresh: true });
     expect(refused.models.map((m) => [m.status, m.error?.code, m.error?.message])).toEqual([
-      ['error', 'invalid_input', 'model sessions is protected against full refresh (allowFullRefresh: false); build it without fullRefresh, or pass forceFullRefresh: true (--force-full-refresh) to rebuild it from scratch'],
+      [
+        'error',
+        'invalid_input',
+        'model sessions is protected against full refresh (allowFullRefresh: false); build it without fullRefresh, or pass forceFullRefresh: true (--force-full-refresh) to rebuild it from scratch',
+      ],
     ]);
-    const forced = await buildModels(db, { models: [model], fullRefresh: true, forceFullRefresh: true });
+    const forced = await buildModels(db, {
+      models: [model],
+      fullRefresh: true,
+      forceFullRefresh: true,
+    });
     expect(forced.models.map((m) => [m.status, m.mode])).toEqual([['success', 'incremental_full']]);
   });
 });
@@ -146,18 +330,50 @@ describe('buildModelInIsolation on an incremental model', () => {
     const built = await buildModelInIsolation(db, {
       model: fact_sessions,
       existing: [
-        { session_id: 's1', user_id: 'u1', started_at: new Date('2024-01-01T10:00:00Z'), watch_duration_s: 10, updated_at: new Date('2024-01-01T00:00:00Z') },
-        { session_id: 's2', user_id: 'u1', started_at: new Date('2024-01-02T10:00:00Z'), watch_duration_s: 20, updated_at: new Date('2024-01-02T00:00:00Z') },
+        {
+          session_id: 's1',
+          user_id: 'u1',
+          started_at: new Date('2024-01-01T10:00:00Z'),
+          watch_duration_s: 10,
+          updated_at: new Date('2024-01-01T00:00:00Z'),
+        },
+        {
+          session_id: 's2',
+          user_id: 'u1',
+          started_at: new Date('2024-01-02T10:00:00Z'),
+          watch_duration_s: 20,
+          updated_at: new Date('2024-01-02T00:00:00Z'),
+        },
       ],
       inputs: [
         sourceRows('raw.viewing_sessions', [
-          { session_id: 's1', user_id: 'u1', started_at: new Date('2024-01-01T10:00:00Z'), watch_duration_s: 999, updated_at: new Date('2024-01-01T00:00:00Z') },
-          { session_id: 's2', user_id: 'u1', started_at: new Date('2024-01-02T10:00:00Z'), watch_duration_s: 25, updated_at: new Date('2024-01-03T00:00:00Z') },
-          { session_id: 's3', user_id: 'u2', started_at: new Date('2024-01-03T10:00:00Z'), watch_duration_s: 30, updated_at: new Date('2024-01-03T00:00:00Z') },
+          {
+            session_id: 's1',
+            user_id: 'u1',
+            started_at: new Date('2024-01-01T10:00:00Z'),
+            watch_duration_s: 999,
+            updated_at: new Date('2024-01-01T00:00:00Z'),
+          },
+          {
+            session_id: 's2',
+            user_id: 'u1',
+            started_at: new Date('2024-01-02T10:00:00Z'),
+            watch_duration_s: 25,
+            updated_at: new Date('2024-01-03T00:00:00Z'),
+          },
+          {
+            session_id: 's3',
+            user_id: 'u2',
+            started_at: new Date('2024-01-03T10:00:00Z'),
+            watch_duration_s: 30,
+            updated_at: new Date('2024-01-03T00:00:00Z'),
+          },
         ]),
       ],
     });
-    expect(built.sql).toMatchInlineSnapshot(`"select "s"."session_id", "s"."user_id", "s"."started_at", "s"."watch_duration_s", "s"."updated_at" from "isolation__fact_sessions"."raw__viewing_sessions" as "s" where "s"."updated_at" > (select coalesce(max("t"."updated_at"), '-infinity') as "m" from "isolation__fact_sessions"."fact_sessions" as "t")"`);
+    expect(built.sql).toMatchInlineSnapshot(
+      `"select "s"."session_id", "s"."user_id", "s"."started_at", "s"."watch_duration_s", "s"."updated_at" from "isolation__fact_sessions"."raw__viewing_sessions" as "s" where "s"."updated_at" > (select coalesce(max("t"."updated_at"), '-infinity') as "m" from "isolation__fact_sessions"."fact_sessions" as "t")"`,
+    );
     // s1 is not newer than the table, so it keeps 10; s2 is merged; s3 is inserted.
     expect(built.rows.map((row) => [row.session_id, row.watch_duration_s])).toEqual([
       ['s1', 10],

@@ -21,7 +21,10 @@ describe('renderModelDocs', () => {
   });
 
   it('documents each model: description, contract columns, tests, upstream and downstream', () => {
-    const section = docs.markdown.slice(docs.markdown.indexOf('## plan_summary'), docs.markdown.indexOf('## premium_users'));
+    const section = docs.markdown.slice(
+      docs.markdown.indexOf('## plan_summary'),
+      docs.markdown.indexOf('## premium_users'),
+    );
     expect(section).toMatchInlineSnapshot(`
       "## plan_summary
 

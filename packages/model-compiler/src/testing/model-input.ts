@@ -8,7 +8,12 @@ import type { SqlType } from '../sql-type.ts';
 /** Fixture rows standing in for one upstream model or one `raw` table in an isolation test. */
 export type ModelInput =
   | { readonly kind: 'model_rows'; readonly model: AnyModel; readonly rows: readonly object[] }
-  | { readonly kind: 'source_rows'; readonly source: SourceName; readonly rows: readonly object[]; readonly columns: Readonly<Record<string, SqlType>> };
+  | {
+      readonly kind: 'source_rows';
+      readonly source: SourceName;
+      readonly rows: readonly object[];
+      readonly columns: Readonly<Record<string, SqlType>>;
+    };
 
 export type ModelInputs = readonly ModelInput[];
 
@@ -18,7 +23,9 @@ export function modelRows<M extends AnyModel>(model: M, rows: readonly RowOf<M>[
 }
 
 /** A `raw` row in a fixture: any subset of its columns, each possibly null (defects to catch). */
-export type SourceRow<S extends SourceName> = { readonly [K in keyof Selectable<RawSchema[S]>]?: Selectable<RawSchema[S]>[K] | null };
+export type SourceRow<S extends SourceName> = {
+  readonly [K in keyof Selectable<RawSchema[S]>]?: Selectable<RawSchema[S]>[K] | null;
+};
 
 /**
  * Rows of a `raw` table (only the columns the model reads are needed). Column types are inferred
@@ -29,7 +36,12 @@ export function sourceRows<S extends SourceName>(
   rows: readonly SourceRow<S>[],
   columns: Partial<Record<keyof RawSchema[S] & string, SqlType>> = {},
 ): ModelInput {
-  return { kind: 'source_rows', source, rows, columns: columns as Readonly<Record<string, SqlType>> };
+  return {
+    kind: 'source_rows',
+    source,
+    rows,
+    columns: columns as Readonly<Record<string, SqlType>>,
+  };
 }
 
 /** The SQL type a fixture column gets when the test does not declare it: from its first non-null value. */
