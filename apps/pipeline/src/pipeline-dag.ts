@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { dataFiles } from '@reelhouse/contracts';
 import type { StepReport } from '@reelhouse/core';
 import { extractToWarehouse } from '@reelhouse/extractor';
 import { generateDataSet } from '@reelhouse/generators';
@@ -18,6 +16,7 @@ import { createKysely } from '@reelhouse/warehouse';
 import type { Db } from 'mongodb';
 import type pg from 'pg';
 
+import { existingDataSet } from './existing-data-set.ts';
 import { modelBuildError } from './model-build-error.ts';
 import { dataSetDir, pipelineParamsSchema } from './pipeline-params.ts';
 import { writeQualityReport } from './quality/write-quality-report.ts';
@@ -56,8 +55,9 @@ export function createPipelineDag(resources: () => PipelineResources) {
         async run({ params, signal, logger }) {
           const p = pipelineParamsSchema.parse(params);
           const outDir = dataSetDir(resources().dataDir, p);
-          if (existsSync(join(outDir, dataFiles.manifest)))
+          if ((await existingDataSet(outDir, p)) !== undefined)
             return skipTask(`data set ${outDir} exists`);
+          return skipTask(`data set ${outDir} exists`);
           const report = await generateDataSet({
             outDir,
             seed: p.seed,

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { runCli } from './cli-process.ts';
+import { targetArgs, usePipelineEnvironment } from './pipeline-environment.ts';
+
+const environment = usePipelineEnvironment('cli');
+
+describe('pipeline CLI', () => {
+  it('graph prints the DAG as Mermaid', async () => {
+    const result = await runCli(['graph']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('flowchart LR\n');
+    expect(result.stdout).toContain('  load_json_to_mongo --> extract_to_warehouse\n');
+    expect(result.stdout).toContain('  transform_with_models --> quality_report\n');
+  });
+
+  it('exits 2 with the flag named on bad arguments, and on a resume without a run', async () => {
+    const bad = await runCli(['run', '--seed', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error (invalid_input): run: --seed:');
+
+    const resume = await runCli(['run', '--resume', ...targetArgs(environment)], environment.env());
+    expect(resume.stderr).toContain(
+      "error (not_found): No run of DAG 'video_streaming_elt_pipeline' to resume",
+    );
+    expect(resume.code).toBe(2);
+  });
+
+  it('generate writes a data set with its manifest', async () => {
+    const result = await runCli(
+      [
+        'generate',
+        '--scale',
+        'tiny',
+        '--users',
+        '40',
+        '--sessions',
+        '100',
+        '--titles',
+        '10',
+        '--seed',
+        '3',
+      ],
+      environment.env(),
+    );
+    expect(result.code).toBe(0);
+    const manifest = JSON.parse(
+      await readFile(
+        join(environment.dir, 'data', 'tiny-u40-s100-t10-seed3', 'manifest.json'),
+        'utf8',
+      ),
+    ) as { seed: number; counts: { users: number } };
+    expect([manifest.seed, manifest.counts.users]).toEqual([3, 40]);
+  });
+
+  it('task makes one attempt per call under the given run id, as Airflow calls it', async () => {
+    const args = [
+      'task',
+      'create_postgres_tables',
+      '--run-id',
+      'scheduled__2026-01-01',
+      ...targetArgs(environment),
+    ];
+    expect((await runCli(args, environment.env())).code).toBe(0);
+    expect((await runCli(args, environment.env())).code).toBe(0);
+
+    const attempts = await environment
+      .warehousePool()
+      .query(
+        "select task_id, attempt, state from ops.task_attempts where run_id = 'scheduled__2026-01-01' order by attempt",
+      );
+    expect(attempts.rows).toEqual([
+      { task_id: 'create_postgres_tables', attempt: 1, state: 'success' },
+      { task_id: 'create_postgres_tables', attempt: 2, state: 'success' },
+    ]);
+    const run = await environment
+      .warehousePool()
+      .query("select state from ops.dag_runs where run_id = 'scheduled__2026-01-01'");
+    expect(run.rows).toEqual([{ state: 'running' }]);
+  });
+});
