@@ -1,7 +1,8 @@
 import { contentDocument } from '@reelhouse/contracts';
 
 import { contentDateFields } from './content-json-schema.ts';
-import { detachText, type RejectGate } from './csv-reject.ts';
+import type { RejectGate } from './csv-reject.ts';
+import { detachText } from './detach-text.ts';
 
 /** A quarantined document of `content.json`, by 0-based index. */
 export interface ContentReject {

@@ -1,4 +1,4 @@
-import { comparableTimestamp } from './check-storage-fit.ts';
+import { comparableTimestamp } from './comparable-timestamp.ts';
 import { compileRule } from './column-rule.ts';
 import type { SourceTable } from './source-table.ts';
 

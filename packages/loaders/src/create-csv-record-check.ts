@@ -1,8 +1,10 @@
 import { ReelhouseError } from '@reelhouse/core';
 
-import { comparableTimestamp, storageProblem } from './check-storage-fit.ts';
+import { comparableTimestamp } from './comparable-timestamp.ts';
+import { storageProblem } from './storage-problem.ts';
 import { compileFastCheck } from './compile-fast-check.ts';
-import { detachText, type CsvReject } from './csv-reject.ts';
+import type { CsvReject } from './csv-reject.ts';
+import { detachText } from './detach-text.ts';
 import type { LineEnding } from './physical-line-splitter.ts';
 import type { SourceTable } from './source-table.ts';
 import { splitCsvRecord } from './split-csv-record.ts';

@@ -6,7 +6,8 @@ import { dataFiles } from '@reelhouse/contracts';
 import { classifyError, ReelhouseError, silentLogger, type Logger, type StepReport } from '@reelhouse/core';
 
 import { checkContentDocument, type ContentReject } from './check-content-document.ts';
-import { readContentDocuments, type DocumentPosition } from './content-json-reader.ts';
+import { readContentDocuments, type DocumentPosition } from './read-content-documents.ts';
+import { detachText } from './detach-text.ts';
 import { contentCollection, contentRejectsCollection } from './create-mongo-collections.ts';
 
 export interface LoadJsonToMongoOptions {
@@ -58,7 +59,7 @@ async function pass(options: { path: string; signal: AbortSignal | undefined; on
     }
     const first = seen.get(checked.id);
     if (first !== undefined) {
-      rejects.push({ index: position.index, line: position.line, rawText: text.slice(0, 2_000), gate: 'contract', code: 'duplicate_key', field: '_id', reason: `_id ${checked.id} already loaded from document ${first}` });
+      rejects.push({ index: position.index, line: position.line, rawText: detachText(text.slice(0, 2_000)), gate: 'contract', code: 'duplicate_key', field: '_id', reason: `_id ${checked.id} already loaded from document ${first}` });
       return;
     }
     seen.set(checked.id, position.index);

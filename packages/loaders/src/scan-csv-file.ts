@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { ReelhouseError, type Logger } from '@reelhouse/core';
 
 import type { CopySink } from './copy-sink.ts';
-import { createCsvRecordCheck, type CsvRecordCheck } from './csv-record-checker.ts';
+import { createCsvRecordCheck, type CsvRecordCheck } from './create-csv-record-check.ts';
 import type { CsvReject } from './csv-reject.ts';
 import { describeHeader } from './describe-header.ts';
 import { PhysicalLineSplitter, type LineEnding } from './physical-line-splitter.ts';

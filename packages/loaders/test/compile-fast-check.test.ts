@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { userColumns, viewingSessionColumns } from '@reelhouse/contracts';
 
-import { storageProblem } from '../src/check-storage-fit.ts';
+import { storageProblem } from '../src/storage-problem.ts';
 import { compileFastCheck } from '../src/compile-fast-check.ts';
 import type { SourceTable } from '../src/source-table.ts';
 import { usersTable } from '../src/users-table.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { userColumns, viewingSessionColumns } from '@reelhouse/contracts';
 
-import { createCsvRecordCheck } from '../src/csv-record-checker.ts';
+import { createCsvRecordCheck } from '../src/create-csv-record-check.ts';
 import { usersTable } from '../src/users-table.ts';
 import { viewingSessionsTable } from '../src/viewing-sessions-table.ts';
 import { csvLine, sessionRow, userRow } from './fixtures/source-rows.ts';
