@@ -68,4 +68,12 @@ describe('buildModelInIsolation', () => {
       ],
     ]);
   });
+
+  it('names every input the model reads that the test did not give', async () => {
+    await expect(
+      buildModelInIsolation(db, { model: plan_summary, inputs: [] }),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[ReelhouseError: model plan_summary reads stg_users: pass rows for each (modelRows / sourceRows, an empty array is fine)]`,
+    );
+  });
 });

@@ -73,12 +73,10 @@ async function insertSessions(
       })),
     )
     .onConflict((oc) =>
-      oc
-        .column('session_id')
-        .doUpdateSet((eb) => ({
-          watch_duration_s: eb.ref('excluded.watch_duration_s'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
+      oc.column('session_id').doUpdateSet((eb) => ({
+        watch_duration_s: eb.ref('excluded.watch_duration_s'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
     )
     .execute();
 }

@@ -5,7 +5,7 @@ import { ReelhouseError } from '@reelhouse/core';
 import type { AnyKysely } from '../any-kysely.ts';
 import { buildDelta } from '../build-delta.ts';
 import { buildRelation, type BuildRelationOptions } from '../build-relation.ts';
-import type { CompiledContract } from '../compiled-model.ts';
+import type { CompiledContract, CompiledModel } from '../compiled-model.ts';
 import { compileModel } from '../compile-model.ts';
 import { createTableSql, keyStatements } from '../contract-ddl.ts';
 import type { AnyModel, RowOf } from '../define-model.ts';
@@ -66,6 +66,8 @@ export async function buildModelInIsolation<M extends AnyModel>(
     source: (name) => `${scratch}.${name.replace('.', '__')}`,
     self: relation,
   };
+  const compiled = compileModel(model, { db: createOfflineKysely(), resolver, relation });
+  assertInputsCoverReads(compiled, options.inputs);
   await sql`drop schema if exists ${sql.id(scratch)} cascade`.execute(db);
   await sql`create schema ${sql.id(scratch)}`.execute(db);
   try {
@@ -104,7 +106,6 @@ export async function buildModelInIsolation<M extends AnyModel>(
         });
       }
     }
-    const compiled = compileModel(model, { db: createOfflineKysely(), resolver, relation });
     const builtSql =
       options.existing === undefined
         ? await buildWhole(db, {
@@ -133,6 +134,20 @@ export async function buildModelInIsolation<M extends AnyModel>(
   } finally {
     await sql`drop schema if exists ${sql.id(scratch)} cascade`.execute(db);
   }
+}
+
+// A missing fixture would surface as "relation does not exist": name every one instead.
+function assertInputsCoverReads(compiled: CompiledModel, inputs: ModelInputs): void {
+  const given = new Set(
+    inputs.map((input) => (input.kind === 'model_rows' ? input.model.name : input.source)),
+  );
+  const missing = [...compiled.dependsOn, ...compiled.sources].filter((name) => !given.has(name));
+  if (missing.length === 0) return;
+  throw new ReelhouseError({
+    code: 'invalid_input',
+    message: `model ${compiled.name} reads ${missing.join(', ')}: pass rows for each (modelRows / sourceRows, an empty array is fine)`,
+    context: { model: compiled.name, missing },
+  });
 }
 
 async function buildWhole(db: AnyKysely, options: BuildRelationOptions): Promise<string> {
