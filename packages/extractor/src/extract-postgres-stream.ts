@@ -69,8 +69,6 @@ async function copyStream(context: StreamLoadContext, facts: { spec: PostgresStr
   if (context.disposition === 'replace') {
     return { rowsExtracted: copied, rowsInserted: copied, rowsUpdated: 0, cursorTo };
   }
-  // Fresh statistics let the planner probe raw's key index for a small batch instead of scanning raw.
-  await client.query(`analyze ${target}`);
   const merged = await mergeStagedRows(client, { target: spec.rawTable, staging: target, key: spec.key, columns: names, cursorColumn: spec.cursorColumn });
   return { rowsExtracted: copied, rowsInserted: merged.inserted, rowsUpdated: merged.updated, cursorTo, details: { binaryCopy: plan.binary } };
 }
