@@ -57,7 +57,6 @@ export function createPipelineDag(resources: () => PipelineResources) {
           const outDir = dataSetDir(resources().dataDir, p);
           if ((await existingDataSet(outDir, p)) !== undefined)
             return skipTask(`data set ${outDir} exists`);
-          return skipTask(`data set ${outDir} exists`);
           const report = await generateDataSet({
             outDir,
             seed: p.seed,
