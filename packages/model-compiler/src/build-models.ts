@@ -32,6 +32,12 @@ export interface BuildModelsOptions {
   readonly targetSchema?: string;
   /** Models built at once at most. Default 2. */
   readonly concurrency?: number;
+  /**
+   * Roles granted `select` on every relation this build publishes (e.g. the dashboard's read-only
+   * role): tables built in the staging schema miss `trusted`'s default privileges. Grants already
+   * held on replaced relations are carried over regardless.
+   */
+  readonly grantSelectTo?: readonly string[];
   /** Writes `manifest.json` and `run_results.json` there. */
   readonly artifactsDir?: string;
   /** Models by time range build the intervals before the one holding this instant. Default: now. */
@@ -74,6 +80,10 @@ export async function buildModels(
     steps: new Map(),
   };
   throwIfAborted(options.signal);
+  run.logger.info(
+    { models: selected, stagingSchema, validateOnly, fullRefresh: options.fullRefresh ?? false },
+    'model build started',
+  );
   const outcome = await withBuildLock(db, targetSchema, async () =>
     validateOnly ? runValidateOnly(run) : runAndPublish(run),
   );
@@ -237,6 +247,7 @@ async function publish(run: BuildRun, trx: AnyKysely): Promise<void> {
     stagingSchema: run.stagingSchema,
     steps,
     buildId: run.buildId,
+    grantSelectTo: run.options.grantSelectTo,
   });
 }
 

@@ -15,6 +15,8 @@ export interface PublishOptions {
   /** One step per built model, upstream first. */
   readonly steps: readonly PublishStep[];
   readonly buildId: string;
+  /** Roles granted `select` on every published relation (and `usage` on the schema). */
+  readonly grantSelectTo?: readonly string[] | undefined;
 }
 
 /**
@@ -75,6 +77,13 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
     }
   }
   await restoreDependents(db, { ...options, before, grants });
+  for (const role of options.grantSelectTo ?? []) {
+    await sql`grant usage on schema ${sql.id(target)} to ${sql.id(role)}`.execute(db);
+    for (const step of options.steps)
+      await sql`grant select on ${sql.table(`${target}.${step.model}`)} to ${sql.id(role)}`.execute(
+        db,
+      );
+  }
   await sql`drop schema if exists ${sql.id(options.stagingSchema)} cascade`.execute(db);
 }
 

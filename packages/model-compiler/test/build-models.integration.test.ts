@@ -219,6 +219,22 @@ describe('buildModels', () => {
     }
   });
 
+  it('grants select on what it publishes to the roles in grantSelectTo, from the first build on', async () => {
+    const role = `rh_dashboard_${process.pid}`;
+    await sql`create role ${sql.id(role)}`.execute(db);
+    try {
+      await buildModels(db, { models, grantSelectTo: [role] });
+      const { rows } = await sql<{ allowed: boolean }>`
+        select bool_and(has_table_privilege(${role}, 'trusted.' || r, 'select')) and has_schema_privilege(${role}, 'trusted', 'usage') as "allowed"
+        from unnest(array['stg_users', 'plan_summary', 'premium_users']) r`.execute(db);
+      expect(rows).toEqual([{ allowed: true }]);
+    } finally {
+      await sql`drop schema if exists trusted cascade`.execute(db);
+      await sql`drop owned by ${sql.id(role)}`.execute(db);
+      await sql`drop role ${sql.id(role)}`.execute(db);
+    }
+  });
+
   it('two builds on unchanged input give identical tables', async () => {
     await buildModels(db, { models });
     const first = await trustedSnapshot();
