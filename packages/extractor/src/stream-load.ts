@@ -102,7 +102,7 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
       await saveCursor(held.client, { stream, cursor_column: options.cursorColumn, cursor_value: cursorTo, load_id: loadId, updated_at: new Date() });
     }
     const finishedAt = new Date();
-    const counts = { rows_extracted: result.rowsExtracted, rows_inserted: result.rowsInserted, rows_updated: result.rowsUpdated, rows_rejected: 0 };
+    const report = succeededReport({ stream, loadId, disposition, result, cursorFrom, cursorTo, durationMs: finishedAt.getTime() - startedAt.getTime(), warnings });
     await recordLoad(held.client, {
       load_id: loadId,
       stream,
@@ -111,7 +111,10 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
       disposition,
       started_at: startedAt,
       finished_at: finishedAt,
-      ...counts,
+      rows_extracted: result.rowsExtracted,
+      rows_inserted: result.rowsInserted,
+      rows_updated: result.rowsUpdated,
+      rows_rejected: 0,
       cursor_from: cursorFrom,
       cursor_to: cursorTo,
       error: null,
@@ -120,24 +123,6 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
     await held.client.query('commit');
     stopListening();
     await held.release({ discard: false });
-    const report: StreamLoadReport = {
-      step: `extract:${stream}`,
-      stream,
-      loadId,
-      status: 'succeeded',
-      disposition,
-      rowsRead: result.rowsExtracted,
-      rowsWritten: result.rowsInserted + result.rowsUpdated,
-      rowsRejected: 0,
-      rowsExtracted: result.rowsExtracted,
-      rowsInserted: result.rowsInserted,
-      rowsUpdated: result.rowsUpdated,
-      cursorFrom,
-      cursorTo,
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-      warnings,
-      ...(result.details === undefined ? {} : { details: result.details }),
-    };
     logger.info({ stream, loadId, rowsExtracted: report.rowsExtracted, rowsInserted: report.rowsInserted, rowsUpdated: report.rowsUpdated, cursorTo }, 'stream loaded');
     return report;
   } catch (error) {
@@ -149,6 +134,37 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
     logger.error({ stream, loadId, code: failure.code, error: failure.message }, 'stream load failed');
     throw failure;
   }
+}
+
+function succeededReport(facts: {
+  stream: StreamName;
+  loadId: string;
+  disposition: WriteDisposition;
+  result: StreamLoadResult;
+  cursorFrom: string | null;
+  cursorTo: string | null;
+  durationMs: number;
+  warnings: readonly string[];
+}): StreamLoadReport {
+  const { result } = facts;
+  return {
+    step: `extract:${facts.stream}`,
+    stream: facts.stream,
+    loadId: facts.loadId,
+    status: 'succeeded',
+    disposition: facts.disposition,
+    rowsRead: result.rowsExtracted,
+    rowsWritten: result.rowsInserted + result.rowsUpdated,
+    rowsRejected: 0,
+    rowsExtracted: result.rowsExtracted,
+    rowsInserted: result.rowsInserted,
+    rowsUpdated: result.rowsUpdated,
+    cursorFrom: facts.cursorFrom,
+    cursorTo: facts.cursorTo,
+    durationMs: facts.durationMs,
+    warnings: facts.warnings,
+    ...(result.details === undefined ? {} : { details: result.details }),
+  };
 }
 
 async function recordFailure(facts: {
