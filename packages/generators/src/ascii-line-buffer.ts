@@ -7,6 +7,21 @@ export function asciiBytes(text: string): Uint8Array {
   return Uint8Array.from(text, (char) => char.charCodeAt(0) & 0x7f);
 }
 
+/** Many ASCII strings in one byte array (string `i` is `bytes[offsets[i]..offsets[i + 1])`). */
+export interface PackedAscii {
+  readonly bytes: Uint8Array;
+  readonly offsets: Int32Array;
+}
+
+/** Packs strings into one array: no per-string object, for lists as long as the catalogue. */
+export function packAscii(texts: readonly string[]): PackedAscii {
+  const offsets = new Int32Array(texts.length + 1);
+  texts.forEach((text, i) => (offsets[i + 1] = offsets[i]! + text.length));
+  const bytes = new Uint8Array(offsets[texts.length]!);
+  texts.forEach((text, i) => bytes.set(asciiBytes(text), offsets[i]));
+  return { bytes, offsets };
+}
+
 /**
  * Builds ASCII CSV lines straight into bytes: integers, UUIDs and ISO timestamps are written
  * digit by digit, so the session hot path creates no strings and no garbage per row.
@@ -26,6 +41,17 @@ export class AsciiLineBuffer {
     const bytes = this.bytes;
     let at = this.length;
     for (const byte of value) bytes[at++] = byte;
+    this.length = at;
+    return this;
+  }
+
+  /** Appends string `index` of a packed list. */
+  packed(list: PackedAscii, index: number): this {
+    const bytes = this.bytes;
+    const source = list.bytes;
+    let at = this.length;
+    const end = list.offsets[index + 1]!;
+    for (let i = list.offsets[index]!; i < end; i++) bytes[at++] = source[i]!;
     this.length = at;
     return this;
   }

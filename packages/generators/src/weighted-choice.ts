@@ -17,38 +17,39 @@ export class WeightedChoice {
       total += weight;
     }
     if (!(total > 0)) throw new RangeError('at least one weight must be positive');
-    this.#threshold = new Float64Array(n);
-    this.#alias = new Int32Array(n);
-    const scaled = new Float64Array(n);
-    const small = new Int32Array(n);
-    const large = new Int32Array(n);
+    // Scaled weights are worked on in place in `threshold`; one stack holds the small items from
+    // the front and the large ones from the back: 16 bytes per item at the peak, 12 after.
+    const threshold = new Float64Array(n);
+    const alias = new Int32Array(n);
+    const stack = new Int32Array(n);
     let smallCount = 0;
-    let largeCount = 0;
+    let largeStart = n;
     for (let i = 0; i < n; i++) {
-      scaled[i] = ((weights[i] ?? 0) * n) / total;
-      if (scaled[i]! < 1) small[smallCount++] = i;
-      else large[largeCount++] = i;
+      threshold[i] = ((weights[i] ?? 0) * n) / total;
+      if (threshold[i]! < 1) stack[smallCount++] = i;
+      else stack[--largeStart] = i;
     }
-    while (smallCount > 0 && largeCount > 0) {
-      const less = small[--smallCount]!;
-      const more = large[largeCount - 1]!;
-      this.#threshold[less] = scaled[less]!;
-      this.#alias[less] = more;
-      scaled[more] = scaled[more]! + scaled[less]! - 1;
-      if ((scaled[more] ?? 0) < 1) {
-        largeCount--;
-        small[smallCount++] = more;
+    while (smallCount > 0 && largeStart < n) {
+      const less = stack[--smallCount]!;
+      const more = stack[largeStart]!;
+      alias[less] = more;
+      threshold[more] = threshold[more]! + threshold[less]! - 1;
+      if ((threshold[more] ?? 0) < 1) {
+        largeStart++;
+        stack[smallCount++] = more;
       }
     }
     // What is left is 1 up to rounding error, except items of weight 0, which must never come up.
     let positive = 0;
     while (!((weights[positive] ?? 0) > 0)) positive++;
-    while (largeCount > 0) this.#threshold[large[--largeCount]!] = 1;
+    while (largeStart < n) threshold[stack[largeStart++]!] = 1;
     while (smallCount > 0) {
-      const item = small[--smallCount]!;
-      this.#threshold[item] = (weights[item] ?? 0) > 0 ? 1 : 0;
-      this.#alias[item] = positive;
+      const item = stack[--smallCount]!;
+      threshold[item] = (weights[item] ?? 0) > 0 ? 1 : 0;
+      alias[item] = positive;
     }
+    this.#threshold = threshold;
+    this.#alias = alias;
   }
 
   get size(): number {

@@ -1,6 +1,6 @@
 import { countries, deviceTypes, exitReasons, plans, qualities, viewingSessionColumns, type ExitReason } from '@reelhouse/contracts';
 
-import { AsciiLineBuffer, asciiBytes } from './ascii-line-buffer.ts';
+import { AsciiLineBuffer, asciiBytes, packAscii } from './ascii-line-buffer.ts';
 
 import { drawItem, type Catalogue } from './catalogue.ts';
 import { csvField } from './csv-row.ts';
@@ -11,6 +11,7 @@ import { Random } from './random.ts';
 import { bitrateLadder, deviceQualityCap, drawQuality, planQualityCap } from './session-quality.ts';
 import { dayMs, hourMs, timeline } from './timeline.ts';
 import { countryChoice, deviceChoice } from './user-mix.ts';
+import { userIdWords } from './user-id.ts';
 import type { UserTable } from './user-table.ts';
 import { drawStartMs } from './viewing-curve.ts';
 import { WeightedChoice } from './weighted-choice.ts';
@@ -74,7 +75,8 @@ export async function writeSessions(options: { readonly sink: FileSink; readonly
   const viewers = viewerChoice(users);
   const coverage: SessionCoverage = { usersWatching: new Uint8Array(users.count), titlesWatched: new Uint8Array(catalogue.titleFirstItem.length) };
   const ids = new Uint32Array(4);
-  const itemIds = catalogue.itemIds.map(asciiBytes);
+  const userWords = new Uint32Array(4);
+  const itemIds = packAscii(catalogue.itemIds);
   const lines = new AsciiLineBuffer(flushBytes + 4096);
   sink.append(`${viewingSessionColumns.join(',')}\n`);
   for (let n = 0; n < options.sessions; n++) {
@@ -109,8 +111,8 @@ export async function writeSessions(options: { readonly sink: FileSink; readonly
     coverage.titlesWatched[catalogue.itemTitle[item]!] = 1;
     lines
       .uuid(ids, 0).byte(comma)
-      .uuid(users.idWords, user * 4).byte(comma)
-      .text(itemIds[item]!).byte(comma)
+      .uuid(userIdWords(users.seed, user, userWords), 0).byte(comma)
+      .packed(itemIds, item).byte(comma)
       .timestamp(startMs).byte(comma)
       .timestamp(endedMs).byte(comma)
       .int(watch).byte(comma)

@@ -3,12 +3,14 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { writeToString } from 'fast-csv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { contentDocument, dataFiles, dataManifest, userColumns, viewingSessionColumns } from '@reelhouse/contracts';
 import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
 
 import { generateDataSet, scalePresets, type GenerateOptions } from '../src/index.ts';
+import { splitCsvLine } from '../src/csv-row.ts';
 import { parseCsvLine } from './csv-line.ts';
 import { documentText, readLines } from './data-set-files.ts';
 
@@ -105,6 +107,15 @@ describe('generateDataSet', () => {
       expect(contentDocument.safeParse(JSON.parse(documentText(line))).success).toBe(true);
     });
     expect(JSON.parse(content.join('\n'))).toHaveLength(size.titles);
+  });
+
+  it('writes both CSV files byte for byte as fast-csv formats the same records', async () => {
+    const dir = await generate('fast-csv-oracle');
+    for (const file of [dataFiles.users, dataFiles.viewingSessions]) {
+      const [header = '', ...lines] = readLines(dir, file);
+      const expected = await writeToString(lines.map(splitCsvLine), { headers: header.split(','), includeEndRowDelimiter: true });
+      expect((await fileBytes(dir, file)).toString('utf8') === expected, file).toBe(true);
+    }
   });
 
   it('leaves no temporary files behind', async () => {

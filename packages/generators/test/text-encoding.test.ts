@@ -4,6 +4,7 @@ import { AsciiLineBuffer, asciiBytes } from '../src/ascii-line-buffer.ts';
 import { csvField, csvRow, splitCsvLine } from '../src/csv-row.ts';
 import { isoTimestamp } from '../src/iso-timestamp.ts';
 import { Random } from '../src/random.ts';
+import { userIdWords } from '../src/user-id.ts';
 import { formatUuid, randomUuid } from '../src/uuid.ts';
 
 const decoder = new TextDecoder();
@@ -30,6 +31,17 @@ describe('UUIDs', () => {
     for (let i = 0; i < 500; i++) expect(randomUuid(random)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(formatUuid(Uint32Array.of(0, 0, 0, 0), 0)).toBe('00000000-0000-4000-8000-000000000000');
     expect(formatUuid(Uint32Array.of(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff), 0)).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff');
+  });
+});
+
+describe('userIdWords', () => {
+  it('derives distinct, repeatable ids from the seed and the user index', () => {
+    const words = new Uint32Array(4);
+    const ids = new Set<string>();
+    for (let index = 0; index < 100_000; index++) ids.add(formatUuid(userIdWords(42, index, words), 0));
+    expect(ids.size).toBe(100_000);
+    expect(formatUuid(userIdWords(42, 7, words), 0)).toBe(formatUuid(userIdWords(42, 7, new Uint32Array(4)), 0));
+    expect(formatUuid(userIdWords(43, 7, words), 0)).not.toBe(formatUuid(userIdWords(42, 7, new Uint32Array(4)), 0));
   });
 });
 
