@@ -3,8 +3,8 @@ import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-// About 1 MiB per write: few enough writes to keep the event loop free, small enough to stream.
-const flushChars = 1 << 20;
+// About 256 KiB per write: few writes per second, and little text held in memory at once.
+const flushChars = 1 << 18;
 
 /**
  * A `COPY ... FROM STDIN` in progress that takes text lines and sends them in large chunks,

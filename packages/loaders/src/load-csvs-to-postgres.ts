@@ -12,7 +12,7 @@ export interface LoadCsvsToPostgresOptions {
   readonly dataDir: string;
   /** Share of a file's data lines that may be rejected before the file fails (default 0.05). */
   readonly maxRejectRate?: number;
-  /** Bytes read from disk at a time (default 1 MiB). */
+  /** Bytes read from disk at a time (default 256 KiB). */
   readonly readChunkBytes?: number;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
@@ -33,7 +33,7 @@ export async function loadCsvsToPostgres(pool: pg.Pool, options: LoadCsvsToPostg
         spec,
         loadId,
         maxRejectRate: options.maxRejectRate ?? 0.05,
-        readChunkBytes: options.readChunkBytes ?? 1 << 20,
+        readChunkBytes: options.readChunkBytes ?? 1 << 18,
         signal: options.signal,
         logger: logger.child({ task: 'load_csvs_to_postgres', file: spec.file, loadId }),
       }),
