@@ -52,7 +52,7 @@ describe('pipeline airflow-dag', () => {
       '/srv/reelhouse',
     ]);
     expect(result.stderr).toContain(`wrote ${file}`);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
 
     await exec('python3', ['-m', 'py_compile', file]);
     const { stdout } = await exec('python3', ['-c', inspectDag, file]);

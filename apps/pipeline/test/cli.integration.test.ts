@@ -11,7 +11,7 @@ const environment = usePipelineEnvironment('cli');
 describe('pipeline CLI', () => {
   it('graph prints the DAG as Mermaid', async () => {
     const result = await runCli(['graph']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('flowchart LR\n');
     expect(result.stdout).toContain('  load_json_to_mongo --> extract_to_warehouse\n');
     expect(result.stdout).toContain('  transform_with_models --> quality_report\n');
@@ -46,7 +46,7 @@ describe('pipeline CLI', () => {
       ],
       environment.env(),
     );
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const manifest = JSON.parse(
       await readFile(
         join(environment.dir, 'data', 'tiny-u40-s100-t10-seed3', 'manifest.json'),

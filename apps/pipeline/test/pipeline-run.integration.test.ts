@@ -45,7 +45,7 @@ describe('pnpm pipeline run', () => {
   it('runs the whole DAG on tiny data: every task succeeds, trusted has rows, the quality report is written', async () => {
     const result = await runCli(['run', ...tiny, ...targetArgs(environment)], environment.env());
     expect(result.stderr).toMatch(/run manual__\S+: success/);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
 
     expect(await taskStates(await latestRunId())).toEqual({
       generate_data: 'success',
@@ -74,7 +74,7 @@ describe('pnpm pipeline run', () => {
 
   it('a second full run with the same seed skips generation and leaves trusted identical', async () => {
     const result = await runCli(['run', ...tiny, ...targetArgs(environment)], environment.env());
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect((await taskStates(await latestRunId()))['generate_data']).toBe('skipped');
     expect(await fingerprintSchemas(environment.warehousePool(), ['trusted'])).toEqual(
       firstTrusted,
@@ -83,7 +83,7 @@ describe('pnpm pipeline run', () => {
 
   it('status shows both runs as a grid of task states', async () => {
     const result = await runCli(['status'], environment.env());
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/#1\s+manual__\S+\s+success/);
     expect(result.stdout).toMatch(/#2\s+manual__\S+\s+success/);
     expect(result.stdout).toMatch(/^generate_data\s+skipped\s+ok$/m);
