@@ -124,6 +124,13 @@ describe('loadCsvsToPostgres', () => {
     expect(report).toMatchObject({ rowsRead: 40 + 22, rowsWritten: 40 + 7, rowsRejected: 15 });
   });
 
+  it('loads a file written with CRLF endings throughout (the header sets the file ending)', async () => {
+    await data.write('users.csv', `${usersCsv(users).join('\r\n')}\r\n`);
+    expect(await loadCsvsToPostgres(pool, { dataDir: data.dir })).toMatchObject({ rowsWritten: 160, rowsRejected: 0 });
+    const names = await pool.query(`SELECT first_name FROM public.users WHERE user_id = $1`, [userRow(35).user_id]);
+    expect(names.rows).toEqual([{ first_name: 'Zoë, "Jo"' }]);
+  });
+
   it('tolerates a byte order mark at the very start of the file', async () => {
     await data.write('users.csv', `\uFEFF${fileText(usersCsv(users))}`);
     const report = await loadCsvsToPostgres(pool, { dataDir: data.dir });
@@ -171,6 +178,12 @@ describe('loadCsvsToPostgres', () => {
     expect(error.message).toContain(`viewing_sessions.csv line ${line}: ${message}`);
     expect(error.context).toEqual({ file: 'viewing_sessions.csv', line });
     expect((await pool.query('SELECT count(*)::int AS n FROM public.viewing_sessions')).rows).toEqual([{ n: 0 }]);
+  });
+
+  it('says which columns a wrong header has', async () => {
+    await data.write('users.csv', fileText(['user_id,"e-mail",first_name', 'x,y,z']));
+    const error = await loadError(loadCsvsToPostgres(pool, { dataDir: data.dir }));
+    expect(error.message).toContain('found 3 (user_id,e-mail,first_name)');
   });
 
   it('accepts a complete last line without a final newline', async () => {
