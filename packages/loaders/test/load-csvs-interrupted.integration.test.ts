@@ -22,7 +22,7 @@ async function sessionsTable(): Promise<unknown[]> {
 }
 
 async function copyInProgress(): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+  for (let attempt = 0; attempt < 800; attempt += 1) {
     const active = await pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY %viewing_sessions%' AND state = 'active'`);
     const pid = active.rows[0]?.pid;
     if (pid !== undefined) return pid;
