@@ -2,9 +2,13 @@ const dayMs = 86_400_000;
 const hexDigits = new TextEncoder().encode('0123456789abcdef');
 const digitPairs = new TextEncoder().encode(Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0')).join(''));
 
-/** ASCII bytes of a string (the caller guarantees it is ASCII: ids, enum values, escaped names). */
+/** ASCII bytes of a string (ids, enum values, escaped dataset names); anything else is a bug. */
 export function asciiBytes(text: string): Uint8Array {
-  return Uint8Array.from(text, (char) => char.charCodeAt(0) & 0x7f);
+  return Uint8Array.from(text, (char) => {
+    const code = char.charCodeAt(0);
+    if (code > 0x7f) throw new RangeError(`not ASCII: ${JSON.stringify(text)}`);
+    return code;
+  });
 }
 
 /** Many ASCII strings in one byte array (string `i` is `bytes[offsets[i]..offsets[i + 1])`). */

@@ -1,7 +1,6 @@
 import { countries, deviceTypes, exitReasons, plans, qualities, viewingSessionColumns, type ExitReason } from '@reelhouse/contracts';
 
 import { AsciiLineBuffer, asciiBytes, packAscii } from './ascii-line-buffer.ts';
-
 import { drawItem, type Catalogue } from './catalogue.ts';
 import { csvField } from './csv-row.ts';
 import { countryProfiles } from './datasets/country-profiles.ts';
