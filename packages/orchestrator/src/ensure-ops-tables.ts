@@ -1,3 +1,9 @@
+import type {
+  OpsDagRunsTable,
+  OpsMaterializationsTable,
+  OpsTaskAttemptsTable,
+  OpsTaskRunsTable,
+} from '@reelhouse/warehouse';
 import type pg from 'pg';
 
 // Two processes may start at once: the DDL runs under a transaction-level advisory lock so that
@@ -6,54 +12,75 @@ const ddlLockKey = 'reelhouse.ops.ddl';
 
 const taskStates = `'queued','running','success','failed','up_for_retry','upstream_failed','skipped','interrupted'`;
 
+// One column map per table, keyed by the Kysely type's columns: tsc rejects a column missing on
+// either side, so the types in @reelhouse/warehouse stay true to this DDL.
+export const opsColumns = {
+  dag_runs: {
+    run_id: 'text primary key',
+    dag_id: 'text not null',
+    state: `text not null check (state in ('running','success','failed','interrupted'))`,
+    params: `jsonb not null default '{}'`,
+    started_at: 'timestamptz not null',
+    finished_at: 'timestamptz',
+    host: 'text not null',
+    pid: 'integer not null',
+  } satisfies Record<keyof OpsDagRunsTable, string>,
+  task_runs: {
+    run_id: 'text not null references ops.dag_runs (run_id) on delete cascade',
+    task_id: 'text not null',
+    state: `text not null check (state in (${taskStates}))`,
+    try_number: 'integer not null default 0',
+    started_at: 'timestamptz',
+    finished_at: 'timestamptz',
+    duration_ms: 'bigint',
+    rows: 'bigint',
+    error: 'text',
+  } satisfies Record<keyof OpsTaskRunsTable, string>,
+  task_attempts: {
+    run_id: 'text not null',
+    task_id: 'text not null',
+    attempt: 'integer not null check (attempt >= 1)',
+    state: `text not null check (state in (${taskStates}))`,
+    started_at: 'timestamptz not null',
+    finished_at: 'timestamptz',
+    error_code: 'text',
+    error_message: 'text',
+    retryable: 'boolean',
+  } satisfies Record<keyof OpsTaskAttemptsTable, string>,
+  materializations: {
+    id: 'bigint generated always as identity primary key',
+    run_id: 'text not null references ops.dag_runs (run_id) on delete cascade',
+    task_id: 'text not null',
+    asset: 'text not null',
+    rows: 'bigint',
+    metadata: `jsonb not null default '{}'`,
+    recorded_at: 'timestamptz not null default now()',
+  } satisfies Record<keyof OpsMaterializationsTable, string>,
+};
+
+const tableConstraints: Readonly<Record<keyof typeof opsColumns, readonly string[]>> = {
+  dag_runs: [],
+  task_runs: ['primary key (run_id, task_id)'],
+  task_attempts: [
+    'primary key (run_id, task_id, attempt)',
+    'foreign key (run_id, task_id) references ops.task_runs (run_id, task_id) on delete cascade',
+  ],
+  materializations: [],
+};
+
+function createTable(table: keyof typeof opsColumns): string {
+  const columns = Object.entries(opsColumns[table]).map(([name, type]) => `${name} ${type}`);
+  return `create table if not exists ops.${table} (${[...columns, ...tableConstraints[table]].join(', ')})`;
+}
+
 const statements = [
-  `create schema if not exists ops`,
-  `create table if not exists ops.dag_runs (
-     run_id text primary key,
-     dag_id text not null,
-     state text not null check (state in ('running','success','failed','interrupted')),
-     params jsonb not null default '{}',
-     started_at timestamptz not null,
-     finished_at timestamptz,
-     host text not null,
-     pid integer not null
-   )`,
-  `create index if not exists dag_runs_dag_started_idx on ops.dag_runs (dag_id, started_at desc)`,
-  `create table if not exists ops.task_runs (
-     run_id text not null references ops.dag_runs (run_id) on delete cascade,
-     task_id text not null,
-     state text not null check (state in (${taskStates})),
-     try_number integer not null default 0,
-     started_at timestamptz,
-     finished_at timestamptz,
-     duration_ms bigint,
-     rows bigint,
-     error text,
-     primary key (run_id, task_id)
-   )`,
-  `create table if not exists ops.task_attempts (
-     run_id text not null,
-     task_id text not null,
-     attempt integer not null check (attempt >= 1),
-     state text not null check (state in (${taskStates})),
-     started_at timestamptz not null,
-     finished_at timestamptz,
-     error_code text,
-     error_message text,
-     retryable boolean,
-     primary key (run_id, task_id, attempt),
-     foreign key (run_id, task_id) references ops.task_runs (run_id, task_id) on delete cascade
-   )`,
-  `create table if not exists ops.materializations (
-     id bigint generated always as identity primary key,
-     run_id text not null references ops.dag_runs (run_id) on delete cascade,
-     task_id text not null,
-     asset text not null,
-     rows bigint,
-     metadata jsonb not null default '{}',
-     recorded_at timestamptz not null default now()
-   )`,
-  `create index if not exists materializations_asset_idx on ops.materializations (asset, recorded_at desc)`,
+  'create schema if not exists ops',
+  createTable('dag_runs'),
+  'create index if not exists dag_runs_dag_started_idx on ops.dag_runs (dag_id, started_at desc)',
+  createTable('task_runs'),
+  createTable('task_attempts'),
+  createTable('materializations'),
+  'create index if not exists materializations_asset_idx on ops.materializations (asset, recorded_at desc)',
 ];
 
 /** Creates schema `ops` and the run history tables (`dag_runs`, `task_runs`, `task_attempts`, `materializations`); rerunnable and safe to call concurrently. */
