@@ -4,7 +4,12 @@ import { classifyError, ReelhouseError } from '@reelhouse/core';
 
 import type { AnyKysely } from './any-kysely.ts';
 import type { CompiledContract } from './compiled-model.ts';
-import { createTableSql, createViewSql, insertSelectSql, keyStatements } from './contract-ddl.ts';
+import {
+  columnConstraintsSql,
+  createTableAsSql,
+  createViewSql,
+  keyStatements,
+} from './contract-ddl.ts';
 import { quoteRelation } from './sql-identifier.ts';
 import { verifyContract } from './verify-contract.ts';
 
@@ -48,10 +53,12 @@ export async function buildRelation(
     });
     return null;
   }
-  await run(createTableSql(options.relation, options.contract));
-  const inserted = await run(
-    insertSelectSql(options.relation, options.contract, options.selectSql),
-  );
+  await run(createTableAsSql(options.relation, options.contract, options.selectSql));
+  const constraints = columnConstraintsSql(options.relation, options.contract);
+  if (constraints !== undefined) await run(constraints);
+  const counted = await sql<{
+    rows: number | string;
+  }>`select count(*) as "rows" from ${sql.table(options.relation)}`.execute(db);
   const contract =
     options.withKeys === false
       ? { ...options.contract, primaryKey: [], foreignKeys: [], indexes: [] }
@@ -65,7 +72,7 @@ export async function buildRelation(
     contract,
     kind: 'table',
   });
-  return Number(inserted.numAffectedRows ?? 0n);
+  return Number(counted.rows[0]?.rows ?? 0);
 }
 
 // Constraint and cast failures while applying a contract are the data breaking the contract.
@@ -76,10 +83,12 @@ function contractError(
   const classified = classifyError(error, context);
   if (classified.code !== 'constraint_violation' && classified.code !== 'invalid_input')
     return classified;
+  // PostgreSQL names the offending key or row in `detail`, e.g. `Key (session_id)=(s1) is duplicated.`
+  const detail = (error as { detail?: unknown }).detail;
   return new ReelhouseError({
     code: 'contract_violation',
-    message: `model ${context.model} breaks its contract: ${classified.message}`,
-    context: classified.context,
+    message: `model ${context.model} breaks its contract: ${classified.message}${typeof detail === 'string' ? ` (${detail})` : ''}`,
+    context: { ...classified.context, ...(typeof detail === 'string' ? { detail } : {}) },
     cause: error,
   });
 }

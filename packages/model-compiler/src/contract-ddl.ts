@@ -26,13 +26,33 @@ export function createTableSql(relation: string, contract: CompiledContract): st
   return `create table ${quoteRelation(relation)} (${columns.join(', ')})`;
 }
 
-/** Inserts the model's rows into a table created by `createTableSql`. */
-export function insertSelectSql(
+/**
+ * `create table ... as` the model's rows cast to the contract types: unlike `insert ... select`,
+ * its select may run as a parallel query. NOT NULL and CHECK follow in `columnConstraintsSql`.
+ */
+export function createTableAsSql(
   relation: string,
   contract: CompiledContract,
   selectSql: string,
 ): string {
-  return `insert into ${quoteRelation(relation)} (${quoteIdents(Object.keys(contract.columns))}) ${castedSelect(contract, selectSql)}`;
+  return `create table ${quoteRelation(relation)} as ${castedSelect(contract, selectSql)}`;
+}
+
+/** One `alter table` adding every NOT NULL and CHECK of the contract: PostgreSQL checks them all in one scan. */
+export function columnConstraintsSql(
+  relation: string,
+  contract: CompiledContract,
+): string | undefined {
+  const table = relation.split('.').at(-1) ?? relation;
+  const actions = Object.entries(contract.columns).flatMap(([name, column]) => [
+    ...(column.nullable === true ? [] : [`alter column ${quoteIdent(name)} set not null`]),
+    ...(column.check === undefined
+      ? []
+      : [`add constraint ${quoteIdent(`${table}_${name}_check`)} check (${column.check})`]),
+  ]);
+  return actions.length === 0
+    ? undefined
+    : `alter table ${quoteRelation(relation)} ${actions.join(', ')}`;
 }
 
 /** A view whose columns are the contract's, cast to the declared types. */
