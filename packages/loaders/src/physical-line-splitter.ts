@@ -21,6 +21,11 @@ export class PhysicalLineSplitter {
     return this.#lineNumber;
   }
 
+  /** Characters of the line still waiting for its newline: a guard against files without any. */
+  get pendingChars(): number {
+    return this.#carry.length;
+  }
+
   push(chunk: string): void {
     const data = this.#carry === '' ? chunk : this.#carry + chunk;
     let start = 0;

@@ -26,6 +26,9 @@ export interface ReadContentOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+// Far above any catalogue document; a longer line is binary data or a whole-file array.
+const maxLineChars = 16 << 20;
+
 function malformed(file: string, line: number, message: string): ReelhouseError {
   return new ReelhouseError({ code: 'file_malformed', message: `${file} line ${line}: ${message}`, context: { file, line } });
 }
@@ -74,6 +77,7 @@ export async function readContentDocuments(options: ReadContentOptions): Promise
     for await (const chunk of input as AsyncIterable<string>) {
       splitter.push(chunk);
       if (problem !== undefined) throw problem;
+      if (splitter.pendingChars > maxLineChars) throw malformed(file, splitter.linesSeen + 1, `a line longer than ${maxLineChars} characters without a newline`);
       await options.afterChunk();
     }
   } catch (error) {

@@ -25,6 +25,9 @@ export interface CsvScan {
   readonly rejects: readonly CsvReject[];
 }
 
+// No generated line comes near this; a longer one is binary data, and must not fill the memory.
+const maxLineChars = 1 << 20;
+
 function malformed(file: string, line: number, message: string): ReelhouseError {
   return new ReelhouseError({ code: 'file_malformed', message: `${file} line ${line}: ${message}`, context: { file, line } });
 }
@@ -66,6 +69,7 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
       signal?.throwIfAborted();
       splitter.push(chunk);
       if (badHeader !== undefined) break;
+      if (splitter.pendingChars > maxLineChars) throw malformed(spec.file, splitter.linesSeen + 1, `a line longer than ${maxLineChars} characters without a newline (binary data?)`);
       options.logger.debug({ file: spec.file, lines: splitter.linesSeen }, 'chunk sent to COPY');
       await sink.settle(signal);
     }

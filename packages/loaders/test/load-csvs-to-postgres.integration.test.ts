@@ -180,6 +180,13 @@ describe('loadCsvsToPostgres', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM public.viewing_sessions')).rows).toEqual([{ n: 0 }]);
   });
 
+  it('refuses a line of binary data without newlines instead of holding it in memory', async () => {
+    await data.write('viewing_sessions.csv', `${sessionsCsv([]).join('')}\n${'\u0001x'.repeat(600_000)}`);
+    const error = await loadError(loadCsvsToPostgres(pool, { dataDir: data.dir }));
+    expect(error.message).toContain('viewing_sessions.csv line 2: a line longer than 1048576 characters without a newline');
+    expect(error).toMatchObject({ code: 'file_malformed', context: { file: 'viewing_sessions.csv', line: 2 } });
+  });
+
   it('says which columns a wrong header has', async () => {
     await data.write('users.csv', fileText(['user_id,"e-mail",first_name', 'x,y,z']));
     const error = await loadError(loadCsvsToPostgres(pool, { dataDir: data.dir }));
