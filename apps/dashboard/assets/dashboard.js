@@ -5,11 +5,19 @@
   // Codes such as smart_tv read as 'Smart tv'; values keep their raw form for filtering.
   var pretty = function (value) {
     var text = String(value);
-    return /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(text) ? text.replace(/_/g, ' ').replace(/^./, function (c) { return c.toUpperCase(); }) : text;
+    return /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(text)
+      ? text.replace(/_/g, ' ').replace(/^./, function (c) {
+          return c.toUpperCase();
+        })
+      : text;
   };
   var unitFormat = {
-    ratio: function (v) { return (v * 100).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 2 : 0) + '%'; },
-    kbps: function (v) { return (v / 1000).toFixed(0) + ' Mbps'; }
+    ratio: function (v) {
+      return (v * 100).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 2 : 0) + '%';
+    },
+    kbps: function (v) {
+      return (v / 1000).toFixed(0) + ' Mbps';
+    },
   };
   var navigate = function (changes) {
     var url = new URL(window.location.href);
@@ -27,10 +35,20 @@
     var option = spec.option;
     var axes = [].concat(option.xAxis || [], option.yAxis || []);
     axes.forEach(function (axis) {
-      if (axis.type === 'category') axis.axisLabel = Object.assign({}, axis.axisLabel, { formatter: pretty });
-      if (axis.type === 'value' && unitFormat[axis.reelhouseUnit]) axis.axisLabel = Object.assign({}, axis.axisLabel, { formatter: unitFormat[axis.reelhouseUnit] });
+      if (axis.type === 'category')
+        axis.axisLabel = Object.assign({}, axis.axisLabel, { formatter: pretty });
+      if (axis.type === 'value' && unitFormat[axis.reelhouseUnit])
+        axis.axisLabel = Object.assign({}, axis.axisLabel, {
+          formatter: unitFormat[axis.reelhouseUnit],
+        });
     });
-    if (option.legend && (option.series || []).some(function (s) { return s.type === 'pie'; })) option.legend.formatter = pretty;
+    if (
+      option.legend &&
+      (option.series || []).some(function (s) {
+        return s.type === 'pie';
+      })
+    )
+      option.legend.formatter = pretty;
     var chart = window.echarts.init(element, null, { renderer: 'canvas' });
     chart.setOption(option);
     window.reelhouseCharts[id] = chart;
@@ -44,7 +62,9 @@
     }
   });
   window.addEventListener('resize', function () {
-    Object.keys(window.reelhouseCharts).forEach(function (id) { window.reelhouseCharts[id].resize(); });
+    Object.keys(window.reelhouseCharts).forEach(function (id) {
+      window.reelhouseCharts[id].resize();
+    });
   });
   var form = document.getElementById('filters');
   if (form) {

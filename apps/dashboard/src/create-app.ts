@@ -1,17 +1,34 @@
 import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
-import { compileMetricQuery, dimensionNames, parseMetricQuery, runMetricQuery, type DimensionName } from '@reelhouse/metrics';
+import {
+  compileMetricQuery,
+  dimensionNames,
+  parseMetricQuery,
+  runMetricQuery,
+  type DimensionName,
+} from '@reelhouse/metrics';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import { Hono, type Context } from 'hono';
 import type { Kysely } from 'kysely';
 
-import { parseDashboardParams, resolveFilters, type DashboardFilters } from './dashboard-filters.ts';
+import {
+  parseDashboardParams,
+  resolveFilters,
+  type DashboardFilters,
+} from './dashboard-filters.ts';
 import { createDataStatusReader } from './data-status.ts';
 import { createPanelCache, type PanelCache } from './panel-cache.ts';
 import { panelCsv, panelCsvFileName } from './panel-csv.ts';
 import { panelById, panelDefinitions, pages, type PageId } from './panel-definitions.ts';
-import { renderBadRequest, renderEmptyState, renderLayout, renderPanels, type FilterOptions } from './render-page.ts';
+import {
+  renderBadRequest,
+  renderEmptyState,
+  renderLayout,
+  renderPanels,
+  type FilterOptions,
+} from './render-page.ts';
 import { runPanel, type PanelAnswer } from './run-panel.ts';
 import { loadStaticAssets } from './static-assets.ts';
+import { warmUpOnNewLoad } from './warm-up.ts';
 
 export interface DashboardAppOptions {
   /** A Kysely instance over the warehouse, ideally connected as `reelhouse_dashboard`. */
@@ -20,39 +37,74 @@ export interface DashboardAppOptions {
   readonly cache?: PanelCache;
   /** Re-grants SELECT on trusted to the dashboard's role (a first build adds tables without it). */
   readonly repairGrants?: () => Promise<void>;
+  /** Fill the cache with every panel's default view when a new load appears (the server does). */
+  readonly warmUp?: boolean;
 }
 
-const listParam = (value: string | undefined) => (value === undefined || value === '' ? undefined : value.split(',').map((item) => item.trim()));
+const listParam = (value: string | undefined) =>
+  value === undefined || value === '' ? undefined : value.split(',').map((item) => item.trim());
 
 /** The dashboard as a Hono app: pages, panel APIs (JSON and CSV), the generic metric API and assets. */
 export async function createDashboardApp(options: DashboardAppOptions): Promise<Hono> {
   const { db } = options;
   const logger = options.logger ?? silentLogger;
   const cache = options.cache ?? createPanelCache();
-  const readStatus = createDataStatusReader(db, options.repairGrants === undefined ? {} : { repairGrants: options.repairGrants });
+  const readCatalog = createDataStatusReader(
+    db,
+    options.repairGrants === undefined ? {} : { repairGrants: options.repairGrants },
+  );
+  const readStatus =
+    options.warmUp === true
+      ? warmUpOnNewLoad({ readStatus: readCatalog, db, cache, logger })
+      : readCatalog;
   const assets = await loadStaticAssets();
   const app = new Hono();
 
   app.onError((error, c) => {
-    logger.error({ err: error instanceof Error ? error.message : String(error), path: c.req.path }, 'request failed');
-    return c.json({ error: 'internal', message: 'The dashboard failed to answer; see the server log.' }, 500);
+    logger.error(
+      { err: error instanceof Error ? error.message : String(error), path: c.req.path },
+      'request failed',
+    );
+    return c.json(
+      { error: 'internal', message: 'The dashboard failed to answer; see the server log.' },
+      500,
+    );
   });
 
   app.get('/assets/:name', (c) => {
     const asset = assets.get(c.req.param('name'));
     if (asset === undefined) return c.notFound();
-    return c.body(asset.body, 200, { 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600' });
+    return c.body(asset.body, 200, {
+      'content-type': asset.contentType,
+      'cache-control': 'public, max-age=3600',
+    });
   });
 
   app.get('/healthz', async (c) => c.json({ ok: true, data: await readStatus() }));
 
-  async function filterOptions(loadKey: string, filters: DashboardFilters & { firstDay: string }): Promise<FilterOptions> {
+  async function filterOptions(
+    loadKey: string,
+    filters: DashboardFilters & { firstDay: string },
+  ): Promise<FilterOptions> {
     const dimensions = ['country', 'region', 'device', 'plan'] as const;
     const entries = await Promise.all(
       dimensions.map(async (dimension) => {
-        const query = parseMetricQuery({ metrics: ['sessions'], dimensions: [dimension], from: filters.firstDay, to: filters.to, limit: 300 });
-        const result = await cache.get({ loadKey, key: `options:${JSON.stringify(query)}`, compute: () => runMetricQuery(db, query) });
-        return [dimension, result.rows.map((row) => String(row.dimensions[dimension])).sort()] as const;
+        const query = parseMetricQuery({
+          metrics: ['sessions'],
+          dimensions: [dimension],
+          from: filters.firstDay,
+          to: filters.to,
+          limit: 300,
+        });
+        const result = await cache.get({
+          loadKey,
+          key: `options:${JSON.stringify(query)}`,
+          compute: () => runMetricQuery(db, query),
+        });
+        return [
+          dimension,
+          result.rows.map((row) => String(row.dimensions[dimension])).sort(),
+        ] as const;
       }),
     );
     return Object.fromEntries(entries);
@@ -61,12 +113,35 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
   async function page(c: Context, id: PageId): Promise<Response> {
     const started = performance.now();
     const params = parseDashboardParams(c.req.queries());
-    if (!params.ok) return c.html(renderLayout({ page: id, title: 'Invalid filters', filters: undefined, filterOptions: {}, body: renderBadRequest(params.problems) }), 400);
+    if (!params.ok)
+      return c.html(
+        renderLayout({
+          page: id,
+          title: 'Invalid filters',
+          filters: undefined,
+          filterOptions: {},
+          body: renderBadRequest(params.problems),
+        }),
+        400,
+      );
     const status = await readStatus();
-    if (!status.ready) return c.html(renderLayout({ page: id, title: pages[id].title, filters: undefined, filterOptions: {}, body: renderEmptyState(status.reason) }));
+    if (!status.ready)
+      return c.html(
+        renderLayout({
+          page: id,
+          title: pages[id].title,
+          filters: undefined,
+          filterOptions: {},
+          body: renderEmptyState(status.reason),
+        }),
+      );
     const filters = resolveFilters(params.params, status.latestDay);
     const [answers, choices] = await Promise.all([
-      Promise.all(panelDefinitions.filter((panel) => panel.page === id).map((panel) => runPanel({ db, cache, loadKey: status.loadKey, panel, filters }))),
+      Promise.all(
+        panelDefinitions
+          .filter((panel) => panel.page === id)
+          .map((panel) => runPanel({ db, cache, loadKey: status.loadKey, panel, filters })),
+      ),
       filterOptions(status.loadKey, { ...filters, firstDay: status.firstDay }),
     ]);
     const elapsed = performance.now() - started;
@@ -84,25 +159,59 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
     );
   }
 
-  for (const [id, definition] of Object.entries(pages) as [PageId, (typeof pages)[PageId]][]) app.get(definition.path, (c) => page(c, id));
+  for (const [id, definition] of Object.entries(pages) as [PageId, (typeof pages)[PageId]][])
+    app.get(definition.path, (c) => page(c, id));
 
   app.get('/api/panels/:file', async (c) => {
     const started = performance.now();
     const file = c.req.param('file');
     const csv = file.endsWith('.csv');
     const panel = panelById.get(csv ? file.slice(0, -'.csv'.length) : file);
-    if (panel === undefined) return c.json({ error: 'not_found', message: `No panel '${file}'. Panels: ${[...panelById.keys()].join(', ')}` }, 404);
+    if (panel === undefined)
+      return c.json(
+        {
+          error: 'not_found',
+          message: `No panel '${file}'. Panels: ${[...panelById.keys()].join(', ')}`,
+        },
+        404,
+      );
     const params = parseDashboardParams(c.req.queries());
-    if (!params.ok) return c.json({ error: 'invalid_input', message: `Invalid parameters: ${params.problems.join('; ')}`, problems: params.problems }, 400);
+    if (!params.ok)
+      return c.json(
+        {
+          error: 'invalid_input',
+          message: `Invalid parameters: ${params.problems.join('; ')}`,
+          problems: params.problems,
+        },
+        400,
+      );
     const status = await readStatus();
     if (!status.ready) return c.json({ error: 'no_data', message: status.reason }, 503);
-    const answer: PanelAnswer = await runPanel({ db, cache, loadKey: status.loadKey, panel, filters: resolveFilters(params.params, status.latestDay) });
+    const answer: PanelAnswer = await runPanel({
+      db,
+      cache,
+      loadKey: status.loadKey,
+      panel,
+      filters: resolveFilters(params.params, status.latestDay),
+    });
     const timing = { 'server-timing': `panel;dur=${(performance.now() - started).toFixed(1)}` };
     if (csv) {
-      return c.body(panelCsv(answer), 200, { ...timing, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${panelCsvFileName(answer)}"` });
+      return c.body(panelCsv(answer), 200, {
+        ...timing,
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${panelCsvFileName(answer)}"`,
+      });
     }
     return c.json(
-      { panel: { id: panel.id, title: panel.title, metrics: panel.metrics }, filters: answer.filters, applied: answer.applied, ignored: answer.ignored, source: answer.result.source, period: answer.result.period, rows: answer.result.rows },
+      {
+        panel: { id: panel.id, title: panel.title, metrics: panel.metrics },
+        filters: answer.filters,
+        applied: answer.applied,
+        ignored: answer.ignored,
+        source: answer.result.source,
+        period: answer.result.period,
+        rows: answer.result.rows,
+      },
       200,
       timing,
     );
@@ -110,8 +219,18 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
 
   app.get('/api/metrics', async (c) => {
     const query = c.req.query();
-    const filters = Object.fromEntries(Object.entries(query).filter(([key]) => (dimensionNames as readonly string[]).includes(key)).map(([key, value]) => [key as DimensionName, listParam(value)]));
-    const rest = Object.fromEntries(Object.entries(query).filter(([key]) => !(dimensionNames as readonly string[]).includes(key) && !['metrics', 'dimensions', 'limit'].includes(key)));
+    const filters = Object.fromEntries(
+      Object.entries(query)
+        .filter(([key]) => (dimensionNames as readonly string[]).includes(key))
+        .map(([key, value]) => [key as DimensionName, listParam(value)]),
+    );
+    const rest = Object.fromEntries(
+      Object.entries(query).filter(
+        ([key]) =>
+          !(dimensionNames as readonly string[]).includes(key) &&
+          !['metrics', 'dimensions', 'limit'].includes(key),
+      ),
+    );
     try {
       const parsed = parseMetricQuery({
         ...rest,
@@ -124,10 +243,22 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
       compileMetricQuery(db, parsed);
       const status = await readStatus();
       if (!status.ready) return c.json({ error: 'no_data', message: status.reason }, 503);
-      const result = await cache.get({ loadKey: status.loadKey, key: `metrics:${JSON.stringify(parsed)}`, compute: () => runMetricQuery(db, parsed) });
+      const result = await cache.get({
+        loadKey: status.loadKey,
+        key: `metrics:${JSON.stringify(parsed)}`,
+        compute: () => runMetricQuery(db, parsed),
+      });
       return c.json({ source: result.source, period: result.period, rows: result.rows });
     } catch (error) {
-      if (ReelhouseError.is(error) && error.code === 'invalid_input') return c.json({ error: 'invalid_input', message: error.message, problems: error.context['problems'] ?? [error.message] }, 400);
+      if (ReelhouseError.is(error) && error.code === 'invalid_input')
+        return c.json(
+          {
+            error: 'invalid_input',
+            message: error.message,
+            problems: error.context['problems'] ?? [error.message],
+          },
+          400,
+        );
       throw error;
     }
   });

@@ -2,7 +2,18 @@ import { dimensionValueSchemas, type DimensionName } from '@reelhouse/metrics';
 import { z } from 'zod';
 
 /** Dimensions the URL can filter by; clicking a bar or slice of one of them sets it. */
-export const filterDimensions = ['country', 'region', 'device', 'plan', 'quality', 'genre', 'content_type', 'age_band', 'gender', 'acquisition_channel'] as const satisfies readonly DimensionName[];
+export const filterDimensions = [
+  'country',
+  'region',
+  'device',
+  'plan',
+  'quality',
+  'genre',
+  'content_type',
+  'age_band',
+  'gender',
+  'acquisition_channel',
+] as const satisfies readonly DimensionName[];
 export type FilterDimension = (typeof filterDimensions)[number];
 
 /** Date presets: the last N days up to the newest day with data. */
@@ -11,7 +22,10 @@ export type DatePreset = keyof typeof datePresets;
 
 const maxValues = 20;
 const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
-const isoDate = z.preprocess(blankAsUnset, z.iso.date('must be an ISO date (YYYY-MM-DD)').optional());
+const isoDate = z.preprocess(
+  blankAsUnset,
+  z.iso.date('must be an ISO date (YYYY-MM-DD)').optional(),
+);
 
 const valueList = (dimension: FilterDimension) => {
   const kind = dimension === 'country' ? 'country' : dimension === 'genre' ? 'text' : 'code';
@@ -28,7 +42,12 @@ const valueList = (dimension: FilterDimension) => {
           .superRefine((values, context) => {
             values.forEach((value, index) => {
               const checked = dimensionValueSchemas[kind].safeParse(value);
-              if (!checked.success) context.addIssue({ code: 'custom', path: [index], message: checked.error.issues[0]?.message ?? 'invalid value' });
+              if (!checked.success)
+                context.addIssue({
+                  code: 'custom',
+                  path: [index],
+                  message: checked.error.issues[0]?.message ?? 'invalid value',
+                });
             });
           }),
       )
@@ -41,12 +60,21 @@ export const dashboardParamsSchema = z
   .strictObject({
     from: isoDate,
     to: isoDate,
-    preset: z.preprocess(blankAsUnset, z.enum(Object.keys(datePresets) as [DatePreset, ...DatePreset[]]).optional()),
-    ...(Object.fromEntries(filterDimensions.map((dimension) => [dimension, valueList(dimension)])) as Record<FilterDimension, ReturnType<typeof valueList>>),
+    preset: z.preprocess(
+      blankAsUnset,
+      z.enum(Object.keys(datePresets) as [DatePreset, ...DatePreset[]]).optional(),
+    ),
+    ...(Object.fromEntries(
+      filterDimensions.map((dimension) => [dimension, valueList(dimension)]),
+    ) as Record<FilterDimension, ReturnType<typeof valueList>>),
   })
   .superRefine((params, context) => {
     if (params.from !== undefined && params.to !== undefined && params.from > params.to) {
-      context.addIssue({ code: 'custom', path: ['to'], message: `'to' (${params.to}) is before 'from' (${params.from})` });
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `'to' (${params.to}) is before 'from' (${params.from})`,
+      });
     }
   });
 
@@ -60,23 +88,38 @@ export interface DashboardFilters {
   readonly dimensions: Partial<Record<FilterDimension, readonly string[]>>;
 }
 
-export type ParamsResult = { readonly ok: true; readonly params: DashboardParams } | { readonly ok: false; readonly problems: readonly string[] };
+export type ParamsResult =
+  | { readonly ok: true; readonly params: DashboardParams }
+  | { readonly ok: false; readonly problems: readonly string[] };
 
 /** Validates a URL query (first value per key; a repeated key is refused). */
-export function parseDashboardParams(query: Readonly<Record<string, readonly string[]>>): ParamsResult {
-  const repeated = Object.entries(query).filter(([, values]) => values.length > 1).map(([key]) => `${key}: given more than once (use a comma-separated list)`);
+export function parseDashboardParams(
+  query: Readonly<Record<string, readonly string[]>>,
+): ParamsResult {
+  const repeated = Object.entries(query)
+    .filter(([, values]) => values.length > 1)
+    .map(([key]) => `${key}: given more than once (use a comma-separated list)`);
   if (repeated.length > 0) return { ok: false, problems: repeated };
-  const parsed = dashboardParamsSchema.safeParse(Object.fromEntries(Object.entries(query).map(([key, values]) => [key, values[0]])));
+  const parsed = dashboardParamsSchema.safeParse(
+    Object.fromEntries(Object.entries(query).map(([key, values]) => [key, values[0]])),
+  );
   if (parsed.success) return { ok: true, params: parsed.data };
-  return { ok: false, problems: parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)) };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    ),
+  };
 }
 
 const dayMs = 86_400_000;
-const shift = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * dayMs).toISOString().slice(0, 10);
+const shift = (iso: string, days: number) =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) + days * dayMs).toISOString().slice(0, 10);
 
 /** Resolves the date range: explicit dates win, then the preset, then the last 30 days of data. */
 export function resolveFilters(params: DashboardParams, latestDay: string): DashboardFilters {
-  const preset = params.preset ?? (params.from === undefined && params.to === undefined ? '30d' : undefined);
+  const preset =
+    params.preset ?? (params.from === undefined && params.to === undefined ? '30d' : undefined);
   const to = params.to ?? latestDay;
   const from = params.from ?? shift(to, -(datePresets[preset ?? '30d'] - 1));
   const dimensions: Partial<Record<FilterDimension, readonly string[]>> = {};
@@ -84,16 +127,25 @@ export function resolveFilters(params: DashboardParams, latestDay: string): Dash
     const values = params[dimension];
     if (values !== undefined) dimensions[dimension] = values;
   }
-  return { from: from > to ? to : from, to, preset: params.from === undefined ? preset : undefined, dimensions };
+  return {
+    from: from > to ? to : from,
+    to,
+    preset: params.from === undefined ? preset : undefined,
+    dimensions,
+  };
 }
 
 /** The URL query of a filter set, optionally changed: what every link and export carries. */
-export function filtersToSearch(filters: DashboardFilters, change: Partial<Record<FilterDimension | 'from' | 'to', string | undefined>> = {}): string {
+export function filtersToSearch(
+  filters: DashboardFilters,
+  change: Partial<Record<FilterDimension | 'from' | 'to', string | undefined>> = {},
+): string {
   const search = new URLSearchParams();
   search.set('from', change.from ?? filters.from);
   search.set('to', change.to ?? filters.to);
   for (const dimension of filterDimensions) {
-    const value = dimension in change ? change[dimension] : filters.dimensions[dimension]?.join(',');
+    const value =
+      dimension in change ? change[dimension] : filters.dimensions[dimension]?.join(',');
     if (value !== undefined && value !== '') search.set(dimension, value);
   }
   return search.toString();

@@ -15,8 +15,10 @@ export interface DashboardRoleReport {
  * USAGE on `trusted` and SELECT on its tables, including those a later build creates. Idempotent;
  * a connection without the rights gets `ready: false` and a message, not an error.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs catalog DDL only, whatever the schema type
-export async function ensureDashboardRole(db: Kysely<any>, options: { password: string; logger?: Logger }): Promise<DashboardRoleReport> {
+export async function ensureDashboardRole<Database>(
+  db: Kysely<Database>,
+  options: { password: string; logger?: Logger },
+): Promise<DashboardRoleReport> {
   const logger = options.logger ?? silentLogger;
   const rights = await sql<{ can: boolean }>`
     select (r.rolsuper or r.rolcreaterole) and has_database_privilege(current_database(), 'CREATE') as can
@@ -27,9 +29,17 @@ export async function ensureDashboardRole(db: Kysely<any>, options: { password: 
     return { ready: false, message };
   }
   // Role names and passwords cannot be bind parameters in DDL: format() with %I/%L quotes them server-side.
-  const exists = await sql<{ exists: boolean }>`select exists (select 1 from pg_catalog.pg_roles where rolname = ${dashboardRoleName}) as exists`.execute(db);
+  const exists = await sql<{
+    exists: boolean;
+  }>`select exists (select 1 from pg_catalog.pg_roles where rolname = ${dashboardRoleName}) as exists`.execute(
+    db,
+  );
   const verb = exists.rows[0]?.exists === true ? 'alter' : 'create';
-  const statement = await sql<{ text: string }>`select format(${`${verb} role %I login password %L`}, ${dashboardRoleName}::text, ${options.password}::text) as text`.execute(db);
+  const statement = await sql<{
+    text: string;
+  }>`select format(${`${verb} role %I login password %L`}, ${dashboardRoleName}::text, ${options.password}::text) as text`.execute(
+    db,
+  );
   await sql.raw(statement.rows[0]!.text).execute(db);
   await sql`create schema if not exists trusted`.execute(db);
   const grants = [
@@ -41,7 +51,11 @@ export async function ensureDashboardRole(db: Kysely<any>, options: { password: 
     sql`alter default privileges in schema trusted grant select on tables to ${sql.id(dashboardRoleName)}`,
   ];
   for (const grant of grants) await grant.execute(db);
-  const database = await sql<{ text: string }>`select format('grant connect on database %I to %I', current_database(), ${dashboardRoleName}::text) as text`.execute(db);
+  const database = await sql<{
+    text: string;
+  }>`select format('grant connect on database %I to %I', current_database(), ${dashboardRoleName}::text) as text`.execute(
+    db,
+  );
   await sql.raw(database.rows[0]!.text).execute(db);
   const message = `${dashboardRoleName} ready: SELECT on trusted only, read-only transactions`;
   logger.info({ role: dashboardRoleName }, message);

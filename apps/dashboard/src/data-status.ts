@@ -3,19 +3,34 @@ import { sql, type Kysely } from 'kysely';
 
 /** Whether the dashboard has data to show, and the key that changes whenever `trusted` is reloaded. */
 export type DataStatus =
-  | { readonly ready: true; readonly loadKey: string; readonly firstDay: string; readonly latestDay: string }
+  | {
+      readonly ready: true;
+      readonly loadKey: string;
+      readonly firstDay: string;
+      readonly latestDay: string;
+    }
   | { readonly ready: false; readonly loadKey: string; readonly reason: string };
 
-const requiredTables = ['agg_daily_usage', 'agg_daily_content', 'fact_viewing_session', 'dim_user', 'dim_content'] as const;
+const requiredTables = [
+  'agg_daily_usage',
+  'agg_daily_content',
+  'fact_viewing_session',
+  'dim_user',
+  'dim_content',
+] as const;
 
-const dayOfKey = (key: number) => `${String(key).slice(0, 4)}-${String(key).slice(4, 6)}-${String(key).slice(6, 8)}`;
+const dayOfKey = (key: number) =>
+  `${String(key).slice(0, 4)}-${String(key).slice(4, 6)}-${String(key).slice(6, 8)}`;
 
 /**
  * Reads the load key from the catalog (a build swaps tables, so file nodes change; an incremental
  * merge moves the row counters): a few microseconds, no scan. The date range is read only when the
  * key changed.
  */
-export function createDataStatusReader(db: Kysely<TrustedSchema>, options: { repairGrants?: () => Promise<void> } = {}): () => Promise<DataStatus> {
+export function createDataStatusReader(
+  db: Kysely<TrustedSchema>,
+  options: { repairGrants?: () => Promise<void> } = {},
+): () => Promise<DataStatus> {
   let last: DataStatus | undefined;
   let repairedFor: string | undefined;
   const readTables = () =>
@@ -28,23 +43,44 @@ export function createDataStatusReader(db: Kysely<TrustedSchema>, options: { rep
       order by c.relname`.execute(db);
   return async () => {
     let tables = await readTables();
-    const unreadable = () => tables.rows.filter((row) => !row.readable && (requiredTables as readonly string[]).includes(row.relname));
+    const unreadable = () =>
+      tables.rows.filter(
+        (row) => !row.readable && (requiredTables as readonly string[]).includes(row.relname),
+      );
     // A first build moves new tables into trusted without the dashboard's grant: repair once per load.
-    if (unreadable().length > 0 && options.repairGrants !== undefined && repairedFor !== tables.rows.map((row) => row.fingerprint).join()) {
+    if (
+      unreadable().length > 0 &&
+      options.repairGrants !== undefined &&
+      repairedFor !== tables.rows.map((row) => row.fingerprint).join()
+    ) {
       repairedFor = tables.rows.map((row) => row.fingerprint).join();
       await options.repairGrants();
       tables = await readTables();
     }
-    const loadKey = tables.rows.map((row) => `${row.relname}=${row.fingerprint}${row.readable ? '' : ':unreadable'}`).join(';');
+    const loadKey = tables.rows
+      .map((row) => `${row.relname}=${row.fingerprint}${row.readable ? '' : ':unreadable'}`)
+      .join(';');
     if (last?.loadKey === loadKey) return last;
     const present = new Set(tables.rows.map((row) => row.relname));
     const missing = requiredTables.filter((table) => !present.has(table));
     if (unreadable().length > 0) {
-      last = { ready: false, loadKey, reason: `The dashboard's database user may not read ${unreadable().map((row) => `trusted.${row.relname}`).join(', ')}: restart the dashboard with rights to set up its role, or grant SELECT on trusted to it.` };
+      last = {
+        ready: false,
+        loadKey,
+        reason: `The dashboard's database user may not read ${unreadable()
+          .map((row) => `trusted.${row.relname}`)
+          .join(
+            ', ',
+          )}: restart the dashboard with rights to set up its role, or grant SELECT on trusted to it.`,
+      };
       return last;
     }
     if (missing.length > 0) {
-      last = { ready: false, loadKey, reason: `The trusted schema has no ${missing.map((table) => `trusted.${table}`).join(', ')} yet.` };
+      last = {
+        ready: false,
+        loadKey,
+        reason: `The trusted schema has no ${missing.map((table) => `trusted.${table}`).join(', ')} yet.`,
+      };
       return last;
     }
     const range = await db
@@ -55,7 +91,12 @@ export function createDataStatusReader(db: Kysely<TrustedSchema>, options: { rep
     last =
       range?.first == null || range.latest == null
         ? { ready: false, loadKey, reason: 'The trusted tables exist but hold no sessions yet.' }
-        : { ready: true, loadKey, firstDay: dayOfKey(range.first), latestDay: dayOfKey(range.latest) };
+        : {
+            ready: true,
+            loadKey,
+            firstDay: dayOfKey(range.first),
+            latestDay: dayOfKey(range.latest),
+          };
     return last;
   };
 }

@@ -20,14 +20,28 @@ export interface DashboardDatabase {
  * the role up first (password derived from that URL, so every instance agrees on it); when the
  * role cannot be set up or reached, it falls back to the given URL with a warning.
  */
-export async function openDashboardDatabase(options: { url: string; logger?: Logger }): Promise<DashboardDatabase> {
+export async function openDashboardDatabase(options: {
+  url: string;
+  logger?: Logger;
+}): Promise<DashboardDatabase> {
   const logger = options.logger ?? silentLogger;
   const given = new URL(options.url);
-  const open = (url: string) => createKysely<TrustedSchema>(createPool({ url, max: 5, applicationName: 'reelhouse-dashboard', statementTimeoutMs: 15_000 }));
-  if (decodeURIComponent(given.username) === dashboardRoleName) return { db: open(options.url), user: dashboardRoleName };
+  const open = (url: string) =>
+    createKysely<TrustedSchema>(
+      createPool({
+        url,
+        max: 5,
+        applicationName: 'reelhouse-dashboard',
+        statementTimeoutMs: 15_000,
+      }),
+    );
+  if (decodeURIComponent(given.username) === dashboardRoleName)
+    return { db: open(options.url), user: dashboardRoleName };
 
   const admin = open(options.url);
-  const password = createHash('sha256').update(`${dashboardRoleName}:${options.url}`).digest('base64url');
+  const password = createHash('sha256')
+    .update(`${dashboardRoleName}:${options.url}`)
+    .digest('base64url');
   const repairGrants = async () => {
     const owner = open(options.url);
     try {
@@ -45,11 +59,17 @@ export async function openDashboardDatabase(options: { url: string; logger?: Log
       const db = open(roleUrl.toString());
       try {
         await sql`select 1`.execute(db);
-        logger.info({ url: redactUrl(roleUrl.toString()) }, `connected as ${dashboardRoleName} (read-only)`);
+        logger.info(
+          { url: redactUrl(roleUrl.toString()) },
+          `connected as ${dashboardRoleName} (read-only)`,
+        );
         return { db, user: dashboardRoleName, repairGrants };
       } catch (error) {
         await db.destroy();
-        logger.warn({ err: error instanceof Error ? error.message : String(error) }, `cannot log in as ${dashboardRoleName}; using the configured user`);
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          `cannot log in as ${dashboardRoleName}; using the configured user`,
+        );
       }
     }
   } finally {

@@ -13,7 +13,15 @@ export function createPanelCache(options: { maxEntries?: number } = {}): PanelCa
     get size() {
       return entries.size;
     },
-    async get<T>({ loadKey, key, compute }: { loadKey: string; key: string; compute: () => Promise<T> }): Promise<T> {
+    async get<T>({
+      loadKey,
+      key,
+      compute,
+    }: {
+      loadKey: string;
+      key: string;
+      compute: () => Promise<T>;
+    }): Promise<T> {
       if (loadKey !== currentLoadKey) {
         entries.clear();
         currentLoadKey = loadKey;

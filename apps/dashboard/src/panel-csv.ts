@@ -14,7 +14,9 @@ export function describeFilters(answer: PanelAnswer): string[] {
   return [
     `from=${answer.filters.from}`,
     `to=${answer.filters.to}`,
-    ...filterDimensions.filter((dimension) => answer.applied.includes(dimension)).map((dimension) => `${dimension}=${answer.filters.dimensions[dimension]?.join('|')}`),
+    ...filterDimensions
+      .filter((dimension) => answer.applied.includes(dimension))
+      .map((dimension) => `${dimension}=${answer.filters.dimensions[dimension]?.join('|')}`),
   ];
 }
 
@@ -22,18 +24,26 @@ export function describeFilters(answer: PanelAnswer): string[] {
 export function panelCsv(answer: PanelAnswer): string {
   const { result, panel } = answer;
   const metrics = result.query.metrics as readonly MetricName[];
-  const header = [...result.query.dimensions, ...metrics.flatMap((metric) => [metric, `${metric}_previous`])];
+  const header = [
+    ...result.query.dimensions,
+    ...metrics.flatMap((metric) => [metric, `${metric}_previous`]),
+  ];
   const lines = [
     `# Reelhouse panel: ${panel.title} (${panel.id})`,
     `# filters: ${describeFilters(answer).join(', ')}`,
-    ...(answer.ignored.length > 0 ? [`# not filtered by (no such split): ${answer.ignored.join(', ')}`] : []),
+    ...(answer.ignored.length > 0
+      ? [`# not filtered by (no such split): ${answer.ignored.join(', ')}`]
+      : []),
     `# previous period: ${result.period.previousFrom} to ${result.period.previousTo}`,
     `# metrics: ${metrics.map((metric) => `${metric} = ${metricDefinitions[metric].description}`).join(' | ')}`,
     header.join(','),
     ...result.rows.map((row) =>
       [
         ...result.query.dimensions.map((dimension) => quote(row.dimensions[dimension])),
-        ...metrics.flatMap((metric) => [quote(row.values[metric]?.current), quote(row.values[metric]?.previous)]),
+        ...metrics.flatMap((metric) => [
+          quote(row.values[metric]?.current),
+          quote(row.values[metric]?.previous),
+        ]),
       ].join(','),
     ),
   ];
@@ -42,6 +52,12 @@ export function panelCsv(answer: PanelAnswer): string {
 
 /** `reelhouse-<panel>-<from>_<to>[-<filter>-<value>].csv`, safe for any file system. */
 export function panelCsvFileName(answer: PanelAnswer): string {
-  const parts = [`reelhouse-${answer.panel.id}`, `${answer.filters.from}_${answer.filters.to}`, ...filterDimensions.filter((dimension) => answer.applied.includes(dimension)).map((dimension) => `${dimension}-${answer.filters.dimensions[dimension]?.join('+')}`)];
+  const parts = [
+    `reelhouse-${answer.panel.id}`,
+    `${answer.filters.from}_${answer.filters.to}`,
+    ...filterDimensions
+      .filter((dimension) => answer.applied.includes(dimension))
+      .map((dimension) => `${dimension}-${answer.filters.dimensions[dimension]?.join('+')}`),
+  ];
   return `${parts.join('-').replace(/[^A-Za-z0-9_+.-]/g, '_')}.csv`;
 }

@@ -1,14 +1,22 @@
 import { metricDefinitions, type MetricName } from '@reelhouse/metrics';
 
 import { buildChartSpec } from './chart-option.ts';
-import { datePresets, filterDimensions, filtersToSearch, type DashboardFilters, type FilterDimension } from './dashboard-filters.ts';
+import {
+  datePresets,
+  filterDimensions,
+  filtersToSearch,
+  type DashboardFilters,
+  type FilterDimension,
+} from './dashboard-filters.ts';
 import { formatChange, formatValue } from './format-value.ts';
 import { html, jsonScript, SafeHtml } from './html.ts';
 import { pages, type PageId } from './panel-definitions.ts';
 import type { PanelAnswer } from './run-panel.ts';
 
 /** Values offered in the filter bar's selects. */
-export type FilterOptions = Partial<Record<'country' | 'region' | 'device' | 'plan', readonly string[]>>;
+export type FilterOptions = Partial<
+  Record<'country' | 'region' | 'device' | 'plan', readonly string[]>
+>;
 
 const filterLabels: Record<FilterDimension, string> = {
   country: 'Country',
@@ -24,47 +32,105 @@ const filterLabels: Record<FilterDimension, string> = {
 };
 
 /** The page shell: header, navigation and the filter bar around `body`. */
-export function renderLayout(options: { page: PageId | undefined; title: string; filters: DashboardFilters | undefined; filterOptions: FilterOptions; body: SafeHtml; footer?: string }): string {
+export function renderLayout(options: {
+  page: PageId | undefined;
+  title: string;
+  filters: DashboardFilters | undefined;
+  filterOptions: FilterOptions;
+  body: SafeHtml;
+  footer?: string;
+}): string {
   const { filters } = options;
   const search = filters === undefined ? '' : `?${filtersToSearch(filters)}`;
   const nav = (Object.entries(pages) as [PageId, (typeof pages)[PageId]][]).map(
-    ([id, page]) => html`<a href="${page.path}${search}" class="${id === options.page ? 'active' : ''}">${page.title}</a>`,
+    ([id, page]) =>
+      html`<a href="${page.path}${search}" class="${id === options.page ? 'active' : ''}"
+        >${page.title}</a
+      >`,
   );
-  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} · Reelhouse</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/dashboard.css"></head>
-<body><header class="top"><div class="brand"><span class="logo">▶</span> Reelhouse <span class="muted">Analytics</span></div><nav>${nav}</nav></header>
-${filters === undefined ? '' : renderFilterBar({ filters, options: options.filterOptions, path: options.page === undefined ? '/' : pages[options.page].path })}
-<main>${options.body}</main>
-<footer>${options.footer ?? ''}</footer>
-<script src="/assets/echarts.min.js"></script><script src="/assets/dashboard.js"></script></body></html>`.toString()}`;
+  return `<!doctype html>${html`<html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>${options.title} · Reelhouse</title>
+      <link rel="icon" href="data:," />
+      <link rel="stylesheet" href="/assets/dashboard.css" />
+    </head>
+    <body>
+      <header class="top">
+        <div class="brand">
+          <span class="logo">▶</span> Reelhouse <span class="muted">Analytics</span>
+        </div>
+        <nav>${nav}</nav>
+      </header>
+      ${filters === undefined ? '' : renderFilterBar({ filters, options: options.filterOptions, path: options.page === undefined ? '/' : pages[options.page].path })}
+      <main>${options.body}</main>
+      <footer>${options.footer ?? ''}</footer>
+      <script src="/assets/echarts.min.js"></script>
+      <script src="/assets/dashboard.js"></script>
+    </body>
+  </html>`.toString()}`;
 }
 
-function renderFilterBar(options: { filters: DashboardFilters; options: FilterOptions; path: string }): SafeHtml {
+function renderFilterBar(options: {
+  filters: DashboardFilters;
+  options: FilterOptions;
+  path: string;
+}): SafeHtml {
   const { filters, path } = options;
   const latest = filters.to;
-  const presetLinks = (Object.entries(datePresets) as [keyof typeof datePresets, number][]).map(([name, days]) => {
-    const from = new Date(Date.parse(`${latest}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-    const active = filters.from === from;
-    return html`<a class="preset${active ? ' active' : ''}" data-preset="${name}" href="${path}?${filtersToSearch(filters, { from, to: latest })}">${name}</a>`;
-  });
+  const presetLinks = (Object.entries(datePresets) as [keyof typeof datePresets, number][]).map(
+    ([name, days]) => {
+      const from = new Date(Date.parse(`${latest}T00:00:00Z`) - (days - 1) * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      const active = filters.from === from;
+      return html`<a
+        class="preset${active ? ' active' : ''}"
+        data-preset="${name}"
+        href="${path}?${filtersToSearch(filters, { from, to: latest })}"
+        >${name}</a
+      >`;
+    },
+  );
   const selects = (['country', 'region', 'device', 'plan'] as const).map((dimension) => {
     const current = filters.dimensions[dimension]?.join(',') ?? '';
     const values = options.options[dimension] ?? [];
     const choices = current !== '' && !values.includes(current) ? [...values, current] : values;
-    return html`<label>${filterLabels[dimension]}<select name="${dimension}" data-filter="${dimension}"><option value="">All</option>${choices.map(
-      (value) => html`<option value="${value}"${value === current ? new SafeHtml(' selected') : ''}>${value}</option>`,
-    )}</select></label>`;
+    return html`<label
+      >${filterLabels[dimension]}<select name="${dimension}" data-filter="${dimension}">
+        <option value="">All</option>
+        ${choices.map(
+          (value) =>
+            html`<option value="${value}" ${value === current ? new SafeHtml(' selected') : ''}>
+              ${value}
+            </option>`,
+        )}
+      </select></label
+    >`;
   });
   const chips = filterDimensions
     .filter((dimension) => filters.dimensions[dimension] !== undefined)
-    .map((dimension) => html`<a class="chip" href="${path}?${filtersToSearch(filters, { [dimension]: undefined })}" title="Remove this filter">${filterLabels[dimension]}: ${filters.dimensions[dimension]?.join(', ')} ✕</a>`);
+    .map(
+      (dimension) =>
+        html`<a
+          class="chip"
+          href="${path}?${filtersToSearch(filters, { [dimension]: undefined })}"
+          title="Remove this filter"
+          >${filterLabels[dimension]}: ${filters.dimensions[dimension]?.join(', ')} ✕</a
+        >`,
+    );
   return html`<form class="filters" method="get" action="${path}" id="filters">
-<label>From<input type="date" name="from" value="${filters.from}"></label><label>To<input type="date" name="to" value="${filters.to}"></label>
-<div class="presets">${presetLinks}</div>${selects}
-${filterDimensions.filter((dimension) => !['country', 'region', 'device', 'plan'].includes(dimension) && filters.dimensions[dimension] !== undefined).map((dimension) => html`<input type="hidden" name="${dimension}" value="${filters.dimensions[dimension]?.join(',')}">`)}
-<noscript><button type="submit">Apply</button></noscript>
-<div class="chips">${chips}${chips.length > 0 ? html`<a class="chip clear" href="${path}?${filtersToSearch(filters, Object.fromEntries(filterDimensions.map((dimension) => [dimension, undefined])))}">Clear filters</a>` : ''}</div>
-</form>`;
+    <label>From<input type="date" name="from" value="${filters.from}" /></label
+    ><label>To<input type="date" name="to" value="${filters.to}" /></label>
+    <div class="presets">${presetLinks}</div>
+    ${selects}
+    ${filterDimensions.filter((dimension) => !['country', 'region', 'device', 'plan'].includes(dimension) && filters.dimensions[dimension] !== undefined).map((dimension) => html`<input type="hidden" name="${dimension}" value="${filters.dimensions[dimension]?.join(',')}" />`)}
+    <noscript><button type="submit">Apply</button></noscript>
+    <div class="chips">
+      ${chips}${chips.length > 0 ? html`<a class="chip clear" href="${path}?${filtersToSearch(filters, Object.fromEntries(filterDimensions.map((dimension) => [dimension, undefined])))}">Clear filters</a>` : ''}
+    </div>
+  </form>`;
 }
 
 function renderKpis(answers: readonly PanelAnswer[]): SafeHtml {
@@ -72,11 +138,21 @@ function renderKpis(answers: readonly PanelAnswer[]): SafeHtml {
     answer.panel.metrics.map((metric: MetricName) => {
       const definition = metricDefinitions[metric];
       const value = answer.result.rows[0]?.values[metric] ?? { current: null, previous: null };
-      const change = formatChange({ current: value.current, previous: value.previous, unit: definition.unit, higherIsBetter: definition.higherIsBetter });
-      return html`<div class="kpi" data-metric="${metric}" title="${definition.description}"><div class="kpi-label">${definition.label}</div>
-<div class="kpi-value">${formatValue(value.current, definition.unit)}</div>
-<div class="kpi-change ${change.tone}">${change.text} <span class="muted">vs ${formatValue(value.previous, definition.unit)}</span></div>
-${answer.ignored.length > 0 ? html`<div class="note">not filtered by ${answer.ignored.join(', ')}</div>` : ''}</div>`;
+      const change = formatChange({
+        current: value.current,
+        previous: value.previous,
+        unit: definition.unit,
+        higherIsBetter: definition.higherIsBetter,
+      });
+      return html`<div class="kpi" data-metric="${metric}" title="${definition.description}">
+        <div class="kpi-label">${definition.label}</div>
+        <div class="kpi-value">${formatValue(value.current, definition.unit)}</div>
+        <div class="kpi-change ${change.tone}">
+          ${change.text}
+          <span class="muted">vs ${formatValue(value.previous, definition.unit)}</span>
+        </div>
+        ${answer.ignored.length > 0 ? html`<div class="note">not filtered by ${answer.ignored.join(', ')}</div>` : ''}
+      </div>`;
     }),
   );
   return html`<section class="kpis">${cards}</section>`;
@@ -88,28 +164,59 @@ function renderPanel(answer: PanelAnswer): SafeHtml {
   const empty = answer.result.rows.length === 0;
   const spec = empty ? undefined : buildChartSpec(answer);
   return html`<section class="panel ${panel.width}" data-panel="${panel.id}">
-<div class="panel-head"><div><h2>${panel.title}</h2>${panel.subtitle === undefined ? '' : html`<div class="subtitle">${panel.subtitle}</div>`}</div>
-<div class="actions"><a href="/api/panels/${panel.id}.csv?${search}" download data-export="${panel.id}">CSV</a><a href="/api/panels/${panel.id}?${search}">JSON</a></div></div>
-${answer.ignored.length > 0 ? html`<div class="note">Not filtered by ${answer.ignored.join(', ')}: this panel has no such split.</div>` : ''}
-${empty ? html`<div class="empty-panel">No data for these filters.</div>` : html`<div class="chart${spec?.crossFilter === undefined ? '' : ' clickable'}" id="chart-${panel.id}" data-chart="${panel.id}"></div>${jsonScript(`spec-${panel.id}`, spec)}`}
-</section>`;
+    <div class="panel-head">
+      <div>
+        <h2>${panel.title}</h2>
+        ${panel.subtitle === undefined ? '' : html`<div class="subtitle">${panel.subtitle}</div>`}
+      </div>
+      <div class="actions">
+        <a href="/api/panels/${panel.id}.csv?${search}" download data-export="${panel.id}">CSV</a
+        ><a href="/api/panels/${panel.id}?${search}">JSON</a>
+      </div>
+    </div>
+    ${answer.ignored.length > 0 ? html`<div class="note">Not filtered by ${answer.ignored.join(', ')}: this panel has no such split.</div>` : ''}
+    ${
+      empty
+        ? html`<div class="empty-panel">No data for these filters.</div>`
+        : html`<div
+              class="chart${spec?.crossFilter === undefined ? '' : ' clickable'}"
+              id="chart-${panel.id}"
+              data-chart="${panel.id}"
+            ></div>
+            ${jsonScript(`spec-${panel.id}`, spec)}`
+    }
+  </section>`;
 }
 
 /** A dashboard page: KPI cards first, then the panels in their grid. */
 export function renderPanels(answers: readonly PanelAnswer[]): SafeHtml {
   const kpis = answers.filter((answer) => answer.panel.chart === 'kpi');
   const charts = answers.filter((answer) => answer.panel.chart !== 'kpi');
-  return html`${kpis.length > 0 ? renderKpis(kpis) : ''}<div class="grid">${charts.map(renderPanel)}</div>`;
+  return html`${kpis.length > 0 ? renderKpis(kpis) : ''}
+    <div class="grid">${charts.map(renderPanel)}</div>`;
 }
 
 /** What the dashboard shows before any pipeline has filled `trusted`. */
 export function renderEmptyState(reason: string): SafeHtml {
-  return html`<section class="empty-state"><h1>No data yet</h1><p>${reason}</p>
-<p>Run the pipeline once to fill the warehouse, then reload this page:</p><pre>pnpm pipeline</pre>
-<p class="muted">The dashboard reads only the <code>trusted</code> schema; it appears here as soon as a build publishes it.</p></section>`;
+  return html`<section class="empty-state">
+    <h1>No data yet</h1>
+    <p>${reason}</p>
+    <p>Run the pipeline once to fill the warehouse, then reload this page:</p>
+    <pre>pnpm pipeline</pre>
+    <p class="muted">
+      The dashboard reads only the <code>trusted</code> schema; it appears here as soon as a build
+      publishes it.
+    </p>
+  </section>`;
 }
 
 /** A page explaining why the URL was refused. */
 export function renderBadRequest(problems: readonly string[]): SafeHtml {
-  return html`<section class="empty-state"><h1>Invalid filters</h1><ul>${problems.map((problem) => html`<li>${problem}</li>`)}</ul><p><a href="/">Back to the overview</a></p></section>`;
+  return html`<section class="empty-state">
+    <h1>Invalid filters</h1>
+    <ul>
+      ${problems.map((problem) => html`<li>${problem}</li>`)}
+    </ul>
+    <p><a href="/">Back to the overview</a></p>
+  </section>`;
 }

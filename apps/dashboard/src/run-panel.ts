@@ -1,8 +1,18 @@
-import { answerableDimensions, parseMetricQuery, runMetricQuery, type DimensionName, type MetricResult } from '@reelhouse/metrics';
+import {
+  answerableDimensions,
+  parseMetricQuery,
+  runMetricQuery,
+  type DimensionName,
+  type MetricResult,
+} from '@reelhouse/metrics';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import type { Kysely } from 'kysely';
 
-import { filterDimensions, type DashboardFilters, type FilterDimension } from './dashboard-filters.ts';
+import {
+  filterDimensions,
+  type DashboardFilters,
+  type FilterDimension,
+} from './dashboard-filters.ts';
 import type { PanelCache } from './panel-cache.ts';
 import type { PanelDefinition } from './panel-definitions.ts';
 
@@ -23,16 +33,29 @@ export function grainFor(filters: DashboardFilters): 'date' | 'week' | 'month' {
 }
 
 /** Runs one panel under the URL filters, through the cache keyed by the last load. */
-export async function runPanel(options: { db: Kysely<TrustedSchema>; cache: PanelCache; loadKey: string; panel: PanelDefinition; filters: DashboardFilters }): Promise<PanelAnswer> {
+export async function runPanel(options: {
+  db: Kysely<TrustedSchema>;
+  cache: PanelCache;
+  loadKey: string;
+  panel: PanelDefinition;
+  filters: DashboardFilters;
+}): Promise<PanelAnswer> {
   const { panel, filters } = options;
   const answerable = new Set<DimensionName>(answerableDimensions(panel.metrics));
-  const active = filterDimensions.filter((dimension) => filters.dimensions[dimension] !== undefined);
+  const active = filterDimensions.filter(
+    (dimension) => filters.dimensions[dimension] !== undefined,
+  );
   const applied = active.filter((dimension) => answerable.has(dimension));
   const ignored = active.filter((dimension) => !answerable.has(dimension));
   const query = parseMetricQuery({
     metrics: panel.metrics,
-    dimensions: panel.dimensions.map((dimension) => (dimension === 'period' ? grainFor(filters) : dimension)),
-    filters: { ...Object.fromEntries(applied.map((dimension) => [dimension, filters.dimensions[dimension]])), ...panel.filters },
+    dimensions: panel.dimensions.map((dimension) =>
+      dimension === 'period' ? grainFor(filters) : dimension,
+    ),
+    filters: {
+      ...Object.fromEntries(applied.map((dimension) => [dimension, filters.dimensions[dimension]])),
+      ...panel.filters,
+    },
     from: filters.from,
     to: filters.to,
     limit: panel.limit ?? 100,

@@ -11,20 +11,34 @@ import { pages } from './panel-definitions.ts';
 const { values } = parseArgs({
   options: {
     url: { type: 'string' },
-    out: { type: 'string', default: new URL('../../../docs/screenshots/', import.meta.url).pathname },
+    out: {
+      type: 'string',
+      default: new URL('../../../docs/screenshots/', import.meta.url).pathname,
+    },
     query: { type: 'string', default: '' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
   },
 });
 const base = values.url ?? `http://localhost:${loadConfig().port}`;
 await mkdir(values.out, { recursive: true });
-const browser = await chromium.launch({ executablePath: values.chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: values.chromium,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 900 },
+    deviceScaleFactor: 1,
+  });
   for (const [id, definition] of Object.entries(pages)) {
-    await page.goto(`${base}${definition.path}${values.query === '' ? '' : `?${values.query}`}`, { waitUntil: 'networkidle' });
+    await page.goto(`${base}${definition.path}${values.query === '' ? '' : `?${values.query}`}`, {
+      waitUntil: 'networkidle',
+    });
     // Charts animate in; wait until ECharts has finished so the picture is complete.
-    await page.waitForFunction(() => 'reelhouseCharts' in globalThis, undefined, { timeout: 10_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(() => 'reelhouseCharts' in globalThis, undefined, { timeout: 10_000 })
+      .catch(() => undefined);
     await page.waitForTimeout(1200);
     const file = `${values.out.replace(/\/$/, '')}/${id}.png`;
     await page.screenshot({ path: file, fullPage: true });

@@ -4,7 +4,12 @@ import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehou
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createDashboardApp, dashboardRoleName, ensureDashboardRole, openDashboardDatabase } from '../src/index.ts';
+import {
+  createDashboardApp,
+  dashboardRoleName,
+  ensureDashboardRole,
+  openDashboardDatabase,
+} from '../src/index.ts';
 import { closeKysely } from './close-kysely.ts';
 
 const pg = usePostgresDatabase('dashboard_role');
@@ -30,11 +35,20 @@ describe('the reelhouse_dashboard role', () => {
     url.password = 'pw-test-1';
     const reader = createKysely<TrustedSchema>(createPool({ url: url.toString(), max: 1 }));
     try {
-      const sessions = await reader.selectFrom('trusted.fact_viewing_session').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const sessions = await reader
+        .selectFrom('trusted.fact_viewing_session')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(sessions.n).toBe(800);
-      await expect(sql`delete from trusted.dim_user`.execute(reader)).rejects.toThrow(/read-only transaction|permission denied/);
-      await expect(sql`set transaction read write; create table trusted.evil (x int)`.execute(reader)).rejects.toThrow(/permission denied|read-only/);
-      await expect(sql`select * from raw.secrets`.execute(reader)).rejects.toThrow(/permission denied/);
+      await expect(sql`delete from trusted.dim_user`.execute(reader)).rejects.toThrow(
+        /read-only transaction|permission denied/,
+      );
+      await expect(
+        sql`set transaction read write; create table trusted.evil (x int)`.execute(reader),
+      ).rejects.toThrow(/permission denied|read-only/);
+      await expect(sql`select * from raw.secrets`.execute(reader)).rejects.toThrow(
+        /permission denied/,
+      );
     } finally {
       await reader.destroy();
     }
@@ -56,12 +70,19 @@ describe('the reelhouse_dashboard role', () => {
     try {
       // What a first models build does: the table arrives from a staging schema, without grants.
       await sql`create schema staging`.execute(owner);
-      await sql`create table staging.agg_daily_content as select * from trusted.agg_daily_content`.execute(owner);
+      await sql`create table staging.agg_daily_content as select * from trusted.agg_daily_content`.execute(
+        owner,
+      );
       await sql`drop table trusted.agg_daily_content`.execute(owner);
       await sql`alter table staging.agg_daily_content set schema trusted`.execute(owner);
       const withoutRepair = await createDashboardApp({ db: opened.db });
-      expect(await (await withoutRepair.request('/content?from=2026-03-01&to=2026-03-31')).text()).toContain('may not read trusted.agg_daily_content');
-      const app = await createDashboardApp({ db: opened.db, ...(opened.repairGrants === undefined ? {} : { repairGrants: opened.repairGrants }) });
+      expect(
+        await (await withoutRepair.request('/content?from=2026-03-01&to=2026-03-31')).text(),
+      ).toContain('may not read trusted.agg_daily_content');
+      const app = await createDashboardApp({
+        db: opened.db,
+        ...(opened.repairGrants === undefined ? {} : { repairGrants: opened.repairGrants }),
+      });
       const response = await app.request('/api/panels/top_titles?from=2026-03-01&to=2026-03-31');
       expect(response.status).toBe(200);
       expect(((await response.json()) as { rows: unknown[] }).rows.length).toBeGreaterThan(0);

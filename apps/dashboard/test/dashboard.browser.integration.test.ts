@@ -26,10 +26,16 @@ beforeAll(async () => {
   await insertTrustedFixture(db, buildTrustedFixture());
   const app = await createDashboardApp({ db });
   server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
+    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(started),
+    );
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 });
 
 afterAll(async () => {
@@ -42,10 +48,13 @@ beforeEach(async () => {
   problems = [];
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`console ${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
@@ -59,19 +68,38 @@ afterEach(async () => {
 /** Series point counts of every chart on the page, read from the live ECharts instances. */
 async function chartData(): Promise<Record<string, { canvas: boolean; points: number }>> {
   return page.evaluate(() => {
-    const charts = (globalThis as unknown as { reelhouseCharts: Record<string, { getDom(): { querySelector(selector: string): unknown }; getOption(): { series: { data: unknown[] }[] } }> }).reelhouseCharts;
+    const charts = (
+      globalThis as unknown as {
+        reelhouseCharts: Record<
+          string,
+          {
+            getDom(): { querySelector(selector: string): unknown };
+            getOption(): { series: { data: unknown[] }[] };
+          }
+        >;
+      }
+    ).reelhouseCharts;
     return Object.fromEntries(
-      Object.entries(charts).map(([id, chart]) => [id, { canvas: chart.getDom().querySelector('canvas') !== null, points: chart.getOption().series.reduce((sum, series) => sum + series.data.length, 0) }]),
+      Object.entries(charts).map(([id, chart]) => [
+        id,
+        {
+          canvas: chart.getDom().querySelector('canvas') !== null,
+          points: chart.getOption().series.reduce((sum, series) => sum + series.data.length, 0),
+        },
+      ]),
     );
   });
 }
 
-const kpi = (metric: string) => page.locator(`.kpi[data-metric="${metric}"] .kpi-value`).innerText();
+const kpi = (metric: string) =>
+  page.locator(`.kpi[data-metric="${metric}"] .kpi-value`).innerText();
 
 describe('dashboard in a real browser', () => {
   it.each(Object.entries(pages))('%s renders every chart with data', async (id, definition) => {
     await page.goto(`${base}${definition.path}?${range}`, { waitUntil: 'networkidle' });
-    const expected = panelDefinitions.filter((panel) => panel.page === id && panel.chart !== 'kpi').map((panel) => panel.id);
+    const expected = panelDefinitions
+      .filter((panel) => panel.page === id && panel.chart !== 'kpi')
+      .map((panel) => panel.id);
     const charts = await chartData();
     expect(Object.keys(charts).sort()).toEqual([...expected].sort());
     for (const [chart, data] of Object.entries(charts)) {
@@ -83,12 +111,17 @@ describe('dashboard in a real browser', () => {
   it('updates the numbers and the URL when a filter changes', async () => {
     await page.goto(`${base}/?${range}`, { waitUntil: 'networkidle' });
     const before = await kpi('sessions');
-    await Promise.all([page.waitForURL(/device=mobile/), page.selectOption('select[name="device"]', 'mobile')]);
+    await Promise.all([
+      page.waitForURL(/device=mobile/),
+      page.selectOption('select[name="device"]', 'mobile'),
+    ]);
     await page.waitForLoadState('networkidle');
     expect(new URL(page.url()).searchParams.get('device')).toBe('mobile');
     const after = await kpi('sessions');
     expect(after).not.toBe(before);
-    const api = (await (await fetch(`${base}/api/panels/kpi_engagement?${range}&device=mobile`)).json()) as { rows: { values: { sessions: { current: number } } }[] };
+    const api = (await (
+      await fetch(`${base}/api/panels/kpi_engagement?${range}&device=mobile`)
+    ).json()) as { rows: { values: { sessions: { current: number } } }[] };
     expect(after.replace(/,/g, '')).toBe(String(api.rows[0]?.values.sessions.current));
   });
 
@@ -97,32 +130,66 @@ describe('dashboard in a real browser', () => {
     // The middle of the first bar of the current period, from ECharts' own layout of the series.
     const target = await page.evaluate(() => {
       interface Chart {
-        getModel(): { getSeriesByIndex(index: number): { getData(): { getItemLayout(index: number): { x: number; y: number; width: number; height: number } } } };
+        getModel(): {
+          getSeriesByIndex(index: number): {
+            getData(): {
+              getItemLayout(index: number): { x: number; y: number; width: number; height: number };
+            };
+          };
+        };
         getOption(): { xAxis: { data: string[] }[] };
       }
-      const chart = (globalThis as unknown as { reelhouseCharts: Record<string, Chart> }).reelhouseCharts['sessions_by_region']!;
+      const chart = (globalThis as unknown as { reelhouseCharts: Record<string, Chart> })
+        .reelhouseCharts['sessions_by_region']!;
       const bar = chart.getModel().getSeriesByIndex(0).getData().getItemLayout(0);
-      return { x: bar.x + bar.width / 2, y: bar.y + bar.height / 2, region: chart.getOption().xAxis[0]!.data[0]! };
+      return {
+        x: bar.x + bar.width / 2,
+        y: bar.y + bar.height / 2,
+        region: chart.getOption().xAxis[0]!.data[0]!,
+      };
     });
     await page.locator('#chart-sessions_by_region').scrollIntoViewIfNeeded();
     const box = (await page.locator('#chart-sessions_by_region').boundingBox())!;
-    await Promise.all([page.waitForURL(/region=/), page.mouse.click(box.x + target.x, box.y + target.y)]);
+    await Promise.all([
+      page.waitForURL(/region=/),
+      page.mouse.click(box.x + target.x, box.y + target.y),
+    ]);
     await page.waitForLoadState('networkidle');
     expect(new URL(page.url()).searchParams.get('region')).toBe(target.region);
-    await expect(page.locator('.chip').first().innerText()).resolves.toContain(`Region: ${target.region}`);
-    const regions = await page.evaluate(() => (globalThis as unknown as { reelhouseCharts: Record<string, { getOption(): { xAxis: { data: string[] }[] } }> }).reelhouseCharts['sessions_by_region']!.getOption().xAxis[0]!.data);
+    await expect(page.locator('.chip').first().innerText()).resolves.toContain(
+      `Region: ${target.region}`,
+    );
+    const regions = await page.evaluate(
+      () =>
+        (
+          globalThis as unknown as {
+            reelhouseCharts: Record<string, { getOption(): { xAxis: { data: string[] }[] } }>;
+          }
+        ).reelhouseCharts['sessions_by_region']!.getOption().xAxis[0]!.data,
+    );
     expect(regions).toEqual([target.region]);
   });
 
   it('downloads a panel as CSV with its rows and filters', async () => {
     await page.goto(`${base}/sessions?${range}&plan=premium`, { waitUntil: 'networkidle' });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="device_mix"]')]);
-    expect(download.suggestedFilename()).toBe('reelhouse-device_mix-2026-02-15_2026-03-31-plan-premium.csv');
-    const text = await readFile((await download.path()), 'utf8');
-    const api = (await (await fetch(`${base}/api/panels/device_mix?${range}&plan=premium`)).json()) as { rows: { dimensions: { device: string }; values: { sessions: { current: number } } }[] };
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-export="device_mix"]'),
+    ]);
+    expect(download.suggestedFilename()).toBe(
+      'reelhouse-device_mix-2026-02-15_2026-03-31-plan-premium.csv',
+    );
+    const text = await readFile(await download.path(), 'utf8');
+    const api = (await (
+      await fetch(`${base}/api/panels/device_mix?${range}&plan=premium`)
+    ).json()) as {
+      rows: { dimensions: { device: string }; values: { sessions: { current: number } } }[];
+    };
     const lines = text.trim().split('\n');
     expect(lines[1]).toBe('# filters: from=2026-02-15, to=2026-03-31, plan=premium');
     const rows = lines.filter((line) => !line.startsWith('#')).slice(1);
-    expect(rows.map((line) => line.split(',').slice(0, 2).join(','))).toEqual(api.rows.map((row) => `${row.dimensions.device},${row.values.sessions.current}`));
+    expect(rows.map((line) => line.split(',').slice(0, 2).join(','))).toEqual(
+      api.rows.map((row) => `${row.dimensions.device},${row.values.sessions.current}`),
+    );
   });
 });

@@ -2,10 +2,19 @@ import { ReelhouseError } from '@reelhouse/core';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 
-import { dimensionDefinitions, type DimensionName, type TimeGrain } from './dimension-definitions.ts';
+import {
+  dimensionDefinitions,
+  type DimensionName,
+  type TimeGrain,
+} from './dimension-definitions.ts';
 import { metricDefinitions, type MetricExpression, type MetricName } from './metric-definitions.ts';
 import type { MetricQuery } from './metric-query.ts';
-import { metricSources, type MetricSource, type PeriodBounds, type SourceQuery } from './metric-source.ts';
+import {
+  metricSources,
+  type MetricSource,
+  type PeriodBounds,
+  type SourceQuery,
+} from './metric-source.ts';
 import { periodBounds } from './period-bounds.ts';
 
 /** Suffix of the column holding a metric's value in the previous period. */
@@ -19,12 +28,21 @@ export interface MetricQueryPlan {
 }
 
 const metricExpression = (source: MetricSource, name: MetricName): MetricExpression | undefined =>
-  (metricDefinitions[name].expressions as Partial<Record<MetricSource['name'], MetricExpression>>)[source.name];
+  (metricDefinitions[name].expressions as Partial<Record<MetricSource['name'], MetricExpression>>)[
+    source.name
+  ];
 
-function dimensionExpression(options: { source: MetricSource; name: DimensionName; period: PeriodBounds }): RawBuilder<unknown> | undefined {
+function dimensionExpression(options: {
+  source: MetricSource;
+  name: DimensionName;
+  period: PeriodBounds;
+}): RawBuilder<unknown> | undefined {
   const { source, name, period } = options;
   const definition = dimensionDefinitions[name];
-  if (definition.kind === 'category') return (definition.expressions as Partial<Record<MetricSource['name'], RawBuilder<unknown>>>)[source.name];
+  if (definition.kind === 'category')
+    return (definition.expressions as Partial<Record<MetricSource['name'], RawBuilder<unknown>>>)[
+      source.name
+    ];
   if (source.dayKey === undefined) return undefined;
   // Previous-period days move forward by the period's length, so each bucket holds both values.
   // Literals, not parameters: GROUP BY must see the very expression of the SELECT list, and both
@@ -45,11 +63,15 @@ function truncate(day: RawBuilder<unknown>, grain: TimeGrain): RawBuilder<string
 }
 
 function pickSource(query: MetricQuery, period: PeriodBounds): MetricSource {
-  const dimensions = [...new Set([...query.dimensions, ...(Object.keys(query.filters) as DimensionName[])])];
+  const dimensions = [
+    ...new Set([...query.dimensions, ...(Object.keys(query.filters) as DimensionName[])]),
+  ];
   const source = metricSources.find(
     (candidate) =>
       query.metrics.every((name) => metricExpression(candidate, name) !== undefined) &&
-      dimensions.every((name) => dimensionExpression({ source: candidate, name, period }) !== undefined),
+      dimensions.every(
+        (name) => dimensionExpression({ source: candidate, name, period }) !== undefined,
+      ),
   );
   if (source !== undefined) return source;
   throw new ReelhouseError({
@@ -60,14 +82,20 @@ function pickSource(query: MetricQuery, period: PeriodBounds): MetricSource {
 }
 
 function describeSupport(metrics: readonly MetricName[]): string {
-  return metrics.map((name) => `'${name}' splits by ${answerableDimensions([name]).join(', ')}`).join('; ');
+  return metrics
+    .map((name) => `'${name}' splits by ${answerableDimensions([name]).join(', ')}`)
+    .join('; ');
 }
 
 /** Dimensions some single source can split or filter all of `metrics` by. */
 export function answerableDimensions(metrics: readonly MetricName[]): DimensionName[] {
   const period = periodBounds({ from: '2000-01-01', to: '2000-01-01' });
-  const sources = metricSources.filter((source) => metrics.every((name) => metricExpression(source, name) !== undefined));
-  return (Object.keys(dimensionDefinitions) as DimensionName[]).filter((name) => sources.some((source) => dimensionExpression({ source, name, period }) !== undefined));
+  const sources = metricSources.filter((source) =>
+    metrics.every((name) => metricExpression(source, name) !== undefined),
+  );
+  return (Object.keys(dimensionDefinitions) as DimensionName[]).filter((name) =>
+    sources.some((source) => dimensionExpression({ source, name, period }) !== undefined),
+  );
 }
 
 /** Plans a validated query: picks the cheapest source, then builds one SELECT with both periods. */
@@ -75,12 +103,22 @@ export function planMetricQuery(db: Kysely<TrustedSchema>, query: MetricQuery): 
   const period = periodBounds(query);
   const source = pickSource(query, period);
   const current = source.inPeriod({ fromKey: period.fromKey, toKey: period.toKey, to: period.to });
-  const previous = source.inPeriod({ fromKey: period.previousFromKey, toKey: period.previousToKey, to: period.previousTo });
-  const dimensions = query.dimensions.map((name) => ({ name, expression: dimensionExpression({ source, name, period })! }));
+  const previous = source.inPeriod({
+    fromKey: period.previousFromKey,
+    toKey: period.previousToKey,
+    to: period.previousTo,
+  });
+  const dimensions = query.dimensions.map((name) => ({
+    name,
+    expression: dimensionExpression({ source, name, period })!,
+  }));
 
   let builder = source.from(db);
   if (source.where !== undefined) builder = builder.where(source.where);
-  if (source.dayKey !== undefined) builder = builder.where(sql<boolean>`${source.dayKey} between ${period.previousFromKey} and ${period.toKey}`);
+  if (source.dayKey !== undefined)
+    builder = builder.where(
+      sql<boolean>`${source.dayKey} between ${period.previousFromKey} and ${period.toKey}`,
+    );
   for (const [name, values] of Object.entries(query.filters)) {
     const expression = dimensionExpression({ source, name: name as DimensionName, period })!;
     builder = builder.where(expression, 'in', values);
@@ -92,13 +130,15 @@ export function planMetricQuery(db: Kysely<TrustedSchema>, query: MetricQuery): 
       return [expression(current).as(name), expression(previous).as(`${name}${previousSuffix}`)];
     }),
   ]);
-  if (dimensions.length > 0) builder = builder.groupBy(dimensions.map(({ expression }) => expression));
+  if (dimensions.length > 0)
+    builder = builder.groupBy(dimensions.map(({ expression }) => expression));
 
   const byValue = query.dimensions.every((name) => {
     const definition = dimensionDefinitions[name];
     return definition.kind === 'time' || definition.sortByValue;
   });
-  if (dimensions.length > 0 && !byValue) builder = builder.orderBy(sql`${sql.ref(query.metrics[0]!)} desc nulls last`);
+  if (dimensions.length > 0 && !byValue)
+    builder = builder.orderBy(sql`${sql.ref(query.metrics[0]!)} desc nulls last`);
   for (const { expression } of dimensions) builder = builder.orderBy(expression);
   return { source: source.name, period, query: builder.limit(query.limit) };
 }

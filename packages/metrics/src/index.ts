@@ -1,4 +1,11 @@
-export { metricDefinitions, metricNames, type MetricName, type MetricDefinition, type MetricUnit, type MetricExpression } from './metric-definitions.ts';
+export {
+  metricDefinitions,
+  metricNames,
+  type MetricName,
+  type MetricDefinition,
+  type MetricUnit,
+  type MetricExpression,
+} from './metric-definitions.ts';
 export {
   dimensionDefinitions,
   dimensionNames,
@@ -10,8 +17,30 @@ export {
   type TimeGrain,
   type DimensionValueKind,
 } from './dimension-definitions.ts';
-export { metricQuerySchema, parseMetricQuery, metricQueryLimits, type MetricQuery, type MetricQueryInput } from './metric-query.ts';
-export { metricSources, type MetricSource, type SourceName, type PeriodBounds } from './metric-source.ts';
+export {
+  metricQuerySchema,
+  parseMetricQuery,
+  metricQueryLimits,
+  type MetricQuery,
+  type MetricQueryInput,
+} from './metric-query.ts';
+export {
+  metricSources,
+  type MetricSource,
+  type SourceName,
+  type PeriodBounds,
+} from './metric-source.ts';
 export { periodBounds } from './period-bounds.ts';
-export { compileMetricQuery, planMetricQuery, answerableDimensions, previousSuffix, type MetricQueryPlan } from './compile-metric-query.ts';
-export { runMetricQuery, type MetricResult, type MetricRow, type MetricValue } from './run-metric-query.ts';
+export {
+  compileMetricQuery,
+  planMetricQuery,
+  answerableDimensions,
+  previousSuffix,
+  type MetricQueryPlan,
+} from './compile-metric-query.ts';
+export {
+  runMetricQuery,
+  type MetricResult,
+  type MetricRow,
+  type MetricValue,
+} from './run-metric-query.ts';

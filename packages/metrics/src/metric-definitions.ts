@@ -3,7 +3,8 @@ import { sql, type RawBuilder } from 'kysely';
 import type { SourceName } from './metric-source.ts';
 
 /** How a value reads: the dashboard formats numbers by unit. */
-export type MetricUnit = 'count' | 'hours' | 'minutes' | 'ratio' | 'kbps' | 'milliseconds' | 'currency';
+export type MetricUnit =
+  'count' | 'hours' | 'minutes' | 'ratio' | 'kbps' | 'milliseconds' | 'currency';
 
 /** An aggregate over the rows of one period; `inPeriod` is the source's test for that period. */
 export type MetricExpression = (inPeriod: RawBuilder<boolean>) => RawBuilder<number | null>;
@@ -18,12 +19,17 @@ export interface MetricDefinition {
   readonly expressions: Partial<Record<SourceName, MetricExpression>>;
 }
 
-const sumIf = (column: string, inPeriod: RawBuilder<boolean>) => sql<number>`sum(${sql.ref(column)}) filter (where ${inPeriod})`;
+const sumIf = (column: string, inPeriod: RawBuilder<boolean>) =>
+  sql<number>`sum(${sql.ref(column)}) filter (where ${inPeriod})`;
 const countIf = (inPeriod: RawBuilder<boolean>) => sql<number>`count(*) filter (where ${inPeriod})`;
-const distinctUsersIf = (inPeriod: RawBuilder<boolean>) => sql<number>`count(distinct u.user_id) filter (where ${inPeriod})`;
-const payingAt = (inPeriod: RawBuilder<boolean>) => sql<boolean>`${inPeriod} and u.subscription_status = 'active'`;
-const ratio = (numerator: RawBuilder<number>, denominator: RawBuilder<number>) => sql<number | null>`${numerator}::float8 / nullif(${denominator}, 0)`;
-const scaled = (value: RawBuilder<number>, divisor: number) => sql<number | null>`${value}::float8 / ${sql.lit(divisor)}`;
+const distinctUsersIf = (inPeriod: RawBuilder<boolean>) =>
+  sql<number>`count(distinct u.user_id) filter (where ${inPeriod})`;
+const payingAt = (inPeriod: RawBuilder<boolean>) =>
+  sql<boolean>`${inPeriod} and u.subscription_status = 'active'`;
+const ratio = (numerator: RawBuilder<number>, denominator: RawBuilder<number>) =>
+  sql<number | null>`${numerator}::float8 / nullif(${denominator}, 0)`;
+const scaled = (value: RawBuilder<number>, divisor: number) =>
+  sql<number | null>`${value}::float8 / ${sql.lit(divisor)}`;
 
 /** Every named metric, defined once; the compiler picks the cheapest source that has them all. */
 export const metricDefinitions = {
@@ -43,7 +49,10 @@ export const metricDefinitions = {
     description: 'Distinct users with at least one session in the period.',
     unit: 'count',
     higherIsBetter: true,
-    expressions: { sessions: (p) => sql<number>`count(distinct u.user_id) filter (where ${p} and u.user_key <> -1)` },
+    expressions: {
+      sessions: (p) =>
+        sql<number>`count(distinct u.user_id) filter (where ${p} and u.user_key <> -1)`,
+    },
   },
   watch_hours: {
     label: 'Watch hours',
@@ -63,7 +72,8 @@ export const metricDefinitions = {
     higherIsBetter: true,
     expressions: {
       usage: (p) => ratio(sumIf('a.watch_seconds', p), sql<number>`60 * ${sumIf('a.sessions', p)}`),
-      content: (p) => ratio(sumIf('ac.watch_seconds', p), sql<number>`60 * ${sumIf('ac.sessions', p)}`),
+      content: (p) =>
+        ratio(sumIf('ac.watch_seconds', p), sql<number>`60 * ${sumIf('ac.sessions', p)}`),
       sessions: (p) => ratio(sumIf('f.watch_duration_s', p), sql<number>`60 * ${countIf(p)}`),
     },
   },
@@ -75,7 +85,8 @@ export const metricDefinitions = {
     expressions: {
       usage: (p) => ratio(sumIf('a.completed_sessions', p), sumIf('a.sessions', p)),
       content: (p) => ratio(sumIf('ac.completed_sessions', p), sumIf('ac.sessions', p)),
-      sessions: (p) => ratio(sql<number>`count(*) filter (where ${p} and f.is_completed)`, countIf(p)),
+      sessions: (p) =>
+        ratio(sql<number>`count(*) filter (where ${p} and f.is_completed)`, countIf(p)),
     },
   },
   rebuffer_ratio: {
@@ -84,8 +95,10 @@ export const metricDefinitions = {
     unit: 'ratio',
     higherIsBetter: false,
     expressions: {
-      usage: (p) => ratio(sumIf('a.rebuffer_ms', p), sql<number>`1000 * ${sumIf('a.watch_seconds', p)}`),
-      sessions: (p) => ratio(sumIf('f.rebuffer_ms', p), sql<number>`1000 * ${sumIf('f.watch_duration_s', p)}`),
+      usage: (p) =>
+        ratio(sumIf('a.rebuffer_ms', p), sql<number>`1000 * ${sumIf('a.watch_seconds', p)}`),
+      sessions: (p) =>
+        ratio(sumIf('f.rebuffer_ms', p), sql<number>`1000 * ${sumIf('f.watch_duration_s', p)}`),
     },
   },
   rebuffers_per_hour: {
@@ -94,8 +107,10 @@ export const metricDefinitions = {
     unit: 'count',
     higherIsBetter: false,
     expressions: {
-      usage: (p) => ratio(sql<number>`3600 * ${sumIf('a.rebuffer_count', p)}`, sumIf('a.watch_seconds', p)),
-      sessions: (p) => ratio(sql<number>`3600 * ${sumIf('f.rebuffer_count', p)}`, sumIf('f.watch_duration_s', p)),
+      usage: (p) =>
+        ratio(sql<number>`3600 * ${sumIf('a.rebuffer_count', p)}`, sumIf('a.watch_seconds', p)),
+      sessions: (p) =>
+        ratio(sql<number>`3600 * ${sumIf('f.rebuffer_count', p)}`, sumIf('f.watch_duration_s', p)),
     },
   },
   avg_bitrate_kbps: {
@@ -105,7 +120,11 @@ export const metricDefinitions = {
     higherIsBetter: true,
     expressions: {
       usage: (p) => ratio(sumIf('a.bitrate_kbps_seconds', p), sumIf('a.watch_seconds', p)),
-      sessions: (p) => ratio(sql<number>`sum(f.avg_bitrate_kbps::bigint * f.watch_duration_s) filter (where ${p})`, sumIf('f.watch_duration_s', p)),
+      sessions: (p) =>
+        ratio(
+          sql<number>`sum(f.avg_bitrate_kbps::bigint * f.watch_duration_s) filter (where ${p})`,
+          sumIf('f.watch_duration_s', p),
+        ),
     },
   },
   avg_startup_ms: {
@@ -126,12 +145,17 @@ export const metricDefinitions = {
     higherIsBetter: true,
     expressions: {
       // One version per user is valid at an instant, so the sum counts each subscriber once.
-      subscribers: (p) => ratio(sumIf('u.monthly_price_cents', payingAt(p)), sql<number>`100 * ${distinctUsersIf(payingAt(p))}`),
+      subscribers: (p) =>
+        ratio(
+          sumIf('u.monthly_price_cents', payingAt(p)),
+          sql<number>`100 * ${distinctUsersIf(payingAt(p))}`,
+        ),
     },
   },
   mrr: {
     label: 'MRR',
-    description: 'Monthly recurring revenue of paying subscribers as of the last day of the period (price currency units).',
+    description:
+      'Monthly recurring revenue of paying subscribers as of the last day of the period (price currency units).',
     unit: 'currency',
     higherIsBetter: true,
     expressions: { subscribers: (p) => scaled(sumIf('u.monthly_price_cents', payingAt(p)), 100) },

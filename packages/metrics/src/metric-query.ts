@@ -1,22 +1,43 @@
 import { ReelhouseError } from '@reelhouse/core';
 import { z } from 'zod';
 
-import { dimensionDefinitions, dimensionNames, dimensionValueSchemas, type DimensionName } from './dimension-definitions.ts';
+import {
+  dimensionDefinitions,
+  dimensionNames,
+  dimensionValueSchemas,
+  type DimensionName,
+} from './dimension-definitions.ts';
 import { metricNames, type MetricName } from './metric-definitions.ts';
 
 /** Limits that keep one query cheap and one URL readable. */
-export const metricQueryLimits = { metrics: 12, dimensions: 3, filterValues: 50, maxDays: 3700, maxRows: 1000 } as const;
+export const metricQueryLimits = {
+  metrics: 12,
+  dimensions: 3,
+  filterValues: 50,
+  maxDays: 3700,
+  maxRows: 1000,
+} as const;
 
 const isoDate = z.iso.date('must be an ISO date (YYYY-MM-DD)');
 
-const metricName = z.string().refine((value): value is MetricName => (metricNames as readonly string[]).includes(value), {
-  error: (issue) => `unknown metric '${String(issue.input)}'`,
-});
-const dimensionName = z.string().refine((value): value is DimensionName => (dimensionNames as readonly string[]).includes(value), {
-  error: (issue) => `unknown dimension '${String(issue.input)}'`,
-});
+const metricName = z
+  .string()
+  .refine((value): value is MetricName => (metricNames as readonly string[]).includes(value), {
+    error: (issue) => `unknown metric '${String(issue.input)}'`,
+  });
+const dimensionName = z
+  .string()
+  .refine(
+    (value): value is DimensionName => (dimensionNames as readonly string[]).includes(value),
+    {
+      error: (issue) => `unknown dimension '${String(issue.input)}'`,
+    },
+  );
 
-const filterValues = z.array(z.union([z.string(), z.number()])).min(1).max(metricQueryLimits.filterValues, `at most ${metricQueryLimits.filterValues} values`);
+const filterValues = z
+  .array(z.union([z.string(), z.number()]))
+  .min(1)
+  .max(metricQueryLimits.filterValues, `at most ${metricQueryLimits.filterValues} values`);
 
 /** The zod schema of a metric query: names must exist, dates be ordered, lists short, values plain. */
 export const metricQuerySchema = z
@@ -39,19 +60,38 @@ export const metricQuerySchema = z
   .superRefine((query, context) => {
     // A malformed date already has its own issue; comparing it would only add noise.
     if (!isoDate.safeParse(query.from).success || !isoDate.safeParse(query.to).success) return;
-    if (query.from > query.to) context.addIssue({ code: 'custom', path: ['to'], message: `'to' (${query.to}) is before 'from' (${query.from})` });
+    if (query.from > query.to)
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `'to' (${query.to}) is before 'from' (${query.from})`,
+      });
     const days = (Date.parse(query.to) - Date.parse(query.from)) / 86_400_000 + 1;
-    if (days > metricQueryLimits.maxDays) context.addIssue({ code: 'custom', path: ['to'], message: `the range spans ${days} days, at most ${metricQueryLimits.maxDays}` });
+    if (days > metricQueryLimits.maxDays)
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `the range spans ${days} days, at most ${metricQueryLimits.maxDays}`,
+      });
     for (const [name, values] of Object.entries(query.filters)) {
       const definition = dimensionDefinitions[name as DimensionName];
       if (values === undefined) continue;
       if (definition.kind === 'time') {
-        context.addIssue({ code: 'custom', path: ['filters', name], message: `filter by '${name}' through from/to` });
+        context.addIssue({
+          code: 'custom',
+          path: ['filters', name],
+          message: `filter by '${name}' through from/to`,
+        });
         continue;
       }
       values.forEach((value, index) => {
         const parsed = dimensionValueSchemas[definition.values].safeParse(value);
-        if (!parsed.success) context.addIssue({ code: 'custom', path: ['filters', name, index], message: parsed.error.issues[0]?.message ?? 'invalid value' });
+        if (!parsed.success)
+          context.addIssue({
+            code: 'custom',
+            path: ['filters', name, index],
+            message: parsed.error.issues[0]?.message ?? 'invalid value',
+          });
       });
     }
   })
@@ -75,6 +115,12 @@ export type MetricQueryInput = z.input<typeof metricQuerySchema>;
 export function parseMetricQuery(input: unknown): MetricQuery {
   const parsed = metricQuerySchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
-  throw new ReelhouseError({ code: 'invalid_input', message: `Invalid metric query: ${problems.join('; ')}`, context: { problems } });
+  const problems = parsed.error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
+  throw new ReelhouseError({
+    code: 'invalid_input',
+    message: `Invalid metric query: ${problems.join('; ')}`,
+    context: { problems },
+  });
 }

@@ -1,8 +1,15 @@
-import { sql, type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type Kysely,
+  type RawBuilder,
+  type SelectQueryBuilder,
+} from 'kysely';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 
 /** Where a metric query reads from: an additive aggregate, the fact table or the user dimension. */
-export type SourceName = 'usage' | 'content' | 'sessions' | 'signups' | 'cancellations' | 'subscribers';
+export type SourceName =
+  'usage' | 'content' | 'sessions' | 'signups' | 'cancellations' | 'subscribers';
 
 /** The bounds of the current and previous periods as `yyyymmdd` keys and ISO dates. */
 export interface PeriodBounds {
@@ -44,7 +51,8 @@ export interface PeriodRange {
   readonly to: string;
 }
 
-const eventDayWithin = (dayKey: RawBuilder<number>) => (range: PeriodRange) => sql<boolean>`${dayKey} between ${range.fromKey} and ${range.toKey}`;
+const eventDayWithin = (dayKey: RawBuilder<number>) => (range: PeriodRange) =>
+  sql<boolean>`${dayKey} between ${range.fromKey} and ${range.toKey}`;
 
 /** `to_date(<yyyymmdd>::text)`: the event day as a SQL date. */
 export function dayOf(dayKey: RawBuilder<number>): RawBuilder<string> {
@@ -61,7 +69,10 @@ export const metricSources: readonly MetricSource[] = [
   },
   {
     name: 'content',
-    from: (db) => db.selectFrom('trusted.agg_daily_content as ac').innerJoin('trusted.dim_content as c', 'c.content_key', 'ac.content_key'),
+    from: (db) =>
+      db
+        .selectFrom('trusted.agg_daily_content as ac')
+        .innerJoin('trusted.dim_content as c', 'c.content_key', 'ac.content_key'),
     dayKey: sql<number>`ac.date_key`,
     inPeriod: eventDayWithin(sql<number>`ac.date_key`),
   },
@@ -87,7 +98,9 @@ export const metricSources: readonly MetricSource[] = [
     from: (db) => db.selectFrom('trusted.dim_user as u'),
     // The current version of a cancelled user starts at the cancellation (SCD type 2 on status).
     dayKey: sql<number>`to_char(u.valid_from at time zone 'UTC', 'YYYYMMDD')::int`,
-    inPeriod: eventDayWithin(sql<number>`to_char(u.valid_from at time zone 'UTC', 'YYYYMMDD')::int`),
+    inPeriod: eventDayWithin(
+      sql<number>`to_char(u.valid_from at time zone 'UTC', 'YYYYMMDD')::int`,
+    ),
     where: sql<boolean>`u.is_current and u.subscription_status = 'cancelled' and u.user_key <> -1`,
   },
   {

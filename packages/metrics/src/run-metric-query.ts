@@ -25,10 +25,15 @@ export interface MetricResult {
   readonly rows: readonly MetricRow[];
 }
 
-const numberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const numberOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
 
 /** Runs a validated metric query: one statement, rows with current and previous values. */
-export async function runMetricQuery(db: Kysely<TrustedSchema>, query: MetricQuery, options: { signal?: AbortSignal } = {}): Promise<MetricResult> {
+export async function runMetricQuery(
+  db: Kysely<TrustedSchema>,
+  query: MetricQuery,
+  options: { signal?: AbortSignal } = {},
+): Promise<MetricResult> {
   const plan = planMetricQuery(db, query);
   options.signal?.throwIfAborted();
   const rows = (await plan.query.execute()) as readonly Record<string, unknown>[];
@@ -37,9 +42,17 @@ export async function runMetricQuery(db: Kysely<TrustedSchema>, query: MetricQue
     source: plan.source,
     period: plan.period,
     rows: rows.map((row) => ({
-      dimensions: Object.fromEntries(query.dimensions.map((name) => [name, row[name] as string | number | null])),
+      dimensions: Object.fromEntries(
+        query.dimensions.map((name) => [name, row[name] as string | number | null]),
+      ),
       values: Object.fromEntries(
-        query.metrics.map((name) => [name, { current: numberOrNull(row[name]), previous: numberOrNull(row[`${name}${previousSuffix}`]) }]),
+        query.metrics.map((name) => [
+          name,
+          {
+            current: numberOrNull(row[name]),
+            previous: numberOrNull(row[`${name}${previousSuffix}`]),
+          },
+        ]),
       ),
     })),
   };

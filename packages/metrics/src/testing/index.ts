@@ -1,3 +1,7 @@
 export { createTrustedTables } from './trusted-ddl.ts';
-export { buildTrustedFixture, trustedFixtureRange, type TrustedFixture } from './trusted-fixture.ts';
+export {
+  buildTrustedFixture,
+  trustedFixtureRange,
+  type TrustedFixture,
+} from './trusted-fixture.ts';
 export { insertTrustedFixture } from './insert-trusted-fixture.ts';

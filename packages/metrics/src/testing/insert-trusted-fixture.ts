@@ -6,14 +6,24 @@ import { buildTrustedFixture, type TrustedFixture } from './trusted-fixture.ts';
 
 const chunkSize = 500;
 
-async function insertRows<T extends keyof TrustedSchema>(options: { db: Kysely<TrustedSchema>; table: T; rows: readonly Insertable<TrustedSchema[T]>[] }): Promise<void> {
+async function insertRows<T extends keyof TrustedSchema>(options: {
+  db: Kysely<TrustedSchema>;
+  table: T;
+  rows: readonly Insertable<TrustedSchema[T]>[];
+}): Promise<void> {
   for (let start = 0; start < options.rows.length; start += chunkSize) {
-    await options.db.insertInto(options.table).values(options.rows.slice(start, start + chunkSize)).execute();
+    await options.db
+      .insertInto(options.table)
+      .values(options.rows.slice(start, start + chunkSize))
+      .execute();
   }
 }
 
 /** Creates the trusted tables and fills them with the fixture (built with defaults when not given). */
-export async function insertTrustedFixture(db: Kysely<TrustedSchema>, fixture: TrustedFixture = buildTrustedFixture()): Promise<TrustedFixture> {
+export async function insertTrustedFixture(
+  db: Kysely<TrustedSchema>,
+  fixture: TrustedFixture = buildTrustedFixture(),
+): Promise<TrustedFixture> {
   await createTrustedTables(db);
   await insertRows({ db, table: 'trusted.dim_date', rows: fixture.dimDate });
   await insertRows({ db, table: 'trusted.dim_user', rows: fixture.dimUser });

@@ -43,7 +43,14 @@ const bitrates: Record<string, number> = { SD: 1400, HD: 3000, FHD: 5800, UHD: 1
 const devices = ['smart_tv', 'streaming_stick', 'console', 'mobile', 'tablet', 'desktop'] as const;
 const ageBands = ['18-24', '25-34', '35-44', '45-54', '55+'] as const;
 const genders = ['female', 'male', 'nonbinary', 'undisclosed'] as const;
-const channels = ['organic', 'paid_search', 'social', 'referral', 'partner_bundle', 'tv_ad'] as const;
+const channels = [
+  'organic',
+  'paid_search',
+  'social',
+  'referral',
+  'partner_bundle',
+  'tv_ad',
+] as const;
 const genres = ['Drama', 'Comedy', 'Action', 'Documentary', 'Sci-Fi'] as const;
 
 /** A seeded PRNG (mulberry32): the fixture is the same on every machine. */
@@ -58,13 +65,32 @@ function random(seed: number): () => number {
   };
 }
 
-const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+const pick = <T>(next: () => number, items: readonly T[]): T =>
+  items[Math.floor(next() * items.length)]!;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayKeyOf = (ms: number) => Number(isoDay(ms).replaceAll('-', ''));
 
 function buildDates(): Insertable<DimDateTable>[] {
-  const rows: Insertable<DimDateTable>[] = [{ date_key: -1, full_date: null, year: null, quarter: null, month: null, month_name: null, iso_week: null, day_of_month: null, day_of_week: null, day_name: null, is_weekend: null }];
-  for (let ms = Date.parse('2025-09-01T00:00:00Z'); ms <= Date.parse('2026-04-30T00:00:00Z'); ms += dayMs) {
+  const rows: Insertable<DimDateTable>[] = [
+    {
+      date_key: -1,
+      full_date: null,
+      year: null,
+      quarter: null,
+      month: null,
+      month_name: null,
+      iso_week: null,
+      day_of_month: null,
+      day_of_week: null,
+      day_name: null,
+      is_weekend: null,
+    },
+  ];
+  for (
+    let ms = Date.parse('2025-09-01T00:00:00Z');
+    ms <= Date.parse('2026-04-30T00:00:00Z');
+    ms += dayMs
+  ) {
     const date = new Date(ms);
     const isoDow = ((date.getUTCDay() + 6) % 7) + 1;
     rows.push({
@@ -84,12 +110,41 @@ function buildDates(): Insertable<DimDateTable>[] {
   return rows;
 }
 
-function buildContent(): { dimContent: Insertable<DimContentTable>[]; bridge: Insertable<BridgeContentGenreTable>[] } {
-  const unknown: Insertable<DimContentTable> = { content_key: -1, content_id: 'unknown', content_type: 'unknown', title: 'Unknown', series_id: null, series_title: null, season_number: null, episode_number: null, runtime_s: null, release_date: null, primary_genre: 'Unknown', maturity_rating: null, original_language: null, is_original: null, rating_internal_avg: null, rating_imdb_score: null };
+function buildContent(): {
+  dimContent: Insertable<DimContentTable>[];
+  bridge: Insertable<BridgeContentGenreTable>[];
+} {
+  const unknown: Insertable<DimContentTable> = {
+    content_key: -1,
+    content_id: 'unknown',
+    content_type: 'unknown',
+    title: 'Unknown',
+    series_id: null,
+    series_title: null,
+    season_number: null,
+    episode_number: null,
+    runtime_s: null,
+    release_date: null,
+    primary_genre: 'Unknown',
+    maturity_rating: null,
+    original_language: null,
+    is_original: null,
+    rating_internal_avg: null,
+    rating_imdb_score: null,
+  };
   const items: Insertable<DimContentTable>[] = [unknown];
   const movies = ['The Long Night', "Ocean's Edge", 'Paper Moons', 'Quiet Engines'];
   movies.forEach((title, index) => {
-    items.push({ ...unknown, content_key: index + 1, content_id: `mov_${index + 1}`, content_type: 'movie', title, runtime_s: 5400 + index * 600, release_date: '2024-06-01', primary_genre: genres[index % genres.length]! });
+    items.push({
+      ...unknown,
+      content_key: index + 1,
+      content_id: `mov_${index + 1}`,
+      content_type: 'movie',
+      title,
+      runtime_s: 5400 + index * 600,
+      release_date: '2024-06-01',
+      primary_genre: genres[index % genres.length]!,
+    });
   });
   const series = [
     { id: 'ser_1', title: 'Harbour Lights', seasons: 2, episodes: 3, genre: 'Drama' },
@@ -99,11 +154,30 @@ function buildContent(): { dimContent: Insertable<DimContentTable>[]; bridge: In
     for (let season = 1; season <= show.seasons; season += 1) {
       for (let episode = 1; episode <= show.episodes; episode += 1) {
         const key = items.length;
-        items.push({ ...unknown, content_key: key, content_id: `ep_${show.id}_${season}_${episode}`, content_type: 'episode', title: `${show.title} ${season}.${episode}`, series_id: show.id, series_title: show.title, season_number: season, episode_number: episode, runtime_s: 2700, release_date: '2025-01-01', primary_genre: show.genre });
+        items.push({
+          ...unknown,
+          content_key: key,
+          content_id: `ep_${show.id}_${season}_${episode}`,
+          content_type: 'episode',
+          title: `${show.title} ${season}.${episode}`,
+          series_id: show.id,
+          series_title: show.title,
+          season_number: season,
+          episode_number: episode,
+          runtime_s: 2700,
+          release_date: '2025-01-01',
+          primary_genre: show.genre,
+        });
       }
     }
   }
-  const bridge = items.filter((item) => item.content_key !== -1).map((item) => ({ content_key: item.content_key, genre: item.primary_genre, is_primary: true }));
+  const bridge = items
+    .filter((item) => item.content_key !== -1)
+    .map((item) => ({
+      content_key: item.content_key,
+      genre: item.primary_genre,
+      is_primary: true,
+    }));
   return { dimContent: items, bridge };
 }
 
@@ -114,15 +188,49 @@ interface UserVersion {
 }
 
 function buildUsers(next: () => number, count: number): UserVersion[] {
-  const unknown: Insertable<DimUserTable> = { user_key: -1, user_id: 'unknown', email_sha256: null, age_band: 'unknown', gender: 'unknown', country_code: 'ZZ', region: 'unknown', preferred_language: null, plan: 'unknown', monthly_price_cents: null, currency: null, subscription_status: 'unknown', signup_date_key: -1, acquisition_channel: 'unknown', valid_from: new Date(0), valid_to: null, is_current: true };
+  const unknown: Insertable<DimUserTable> = {
+    user_key: -1,
+    user_id: 'unknown',
+    email_sha256: null,
+    age_band: 'unknown',
+    gender: 'unknown',
+    country_code: 'ZZ',
+    region: 'unknown',
+    preferred_language: null,
+    plan: 'unknown',
+    monthly_price_cents: null,
+    currency: null,
+    subscription_status: 'unknown',
+    signup_date_key: -1,
+    acquisition_channel: 'unknown',
+    valid_from: new Date(0),
+    valid_to: null,
+    is_current: true,
+  };
   const versions: UserVersion[] = [{ row: unknown, fromMs: 0, toMs: Number.POSITIVE_INFINITY }];
   const end = Date.parse('2026-03-28T00:00:00Z');
   for (let index = 1; index <= count; index += 1) {
     const country = pick(next, countries);
-    const signupMs = Date.parse('2025-10-01T00:00:00Z') + Math.floor(next() * 160) * dayMs + Math.floor(next() * dayMs);
-    const base = { user_id: `u${String(index).padStart(4, '0')}`, email_sha256: null, age_band: pick(next, ageBands), gender: pick(next, genders), country_code: country.code, region: country.region, preferred_language: 'en', currency: country.currency, signup_date_key: dayKeyOf(signupMs), acquisition_channel: pick(next, channels) };
+    const signupMs =
+      Date.parse('2025-10-01T00:00:00Z') +
+      Math.floor(next() * 160) * dayMs +
+      Math.floor(next() * dayMs);
+    const base = {
+      user_id: `u${String(index).padStart(4, '0')}`,
+      email_sha256: null,
+      age_band: pick(next, ageBands),
+      gender: pick(next, genders),
+      country_code: country.code,
+      region: country.region,
+      preferred_language: 'en',
+      currency: country.currency,
+      signup_date_key: dayKeyOf(signupMs),
+      acquisition_channel: pick(next, channels),
+    };
     let plan = pick(next, plans);
-    const changes: { ms: number; plan: (typeof plans)[number]; status: string }[] = [{ ms: signupMs, plan, status: 'active' }];
+    const changes: { ms: number; plan: (typeof plans)[number]; status: string }[] = [
+      { ms: signupMs, plan, status: 'active' },
+    ];
     let lastMs = signupMs;
     if (index % 5 === 0) {
       lastMs += (20 + Math.floor(next() * 40)) * dayMs;
@@ -138,18 +246,34 @@ function buildUsers(next: () => number, count: number): UserVersion[] {
       versions.push({
         fromMs: change.ms,
         toMs,
-        row: { ...base, user_key: index * 10 + position, plan: change.plan.plan, monthly_price_cents: change.plan.price, subscription_status: change.status, valid_from: new Date(change.ms), valid_to: Number.isFinite(toMs) ? new Date(toMs) : null, is_current: position === changes.length - 1 },
+        row: {
+          ...base,
+          user_key: index * 10 + position,
+          plan: change.plan.plan,
+          monthly_price_cents: change.plan.price,
+          subscription_status: change.status,
+          valid_from: new Date(change.ms),
+          valid_to: Number.isFinite(toMs) ? new Date(toMs) : null,
+          is_current: position === changes.length - 1,
+        },
       });
     });
   }
   return versions;
 }
 
-function buildSessions(options: { next: () => number; users: readonly UserVersion[]; content: readonly Insertable<DimContentTable>[]; count: number }): Insertable<FactViewingSessionTable>[] {
+function buildSessions(options: {
+  next: () => number;
+  users: readonly UserVersion[];
+  content: readonly Insertable<DimContentTable>[];
+  count: number;
+}): Insertable<FactViewingSessionTable>[] {
   const { next, users, content, count } = options;
   const rangeStart = Date.parse(`${trustedFixtureRange.from}T00:00:00Z`);
   const rangeEnd = Date.parse(`${trustedFixtureRange.to}T00:00:00Z`) + dayMs;
-  const people = [...new Set(users.filter((user) => user.row.user_key !== -1).map((user) => user.row.user_id))];
+  const people = [
+    ...new Set(users.filter((user) => user.row.user_key !== -1).map((user) => user.row.user_id)),
+  ];
   const playable = content.filter((item) => item.content_key !== -1);
   const sessions: Insertable<FactViewingSessionTable>[] = [];
   while (sessions.length < count) {
@@ -161,8 +285,12 @@ function buildSessions(options: { next: () => number; users: readonly UserVersio
     const endLimit = Math.min(rangeEnd, cancelled?.fromMs ?? rangeEnd);
     if (endLimit - startLimit < 3_600_000) continue;
     const startedMs = startLimit + Math.floor(next() * (endLimit - startLimit - 3_600_000));
-    const version = orphan ? users[0]! : versions.find((user) => user.fromMs <= startedMs && startedMs < user.toMs)!;
-    const country = orphan ? pick(next, countries) : countries.find((entry) => entry.code === version.row.country_code)!;
+    const version = orphan
+      ? users[0]!
+      : versions.find((user) => user.fromMs <= startedMs && startedMs < user.toMs)!;
+    const country = orphan
+      ? pick(next, countries)
+      : countries.find((entry) => entry.code === version.row.country_code)!;
     const item = next() < 0.03 ? content[0]! : pick(next, playable);
     const runtime = item.runtime_s ?? 3600;
     const ratio = next() < 0.35 ? 1 : 0.05 + next() * 0.85;
@@ -195,42 +323,78 @@ function buildSessions(options: { next: () => number; users: readonly UserVersio
       startup_ms: 300 + Math.floor(next() * 2500),
       rebuffer_count: rebuffers,
       rebuffer_ms: rebuffers * (200 + Math.floor(next() * 3000)),
-      exit_reason: ratio >= 1 ? 'completed' : pick(next, ['user_exit', 'next_episode', 'error', 'timeout']),
+      exit_reason:
+        ratio >= 1 ? 'completed' : pick(next, ['user_exit', 'next_episode', 'error', 'timeout']),
       is_offline: next() < 0.05,
       _load_id: 'fixture-load-1',
-      _extracted_at: new Date('2026-04-01T00:00:00Z'),
+      _extracted_at: extractedAt,
     });
   }
   return sessions;
 }
 
 const numeric = (value: number | bigint | string) => Number(value);
+/** When the fixture's rows were extracted: one load for all. */
+const extractedAt = new Date('2026-04-01T00:00:00Z');
 
-function aggregateUsage(sessions: readonly Insertable<FactViewingSessionTable>[], users: readonly UserVersion[]): Insertable<AggDailyUsageTable>[] {
+function aggregateUsage(
+  sessions: readonly Insertable<FactViewingSessionTable>[],
+  users: readonly UserVersion[],
+): Insertable<AggDailyUsageTable>[] {
   const planOf = new Map(users.map((user) => [numeric(user.row.user_key), user.row.plan]));
-  const groups = new Map<string, Insertable<AggDailyUsageTable> & Record<string, number | string>>();
+  const groups = new Map<string, Insertable<AggDailyUsageTable>>();
   for (const s of sessions) {
     const plan = planOf.get(numeric(s.user_key)) ?? 'unknown';
     const key = [s.date_key, s.country_code, s.region, s.device_type, plan, s.quality].join('|');
-    const group = groups.get(key) ?? { date_key: s.date_key, country_code: s.country_code, region: s.region, device_type: s.device_type, plan, quality: s.quality, sessions: 0, watch_seconds: 0, completed_sessions: 0, rebuffer_count: 0, rebuffer_ms: 0, startup_ms_total: 0, bitrate_kbps_seconds: 0, bytes_transferred: 0 };
+    const group = groups.get(key) ?? {
+      date_key: s.date_key,
+      country_code: s.country_code,
+      region: s.region,
+      device_type: s.device_type,
+      plan,
+      quality: s.quality,
+      sessions: 0,
+      watch_seconds: 0,
+      completed_sessions: 0,
+      rebuffer_count: 0,
+      rebuffer_ms: 0,
+      startup_ms_total: 0,
+      bitrate_kbps_seconds: 0,
+      bytes_transferred: 0,
+      _extracted_at: extractedAt,
+    };
     group.sessions = numeric(group.sessions) + 1;
     group.watch_seconds = numeric(group.watch_seconds) + s.watch_duration_s;
     group.completed_sessions = numeric(group.completed_sessions) + (s.is_completed ? 1 : 0);
     group.rebuffer_count = numeric(group.rebuffer_count) + s.rebuffer_count;
     group.rebuffer_ms = numeric(group.rebuffer_ms) + s.rebuffer_ms;
     group.startup_ms_total = numeric(group.startup_ms_total) + s.startup_ms;
-    group.bitrate_kbps_seconds = numeric(group.bitrate_kbps_seconds) + s.avg_bitrate_kbps * s.watch_duration_s;
+    group.bitrate_kbps_seconds =
+      numeric(group.bitrate_kbps_seconds) + s.avg_bitrate_kbps * s.watch_duration_s;
     group.bytes_transferred = numeric(group.bytes_transferred) + numeric(s.bytes_transferred);
     groups.set(key, group);
   }
   return [...groups.values()];
 }
 
-function aggregateContent(sessions: readonly Insertable<FactViewingSessionTable>[]): Insertable<AggDailyContentTable>[] {
+function aggregateContent(
+  sessions: readonly Insertable<FactViewingSessionTable>[],
+): Insertable<AggDailyContentTable>[] {
   const groups = new Map<string, { row: Insertable<AggDailyContentTable>; viewers: Set<string> }>();
   for (const s of sessions) {
     const key = `${s.date_key}|${s.content_key}`;
-    const group = groups.get(key) ?? { row: { date_key: s.date_key, content_key: s.content_key, sessions: 0, viewers: 0, watch_seconds: 0, completed_sessions: 0 }, viewers: new Set<string>() };
+    const group = groups.get(key) ?? {
+      row: {
+        date_key: s.date_key,
+        content_key: s.content_key,
+        sessions: 0,
+        viewers: 0,
+        watch_seconds: 0,
+        completed_sessions: 0,
+        _extracted_at: extractedAt,
+      },
+      viewers: new Set<string>(),
+    };
     group.row.sessions = numeric(group.row.sessions) + 1;
     group.row.watch_seconds = numeric(group.row.watch_seconds) + s.watch_duration_s;
     group.row.completed_sessions = numeric(group.row.completed_sessions) + (s.is_completed ? 1 : 0);
@@ -241,11 +405,18 @@ function aggregateContent(sessions: readonly Insertable<FactViewingSessionTable>
 }
 
 /** Builds the fixture: 60 users (some with plan changes and cancellations), 14 titles, `sessions` sessions. */
-export function buildTrustedFixture(options: { seed?: number; sessions?: number } = {}): TrustedFixture {
+export function buildTrustedFixture(
+  options: { seed?: number; sessions?: number } = {},
+): TrustedFixture {
   const next = random(options.seed ?? 7);
   const users = buildUsers(next, 60);
   const { dimContent, bridge } = buildContent();
-  const factViewingSession = buildSessions({ next, users, content: dimContent, count: options.sessions ?? 800 });
+  const factViewingSession = buildSessions({
+    next,
+    users,
+    content: dimContent,
+    count: options.sessions ?? 800,
+  });
   return {
     dimDate: buildDates(),
     dimUser: users.map((user) => user.row),
