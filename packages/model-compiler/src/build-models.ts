@@ -38,6 +38,8 @@ export interface BuildModelsOptions {
    * held on replaced relations are carried over regardless.
    */
   readonly grantSelectTo?: readonly string[];
+  /** How long the publish transaction waits for readers' locks on replaced relations. Default 60 s. */
+  readonly publishLockTimeoutMs?: number;
   /** Writes `manifest.json` and `run_results.json` there. */
   readonly artifactsDir?: string;
   /** Models by time range build the intervals before the one holding this instant. Default: now. */
@@ -242,6 +244,10 @@ async function publish(run: BuildRun, trx: AnyKysely): Promise<void> {
   const steps = run.selected
     .map((name) => run.steps.get(name))
     .filter((step) => step !== undefined);
+  // Replacing a table waits for its readers; fail the build rather than queue every new reader behind it.
+  await sql`select set_config('lock_timeout', ${`${run.options.publishLockTimeoutMs ?? 60_000}ms`}, true)`.execute(
+    trx,
+  );
   await publishBuild(trx, {
     project: run.project,
     stagingSchema: run.stagingSchema,

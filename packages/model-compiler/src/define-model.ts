@@ -72,7 +72,10 @@ export interface ModelConfig<Name extends string, Q extends ModelQuery> {
   /** Declared in terms of the query's row, which is inferred from `select` alone. */
   readonly contract: ModelContract<QueryRow<Q>>;
   readonly tests?: (t: TestBuilders<QueryRow<Q>>) => readonly DataTest<QueryRow<Q>>[];
-  /** SQL run after the model is built, inside the build (e.g. `analyze`); `{{ this }}` is the built relation. */
+  /**
+   * SQL run right after the model is built in the staging schema, before its tests (e.g. `analyze`);
+   * `{{ this }}` is the relation built there: the new rows' table in an incremental run.
+   */
   readonly postHooks?: readonly string[];
 }
 

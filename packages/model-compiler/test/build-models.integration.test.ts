@@ -235,6 +235,23 @@ describe('buildModels', () => {
     }
   });
 
+  it('a reader holding a published table makes the publish fail after the lock timeout, trusted unchanged', async () => {
+    await buildModels(db, { models });
+    const before = await trustedSnapshot();
+    const result = await db.transaction().execute(async (reader) => {
+      await sql`select count(*) from trusted.plan_summary`.execute(reader);
+      return buildModels(db, { models, publishLockTimeoutMs: 200 });
+    });
+    expect([result.status, result.published, result.error?.code]).toEqual([
+      'error',
+      false,
+      'lock_unavailable',
+    ]);
+    expect(result.models.every((model) => model.status === 'success')).toBe(true);
+    expect(await trustedSnapshot()).toEqual(before);
+    expect(await buildSchemas()).toEqual([]);
+  });
+
   it('two builds on unchanged input give identical tables', async () => {
     await buildModels(db, { models });
     const first = await trustedSnapshot();
