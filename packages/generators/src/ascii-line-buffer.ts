@@ -34,6 +34,8 @@ export class AsciiLineBuffer {
   readonly bytes: Uint8Array;
   length = 0;
   readonly #datePrefixes = new Map<number, Uint8Array>();
+  #lastDay = Number.NaN;
+  #lastPrefix: Uint8Array | undefined;
 
   /** `capacity` must exceed the flush threshold by more than the longest line. */
   constructor(capacity: number) {
@@ -66,22 +68,27 @@ export class AsciiLineBuffer {
     return this;
   }
 
-  /** Appends a non-negative integer (exact up to 2^53) in decimal. */
+  /** Appends a non-negative integer below 2^44 (bytes of a session are far below) in decimal. */
   int(value: number): this {
     let n = Math.floor(value);
-    if (n === 0) return this.byte(48);
+    let digits = 1;
+    for (let limit = 10; limit <= n; limit *= 10) digits++;
     const bytes = this.bytes;
-    let low = this.length;
-    while (n > 0) {
-      const next = Math.floor(n / 10);
-      bytes[this.length++] = 48 + (n - next * 10);
+    let at = this.length + digits;
+    this.length = at;
+    // Two digits per division, written from the right.
+    while (n >= 100) {
+      const next = Math.floor(n / 100);
+      const pair = (n - next * 100) * 2;
+      bytes[--at] = digitPairs[pair + 1]!;
+      bytes[--at] = digitPairs[pair]!;
       n = next;
     }
-    // Digits came out least significant first: reverse them in place.
-    for (let high = this.length - 1; low < high; low++, high--) {
-      const digit = bytes[low]!;
-      bytes[low] = bytes[high]!;
-      bytes[high] = digit;
+    if (n >= 10) {
+      bytes[--at] = digitPairs[n * 2 + 1]!;
+      bytes[--at] = digitPairs[n * 2]!;
+    } else {
+      bytes[--at] = 48 + n;
     }
     return this;
   }
@@ -112,11 +119,14 @@ export class AsciiLineBuffer {
   timestamp(epochMs: number): this {
     const ms = Math.floor(epochMs);
     const day = Math.floor(ms / dayMs);
-    let prefix = this.#datePrefixes.get(day);
+    // A session's timestamps mostly share a day: check the last one before the map.
+    let prefix = day === this.#lastDay ? this.#lastPrefix : this.#datePrefixes.get(day);
     if (prefix === undefined) {
       prefix = asciiBytes(new Date(day * dayMs).toISOString().slice(0, 11));
       this.#datePrefixes.set(day, prefix);
     }
+    this.#lastDay = day;
+    this.#lastPrefix = prefix;
     let rest = ms - day * dayMs;
     const hours = Math.floor(rest / 3_600_000);
     rest -= hours * 3_600_000;

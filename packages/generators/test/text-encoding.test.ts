@@ -70,6 +70,12 @@ describe('AsciiLineBuffer', () => {
     }
   });
 
+  it('writes integers at every digit-count boundary', () => {
+    for (const n of [0, 1, 9, 10, 11, 99, 100, 101, 999, 1_000, 65_535, 999_999, 1_000_000, 2 ** 31, 2 ** 32 + 7, 2 ** 44 - 1]) {
+      expect(written((line) => line.int(n))).toBe(String(n));
+    }
+  });
+
   it('copies pre-encoded text', () => {
     expect(written((line) => line.text(asciiBytes('smart_tv')).byte(10))).toBe('smart_tv\n');
   });
