@@ -56,6 +56,20 @@ describe('pipeline CLI', () => {
     expect([manifest.seed, manifest.counts.users]).toEqual([3, 40]);
   });
 
+  it('models build --dry-run compiles the selected models offline; models docs writes docs and lineage', async () => {
+    const dryRun = await runCli(['models', 'build', '--dry-run', '--select', '+dim_user']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toMatch(/^-- stg_users \(view\) depends on: /m);
+    expect(dryRun.stdout).toMatch(/^-- dim_user \(incremental\) depends on: /m);
+    expect(dryRun.stdout).not.toContain('-- fact_viewing_session');
+
+    const out = join(environment.dir, 'docs');
+    const docs = await runCli(['models', 'docs', '--out', out]);
+    expect(docs.code, docs.stderr).toBe(0);
+    expect(await readFile(join(out, 'lineage.mmd'), 'utf8')).toContain('fact_viewing_session');
+    expect(await readFile(join(out, 'models.md'), 'utf8')).toContain('dim_user');
+  });
+
   it('task makes one attempt per call under the given run id, as Airflow calls it', async () => {
     const args = [
       'task',
