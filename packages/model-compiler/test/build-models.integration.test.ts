@@ -11,7 +11,7 @@ import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import type { AnyKysely } from '../src/any-kysely.ts';
-import { buildModels, defineModel, table } from '../src/index.ts';
+import { buildModels, defineModel, table, view } from '../src/index.ts';
 import {
   fact_sessions,
   plan_summary,
@@ -142,6 +142,54 @@ describe('buildModels', () => {
     expect(rows).toEqual([
       { definition: 'FOREIGN KEY (plan) REFERENCES trusted.plan_summary(plan)' },
     ]);
+  });
+
+  it('restores a view of a model left out of the build when the table it reads is replaced', async () => {
+    const premium_plan = defineModel({
+      name: 'premium_plan',
+      description: 'The premium row of plan_summary.',
+      materialization: view(),
+      select: (ctx) =>
+        ctx.db
+          .selectFrom(ctx.ref(plan_summary, 'p'))
+          .selectAll('p')
+          .where('p.plan', '=', 'premium'),
+      contract: {
+        columns: {
+          plan: { type: 'text' },
+          users: { type: 'bigint' },
+          revenue_cents: { type: 'bigint' },
+        },
+      },
+    });
+    const all = [...models, premium_plan];
+    await sql`create role ${sql.id(`rh_viewer_${process.pid}`)}`.execute(db);
+    try {
+      await buildModels(db, { models: all });
+      await sql`grant select on trusted.premium_plan to ${sql.id(`rh_viewer_${process.pid}`)}`.execute(
+        db,
+      );
+      await db
+        .updateTable('raw.users')
+        .set({ monthly_price_cents: 2000 })
+        .where('user_id', '=', 'u2')
+        .execute();
+      const result = await buildModels(db, { models: all, select: ['plan_summary'] });
+      expect(result.models.map((model) => model.name)).toEqual(['plan_summary']);
+      expect(await contents(db, 'trusted.premium_plan')).toEqual([
+        { plan: 'premium', users: 2, revenue_cents: 3799 },
+      ]);
+      const { rows } = await sql<{
+        allowed: boolean;
+      }>`select has_table_privilege(${`rh_viewer_${process.pid}`}, 'trusted.premium_plan', 'select') as "allowed"`.execute(
+        db,
+      );
+      expect(rows).toEqual([{ allowed: true }]);
+    } finally {
+      await sql`drop schema if exists trusted cascade`.execute(db);
+      await sql`drop owned by ${sql.id(`rh_viewer_${process.pid}`)}`.execute(db);
+      await sql`drop role ${sql.id(`rh_viewer_${process.pid}`)}`.execute(db);
+    }
   });
 
   it('a failing test publishes nothing, skips everything downstream and leaves trusted exactly as before', async () => {
