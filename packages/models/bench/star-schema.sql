@@ -194,7 +194,7 @@ select f.date_key, f.country_code, f.region, f.device_type, u.plan, f.quality,
        count(*) filter (where f.is_completed) as completed_sessions, sum(f.rebuffer_count)::bigint as rebuffer_count,
        sum(f.rebuffer_ms)::bigint as rebuffer_ms, sum(f.startup_ms)::bigint as startup_ms_total,
        sum(f.avg_bitrate_kbps::bigint * f.watch_duration_s)::bigint as bitrate_kbps_seconds,
-       sum(f.bytes_transferred)::bigint as bytes_transferred
+       sum(f.bytes_transferred)::bigint as bytes_transferred, max(f._extracted_at) as _extracted_at
 from fact_viewing_session f join dim_user u on u.user_key = f.user_key
 group by f.date_key, f.country_code, f.region, f.device_type, u.plan, f.quality;
 alter table agg_daily_usage add primary key (date_key, country_code, device_type, plan, quality),
@@ -202,7 +202,8 @@ alter table agg_daily_usage add primary key (date_key, country_code, device_type
 
 create table agg_daily_content as
 select f.date_key, f.content_key, count(*) as sessions, count(distinct f.user_key) as viewers,
-       sum(f.watch_duration_s)::bigint as watch_seconds, count(*) filter (where f.is_completed) as completed_sessions
+       sum(f.watch_duration_s)::bigint as watch_seconds, count(*) filter (where f.is_completed) as completed_sessions,
+       max(f._extracted_at) as _extracted_at
 from fact_viewing_session f
 group by f.date_key, f.content_key;
 alter table agg_daily_content add primary key (date_key, content_key),

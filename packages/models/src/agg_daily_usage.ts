@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 
 import { plans } from '@reelhouse/contracts';
-import { defineModel, table } from '@reelhouse/model-compiler';
+import { defineModel, incremental } from '@reelhouse/model-compiler';
 
+import { daysWithNewSessions } from './days-with-new-sessions.ts';
 import { dim_date } from './dim_date.ts';
 import { dim_user } from './dim_user.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
@@ -11,11 +12,11 @@ import { fact_viewing_session } from './fact_viewing_session.ts';
 export const agg_daily_usage = defineModel({
   name: 'agg_daily_usage',
   description:
-    'Sessions per UTC day, session country, device type, plan (the user version valid at the session) and quality, with additive measures only (counts and sums), so every roll-up is a plain SUM; averages divide two sums.',
-  materialization: table(),
+    'Sessions per UTC day, session country, device type, plan (the user version valid at the session) and quality, with additive measures only (counts and sums), so every roll-up is a plain SUM; averages divide two sums. Incremental: the days holding newly extracted sessions are rebuilt whole.',
+  materialization: incremental({ strategy: 'delete+insert', uniqueKey: ['date_key'] }),
   tags: ['aggregate', 'dashboard'],
-  select: (ctx) =>
-    ctx.db
+  select: (ctx) => {
+    const query = ctx.db
       .selectFrom(ctx.ref(fact_viewing_session, 'f'))
       .innerJoin(ctx.ref(dim_user, 'u'), 'u.user_key', 'f.user_key')
       .select((eb) => [
@@ -35,6 +36,7 @@ export const agg_daily_usage = defineModel({
           'bitrate_kbps_seconds',
         ),
         sql<number>`sum(${eb.ref('f.bytes_transferred')})::bigint`.as('bytes_transferred'),
+        eb.fn.max('f._extracted_at').as('_extracted_at'),
       ])
       .groupBy([
         'f.date_key',
@@ -43,7 +45,9 @@ export const agg_daily_usage = defineModel({
         'f.device_type',
         'u.plan',
         'f.quality',
-      ]),
+      ]);
+    return ctx.isIncremental ? query.where('f.date_key', 'in', daysWithNewSessions(ctx)) : query;
+  },
   contract: {
     columns: {
       date_key: { type: 'integer' },
@@ -60,6 +64,7 @@ export const agg_daily_usage = defineModel({
       startup_ms_total: { type: 'bigint' },
       bitrate_kbps_seconds: { type: 'bigint' },
       bytes_transferred: { type: 'bigint' },
+      _extracted_at: { type: 'timestamptz' },
     },
     primaryKey: ['date_key', 'country_code', 'device_type', 'plan', 'quality'],
     foreignKeys: [{ columns: ['date_key'], references: dim_date, referencedColumns: ['date_key'] }],

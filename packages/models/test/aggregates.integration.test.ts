@@ -169,6 +169,7 @@ describe('agg_daily_content', () => {
         viewers: 2,
         watch_seconds: 9600,
         completed_sessions: 1,
+        _extracted_at: session._extracted_at,
       },
       {
         date_key: 20240211,
@@ -177,6 +178,7 @@ describe('agg_daily_content', () => {
         viewers: 1,
         watch_seconds: 1800,
         completed_sessions: 0,
+        _extracted_at: session._extracted_at,
       },
     ]);
     expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);

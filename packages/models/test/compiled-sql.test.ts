@@ -253,16 +253,29 @@ describe('compiled SQL', () => {
 
   it('agg_daily_usage', () => {
     expect(compile(star.agg_daily_usage)).toMatchInlineSnapshot(`
-      "select "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality", count(*) as "sessions", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", sum("f"."rebuffer_count")::bigint as "rebuffer_count", sum("f"."rebuffer_ms")::bigint as "rebuffer_ms", sum("f"."startup_ms")::bigint as "startup_ms_total", sum("f"."avg_bitrate_kbps"::bigint * "f"."watch_duration_s")::bigint as "bitrate_kbps_seconds", sum("f"."bytes_transferred")::bigint as "bytes_transferred"
+      "select "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality", count(*) as "sessions", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", sum("f"."rebuffer_count")::bigint as "rebuffer_count", sum("f"."rebuffer_ms")::bigint as "rebuffer_ms", sum("f"."startup_ms")::bigint as "startup_ms_total", sum("f"."avg_bitrate_kbps"::bigint * "f"."watch_duration_s")::bigint as "bitrate_kbps_seconds", sum("f"."bytes_transferred")::bigint as "bytes_transferred", max("f"."_extracted_at") as "_extracted_at"
       from "trusted"."fact_viewing_session" as "f"
       inner join "trusted"."dim_user" as "u" on "u"."user_key" = "f"."user_key"
       group by "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality""
     `);
   });
 
+  it('agg_daily_usage (incremental)', () => {
+    expect(compile(star.agg_daily_usage, { isIncremental: true })).toMatchInlineSnapshot(`
+      "select "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality", count(*) as "sessions", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", sum("f"."rebuffer_count")::bigint as "rebuffer_count", sum("f"."rebuffer_ms")::bigint as "rebuffer_ms", sum("f"."startup_ms")::bigint as "startup_ms_total", sum("f"."avg_bitrate_kbps"::bigint * "f"."watch_duration_s")::bigint as "bitrate_kbps_seconds", sum("f"."bytes_transferred")::bigint as "bytes_transferred", max("f"."_extracted_at") as "_extracted_at"
+      from "trusted"."fact_viewing_session" as "f"
+      inner join "trusted"."dim_user" as "u" on "u"."user_key" = "f"."user_key"
+      where "f"."date_key" in (select distinct "n"."date_key"
+      from "trusted"."fact_viewing_session" as "n"
+      where "n"."_extracted_at" > (select coalesce(max(a._extracted_at), '-infinity'::timestamptz) as "since"
+      from "trusted"."agg_daily_usage" as "a"))
+      group by "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality""
+    `);
+  });
+
   it('agg_daily_content', () => {
     expect(compile(star.agg_daily_content)).toMatchInlineSnapshot(`
-      "select "f"."date_key", "f"."content_key", count(*) as "sessions", count(distinct "f"."user_key") as "viewers", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions"
+      "select "f"."date_key", "f"."content_key", count(*) as "sessions", count(distinct "f"."user_key") as "viewers", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", max("f"."_extracted_at") as "_extracted_at"
       from "trusted"."fact_viewing_session" as "f"
       group by "f"."date_key", "f"."content_key""
     `);

@@ -5,8 +5,17 @@ import { buildModelInIsolation, modelRows, sourceRows } from '@reelhouse/model-c
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool } from '@reelhouse/warehouse';
 
-import { dim_date, dim_user, ref_country, stg_users, stg_viewing_sessions } from '../src/index.ts';
-import { rawSession, rawUser, someCountries, stagedUser } from './fixtures.ts';
+import {
+  dim_content,
+  dim_date,
+  dim_user,
+  fact_viewing_session,
+  ref_country,
+  stg_content,
+  stg_users,
+  stg_viewing_sessions,
+} from '../src/index.ts';
+import { catalogue, rawSession, rawUser, someCountries, stagedUser } from './fixtures.ts';
 
 const pg = usePostgresDatabase('models_data_tests');
 let db: Kysely<object>;
@@ -17,9 +26,9 @@ afterAll(async () => {
   await db.destroy();
 });
 
-const day = (key: number) => ({
+const day = (key: number, fullDate: string | null = null) => ({
   date_key: key,
-  full_date: null,
+  full_date: fullDate,
   year: null,
   quarter: null,
   month: null,
@@ -33,44 +42,77 @@ const day = (key: number) => ({
 const failed = (results: readonly { name: string; status: string }[]) =>
   results.filter((t) => t.status !== 'pass');
 
-describe('generic data tests catch the defect they exist for and name the failing rows', () => {
-  it('unique: a session id that differs only in casing and spaces collapses into a duplicate', async () => {
+const unknownUser = {
+  user_key: -1,
+  user_id: 'unknown',
+  email_sha256: null,
+  age_band: 'unknown',
+  gender: 'unknown',
+  country_code: 'ZZ',
+  region: 'unknown',
+  preferred_language: null,
+  plan: 'unknown',
+  monthly_price_cents: null,
+  currency: null,
+  subscription_status: 'unknown',
+  signup_date_key: -1,
+  acquisition_channel: 'unknown',
+  valid_from: new Date('1900-01-01T00:00:00Z'),
+  valid_to: null,
+  is_current: true,
+};
+const unknownItem = {
+  content_key: -1,
+  content_id: 'unknown',
+  content_type: 'unknown',
+  title: 'Unknown',
+  series_id: null,
+  series_title: null,
+  season_number: null,
+  episode_number: null,
+  runtime_s: null,
+  release_date: null,
+  primary_genre: 'unknown',
+  maturity_rating: null,
+  original_language: null,
+  is_original: null,
+  rating_internal_avg: null,
+  rating_imdb_score: null,
+};
+
+describe('data tests catch the defect they exist for and name the failing rows', () => {
+  it('unique: two title ids that differ only by surrounding spaces collapse into one', async () => {
+    const [movie] = catalogue.content;
     const { testResults } = await buildModelInIsolation(db, {
-      model: stg_viewing_sessions,
-      inputs: [
-        sourceRows('raw.viewing_sessions', [
-          rawSession({ session_id: 's1' }),
-          rawSession({ session_id: ' S1' }),
-          rawSession({ session_id: 's2' }),
-        ]),
-      ],
+      model: stg_content,
+      inputs: [sourceRows('raw.content', [movie!, { ...movie!, content_id: 'mov_1 ' }])],
     });
     expect(failed(testResults)).toEqual([
       expect.objectContaining({
         kind: 'unique',
         status: 'error',
         failures: 1,
-        samples: [expect.objectContaining({ session_id: 's1' })],
+        samples: [expect.objectContaining({ content_id: 'mov_1' })],
       }),
     ]);
   });
 
-  it('not_null: a user without an email', async () => {
+  it('custom (warn): a malformed email', async () => {
     const { testResults } = await buildModelInIsolation(db, {
       model: stg_users,
       inputs: [
         sourceRows('raw.users', [
           rawUser({ user_id: 'u1' }),
-          { ...rawUser({ user_id: 'u2' }), email: null },
+          rawUser({ user_id: 'u2', email: 'u2-at-example.com' }),
         ]),
       ],
     });
     expect(failed(testResults)).toEqual([
       expect.objectContaining({
-        kind: 'not_null',
-        status: 'error',
+        name: 'malformed_emails',
+        status: 'warn',
         failures: 1,
-        samples: [expect.objectContaining({ user_id: 'u2' })],
+        samples: [{ user_id: 'u2', email: 'u2-at-example.com' }],
       }),
     ]);
   });
@@ -92,14 +134,59 @@ describe('generic data tests catch the defect they exist for and name the failin
         kind: 'accepted_values',
         status: 'error',
         failures: 1,
-        samples: [expect.objectContaining({ plan: 'gold' })],
+        samples: [expect.objectContaining({ user_id: 'u1', plan: 'gold' })],
       }),
       expect.objectContaining({
         kind: 'relationships',
         status: 'error',
         failures: 1,
-        samples: [expect.objectContaining({ signup_date_key: 20230505 })],
+        samples: [expect.objectContaining({ user_id: 'u2', signup_date_key: 20230505 })],
       }),
     ]);
+  });
+
+  describe('on the fact', () => {
+    const dimensions = [
+      modelRows(dim_user, [unknownUser]),
+      modelRows(dim_content, [unknownItem]),
+      modelRows(dim_date, [day(-1), day(20240210, '2024-02-10')]),
+      modelRows(ref_country, someCountries),
+    ];
+
+    it('accepted_values: an unknown device, named by its session', async () => {
+      const { testResults } = await buildModelInIsolation(db, {
+        model: fact_viewing_session,
+        inputs: [
+          modelRows(stg_viewing_sessions, [
+            rawSession({ session_id: 's1' }),
+            rawSession({ session_id: 's2', device_type: 'toaster' }),
+          ]),
+          ...dimensions,
+        ],
+      });
+      expect(failed(testResults).filter((t) => t.name !== 'orphan_sessions')).toEqual([
+        expect.objectContaining({
+          name: 'accepted_values(device_type)',
+          status: 'error',
+          failures: 1,
+          samples: [expect.objectContaining({ session_id: 's2', device_type: 'toaster' })],
+        }),
+      ]);
+    });
+
+    it('primary key: a duplicated session fails the build, naming the key', async () => {
+      const build = buildModelInIsolation(db, {
+        model: fact_viewing_session,
+        inputs: [
+          modelRows(stg_viewing_sessions, [
+            rawSession({ session_id: 's1' }),
+            rawSession({ session_id: 's1', watch_duration_s: 60 }),
+          ]),
+          ...dimensions,
+        ],
+      });
+      await expect(build).rejects.toMatchObject({ code: 'contract_violation' });
+      await expect(build).rejects.toThrow('Key (session_id)=(s1) is duplicated.');
+    });
   });
 });

@@ -1,6 +1,12 @@
-import type { Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 import type { BigIntNumber } from '../column-types.ts';
+
+/**
+ * Newest extraction among a row's sessions (the incremental build rebuilds days with newer ones).
+ * Optional on insert: fixtures that write aggregates directly need not invent it.
+ */
+type ExtractedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
 /**
  * `trusted.agg_daily_usage`: sessions per day (UTC date of start), country, device, plan (as of
@@ -22,6 +28,7 @@ export interface AggDailyUsageTable {
   /** Σ avg_bitrate_kbps × watch_duration_s: divide by watch_seconds for a time-weighted bitrate. */
   bitrate_kbps_seconds: BigIntNumber;
   bytes_transferred: BigIntNumber;
+  _extracted_at: ExtractedAt;
 }
 
 /** `trusted.agg_daily_content`: engagement per day and playable item. */
@@ -32,6 +39,7 @@ export interface AggDailyContentTable {
   viewers: BigIntNumber;
   watch_seconds: BigIntNumber;
   completed_sessions: BigIntNumber;
+  _extracted_at: ExtractedAt;
 }
 
 export type AggDailyUsage = Selectable<AggDailyUsageTable>;
