@@ -11,6 +11,19 @@ export interface HeldConnection {
   release(options: { discard: boolean }): Promise<void>;
 }
 
+const closeTimeoutMs = 5000;
+
+/** Ends the client's connection (forcibly when a query is running), waiting at most `timeoutMs`. */
+async function closeWithin(client: pg.PoolClient, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  await Promise.race([client.end().catch(() => undefined), timeout]);
+  clearTimeout(timer);
+}
+
 async function terminateBackend(pool: pg.Pool, options: { pid: number; waitMs: number }): Promise<void> {
   await pool.query('select pg_terminate_backend($1, $2)', [options.pid, options.waitMs]);
 }
@@ -61,11 +74,13 @@ export async function holdConnection(pool: pg.Pool, options: { context: Readonly
         client.release();
         return;
       }
-      // The listener stays: a discarded client may still report its closed socket.
-      client.release(true);
-      await terminateBackend(pool, { pid, waitMs: 5000 }).catch((error: unknown) => {
+      // Close the socket while our error listener is still the client's (once released, the pool
+      // re-emits a late error of the client as its own 'error' event), then make sure the backend is gone.
+      await closeWithin(client, closeTimeoutMs);
+      await terminateBackend(pool, { pid, waitMs: closeTimeoutMs }).catch((error: unknown) => {
         options.logger.warn({ ...options.context, error: String(error) }, 'could not confirm the backend of a discarded connection ended');
       });
+      client.release(true);
     },
   };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { extractToWarehouse, type ExtractOptions } from '../src/index.ts';
 import { movie, nestedCounts, series, type StoredDocument } from './content-fixture.ts';
+import { endPools } from './end-pools.ts';
 import { countRows } from './source-fixture.ts';
 
 const sourceDb = usePostgresDatabase('extract_content_src');
@@ -50,7 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([source.end(), warehouse.end()]);
+  await endPools([source, warehouse]);
 });
 
 describe('extractToWarehouse: the MongoDB content stream', () => {

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { extractToWarehouse, type ExtractOptions } from '../src/index.ts';
+import { endPools } from './end-pools.ts';
 import { countRows, createSourceTables, fixtureUuid, insertSessions, insertUsers } from './source-fixture.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -49,7 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([source.end(), warehouse.end()]);
+  await endPools([source, warehouse]);
 });
 
 describe('extractToWarehouse: PostgreSQL streams', () => {
@@ -164,7 +165,7 @@ describe('extractToWarehouse: interrupted loads leave raw and its cursor as they
 
   async function stalledCopy(pool: pg.Pool, waitEvent: string): Promise<number | undefined> {
     const result = await pool.query<{ pid: number }>(
-      `select pid from pg_stat_activity where application_name = $1 and datname = current_database() and query ilike 'copy%' and wait_event = $2`,
+      `select pid from pg_stat_activity where application_name = $1 and datname = current_database() and state = 'active' and query ilike 'copy%' and wait_event = $2`,
       [appName, waitEvent],
     );
     return result.rows[0]?.pid;
