@@ -74,12 +74,12 @@ export async function generateDataSet(options: GenerateOptions): Promise<Generat
       [dataFiles.users]: users.digest,
       [dataFiles.viewingSessions]: sessions.digest,
     };
-    let defectCount = 0;
+    let defects: { readonly total: number; readonly byClass: Readonly<Record<string, number>> } = { total: 0, byClass: {} };
     if (defectRate > 0) {
-      const defects = await injectDefects({ dir: outDir, seed, defectRate, coverage: sessions.result, sessions: options.sessions, signal });
-      Object.assign(files, defects.files);
-      defectCount = defects.count;
-      logger.info({ defects: defects.count }, 'defects injected');
+      const injected = await injectDefects({ dir: outDir, seed, defectRate, coverage: sessions.result, sessions: options.sessions, signal });
+      Object.assign(files, injected.files);
+      defects = { total: injected.count, byClass: injected.byClass };
+      logger.info({ defects: injected.count }, 'defects injected');
     }
     for (const name of Object.keys(files)) await rename(partial(path(name)), path(name));
     const manifest: DataManifest = {
@@ -109,7 +109,7 @@ export async function generateDataSet(options: GenerateOptions): Promise<Generat
       rowsRejected: 0,
       durationMs,
       warnings: [],
-      details: { defects: defectCount, files },
+      details: { defects, files },
       manifest,
       outDir,
     };

@@ -16,6 +16,8 @@ import type { SessionCoverage } from './write-sessions.ts';
 export interface DefectPassResult {
   readonly files: Readonly<Record<string, FileDigest>>;
   readonly count: number;
+  /** Injected defects per `file/defect`, e.g. `users.csv/bom`. */
+  readonly byClass: Readonly<Record<string, number>>;
 }
 
 type DataFile = DefectRecord['file'];
@@ -69,7 +71,7 @@ function contentPlan(titlesWatched: Uint8Array): FilePlan {
   };
 }
 
-async function injectFile(plan: FilePlan, options: { readonly dir: string; readonly seed: number; readonly defectRate: number; readonly defects: FileSink; readonly signal: AbortSignal | undefined }): Promise<{ digest: FileDigest; count: number }> {
+async function injectFile(plan: FilePlan, options: { readonly dir: string; readonly seed: number; readonly defectRate: number; readonly defects: FileSink; readonly byClass: Record<string, number>; readonly signal: AbortSignal | undefined }): Promise<{ digest: FileDigest; count: number }> {
   const random = new Random(options.seed, `defects:${plan.file}`);
   // The rate applies to all lines of the file, concentrated on the lines allowed to break.
   const probability = plan.eligibleLines === 0 ? 0 : Math.min(1, (options.defectRate * plan.totalLines) / plan.eligibleLines);
@@ -93,6 +95,8 @@ async function injectFile(plan: FilePlan, options: { readonly dir: string; reado
             // Defect records are written in file order as they are made, so memory stays flat.
             options.defects.append(`${JSON.stringify(record)}\n`);
             count++;
+            const name = `${plan.file}/${defect}`;
+            options.byClass[name] = (options.byClass[name] ?? 0) + 1;
             return injected.text;
           }
           return null;
@@ -125,10 +129,11 @@ export async function injectDefects(options: { readonly dir: string; readonly se
   ];
   const defects = new FileSink(join(options.dir, `${dataFiles.defects}.partial`), options.signal);
   const files: Record<string, FileDigest> = {};
+  const byClass: Record<string, number> = {};
   let count = 0;
   try {
     for (const plan of plans) {
-      const result = await injectFile(plan, { ...options, defects });
+      const result = await injectFile(plan, { ...options, defects, byClass });
       files[plan.file] = result.digest;
       count += result.count;
     }
@@ -137,5 +142,5 @@ export async function injectDefects(options: { readonly dir: string; readonly se
     defects.destroy();
     throw error;
   }
-  return { files, count };
+  return { files, count, byClass };
 }

@@ -1,4 +1,5 @@
 import { countries, deviceTypes, exitReasons, plans, qualities, viewingSessionColumns, type ExitReason } from '@reelhouse/contracts';
+import { ReelhouseError } from '@reelhouse/core';
 
 import { AsciiLineBuffer, asciiBytes, packAscii } from './ascii-line-buffer.ts';
 import { drawItem, type Catalogue } from './catalogue.ts';
@@ -56,9 +57,18 @@ function activeWindow(users: UserTable, user: number): { fromMs: number; toMs: n
 
 function viewerChoice(users: UserTable): WeightedChoice {
   const weights = new Float64Array(users.count);
+  let viewers = 0;
   for (let user = 0; user < users.count; user++) {
     const { fromMs, toMs } = activeWindow(users, user);
     weights[user] = toMs > fromMs ? users.activity[user]! * ((toMs - fromMs) / dayMs) : 0;
+    if (toMs > fromMs) viewers++;
+  }
+  if (viewers === 0) {
+    throw new ReelhouseError({
+      code: 'invalid_input',
+      message: `none of the ${users.count} users is subscribed during the session window: generate more users`,
+      context: { file: 'viewing_sessions.csv', users: users.count },
+    });
   }
   return new WeightedChoice(weights);
 }
@@ -71,13 +81,14 @@ function viewerChoice(users: UserTable): WeightedChoice {
 export async function writeSessions(options: { readonly sink: FileSink; readonly seed: number; readonly sessions: number; readonly users: UserTable; readonly catalogue: Catalogue }): Promise<SessionCoverage> {
   const { sink, users, catalogue } = options;
   const random = new Random(options.seed, 'sessions');
-  const viewers = viewerChoice(users);
   const coverage: SessionCoverage = { usersWatching: new Uint8Array(users.count), titlesWatched: new Uint8Array(catalogue.titleFirstItem.length) };
+  sink.append(`${viewingSessionColumns.join(',')}\n`);
+  if (options.sessions === 0) return coverage;
+  const viewers = viewerChoice(users);
   const ids = new Uint32Array(4);
   const userWords = new Uint32Array(4);
   const itemIds = packAscii(catalogue.itemIds);
   const lines = new AsciiLineBuffer(flushBytes + 4096);
-  sink.append(`${viewingSessionColumns.join(',')}\n`);
   for (let n = 0; n < options.sessions; n++) {
     const user = viewers.draw(random);
     const country = random.chance(0.96) ? users.country[user]! : countryChoice.draw(random);

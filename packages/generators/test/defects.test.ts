@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { contentDocument, dataFiles, dataManifest, defectRecord, userColumns, userCsvRow, viewingSessionColumns, viewingSessionCsvRow, type DefectRecord } from '@reelhouse/contracts';
 
-import { generateDataSet } from '../src/index.ts';
+import { generateDataSet, type GenerateReport } from '../src/index.ts';
 import { parseCsvLine, toRecord } from './csv-line.ts';
 import { documentText, readLines } from './data-set-files.ts';
 
@@ -15,6 +15,7 @@ let root = '';
 let defective = '';
 let clean = '';
 let records: DefectRecord[] = [];
+let report: GenerateReport | undefined;
 
 type Gate = DefectRecord['gate'] | 'none';
 
@@ -48,7 +49,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'reelhouse-defects-'));
   defective = join(root, 'defective');
   clean = join(root, 'clean');
-  await generateDataSet({ outDir: defective, seed: 11, scale: 'test', ...size, defectRate: 0.05 });
+  report = await generateDataSet({ outDir: defective, seed: 11, scale: 'test', ...size, defectRate: 0.05 });
   await generateDataSet({ outDir: clean, seed: 11, scale: 'test', ...size });
   records = readLines(defective, dataFiles.defects).map((line) => defectRecord.parse(JSON.parse(line)));
 });
@@ -69,6 +70,9 @@ describe('defect injection', () => {
     const userClasses = new Set(records.filter((r) => r.file === 'users.csv').map((r) => r.defect));
     expect(userClasses.size).toBeGreaterThanOrEqual(12);
     expect(records.some((r) => r.file === 'content.json')).toBe(true);
+    const byClass: Record<string, number> = {};
+    for (const r of records) byClass[`${r.file}/${r.defect}`] = (byClass[`${r.file}/${r.defect}`] ?? 0) + 1;
+    expect(report?.details).toMatchObject({ defects: { total: records.length, byClass } });
   });
 
   it('lists each defect once, never on a header, in file order', () => {

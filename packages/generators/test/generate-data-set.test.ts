@@ -118,6 +118,12 @@ describe('generateDataSet', () => {
     }
   });
 
+  it('writes a header-only sessions file when no sessions are asked for', async () => {
+    const dir = await generate('no-sessions', { sessions: 0 });
+    expect(readLines(dir, dataFiles.viewingSessions)).toEqual([viewingSessionColumns.join(',')]);
+    expect(readLines(dir, dataFiles.users)).toHaveLength(size.users + 1);
+  });
+
   it('leaves no temporary files behind', async () => {
     const dir = await generate('temporary');
     for (const file of [dataFiles.users, dataFiles.viewingSessions, dataFiles.content, dataFiles.manifest]) {
