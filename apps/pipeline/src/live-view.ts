@@ -97,6 +97,7 @@ export function createLiveView(options: {
     ),
   };
   let drawn = 0;
+  let stopped = false;
   const draw = () => {
     const lines = renderLiveView(state, Date.now());
     const up = drawn > 0 ? `\x1b[${drawn}F` : '';
@@ -115,7 +116,10 @@ export function createLiveView(options: {
       }
       applyEvent(state, event, Date.now());
     },
+    /** Draws the final state once; later calls do nothing (lines printed after it stay). */
     stop(): void {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       draw();
     },
