@@ -203,21 +203,7 @@ async function buildIncrementalRun(
   const materialization = model.materialization as IncrementalMaterialization;
   const delta = `${at.relation}__delta`;
   const ranges = byTimeRange(materialization)
-    ? planIntervals({
-        built: await readBuiltIntervals(db, model.name),
-        firstStart:
-          (
-            await rangesOfTable(db, {
-              relation: at.resolver.self,
-              column: materialization.timeColumn,
-              unit: materialization.interval ?? 'day',
-              now: options.now,
-            })
-          )[0]?.start ?? options.now,
-        end: options.now,
-        unit: materialization.interval ?? 'day',
-        lookback: materialization.lookback ?? 0,
-      })
+    ? await rangesToRebuild(options, { relation: at.resolver.self, materialization })
     : [];
   const built = await buildDelta(db, { model, resolver: at.resolver, delta, ranges });
   await sql.raw(postMergeViewSql({ ...built.plan, view: at.relation })).execute(db);
@@ -236,6 +222,33 @@ async function buildIncrementalRun(
     publish: { kind: 'apply_delta', model: model.name, plan: built.plan },
     ...(byTimeRange(materialization) ? { ranges } : {}),
   };
+}
+
+async function rangesToRebuild(
+  options: BuildModelOptions,
+  at: { relation: string; materialization: IncrementalMaterialization & { timeColumn: string } },
+): Promise<TimeRange[]> {
+  const unit = at.materialization.interval ?? 'day';
+  const built = await readBuiltIntervals(options.db, options.model.name);
+  // Only without a ledger does the oldest row say where to start (a scan of the table).
+  const firstStart =
+    built.length > 0
+      ? options.now
+      : ((
+          await rangesOfTable(options.db, {
+            relation: at.relation,
+            column: at.materialization.timeColumn,
+            unit,
+            now: options.now,
+          })
+        )[0]?.start ?? options.now);
+  return planIntervals({
+    built,
+    firstStart,
+    end: options.now,
+    unit,
+    lookback: at.materialization.lookback ?? 0,
+  });
 }
 
 async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {

@@ -30,7 +30,10 @@ export interface BuildModelsOptions {
   readonly validateOnly?: boolean;
   /** Default `trusted`. */
   readonly targetSchema?: string;
-  /** Models built at once at most. Default 2. */
+  /**
+   * Models built at once at most. Default 2. The pool needs `concurrency + 2` connections: one
+   * holds the lock, one stays free to cancel statements on abort.
+   */
   readonly concurrency?: number;
   /**
    * Roles granted `select` on every relation this build publishes (e.g. the dashboard's read-only
