@@ -18,7 +18,9 @@ export interface RawLoadsTable {
   rows_inserted: BigIntNumber;
   rows_updated: BigIntNumber;
   rows_rejected: BigIntNumber;
+  /** Cursor the load read from (`>=`), `null` for a first load or a full refresh; same text format as `raw._state`. */
   cursor_from: string | null;
+  /** Cursor saved by the load: the highest `updated_at` it read, else `cursor_from`; `null` for a failed load. */
   cursor_to: string | null;
   error: string | null;
   warnings: Json<string[]>;
@@ -28,6 +30,7 @@ export interface RawLoadsTable {
 export interface RawStateTable {
   stream: string;
   cursor_column: string;
+  /** UTC text, `2025-03-01T12:00:00.654321Z`: microseconds for PostgreSQL streams, milliseconds (BSON) for MongoDB. */
   cursor_value: string;
   load_id: string;
   updated_at: Timestamp;
