@@ -8,10 +8,14 @@ import { detachText } from './detach-text.ts';
 import type { LineEnding } from './physical-line-splitter.ts';
 import type { SourceTable } from './source-table.ts';
 import { splitCsvRecord } from './split-csv-record.ts';
-import { UuidKeySet } from './uuid-key-set.ts';
+import type { KeyFingerprintSet } from './key-fingerprint-set.ts';
+import type { DuplicateSuspect } from './resolve-duplicate-suspects.ts';
 
-/** Checks one data line through the parse, contract and duplicate gates; `null` means load it. */
-export type CsvRecordCheck = (text: string, lineNumber: number, ending: LineEnding) => CsvReject | null;
+/**
+ * Checks one data line through the parse, contract and duplicate gates: `null` means load it, a
+ * suspect is a key whose fingerprint was seen before (verified against the table after COPY).
+ */
+export type CsvRecordCheck = (text: string, lineNumber: number, ending: LineEnding) => CsvReject | DuplicateSuspect | null;
 
 // One fast-accepted row in this many is also parsed by zod, to prove the pre-check never outruns the contract.
 const zodSampleMask = 1023;
@@ -32,14 +36,13 @@ function characterProblem(text: string): { code: string; reason: string } {
 
 /**
  * Builds the per-line check of one CSV file. The file's line ending is the header's; a line with
- * the other ending, a structural fault, a contract violation or a repeated key is a reject.
+ * the other ending, a structural fault or a contract violation is a reject; a repeated key a suspect.
  */
-export function createCsvRecordCheck(spec: SourceTable, fileEnding: 'lf' | 'crlf'): CsvRecordCheck {
+export function createCsvRecordCheck(spec: SourceTable, fileEnding: 'lf' | 'crlf', keys: KeyFingerprintSet): CsvRecordCheck {
   const names = spec.columns.map((column) => column.name);
   const width = names.length;
   const keyIndex = names.indexOf(spec.key);
   const ordered = spec.orderedTimestamps.map(([earlier, later]) => [names.indexOf(earlier), names.indexOf(later), later] as const);
-  const seen = new UuidKeySet();
   const fastCheck = compileFastCheck(spec);
   let fastAccepted = 0;
   const toRow = (fields: readonly string[]) => {
@@ -103,10 +106,6 @@ export function createCsvRecordCheck(spec: SourceTable, fileEnding: 'lf' | 'crlf
       if (reject !== null) return reject;
     }
     const key = fields[keyIndex] ?? '';
-    const firstLine = seen.addOrGetFirstLine(key, lineNumber);
-    if (firstLine !== 0) {
-      return { line: lineNumber, rawText: detachText(text), gate: 'contract', code: 'duplicate_key', field: spec.key, reason: `${spec.key} ${key} already loaded from line ${firstLine}` };
-    }
-    return null;
+    return keys.addOrHit(key) ? { suspect: true, line: lineNumber, rawText: detachText(text), key } : null;
   };
 }

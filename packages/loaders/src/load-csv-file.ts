@@ -6,8 +6,10 @@ import { classifyError, ReelhouseError, type Logger, type StepReport } from '@re
 import { cancelOnAbort } from './cancel-on-abort.ts';
 import { CopySink } from './copy-sink.ts';
 import type { CsvReject } from './csv-reject.ts';
+import type { KeyFingerprintSet } from './key-fingerprint-set.ts';
 import { mergeStagedRows, type MergeCounts } from './merge-staged-rows.ts';
 import { replaceLoadRejects } from './replace-load-rejects.ts';
+import { resolveDuplicateSuspects } from './resolve-duplicate-suspects.ts';
 import { scanCsvFile, type CsvScan } from './scan-csv-file.ts';
 import type { SourceTable } from './source-table.ts';
 
@@ -17,6 +19,8 @@ export interface LoadCsvFileOptions {
   readonly loadId: string;
   readonly maxRejectRate: number;
   readonly readChunkBytes: number;
+  /** Where the duplicate gate keeps keys; default a fresh full-width set per file. */
+  readonly keys?: KeyFingerprintSet | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly logger: Logger;
 }
@@ -48,15 +52,27 @@ async function copyAndMerge(client: pg.PoolClient, options: LoadCsvFileOptions):
   const target = mode === 'merge' ? staging : `public.${spec.table}`;
   // FORCE_NULL makes a quoted "" NULL as well, as the contract reads an empty cell.
   const forceNull = nullable.length === 0 ? '' : `, FORCE_NULL (${nullable.join(', ')})`;
-  const sink = new CopySink(client, `COPY ${target} (${names.join(', ')}) FROM STDIN WITH (FORMAT csv${forceNull})`);
-  let scan: CsvScan;
+  const copySql = `COPY ${target} (${names.join(', ')}) FROM STDIN WITH (FORMAT csv${forceNull})`;
+  const sink = new CopySink(client, copySql);
+  let pass: CsvScan;
   try {
-    scan = await scanCsvFile({ path: join(options.dataDir, spec.file), spec, sink, readChunkBytes: options.readChunkBytes, signal: options.signal, logger: options.logger });
+    pass = await scanCsvFile({ path: join(options.dataDir, spec.file), spec, sink, readChunkBytes: options.readChunkBytes, keys: options.keys, signal: options.signal, logger: options.logger });
     await sink.finish(options.signal);
   } catch (error) {
     sink.abort(error);
     throw error;
   }
+  const { duplicates, reload } = await resolveDuplicateSuspects(client, { spec, target, suspects: pass.suspects });
+  if (reload.length > 0) {
+    // Fingerprint collisions, not duplicates: these lines are good and go in after all.
+    const again = new CopySink(client, copySql);
+    for (const suspect of reload) again.add(suspect.rawText);
+    await again.finish(options.signal).catch((error: unknown) => {
+      again.abort(error);
+      throw error;
+    });
+  }
+  const scan: CsvScan = { ...pass, accepted: pass.accepted + reload.length, rejects: [...pass.rejects, ...duplicates].sort((a, b) => a.line - b.line), suspects: [] };
   if (scan.rejects.length > options.maxRejectRate * scan.dataLines) throw thresholdError(spec, scan, options.maxRejectRate);
   const counts = mode === 'merge' ? await mergeStagedRows(client, { spec, staging }) : { inserted: scan.accepted, updated: 0 };
   await replaceLoadRejects(client, { file: spec.file, loadId: options.loadId, rejects: scan.rejects });

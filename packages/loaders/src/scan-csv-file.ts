@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 
 import { ReelhouseError, type Logger } from '@reelhouse/core';
 
@@ -6,7 +7,9 @@ import type { CopySink } from './copy-sink.ts';
 import { createCsvRecordCheck, type CsvRecordCheck } from './create-csv-record-check.ts';
 import type { CsvReject } from './csv-reject.ts';
 import { describeHeader } from './describe-header.ts';
+import { KeyFingerprintSet } from './key-fingerprint-set.ts';
 import { PhysicalLineSplitter, type LineEnding } from './physical-line-splitter.ts';
+import type { DuplicateSuspect } from './resolve-duplicate-suspects.ts';
 import type { SourceTable } from './source-table.ts';
 
 export interface ScanCsvOptions {
@@ -14,15 +17,18 @@ export interface ScanCsvOptions {
   readonly spec: SourceTable;
   readonly sink: CopySink;
   readonly readChunkBytes: number;
+  /** Where the duplicate gate keeps keys (tests pass one with narrow fingerprints). */
+  readonly keys?: KeyFingerprintSet | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly logger: Logger;
 }
 
-/** What one pass over a CSV file found: data lines read, lines sent to COPY, and the rejects. */
+/** What one pass over a CSV file found: data lines read, lines sent to COPY, rejects, duplicate suspects. */
 export interface CsvScan {
   readonly dataLines: number;
   readonly accepted: number;
   readonly rejects: readonly CsvReject[];
+  readonly suspects: readonly DuplicateSuspect[];
 }
 
 // No generated line comes near this; a longer one is binary data, and must not fill the memory.
@@ -40,6 +46,8 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
   const { spec, sink, signal } = options;
   const expectedHeader = spec.columns.map((column) => column.name).join(',');
   const rejects: CsvReject[] = [];
+  const suspects: DuplicateSuspect[] = [];
+  const keys = options.keys ?? new KeyFingerprintSet();
   let accepted = 0;
   let check: CsvRecordCheck | undefined;
   let badHeader: string | undefined;
@@ -49,7 +57,7 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
       // A byte order mark is tolerated once, at the very start of the file.
       const header = text.startsWith('\uFEFF') ? text.slice(1) : text;
       if (header !== expectedHeader) badHeader = header;
-      check = createCsvRecordCheck(spec, ending === 'crlf' ? 'crlf' : 'lf');
+      check = createCsvRecordCheck(spec, ending === 'crlf' ? 'crlf' : 'lf', keys);
       return;
     }
     if (badHeader !== undefined) return;
@@ -57,12 +65,16 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
     if (reject === null) {
       sink.add(text);
       accepted += 1;
+    } else if ('suspect' in reject) {
+      suspects.push(reject);
     } else if (ending === 'none' && reject.gate === 'parse') {
       truncated = reject;
     } else {
       rejects.push(reject);
     }
   });
+  const size = (await stat(options.path).catch(() => undefined))?.size ?? 0;
+  let reserved = false;
   const input = createReadStream(options.path, { encoding: 'utf8', highWaterMark: options.readChunkBytes, ...(signal === undefined ? {} : { signal }) });
   try {
     for await (const chunk of input as AsyncIterable<string>) {
@@ -70,6 +82,11 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
       splitter.push(chunk);
       if (badHeader !== undefined) break;
       if (splitter.pendingChars > maxLineChars) throw malformed(spec.file, splitter.linesSeen + 1, `a line longer than ${maxLineChars} characters without a newline (binary data?)`);
+      if (!reserved && splitter.linesSeen > 1) {
+        // Size the key table once from the first chunk's mean line length, not by repeated growth.
+        keys.reserve(Math.ceil((size / (input.bytesRead / splitter.linesSeen)) * 1.05));
+        reserved = true;
+      }
       options.logger.debug({ file: spec.file, lines: splitter.linesSeen }, 'chunk sent to COPY');
       await sink.settle(signal);
     }
@@ -91,5 +108,5 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
   if (truncated !== undefined) {
     throw malformed(spec.file, truncated.line, `the file is truncated: its last line has no newline and ${truncated.reason}`);
   }
-  return { dataLines: splitter.linesSeen - 1, accepted, rejects };
+  return { dataLines: splitter.linesSeen - 1, accepted, rejects, suspects };
 }

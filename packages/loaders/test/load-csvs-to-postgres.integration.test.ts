@@ -1,10 +1,13 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { ReelhouseError } from '@reelhouse/core';
+import { ReelhouseError, silentLogger } from '@reelhouse/core';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 
 import { createPostgresTables, loadCsvsToPostgres } from '../src/index.ts';
+import { KeyFingerprintSet } from '../src/key-fingerprint-set.ts';
+import { loadCsvFile } from '../src/load-csv-file.ts';
+import { viewingSessionsTable } from '../src/viewing-sessions-table.ts';
 import { createDataDir, fileText, sessionRow, sessionsCsv, userRow, usersCsv } from './fixtures/source-rows.ts';
 
 const database = usePostgresDatabase('loaders_csv');
@@ -117,7 +120,7 @@ describe('loadCsvsToPostgres', () => {
       { file: 'viewing_sessions.csv', line: 18, gate: 'contract', error_code: 'duplicate_key', field: 'session_id' },
     ]);
     const raw = await pool.query<{ raw_text: string; reason: string }>(`SELECT raw_text, reason FROM public.load_rejects WHERE line = 17`);
-    expect(raw.rows).toEqual([{ raw_text: good[2], reason: `session_id ${sessions[1]!.session_id} already loaded from line 3` }]);
+    expect(raw.rows).toEqual([{ raw_text: good[2], reason: `session_id ${sessions[1]!.session_id} already loaded from an earlier line` }]);
     const loaded = await pool.query<{ session_id: string; quality: string }>('SELECT session_id, quality FROM public.viewing_sessions ORDER BY session_id');
     expect(loaded.rows.map((row) => row.session_id)).toEqual([...sessions.slice(0, 2), ...sessions.slice(15, 20)].map((row) => row.session_id));
     expect(loaded.rows[0]).toEqual({ session_id: sessions[0]!.session_id, quality: 'FHD' });
@@ -129,6 +132,20 @@ describe('loadCsvsToPostgres', () => {
     expect(await loadCsvsToPostgres(pool, { dataDir: data.dir })).toMatchObject({ rowsWritten: 160, rowsRejected: 0 });
     const names = await pool.query(`SELECT first_name FROM public.users WHERE user_id = $1`, [userRow(35).user_id]);
     expect(names.rows).toEqual([{ first_name: 'Zoë, "Jo"' }]);
+  });
+
+  it('settles fingerprint collisions against the table: colliding keys load, only true repeats are rejected', async () => {
+    const lines = sessionsCsv(sessions.slice(0, 30));
+    await data.write('viewing_sessions.csv', fileText([...lines, lines[4]!, lines[9]!.replace('FHD', 'SD')]));
+    // One fingerprint bit: nearly every key collides with an earlier one and becomes a suspect.
+    const report = await loadCsvFile(pool, { dataDir: data.dir, spec: viewingSessionsTable, loadId: 'collisions', maxRejectRate: 0.5, readChunkBytes: 4096, keys: new KeyFingerprintSet({ fingerprintMask: 0x1 }), logger: silentLogger });
+    expect(report).toMatchObject({ rowsRead: 32, rowsWritten: 30, rowsRejected: 2 });
+    expect(await rejects()).toEqual([
+      { file: 'viewing_sessions.csv', line: 32, gate: 'contract', error_code: 'duplicate_key', field: 'session_id' },
+      { file: 'viewing_sessions.csv', line: 33, gate: 'contract', error_code: 'duplicate_key', field: 'session_id' },
+    ]);
+    const loaded = await pool.query<{ session_id: string; quality: string }>('SELECT session_id, quality FROM public.viewing_sessions ORDER BY session_id');
+    expect(loaded.rows).toEqual(sessions.slice(0, 30).map((row) => ({ session_id: row.session_id, quality: 'FHD' })));
   });
 
   it('tolerates a byte order mark at the very start of the file', async () => {
