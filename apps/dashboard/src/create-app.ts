@@ -26,7 +26,7 @@ import {
   renderPanels,
   type FilterOptions,
 } from './render-page.ts';
-import { runPanel, type PanelAnswer } from './run-panel.ts';
+import { runPanel, type PanelAnswer, type PanelFailure } from './run-panel.ts';
 import { loadStaticAssets } from './static-assets.ts';
 import { warmUpOnNewLoad } from './warm-up.ts';
 
@@ -43,6 +43,13 @@ export interface DashboardAppOptions {
 
 const listParam = (value: string | undefined) =>
   value === undefined || value === '' ? undefined : value.split(',').map((item) => item.trim());
+
+function periodOf(outcomes: readonly (PanelAnswer | PanelFailure)[]): string {
+  const answer = outcomes.find((outcome): outcome is PanelAnswer => 'result' in outcome);
+  return answer === undefined
+    ? '–'
+    : `${answer.result.period.previousFrom} to ${answer.result.period.previousTo}`;
+}
 
 /** The dashboard as a Hono app: pages, panel APIs (JSON and CSV), the generic metric API and assets. */
 export async function createDashboardApp(options: DashboardAppOptions): Promise<Hono> {
@@ -140,7 +147,16 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
       Promise.all(
         panelDefinitions
           .filter((panel) => panel.page === id)
-          .map((panel) => runPanel({ db, cache, loadKey: status.loadKey, panel, filters })),
+          .map((panel) =>
+            // One failing panel (a missing column after a contract change) must not take the page down.
+            runPanel({ db, cache, loadKey: status.loadKey, panel, filters }).catch(
+              (error: unknown): PanelFailure => {
+                const message = error instanceof Error ? error.message : String(error);
+                logger.error({ panel: panel.id, err: message }, 'panel failed');
+                return { panel, error: message };
+              },
+            ),
+          ),
       ),
       filterOptions(status.loadKey, { ...filters, firstDay: status.firstDay }),
     ]);
@@ -152,7 +168,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
         filters,
         filterOptions: choices,
         body: renderPanels(answers),
-        footer: `Data from ${status.firstDay} to ${status.latestDay} · previous period ${answers[0]?.result.period.previousFrom ?? ''} to ${answers[0]?.result.period.previousTo ?? ''} · answered in ${elapsed.toFixed(0)} ms`,
+        footer: `Data from ${status.firstDay} to ${status.latestDay} · previous period ${periodOf(answers)} · answered in ${elapsed.toFixed(0)} ms`,
       }),
       200,
       { 'server-timing': `panels;dur=${elapsed.toFixed(1)}` },

@@ -11,7 +11,7 @@ import {
 import { formatChange, formatValue } from './format-value.ts';
 import { html, jsonScript, SafeHtml } from './html.ts';
 import { pages, type PageId } from './panel-definitions.ts';
-import type { PanelAnswer } from './run-panel.ts';
+import type { PanelAnswer, PanelFailure } from './run-panel.ts';
 
 /** Values offered in the filter bar's selects. */
 export type FilterOptions = Partial<
@@ -189,11 +189,24 @@ function renderPanel(answer: PanelAnswer): SafeHtml {
 }
 
 /** A dashboard page: KPI cards first, then the panels in their grid. */
-export function renderPanels(answers: readonly PanelAnswer[]): SafeHtml {
+export function renderPanels(outcomes: readonly (PanelAnswer | PanelFailure)[]): SafeHtml {
+  const answers = outcomes.filter((outcome): outcome is PanelAnswer => 'result' in outcome);
+  const failures = outcomes.filter((outcome): outcome is PanelFailure => 'error' in outcome);
   const kpis = answers.filter((answer) => answer.panel.chart === 'kpi');
-  const charts = answers.filter((answer) => answer.panel.chart !== 'kpi');
+  const charts = outcomes.filter((outcome) => outcome.panel.chart !== 'kpi');
+  const kpiFailures = failures.filter((failure) => failure.panel.chart === 'kpi');
   return html`${kpis.length > 0 ? renderKpis(kpis) : ''}
-    <div class="grid">${charts.map(renderPanel)}</div>`;
+    ${kpiFailures.map((failure) => html`<div class="panel-error">${failure.panel.title} failed: ${failure.error}</div>`)}
+    <div class="grid">
+      ${charts.map((outcome) =>
+        'error' in outcome
+          ? html`<section class="panel ${outcome.panel.width}" data-panel="${outcome.panel.id}">
+              <div class="panel-head"><h2>${outcome.panel.title}</h2></div>
+              <div class="panel-error">This panel failed: ${outcome.error}</div>
+            </section>`
+          : renderPanel(outcome),
+      )}
+    </div>`;
 }
 
 /** What the dashboard shows before any pipeline has filled `trusted`. */

@@ -25,6 +25,12 @@ export interface PanelAnswer {
   readonly result: MetricResult;
 }
 
+/** A panel whose query failed: the page shows the message in its place. */
+export interface PanelFailure {
+  readonly panel: PanelDefinition;
+  readonly error: string;
+}
+
 /** The calendar grain that keeps a time series readable: days up to a quarter, then weeks, then months. */
 export function grainFor(filters: DashboardFilters): 'date' | 'week' | 'month' {
   const days = (Date.parse(filters.to) - Date.parse(filters.from)) / 86_400_000 + 1;

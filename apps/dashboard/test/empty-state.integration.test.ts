@@ -1,7 +1,8 @@
-import { createTrustedTables } from '@reelhouse/metrics/testing';
+import { createMemoryLogger } from '@reelhouse/core';
+import { createTrustedTables, insertTrustedFixture } from '@reelhouse/metrics/testing';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createDashboardApp } from '../src/index.ts';
@@ -37,5 +38,25 @@ describe('before any pipeline run', () => {
     const app = await createDashboardApp({ db });
     const text = await (await app.request('/')).text();
     expect(text).toContain('The trusted tables exist but hold no sessions yet.');
+  });
+
+  it('shows a failing panel in place and keeps the others', async () => {
+    await insertTrustedFixture(db);
+    // A contract change the dashboard has not caught up with yet.
+    await sql`alter table trusted.agg_daily_content rename column watch_seconds to watch_s`.execute(
+      db,
+    );
+    const logger = createMemoryLogger();
+    const app = await createDashboardApp({ db, logger });
+    const response = await app.request('/content?from=2026-03-01&to=2026-03-31');
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('This panel failed: column ac.watch_seconds does not exist');
+    expect(page).toContain('id="spec-episode_dropoff"');
+    expect(
+      logger.records
+        .filter((record) => record.message === 'panel failed')
+        .map((record) => record.fields['panel']),
+    ).toEqual(['top_titles', 'genre_engagement']);
   });
 });
