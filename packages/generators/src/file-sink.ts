@@ -100,8 +100,13 @@ export class FileSink {
     return { bytes: this.#bytes, sha256: this.#hash.digest('hex') };
   }
 
-  /** Closes the file without finishing it (after an error); the caller removes it. */
-  destroy(): void {
-    this.#stream.destroy();
+  /** Closes the file without finishing it (after an error) and waits until it is closed, so the caller can remove it. */
+  async destroy(): Promise<void> {
+    if (this.#stream.closed) return;
+    // The file may still be opening: removing it before `close` would race with its creation.
+    await new Promise<void>((resolve) => {
+      this.#stream.once('close', () => resolve());
+      this.#stream.destroy();
+    });
   }
 }

@@ -2,7 +2,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { dataFiles, type DataManifest } from '@reelhouse/contracts';
-import { ReelhouseError, silentLogger, type StepReport } from '@reelhouse/core';
+import { classifyError, ReelhouseError, silentLogger, type StepReport } from '@reelhouse/core';
 
 import { FileSink, type FileDigest } from './file-sink.ts';
 import { generateOptionsSchema, type GenerateOptions } from './generate-options.ts';
@@ -39,7 +39,7 @@ async function withSink<T>(options: { readonly path: string; readonly signal: Ab
     const result = await write(sink);
     return { result, digest: await sink.close() };
   } catch (error) {
-    sink.destroy();
+    await sink.destroy();
     throw error;
   }
 }
@@ -56,11 +56,11 @@ export async function generateDataSet(options: GenerateOptions): Promise<Generat
   const { outDir, seed, signal } = options;
   const defectRate = options.defectRate ?? 0;
   const path = (name: string): string => join(outDir, name);
-  await mkdir(outDir, { recursive: true });
-  // Without its manifest the folder reads as incomplete while it is rewritten.
-  await rm(path(dataFiles.manifest), { force: true });
-  await rm(path(dataFiles.defects), { force: true });
   try {
+    await mkdir(outDir, { recursive: true });
+    // Without its manifest the folder reads as incomplete while it is rewritten.
+    await rm(path(dataFiles.manifest), { force: true });
+    await rm(path(dataFiles.defects), { force: true });
     const content = await withSink({ path: path(dataFiles.content), signal }, (sink) => writeCatalogue({ sink, seed, titles: options.titles }));
     logger.info({ file: dataFiles.content, titles: options.titles, bytes: content.digest.bytes }, 'catalogue written');
     const users = await withSink({ path: path(dataFiles.users), signal }, (sink) => writeUsers({ sink, seed, users: options.users }));
@@ -96,7 +96,8 @@ export async function generateDataSet(options: GenerateOptions): Promise<Generat
       },
       reference_time: isoTimestamp(timeline.referenceMs),
       defect_rate: defectRate,
-      files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))),
+      // Code-unit order, not locale order: the manifest's bytes must not depend on the machine.
+      files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))),
     };
     await writeFile(partial(path(dataFiles.manifest)), `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(partial(path(dataFiles.manifest)), path(dataFiles.manifest));
@@ -114,10 +115,11 @@ export async function generateDataSet(options: GenerateOptions): Promise<Generat
       outDir,
     };
   } catch (error) {
-    await Promise.all([...dataFileNames, dataFiles.defects, dataFiles.manifest].map((name) => rm(partial(path(name)), { force: true })));
+    // Best effort: the folder itself may be what failed.
+    await Promise.all([...dataFileNames, dataFiles.defects, dataFiles.manifest].map((name) => rm(partial(path(name)), { force: true }).catch(() => undefined)));
     if (signal?.aborted === true && !ReelhouseError.is(error)) {
       throw new ReelhouseError({ code: 'aborted', message: 'data generation aborted', context: { outDir }, cause: error });
     }
-    throw error;
+    throw classifyError(error, { outDir });
   }
 }

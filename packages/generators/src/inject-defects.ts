@@ -109,7 +109,7 @@ async function injectFile(plan: FilePlan, options: { readonly dir: string; reado
     await rename(target, clean);
     return { digest, count };
   } catch (error) {
-    sink.destroy();
+    await sink.destroy();
     await rm(target, { force: true });
     throw error;
   }
@@ -139,7 +139,7 @@ export async function injectDefects(options: { readonly dir: string; readonly se
     }
     files[dataFiles.defects] = await defects.close();
   } catch (error) {
-    defects.destroy();
+    await defects.destroy();
     throw error;
   }
   return { files, count, byClass };

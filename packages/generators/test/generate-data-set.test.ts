@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,14 @@ describe('generateDataSet', () => {
     expect(ReelhouseError.is(error) && error.code).toBe('invalid_input');
     expect(String(error)).toMatch(/seed.*scale.*users/);
     await expect(stat(outDir)).rejects.toThrow();
+  });
+
+  it('reports a folder it cannot write as a ReelhouseError naming it', async () => {
+    const blocker = join(root, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    const outDir = join(blocker, 'data');
+    const error: unknown = await generateDataSet({ outDir, seed: 1, scale: 'test', ...size }).catch((e: unknown) => e);
+    expect(ReelhouseError.is(error) && error.context).toMatchObject({ outDir });
   });
 
   it('stops in the middle of the sessions when aborted, leaving neither partial files nor a manifest', async () => {
