@@ -14,7 +14,7 @@ set local search_path = :"target", public;
 -- Staging: cleaned raw, latest updated_at per key (an anti-join, as the models do); temporary
 -- views vanish with the session.
 create temporary view stg_users as
-select lower(trim(u.user_id)) as user_id, lower(trim(u.email)) as email, u.birth_year,
+select lower(trim(u.user_id::text)) as user_id, lower(trim(u.email)) as email, u.birth_year,
        nullif(lower(trim(u.gender)), '') as gender, upper(trim(u.country_code)) as country_code,
        trim(u.preferred_language) as preferred_language, u.signup_ts, lower(trim(u.plan)) as plan,
        u.monthly_price_cents, upper(trim(u.currency)) as currency,
@@ -25,11 +25,11 @@ where not exists (select 1 from raw.users n where n.user_id = u.user_id
                   and (n.updated_at, n._extracted_at, n.ctid) > (u.updated_at, u._extracted_at, u.ctid));
 
 create temporary view stg_viewing_sessions as
-select lower(trim(s.session_id)) as session_id, lower(trim(s.user_id)) as user_id, trim(s.content_id) as content_id,
+select lower(trim(s.session_id::text)) as session_id, lower(trim(s.user_id::text)) as user_id, trim(s.content_id) as content_id,
        s.started_at, s.ended_at, s.watch_duration_s, lower(trim(s.device_type)) as device_type,
        trim(s.device_os) as device_os, upper(trim(s.country_code)) as country_code, upper(trim(s.quality)) as quality,
        s.avg_bitrate_kbps, s.bytes_transferred, s.startup_ms, s.rebuffer_count, s.rebuffer_ms,
-       lower(trim(s.exit_reason)) as exit_reason, s.is_offline, s._load_id, s._extracted_at
+       lower(trim(s.exit_reason)) as exit_reason, s.is_offline, s._load_id::text as _load_id, s._extracted_at
 from raw.viewing_sessions s
 where not exists (select 1 from raw.viewing_sessions n where n.session_id = s.session_id
                   and (n.updated_at, n._extracted_at, n.ctid) > (s.updated_at, s._extracted_at, s.ctid));

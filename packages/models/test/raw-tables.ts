@@ -1,35 +1,34 @@
 /**
- * DDL of the `raw` tables the models read, following the warehouse's raw Kysely types (keys as
- * the extractor merges them). The extractor owns the real DDL; steps never import each other, so
+ * DDL of the `raw` tables the models read, as the extractor creates them (uuid keys and load ids,
+ * character codes). The extractor owns the real DDL; steps never import each other, so
  * the end-to-end tests of the models carry this copy.
  */
 export const rawTablesDdl = `
 create schema if not exists raw;
 create table raw.users (
-  user_id text primary key, email text not null, first_name text not null, last_name text not null, birth_year smallint,
-  gender text, country_code text not null, city text, preferred_language text not null, signup_ts timestamptz not null,
-  plan text not null, monthly_price_cents integer not null, currency text not null, subscription_status text not null,
+  user_id uuid primary key, email text not null, first_name text not null, last_name text not null, birth_year smallint,
+  gender text, country_code character(2) not null, city text, preferred_language text not null, signup_ts timestamptz not null,
+  plan text not null, monthly_price_cents integer not null, currency character(3) not null, subscription_status text not null,
   cancelled_at timestamptz, acquisition_channel text not null, marketing_opt_in boolean not null, updated_at timestamptz not null,
-  _load_id text not null, _extracted_at timestamptz not null);
+  _load_id uuid not null, _extracted_at timestamptz not null);
 create table raw.viewing_sessions (
-  session_id text primary key, user_id text not null, content_id text not null, started_at timestamptz not null, ended_at timestamptz not null,
+  session_id uuid primary key, user_id uuid not null, content_id text not null, started_at timestamptz not null, ended_at timestamptz not null,
   watch_duration_s integer not null, position_start_s integer not null, position_end_s integer not null, device_type text not null,
-  device_os text not null, app_version text not null, country_code text not null, quality text not null, avg_bitrate_kbps integer not null,
+  device_os text not null, app_version text not null, country_code character(2) not null, quality text not null, avg_bitrate_kbps integer not null,
   bytes_transferred bigint not null, startup_ms integer not null, rebuffer_count smallint not null, rebuffer_ms integer not null,
-  exit_reason text not null, is_offline boolean not null, updated_at timestamptz not null, _load_id text not null, _extracted_at timestamptz not null);
-create index on raw.viewing_sessions (updated_at);
+  exit_reason text not null, is_offline boolean not null, updated_at timestamptz not null, _load_id uuid not null, _extracted_at timestamptz not null);
 create table raw.content (
   content_id text primary key, type text not null, title text not null, original_language text not null, release_date date not null,
   maturity_rating text not null, is_original boolean not null, runtime_min integer, production_countries text[] not null default '{}',
   available_qualities text[] not null default '{}', audio_languages text[] not null default '{}', subtitle_languages text[] not null default '{}',
   ratings__internal__avg double precision, ratings__internal__count integer, ratings__imdb__score double precision, ratings__imdb__votes integer,
   licensing__window_start date, licensing__window_end date, licensing__regions text[] not null default '{}', updated_at timestamptz not null,
-  _doc jsonb not null default '{}', _load_id text not null, _extracted_at timestamptz not null);
-create table raw.content__genres (_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id text not null, value text not null);
-create table raw.content__cast (_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id text not null,
+  _doc jsonb not null default '{}', _load_id uuid not null, _extracted_at timestamptz not null);
+create table raw.content__genres (_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id uuid not null, value text not null);
+create table raw.content__cast (_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id uuid not null,
   person_id text not null, name text not null, role text not null, character text not null, billing_order integer not null);
-create table raw.content__seasons (_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id text not null,
+create table raw.content__seasons (_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id uuid not null,
   season_number integer not null, release_date date not null);
-create table raw.content__seasons__episodes (_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id text not null,
+create table raw.content__seasons__episodes (_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id uuid not null,
   episode_id text not null, episode_number integer not null, title text not null, runtime_min integer not null, release_date date not null);
 `;

@@ -12,6 +12,12 @@ import { catalogue, rawSession, rawUser } from './fixtures.ts';
 import { rawTablesDdl } from './raw-tables.ts';
 
 const pg = usePostgresDatabase('models_star_schema');
+
+// raw keys and load ids are uuids, as the extractor lands them.
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const [u1, u2, ghost] = [uuid(1), uuid(2), uuid(99)];
+const session = (n: number) => uuid(100 + n);
+const firstLoad = { _load_id: uuid(1001), _extracted_at: new Date('2024-03-01T00:00:00Z') };
 let db: Kysely<WarehouseDatabase>;
 
 const published = [
@@ -41,6 +47,16 @@ async function differences(left: string, right: string): Promise<[number, number
   return [await count(left, right), await count(right, left)];
 }
 
+/** Column names and types of a relation, in order. */
+async function columnTypes(relation: string): Promise<string[]> {
+  const { rows } = await sql<{
+    column: string;
+  }>`select attname || ' ' || format_type(atttypid, atttypmod) as "column" from pg_attribute where attrelid = ${relation}::regclass and attnum > 0 and not attisdropped order by attnum`.execute(
+    db,
+  );
+  return rows.map((row) => row.column);
+}
+
 async function snapshot(schema: string): Promise<void> {
   await sql`drop schema if exists ${sql.id(schema)} cascade; create schema ${sql.id(schema)}`.execute(
     db,
@@ -57,34 +73,46 @@ beforeAll(async () => {
   await db
     .insertInto('raw.users')
     .values([
-      rawUser({ user_id: 'u1' }),
-      rawUser({ user_id: 'u2', plan: 'premium', country_code: 'JP', birth_year: null }),
+      rawUser({ user_id: u1, ...firstLoad }),
+      rawUser({ user_id: u2, plan: 'premium', country_code: 'JP', birth_year: null, ...firstLoad }),
     ])
     .execute();
   await db
     .insertInto('raw.viewing_sessions')
     .values([
-      rawSession({ session_id: 's1' }),
+      rawSession({ session_id: session(1), user_id: u1, ...firstLoad }),
       rawSession({
-        session_id: 's2',
-        user_id: 'u2',
+        session_id: session(2),
+        user_id: u2,
+        ...firstLoad,
         country_code: 'JP',
         content_id: 'ep_1_1_2',
         watch_duration_s: 3000,
         exit_reason: 'completed',
       }),
-      rawSession({ session_id: 's3', user_id: 'ghost' }),
-      rawSession({ session_id: 's4', content_id: 'mov_404', device_type: 'mobile' }),
+      rawSession({ session_id: session(3), user_id: ghost, ...firstLoad }),
+      rawSession({
+        session_id: session(4),
+        user_id: u1,
+        content_id: 'mov_404',
+        device_type: 'mobile',
+        ...firstLoad,
+      }),
     ])
     .execute();
   await db
     .insertInto('raw.content')
-    .values(catalogue.content.map((c) => ({ ...c, _doc: JSON.stringify(c._doc) })))
+    .values(catalogue.content.map((c) => ({ ...c, ...firstLoad, _doc: JSON.stringify(c._doc) })))
     .execute();
-  await db.insertInto('raw.content__genres').values(catalogue.genres).execute();
-  await db.insertInto('raw.content__cast').values(catalogue.cast).execute();
-  await db.insertInto('raw.content__seasons').values(catalogue.seasons).execute();
-  await db.insertInto('raw.content__seasons__episodes').values(catalogue.episodes).execute();
+  const loaded = <Row extends object>(rows: readonly Row[]) =>
+    rows.map((row) => ({ ...row, _load_id: firstLoad._load_id }));
+  await db.insertInto('raw.content__genres').values(loaded(catalogue.genres)).execute();
+  await db.insertInto('raw.content__cast').values(loaded(catalogue.cast)).execute();
+  await db.insertInto('raw.content__seasons').values(loaded(catalogue.seasons)).execute();
+  await db
+    .insertInto('raw.content__seasons__episodes')
+    .values(loaded(catalogue.episodes))
+    .execute();
 });
 afterAll(async () => {
   await db.destroy();
@@ -103,10 +131,10 @@ describe('the star schema built by buildModels', () => {
     expect(
       fact.map((f) => [f.session_id, f.user_key === -1, f.content_key === -1, f.date_key]),
     ).toEqual([
-      ['s1', false, false, 20240210],
-      ['s2', false, false, 20240210],
-      ['s3', true, false, 20240210],
-      ['s4', false, true, 20240210],
+      [session(1), false, false, 20240210],
+      [session(2), false, false, 20240210],
+      [session(3), true, false, 20240210],
+      [session(4), false, true, 20240210],
     ]);
   });
 
@@ -116,6 +144,10 @@ describe('the star schema built by buildModels', () => {
     await sql
       .raw(script.replace(/^\\set .*$/m, '').replaceAll(':"target"', '"hand_written"'))
       .execute(db);
+    for (const name of published)
+      expect(await columnTypes(`hand_written.${name}`)).toEqual(
+        await columnTypes(`trusted.${name}`),
+      );
     for (const name of published)
       expect([name, ...(await differences(`trusted.${name}`, `hand_written.${name}`))]).toEqual([
         name,
@@ -137,28 +169,33 @@ describe('the star schema built by buildModels', () => {
   });
 
   it('on a later load, versions the changed user and merges the new sessions with the version valid at their start', async () => {
-    const later = { _load_id: 'load-2', _extracted_at: new Date('2024-03-05T00:00:00Z') };
+    const later = { _load_id: uuid(1002), _extracted_at: new Date('2024-03-05T00:00:00Z') };
     await db
       .updateTable('raw.users')
       .set({ plan: 'basic_ads', updated_at: new Date('2024-03-01T00:00:00Z'), ...later })
-      .where('user_id', '=', 'u1')
+      .where('user_id', '=', u1)
       .execute();
     await db
       .insertInto('raw.viewing_sessions')
       .values(
-        rawSession({ session_id: 's5', started_at: new Date('2024-03-02T18:00:00Z'), ...later }),
+        rawSession({
+          session_id: session(5),
+          user_id: u1,
+          started_at: new Date('2024-03-02T18:00:00Z'),
+          ...later,
+        }),
       )
       .execute();
     const result = await buildModels(db, { models });
     expect(result.models.filter((m) => m.status !== 'success')).toEqual([]);
-    const u1 = await db
+    const versions = await db
       .selectFrom('trusted.dim_user')
       .selectAll()
-      .where('user_id', '=', 'u1')
+      .where('user_id', '=', u1)
       .orderBy('valid_from')
       .execute();
     expect(
-      u1.map((u) => [
+      versions.map((u) => [
         u.plan,
         u.valid_from.toISOString(),
         u.valid_to?.toISOString() ?? null,
@@ -172,13 +209,13 @@ describe('the star schema built by buildModels', () => {
       .selectFrom('trusted.fact_viewing_session as f')
       .innerJoin('trusted.dim_user as u', 'u.user_key', 'f.user_key')
       .select(['f.session_id', 'u.plan'])
-      .where('u.user_id', '=', 'u1')
+      .where('u.user_id', '=', u1)
       .orderBy('f.session_id')
       .execute();
     expect(fact).toEqual([
-      { session_id: 's1', plan: 'standard' },
-      { session_id: 's4', plan: 'standard' },
-      { session_id: 's5', plan: 'basic_ads' },
+      { session_id: session(1), plan: 'standard' },
+      { session_id: session(4), plan: 'standard' },
+      { session_id: session(5), plan: 'basic_ads' },
     ]);
     const usage = await db
       .selectFrom('trusted.agg_daily_usage')
