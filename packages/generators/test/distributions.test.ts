@@ -89,6 +89,28 @@ describe('realistic distributions (5k users, 50k sessions, 500 titles)', () => {
     expect(top).toBeLessThan(0.45);
   });
 
+  it('boosts new releases for their first 90 days, then lets them fall back', () => {
+    const dayMs = 86_400_000;
+    const reference = Date.parse('2025-07-01T00:00:00.000Z');
+    const releases = new Map(documents.map((d) => [d._id, Date.parse(`${d.release_date}T00:00:00.000Z`)]));
+    let early = 0;
+    let late = 0;
+    let earlyDays = 0;
+    let lateDays = 0;
+    for (const [title, release] of releases) {
+      if (release < Date.parse('2024-07-01T00:00:00.000Z') || release > reference - 180 * dayMs) continue;
+      earlyDays += 90;
+      lateDays += (reference - release) / dayMs - 90;
+      for (const s of sessions) {
+        if (titleOf.get(s['content_id'] ?? '') !== title) continue;
+        if (Date.parse(s['started_at'] ?? '') < release + 90 * dayMs) early++;
+        else late++;
+      }
+    }
+    expect(earlyDays).toBeGreaterThan(0);
+    expect(early / earlyDays / (late / lateDays)).toBeGreaterThan(1.8);
+  });
+
   it('loses viewers episode after episode within a series', () => {
     const byEpisode = (suffix: string): number => sessions.filter((s) => s['content_id']?.endsWith(suffix)).length;
     expect(byEpisode('_s01e01')).toBeGreaterThan(byEpisode('_s01e03'));
