@@ -18,6 +18,7 @@ export async function statusCommand(command: StatusCommand, context: CliContext)
   const logger = createLogger({
     level: config.logLevel,
     file: command.output.logFile === undefined ? undefined : fromRoot(command.output.logFile),
+    stream: 'stderr',
   });
   const resources = await openResources({
     config,
