@@ -67,7 +67,8 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
       accepted += 1;
     } else if ('suspect' in reject) {
       suspects.push(reject);
-    } else if (ending === 'none' && reject.gate === 'parse') {
+    } else if (ending === 'none') {
+      // Generated files end with a newline: a bad last line without one was cut off.
       truncated = reject;
     } else {
       rejects.push(reject);

@@ -188,6 +188,7 @@ describe('loadCsvsToPostgres', () => {
     { fault: 'a wrong header', content: fileText(['session_id,user_id', 'a,b']), line: 1, message: 'the header does not match the contract: expected 21 columns' },
     { fault: 'binary garbage', content: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x0a, 0x03, 0x00]), line: 1, message: 'the header does not match' },
     { fault: 'a truncated last line', content: sessionsCsv(sessions.slice(0, 5)).join('\n').slice(0, -40), line: 6, message: 'the file is truncated: its last line has no newline and has 1' },
+    { fault: 'a last line cut inside its last cell', content: sessionsCsv(sessions.slice(0, 5)).join('\n').slice(0, -10), line: 6, message: 'the file is truncated: its last line has no newline and updated_at: must be an ISO 8601' },
   ])('ends with file_malformed naming the file and line for $fault', async ({ content, line, message }) => {
     await data.write('viewing_sessions.csv', content);
     const error = await loadError(loadCsvsToPostgres(pool, { dataDir: data.dir }));
