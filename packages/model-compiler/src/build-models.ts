@@ -13,7 +13,7 @@ import { compileProject } from './compile-project.ts';
 import type { AnyModel } from './define-model.ts';
 import { publishBuild } from './publish-build.ts';
 import { runGraph } from './run-graph.ts';
-import { selectModels } from './select-models.ts';
+import { selectModels, type SelectModelsOptions } from './select-models.ts';
 import { withBuildLock } from './with-build-lock.ts';
 import { writeArtifacts } from './write-artifacts.ts';
 
@@ -22,6 +22,8 @@ export interface BuildModelsOptions {
   readonly models: readonly AnyModel[];
   /** dbt-style selectors (`m`, `+m`, `m+`, `tag:x`); default every model. Unselected upstream models are read as published. */
   readonly select?: readonly string[];
+  /** The manifest of an earlier build, for the `state:modified` selector. */
+  readonly previous?: SelectModelsOptions['previous'];
   /** Rebuild incremental models from scratch (except those with `allowFullRefresh: false`). */
   readonly fullRefresh?: boolean;
   /** With `fullRefresh`, also rebuild the models protected by `allowFullRefresh: false`. */
@@ -69,7 +71,7 @@ export async function buildModels(
   const logger = options.logger ?? silentLogger;
   const targetSchema = options.targetSchema ?? 'trusted';
   const project = compileProject(options.models, { targetSchema });
-  const selected = selectModels(project, options.select ?? []);
+  const selected = selectModels(project, options.select ?? [], { previous: options.previous });
   const buildId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const stagingSchema = `${targetSchema}__build_${buildId}`;
   const validateOnly = options.validateOnly ?? false;

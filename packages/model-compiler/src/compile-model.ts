@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { Kysely } from 'kysely';
 
 import type { CompiledContract, CompiledModel } from './compiled-model.ts';
@@ -39,8 +41,13 @@ export function compileModel(model: AnyModel, options: CompileModelOptions): Com
   for (const test of model.tests) if (test.kind === 'relationships') dependsOn.add(test.to.name);
   for (const foreignKey of contract.foreignKeys) dependsOn.add(foreignKey.references);
   dependsOn.delete(model.name);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([query.sql, model.materialization, contract, tests, model.postHooks]))
+    .digest('hex')
+    .slice(0, 16);
   return Object.freeze({
     kind: 'compiled_model',
+    fingerprint,
     name: model.name,
     description: model.description,
     materialization: model.materialization,

@@ -33,6 +33,8 @@ export interface CompiledTest {
 export interface CompiledModel {
   readonly kind: 'compiled_model';
   readonly name: string;
+  /** Hash of everything that decides the model's output (SQL, materialization, contract, tests, hooks): `state:modified` compares it. */
+  readonly fingerprint: string;
   readonly description: string;
   readonly materialization: Materialization;
   /** The model's select, values inlined as literals (DDL takes no bind parameters). */

@@ -40,7 +40,7 @@ export type {
   CompiledContract,
   CompiledTest,
 } from './compiled-model.ts';
-export { selectModels } from './select-models.ts';
+export { selectModels, type SelectModelsOptions } from './select-models.ts';
 export { buildModels, type BuildModelsOptions } from './build-models.ts';
 export type { BuildResult, ModelResult, BuildMode } from './build-result.ts';
 export type { TestResult, TestStatus } from './test-result.ts';

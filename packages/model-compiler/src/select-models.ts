@@ -2,10 +2,19 @@ import { ReelhouseError } from '@reelhouse/core';
 
 import type { CompiledProject } from './compiled-model.ts';
 
+export interface SelectModelsOptions {
+  /** The manifest of an earlier build (`manifest.json`): enables `state:modified`. */
+  readonly previous?:
+    | { readonly models: readonly { readonly name: string; readonly fingerprint: string }[] }
+    | undefined;
+}
+
 /**
  * Names of the models matched by dbt-style selectors, in build order: `m`, `+m` (with its
  * ancestors), `m+` (with its descendants), `+m+`, `tag:x`; several selectors (or space/comma
- * separated ones in one string) are a union. No selector selects every model.
+ * separated ones in one string) are a union; `state:modified` (with `previous`) matches models new
+ * or changed since that manifest, so `state:modified+` rebuilds only what a change affects (slim CI).
+ * No selector selects every model.
  *
  * @example
  * selectModels(project, ['+fact_viewing_session', 'tag:daily']);
@@ -13,6 +22,7 @@ import type { CompiledProject } from './compiled-model.ts';
 export function selectModels(
   project: CompiledProject,
   selectors: readonly string[],
+  options: SelectModelsOptions = {},
 ): readonly string[] {
   const terms = selectors
     .flatMap((selector) => selector.split(/[\s,]+/))
@@ -25,7 +35,7 @@ export function selectModels(
   const selected = new Set<string>();
   const unknown: string[] = [];
   for (const term of terms) {
-    const roots = matchRoots(project, term);
+    const roots = matchRoots(project, { term, previous: options.previous });
     if (roots === undefined) {
       unknown.push(term);
       continue;
@@ -39,15 +49,25 @@ export function selectModels(
   if (unknown.length > 0) {
     throw new ReelhouseError({
       code: 'invalid_input',
-      message: `unknown selector(s): ${unknown.join(', ')}; models: ${project.models.map((m) => m.name).join(', ')}`,
+      message: `unknown selector(s): ${unknown.join(', ')}${unknown.some((term) => term.includes('state:modified')) ? ' (state:modified needs the manifest of an earlier build)' : ''}; models: ${project.models.map((m) => m.name).join(', ')}`,
       context: { selectors: unknown },
     });
   }
   return project.models.map((model) => model.name).filter((name) => selected.has(name));
 }
 
-function matchRoots(project: CompiledProject, term: string): string[] | undefined {
-  const bare = term.replace(/^\+/, '').replace(/\+$/, '');
+function matchRoots(
+  project: CompiledProject,
+  match: { term: string; previous: SelectModelsOptions['previous'] },
+): string[] | undefined {
+  const bare = match.term.replace(/^\+/, '').replace(/\+$/, '');
+  if (bare === 'state:modified') {
+    if (match.previous === undefined) return undefined;
+    const before = new Map(match.previous.models.map((model) => [model.name, model.fingerprint]));
+    return project.models
+      .filter((model) => before.get(model.name) !== model.fingerprint)
+      .map((model) => model.name);
+  }
   if (bare.startsWith('tag:')) {
     const tag = bare.slice('tag:'.length);
     const tagged = project.models

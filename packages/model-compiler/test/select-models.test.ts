@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { compileProject, selectModels } from '../src/index.ts';
+import { compileProject, defineModel, selectModels } from '../src/index.ts';
 import {
   fact_sessions,
   plan_summary,
@@ -35,6 +35,35 @@ describe('selectModels', () => {
       selectModels(project, ['plan_sumary+', 'tag:nope', 'stg_users']),
     ).toThrowErrorMatchingInlineSnapshot(
       `[ReelhouseError: unknown selector(s): plan_sumary+, tag:nope; models: fact_sessions, stg_users, plan_summary, premium_users]`,
+    );
+  });
+
+  it('state:modified selects models new or changed since an earlier manifest; with + their descendants', () => {
+    const changedSummary = defineModel({
+      ...plan_summary,
+      select: (ctx) =>
+        ctx.db
+          .selectFrom(ctx.ref(stg_users, 'u'))
+          .select([
+            'u.plan',
+            (eb) => eb.fn.countAll<number>().as('users'),
+            (eb) => eb.fn.sum<number>('u.monthly_price_cents').as('revenue_cents'),
+          ])
+          .where('u.country_code', '<>', 'XX')
+          .groupBy('u.plan'),
+      tests: () => [],
+    });
+    const current = compileProject([premium_users, fact_sessions, changedSummary, stg_users]);
+    expect(selectModels(current, ['state:modified'], { previous: project })).toEqual([
+      'plan_summary',
+    ]);
+    expect(selectModels(current, ['state:modified+'], { previous: project })).toEqual([
+      'plan_summary',
+      'premium_users',
+    ]);
+    expect(selectModels(project, ['state:modified+'], { previous: project })).toEqual([]);
+    expect(() => selectModels(project, ['state:modified'])).toThrow(
+      /state:modified needs the manifest of an earlier build/,
     );
   });
 });
