@@ -28,6 +28,8 @@ async function sleepQuery(signal: AbortSignal, seconds: number): Promise<void> {
     const cancel = () => void tasks.query('select pg_cancel_backend($1)', [rows[0]!.pid]);
     signal.addEventListener('abort', cancel, { once: true });
     try {
+      // An abort before the listener existed would otherwise leave the sleep uncancelled.
+      signal.throwIfAborted();
       await client.query(`select pg_sleep(${seconds}) /* rh_sleep_probe */`);
     } finally {
       signal.removeEventListener('abort', cancel);
@@ -54,7 +56,7 @@ describe('attempt timeout', () => {
         slow: {
           retries: 1,
           retryDelayMs: 1,
-          timeoutMs: 300,
+          timeoutMs: 1_000,
           async run({ attempt, signal }: TaskContext) {
             timeline.push(`attempt ${attempt} started`);
             if (attempt === 1) {
