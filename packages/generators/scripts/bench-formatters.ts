@@ -45,10 +45,14 @@ function sessionCells(n: number): string[] {
 }
 
 async function measure(name: string, run: () => Promise<number>): Promise<void> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const bytes = await run();
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`${name.padEnd(36)} ${Math.round(rows / seconds).toLocaleString('en-US').padStart(10)} rows/s  (${(bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(2)} s)\n`);
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  const rate = (per: number): string => Math.round(rows / per).toLocaleString('en-US').padStart(10);
+  process.stdout.write(`${name.padEnd(40)} ${rate(seconds)} rows/s wall ${rate(cpuSeconds)} rows/cpu-s (${(bytes / 1e6).toFixed(0)} MB)\n`);
 }
 
 const counter = (): { sink: Writable; bytes: () => number } => {
