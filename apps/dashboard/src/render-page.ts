@@ -133,6 +133,12 @@ function renderFilterBar(options: {
   </form>`;
 }
 
+/** The panel's own filters, for a card label: `(USD)`. */
+function fixedFilters(answer: PanelAnswer): string {
+  const values = Object.values(answer.panel.filters ?? {}).flat();
+  return values.length === 0 ? '' : `(${values.join(', ')})`;
+}
+
 function renderKpis(answers: readonly PanelAnswer[]): SafeHtml {
   const cards = answers.flatMap((answer) =>
     answer.panel.metrics.map((metric: MetricName) => {
@@ -145,7 +151,9 @@ function renderKpis(answers: readonly PanelAnswer[]): SafeHtml {
         higherIsBetter: definition.higherIsBetter,
       });
       return html`<div class="kpi" data-metric="${metric}" title="${definition.description}">
-        <div class="kpi-label">${definition.label}</div>
+        <div class="kpi-label">
+          ${definition.label}${fixedFilters(answer) === '' ? '' : html` <span class="muted">${fixedFilters(answer)}</span>`}
+        </div>
         <div class="kpi-value">${formatValue(value.current, definition.unit)}</div>
         <div class="kpi-change ${change.tone}">
           ${change.text}

@@ -115,6 +115,8 @@ export const dimensionDefinitions = {
     'code',
     userSources('u.acquisition_channel'),
   ),
+  // Prices are in their own currency: revenue metrics are only meaningful within one.
+  currency: category('Currency', 'code', userSources('u.currency')),
   exit_reason: category('Exit reason', 'code', { sessions: column('f.exit_reason') }),
   // Lower bound of 10-minute bands, 180 meaning three hours or more.
   duration_band_min: ordered(

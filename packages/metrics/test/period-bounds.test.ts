@@ -36,6 +36,7 @@ describe('answerableDimensions', () => {
       'gender',
       'subscription_status',
       'acquisition_channel',
+      'currency',
     ]);
     expect(answerableDimensions(['sessions', 'rebuffer_ratio'])).toContain('hour_local');
     expect(answerableDimensions(['signups'])).toContain('month');
