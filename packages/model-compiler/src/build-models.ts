@@ -147,17 +147,16 @@ async function runAndPublish(run: BuildRun): Promise<RunOutcome> {
       db
         .connection()
         .execute((connection) =>
-          withCancelOnAbort({ connection, canceller: db, signal: run.options.signal }, () =>
-            work(connection),
-          ),
+          withCancelOnAbort({ connection, canceller: db, signal: run.options.signal }, work),
         ),
     );
     if (!allPassed) return { published: false };
     await db
       .transaction()
       .execute((trx) =>
-        withCancelOnAbort({ connection: trx, canceller: db, signal: run.options.signal }, () =>
-          publish(run, trx),
+        withCancelOnAbort(
+          { connection: trx, canceller: db, signal: run.options.signal },
+          (guarded) => publish(run, guarded),
         ),
       );
     run.logger.info(
@@ -184,11 +183,11 @@ async function runValidateOnly(run: BuildRun): Promise<RunOutcome> {
     await run.db.transaction().execute((trx) =>
       withCancelOnAbort(
         { connection: trx, canceller: run.db, signal: run.options.signal },
-        async () => {
-          await sql`create schema ${sql.id(run.stagingSchema)}`.execute(trx);
+        async (guarded) => {
+          await sql`create schema ${sql.id(run.stagingSchema)}`.execute(guarded);
           // One transaction is one connection: models run one after the other.
-          const allPassed = await buildSelected(run, (work) => work(trx), 1);
-          if (allPassed) await publish(run, trx);
+          const allPassed = await buildSelected(run, (work) => work(guarded), 1);
+          if (allPassed) await publish(run, guarded);
           throw new ValidationRollback();
         },
       ),

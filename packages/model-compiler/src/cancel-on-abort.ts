@@ -1,4 +1,12 @@
-import { sql } from 'kysely';
+import {
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 
 import { ReelhouseError } from '@reelhouse/core';
 
@@ -12,13 +20,16 @@ export interface CancelOnAbortOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** Runs `work` on one connection; an abort of `signal` cancels the statement it is running. */
+/**
+ * Runs `work` on one connection; an abort of `signal` cancels the statement it is running, and
+ * the connection handed to `work` refuses to start another one.
+ */
 export async function withCancelOnAbort<T>(
   options: CancelOnAbortOptions,
-  work: () => Promise<T>,
+  work: (connection: AnyKysely) => Promise<T>,
 ): Promise<T> {
   const { signal } = options;
-  if (signal === undefined) return work();
+  if (signal === undefined) return work(options.connection);
   throwIfAborted(signal);
   const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as "pid"`.execute(
     options.connection,
@@ -30,7 +41,7 @@ export async function withCancelOnAbort<T>(
   };
   signal.addEventListener('abort', cancel, { once: true });
   try {
-    return await work();
+    return await work(options.connection.withPlugin(new AbortCheckPlugin(signal)));
   } catch (error) {
     throwIfAborted(signal);
     throw error;
@@ -48,4 +59,22 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
       retryable: false,
       cause: signal.reason,
     });
+}
+
+// Between two statements a cancel finds nothing to cancel: the next statement must not start.
+class AbortCheckPlugin implements KyselyPlugin {
+  readonly #signal: AbortSignal;
+
+  constructor(signal: AbortSignal) {
+    this.#signal = signal;
+  }
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    throwIfAborted(this.#signal);
+    return args.node;
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
 }
