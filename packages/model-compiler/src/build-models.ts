@@ -118,7 +118,6 @@ export async function buildModels(
   };
   if (options.artifactsDir !== undefined)
     await writeArtifacts(options.artifactsDir, { project, result });
-  if (options.signal?.aborted === true) throwIfAborted(options.signal);
   return result;
 }
 
@@ -170,7 +169,12 @@ async function runAndPublish(run: BuildRun): Promise<RunOutcome> {
     run.logger.error({ code: classified.code, err: classified.message }, 'build not published');
     return { published: false, error: { code: classified.code, message: classified.message } };
   } finally {
-    await sql`drop schema if exists ${sql.id(stagingSchema)} cascade`.execute(db);
+    // A failure here must not hide the build's own outcome: an orphan schema is only clutter.
+    await sql`drop schema if exists ${sql.id(stagingSchema)} cascade`
+      .execute(db)
+      .catch((error: unknown) => {
+        run.logger.warn({ stagingSchema, err: String(error) }, 'staging schema not dropped');
+      });
   }
 }
 
