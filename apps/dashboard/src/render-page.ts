@@ -190,6 +190,8 @@ function renderPanel(answer: PanelAnswer): SafeHtml {
               class="chart${spec?.crossFilter === undefined ? '' : ' clickable'}"
               id="chart-${panel.id}"
               data-chart="${panel.id}"
+              role="img"
+              aria-label="${panel.title}${panel.subtitle === undefined ? '' : ` (${panel.subtitle})`}"
             ></div>
             ${jsonScript(`spec-${panel.id}`, spec)}`
     }
