@@ -27,7 +27,7 @@ export const agg_daily_content = defineModel({
         eb.fn.max('f._extracted_at').as('_extracted_at'),
       ])
       .groupBy(['f.date_key', 'f.content_key']);
-    return ctx.isIncremental ? query.where('f.date_key', 'in', daysWithNewSessions(ctx)) : query;
+    return ctx.isIncremental ? query.where('f.date_key', '=', daysWithNewSessions(ctx)) : query;
   },
   contract: {
     columns: {

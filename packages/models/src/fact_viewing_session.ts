@@ -81,14 +81,22 @@ export const fact_viewing_session = defineModel({
     if (!ctx.isIncremental) return query;
     // Only sessions extracted after the newest one already merged (raw loads are atomic, so a
     // load is either wholly before or wholly after that instant).
+    // The constant upper bound is no filter, but it makes PostgreSQL estimate the pair as a narrow
+    // range (not a third of the table), so the staging deduplication probes the key index for the
+    // new rows instead of hashing every raw session.
     return query.where((eb) =>
-      eb(
-        's._extracted_at',
-        '>',
-        eb
-          .selectFrom(ctx.self('f'))
-          .select(sql<Date>`coalesce(max(f._extracted_at), '-infinity'::timestamptz)`.as('since')),
-      ),
+      eb.and([
+        eb(
+          's._extracted_at',
+          '>',
+          eb
+            .selectFrom(ctx.self('f'))
+            .select(
+              sql<Date>`coalesce(max(f._extracted_at), '-infinity'::timestamptz)`.as('since'),
+            ),
+        ),
+        eb('s._extracted_at', '<', sql<Date>`'infinity'::timestamptz`),
+      ]),
     );
   },
   contract: {

@@ -246,8 +246,8 @@ describe('compiled SQL', () => {
       left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
       left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
       left join "trusted"."dim_date" as "d" on "d"."full_date" = ("s"."started_at" at time zone 'UTC')::date
-      where "s"."_extracted_at" > (select coalesce(max(f._extracted_at), '-infinity'::timestamptz) as "since"
-      from "trusted"."fact_viewing_session" as "f")"
+      where ("s"."_extracted_at" > (select coalesce(max(f._extracted_at), '-infinity'::timestamptz) as "since"
+      from "trusted"."fact_viewing_session" as "f") and "s"."_extracted_at" < 'infinity'::timestamptz)"
     `);
   });
 
@@ -265,10 +265,10 @@ describe('compiled SQL', () => {
       "select "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality", count(*) as "sessions", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", sum("f"."rebuffer_count")::bigint as "rebuffer_count", sum("f"."rebuffer_ms")::bigint as "rebuffer_ms", sum("f"."startup_ms")::bigint as "startup_ms_total", sum("f"."avg_bitrate_kbps"::bigint * "f"."watch_duration_s")::bigint as "bitrate_kbps_seconds", sum("f"."bytes_transferred")::bigint as "bytes_transferred", max("f"."_extracted_at") as "_extracted_at"
       from "trusted"."fact_viewing_session" as "f"
       inner join "trusted"."dim_user" as "u" on "u"."user_key" = "f"."user_key"
-      where "f"."date_key" in (select distinct "n"."date_key"
+      where "f"."date_key" = any(array((select distinct "n"."date_key"
       from "trusted"."fact_viewing_session" as "n"
-      where "n"."_extracted_at" > (select coalesce(max(a._extracted_at), '-infinity'::timestamptz) as "since"
-      from "trusted"."agg_daily_usage" as "a"))
+      where ("n"."_extracted_at" > (select coalesce(max(a._extracted_at), '-infinity'::timestamptz) as "since"
+      from "trusted"."agg_daily_usage" as "a") and "n"."_extracted_at" < 'infinity'::timestamptz))))
       group by "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality""
     `);
   });
