@@ -13,7 +13,7 @@ const cpuProfile = z.object({
 });
 
 export interface ProfileEntry {
-  /** `function (file:line)`, or V8's own labels: `(idle)` is time waiting (on PostgreSQL, the disk), `(garbage collector)`. */
+  /** `function (file:line)` (no line when V8 reports line 0, as for tsx-transformed modules), or V8's own labels: `(idle)` is time waiting (on PostgreSQL, the disk), `(garbage collector)`. */
   readonly frame: string;
   readonly selfMs: number;
   readonly share: number;
@@ -31,7 +31,10 @@ export function summarizeProfile(profile: unknown, top = 15): ProfileEntry[] {
         : ` (${url
             .replace(/^file:\/\//, '')
             .replace(/^.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')
-            .replace(/^.*\/(packages|apps)\//, '$1/')}:${lineNumber + 1})`;
+            .replace(
+              /^.*\/(packages|apps)\//,
+              '$1/',
+            )}${lineNumber > 0 ? `:${lineNumber + 1}` : ''})`;
     frames.set(node.id, `${functionName === '' ? '(anonymous)' : functionName}${file}`);
   }
   const self = new Map<string, number>();

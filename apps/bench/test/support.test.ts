@@ -45,5 +45,23 @@ describe('summarizeProfile', () => {
       { frame: '(idle)', selfMs: 4, share: 0.4 },
     ]);
     expect(summarizeProfile(profile, 1)).toHaveLength(1);
+    const lineZero = {
+      ...profile,
+      nodes: [
+        {
+          id: 2,
+          callFrame: {
+            functionName: 'main',
+            url: 'file:///w/apps/bench/src/cli.ts',
+            lineNumber: 0,
+          },
+        },
+      ],
+      samples: [2],
+      timeDeltas: [500],
+    };
+    expect(summarizeProfile(lineZero)).toEqual([
+      { frame: 'main (apps/bench/src/cli.ts)', selfMs: 0.5, share: 1 },
+    ]);
   });
 });

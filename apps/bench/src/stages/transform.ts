@@ -43,7 +43,10 @@ export async function buildAllModels(options: {
     if (result.status !== 'success') {
       const failed = result.models
         .filter((m) => m.status !== 'success')
-        .map((m) => `${m.name}: ${m.status}`);
+        .map(
+          (m) =>
+            `${m.name}: ${m.status}${m.error === undefined || m.status === 'skipped' ? '' : ` (${m.error.message})`}`,
+        );
       throw new ReelhouseError({
         code: 'query_failed',
         message: `buildModels ended ${result.status}: ${failed.join('; ')}`,
