@@ -43,7 +43,7 @@ export interface RunHistory {
     taskIds: readonly string[];
   }): Promise<void>;
   finishRun(runId: string, state: RunState): Promise<void>;
-  /** Marks every `running` run interrupted: called while holding the exclusive run lock, so their processes are gone. */
+  /** Marks `running` runs with a task in flight interrupted: called under the exclusive run lock, so their processes are gone. */
   interruptStaleRuns(): Promise<number>;
   setTaskState(runId: string, taskId: string, change: TaskStateChange): Promise<void>;
   startAttempt(record: AttemptRecord & { startedAt: Date }): Promise<void>;
@@ -130,6 +130,17 @@ export function createRunHistory(warehouse: pg.Pool): RunHistory {
           .updateTable('ops.dag_runs')
           .set({ state: 'interrupted', finished_at: new Date() })
           .where('state', '=', 'running')
+          // Only runs caught inside a task: a run an external scheduler drives task by task sits
+          // `running` between its tasks with no process, and is not stale.
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('ops.task_runs as t')
+                .select('t.task_id')
+                .whereRef('t.run_id', '=', 'ops.dag_runs.run_id')
+                .where('t.state', 'in', unfinishedTaskStates),
+            ),
+          )
           .returning('run_id')
           .execute();
         const runIds = stale.map((row) => row.run_id);

@@ -194,4 +194,15 @@ describe('interruption', () => {
       { n: 1 },
     ]);
   });
+
+  it('leaves alone a run an external scheduler drives between its tasks (running, no task in flight)', async () => {
+    const first = await runDag(dag, { warehouse });
+    await warehouse.query("update ops.dag_runs set state = 'running'");
+    await warehouse.query("update ops.task_runs set state = 'queued' where task_id = 'report'");
+    await runDag(dag, { warehouse });
+    const states = await warehouse.query('select state from ops.dag_runs where run_id = $1', [
+      first.runId,
+    ]);
+    expect(states.rows).toEqual([{ state: 'running' }]);
+  });
 });
