@@ -28,14 +28,15 @@ export interface MetricResult {
 const numberOrNull = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
-/** Runs a validated metric query: one statement, rows with current and previous values. */
+/**
+ * Runs a validated metric query: one statement, rows with current and previous values. Long
+ * statements are bounded by the connection's `statement_timeout` (the dashboard's role sets one).
+ */
 export async function runMetricQuery(
   db: Kysely<TrustedSchema>,
   query: MetricQuery,
-  options: { signal?: AbortSignal } = {},
 ): Promise<MetricResult> {
   const plan = planMetricQuery(db, query);
-  options.signal?.throwIfAborted();
   const rows = (await plan.query.execute()) as readonly Record<string, unknown>[];
   return {
     query,
