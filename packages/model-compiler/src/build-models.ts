@@ -150,6 +150,7 @@ async function runAndPublish(run: BuildRun): Promise<RunOutcome> {
         ),
     );
     if (!allPassed) return { published: false };
+    const publishStarted = performance.now();
     await db
       .transaction()
       .execute((trx) =>
@@ -159,7 +160,11 @@ async function runAndPublish(run: BuildRun): Promise<RunOutcome> {
         ),
       );
     run.logger.info(
-      { models: run.selected.length, targetSchema: run.project.targetSchema },
+      {
+        models: run.selected.length,
+        targetSchema: run.project.targetSchema,
+        publishMs: Math.round(performance.now() - publishStarted),
+      },
       'build published',
     );
     return { published: true };
