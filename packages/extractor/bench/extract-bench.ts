@@ -1,5 +1,5 @@
 // Extractor vs a `psql` COPY pipe between the same two databases, on ~1M generated sessions, in one run:
-//   pnpm exec tsx packages/extractor/bench/extract-bench.ts [rows] [server-url]
+//   pnpm exec tsx packages/extractor/bench/extract-bench.ts [rows] [server-url] [rounds]
 // (from the repository root; the server URL defaults to the machine's PostgreSQL). Prints a Markdown table.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,8 @@ interface Measured {
 const childMode = process.argv[2] === '--child';
 const rows = childMode ? 0 : Number(process.argv[2] ?? 1_000_000);
 const serverUrl = process.argv[childMode ? 4 : 3] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Measured rounds after one warm-up (3 by default; 1 for a quick scale check). */
+const rounds = childMode ? 0 : Number(process.argv[4] ?? 3);
 const names = { source: 'rh_extract_bench_src', warehouse: 'rh_extract_bench_dw' };
 const urlOf = (database: string) => serverUrl.replace(/\/[^/]*$/, `/${database}`);
 const list = viewingSessionColumns.join(', ');
@@ -90,7 +92,7 @@ async function prepare(): Promise<{ source: pg.Pool; warehouse: pg.Pool }> {
 async function main(): Promise<void> {
   const { source, warehouse } = await prepare();
   const results: Record<'psql pipe (text)' | Mode, Measured[]> = { 'psql pipe (text)': [], 'full-binary': [], 'full-text': [], incremental: [] };
-  for (let round = 0; round < 4; round += 1) {
+  for (let round = 0; round <= rounds; round += 1) {
     await warehouse.query('truncate bench_baseline.viewing_sessions');
     await warehouse.query('checkpoint');
     const pipe = psqlPipe();
