@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { ReelhouseError } from '@reelhouse/core';
@@ -101,6 +104,23 @@ describe('loadJsonToMongo', () => {
     expect(error.code).toBe('reject_threshold_exceeded');
     expect(error.message).toContain('content.json: 4 of 40 documents rejected');
     expect(error.message).toContain('#2 line 3');
+    expect(await mongo.db.collection('content').countDocuments()).toBe(0);
+  });
+
+  it('stops when its AbortSignal fires mid-stream and writes nothing', async () => {
+    const pipe = join(data.dir, 'content.json');
+    execFileSync('mkfifo', [pipe]);
+    const controller = new AbortController();
+    const load = loadJsonToMongo(mongo.db, { dataDir: data.dir, signal: controller.signal }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const writer = await open(pipe, 'w');
+    await writer.write(`[\n${lines.slice(0, 20).join(',\n')},\n`);
+    controller.abort();
+    await writer.write(`${lines.slice(20).join(',\n')}\n]\n`).catch(() => undefined);
+    await writer.close().catch(() => undefined);
+    expect(await load).toMatchObject({ code: 'aborted', context: { file: 'content.json' } });
     expect(await mongo.db.collection('content').countDocuments()).toBe(0);
   });
 
