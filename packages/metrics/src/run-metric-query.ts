@@ -1,3 +1,4 @@
+import { classifyError } from '@reelhouse/core';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import type { Kysely } from 'kysely';
 
@@ -37,7 +38,17 @@ export async function runMetricQuery(
   query: MetricQuery,
 ): Promise<MetricResult> {
   const plan = planMetricQuery(db, query);
-  const rows = (await plan.query.execute()) as readonly Record<string, unknown>[];
+  let rows: readonly Record<string, unknown>[];
+  try {
+    rows = (await plan.query.execute()) as readonly Record<string, unknown>[];
+  } catch (error) {
+    // Driver errors become typed ones naming the query, so callers can tell a timeout from a bug.
+    throw classifyError(error, {
+      metrics: query.metrics,
+      dimensions: query.dimensions,
+      source: plan.source,
+    });
+  }
   return {
     query,
     source: plan.source,

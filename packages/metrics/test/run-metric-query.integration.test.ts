@@ -179,3 +179,29 @@ describe('runMetricQuery on the fixture', () => {
     expect(result.source).toBe('sessions');
   });
 });
+
+describe('runMetricQuery failures', () => {
+  it('turns a driver error into a typed error naming the query', async () => {
+    await sql`alter table trusted.agg_daily_content rename column sessions to n_sessions`.execute(
+      db,
+    );
+    try {
+      await expect(
+        run({ metrics: ['sessions'], dimensions: ['genre'], ...range }),
+      ).rejects.toMatchObject({
+        name: 'ReelhouseError',
+        code: 'query_failed',
+        context: {
+          metrics: ['sessions'],
+          dimensions: ['genre'],
+          source: 'content',
+          sqlState: '42703',
+        },
+      });
+    } finally {
+      await sql`alter table trusted.agg_daily_content rename column n_sessions to sessions`.execute(
+        db,
+      );
+    }
+  });
+});
