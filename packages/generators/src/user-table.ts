@@ -1,35 +1,47 @@
 /**
- * Compact per-user state the session generator needs, in typed arrays (about 22 bytes a user),
- * so a million users cost tens of megabytes and no objects.
+ * Compact per-user state the session generator needs: one 32-byte record per user in a single
+ * Float64Array (sign-up, cancellation, activity, packed plan/country/device), so a session's
+ * random pick of a user touches one cache line, and a million users cost 32 MB and no objects.
  */
 export interface UserTable {
   readonly count: number;
   /** Seed of the user ids (`userIdWords`), which are recomputed rather than stored. */
   readonly seed: number;
-  readonly signupMs: Float64Array;
-  /** Cancellation time, or +Infinity while subscribed. */
-  readonly cancelMs: Float64Array;
-  /** Index into `plans`. */
-  readonly plan: Uint8Array;
-  /** Index into the contracts' `countries`. */
-  readonly country: Uint8Array;
-  /** Index into `deviceTypes`: the device the user watches on most. */
-  readonly primaryDevice: Uint8Array;
-  /** Relative viewing activity (heavy users watch far more than light ones). */
-  readonly activity: Float32Array;
+  /** `userStride` numbers per user, at the `user…` offsets below. */
+  readonly records: Float64Array;
 }
+
+export const userStride = 4;
+/** Sign-up time (epoch ms). */
+export const userSignup = 0;
+/** Cancellation time (epoch ms), or +Infinity while subscribed. */
+export const userCancel = 1;
+/** Relative viewing activity (heavy users watch far more than light ones). */
+export const userActivity = 2;
+/** Plan index + 4 x country index + 256 x primary device index. */
+export const userMeta = 3;
 
 /** Allocates an empty table for `count` users. */
 export function createUserTable(options: { readonly count: number; readonly seed: number }): UserTable {
-  const { count } = options;
-  return {
-    count,
-    seed: options.seed,
-    signupMs: new Float64Array(count),
-    cancelMs: new Float64Array(count),
-    plan: new Uint8Array(count),
-    country: new Uint8Array(count),
-    primaryDevice: new Uint8Array(count),
-    activity: new Float32Array(count),
-  };
+  return { count: options.count, seed: options.seed, records: new Float64Array(options.count * userStride) };
+}
+
+/** Packs the small indices of a user into one number. */
+export function packUserMeta(indices: { readonly plan: number; readonly country: number; readonly device: number }): number {
+  return indices.plan + 4 * indices.country + 256 * indices.device;
+}
+
+/** Index into `plans`. */
+export function metaPlan(meta: number): number {
+  return meta & 3;
+}
+
+/** Index into the contracts' `countries`. */
+export function metaCountry(meta: number): number {
+  return (meta >> 2) & 63;
+}
+
+/** Index into `deviceTypes`: the device the user watches on most. */
+export function metaDevice(meta: number): number {
+  return meta >> 8;
 }

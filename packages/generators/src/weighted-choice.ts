@@ -2,11 +2,13 @@ import type { Random } from './random.ts';
 
 /**
  * Draws indices in proportion to fixed weights in O(1) with Vose's alias method: one uniform
- * draw picks a column and a threshold; memory is 12 bytes per item whatever the weights.
+ * draw picks a column and a threshold. Each column's threshold and alias sit side by side
+ * (16 bytes), so a draw over a million users costs one cache miss, not two.
  */
 export class WeightedChoice {
-  readonly #threshold: Float64Array;
-  readonly #alias: Int32Array;
+  /** Column `i` is `[threshold, alias]` at `2i`, `2i + 1`. */
+  readonly #columns: Float64Array;
+  readonly #size: number;
 
   constructor(weights: ArrayLike<number>) {
     const n = weights.length;
@@ -17,24 +19,25 @@ export class WeightedChoice {
       total += weight;
     }
     if (!(total > 0)) throw new RangeError('at least one weight must be positive');
-    // Scaled weights are worked on in place in `threshold`; one stack holds the small items from
-    // the front and the large ones from the back: 16 bytes per item at the peak, 12 after.
-    const threshold = new Float64Array(n);
-    const alias = new Int32Array(n);
+    // Scaled weights are worked on in place in the threshold slots; one stack holds the small
+    // items from the front and the large ones from the back.
+    const columns = new Float64Array(2 * n);
     const stack = new Int32Array(n);
     let smallCount = 0;
     let largeStart = n;
     for (let i = 0; i < n; i++) {
-      threshold[i] = ((weights[i] ?? 0) * n) / total;
-      if (threshold[i]! < 1) stack[smallCount++] = i;
+      const scaled = ((weights[i] ?? 0) * n) / total;
+      columns[2 * i] = scaled;
+      if (scaled < 1) stack[smallCount++] = i;
       else stack[--largeStart] = i;
     }
     while (smallCount > 0 && largeStart < n) {
       const less = stack[--smallCount]!;
       const more = stack[largeStart]!;
-      alias[less] = more;
-      threshold[more] = threshold[more]! + threshold[less]! - 1;
-      if ((threshold[more] ?? 0) < 1) {
+      columns[2 * less + 1] = more;
+      const rest = columns[2 * more]! + columns[2 * less]! - 1;
+      columns[2 * more] = rest;
+      if (rest < 1) {
         largeStart++;
         stack[smallCount++] = more;
       }
@@ -42,25 +45,25 @@ export class WeightedChoice {
     // What is left is 1 up to rounding error, except items of weight 0, which must never come up.
     let positive = 0;
     while (!((weights[positive] ?? 0) > 0)) positive++;
-    while (largeStart < n) threshold[stack[largeStart++]!] = 1;
+    while (largeStart < n) columns[2 * stack[largeStart++]!] = 1;
     while (smallCount > 0) {
       const item = stack[--smallCount]!;
-      threshold[item] = (weights[item] ?? 0) > 0 ? 1 : 0;
-      alias[item] = positive;
+      columns[2 * item] = (weights[item] ?? 0) > 0 ? 1 : 0;
+      columns[2 * item + 1] = positive;
     }
-    this.#threshold = threshold;
-    this.#alias = alias;
+    this.#columns = columns;
+    this.#size = n;
   }
 
   get size(): number {
-    return this.#threshold.length;
+    return this.#size;
   }
 
   /** An index drawn with probability weight / total. */
   draw(random: Random): number {
-    const x = random.float() * this.#threshold.length;
+    const x = random.float() * this.#size;
     const column = Math.floor(x);
-    return x - column < this.#threshold[column]! ? column : this.#alias[column]!;
+    return x - column < this.#columns[2 * column]! ? column : this.#columns[2 * column + 1]!;
   }
 }
 

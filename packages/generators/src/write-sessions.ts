@@ -12,7 +12,7 @@ import { bitrateLadder, deviceQualityCap, drawQuality, planQualityCap } from './
 import { dayMs, hourMs, timeline } from './timeline.ts';
 import { countryChoice, deviceChoice } from './user-mix.ts';
 import { userIdWords } from './user-id.ts';
-import type { UserTable } from './user-table.ts';
+import { metaCountry, metaDevice, metaPlan, userActivity, userCancel, userMeta, userSignup, userStride, type UserTable } from './user-table.ts';
 import { drawStartMs } from './viewing-curve.ts';
 import { WeightedChoice } from './weighted-choice.ts';
 
@@ -52,7 +52,8 @@ const lastStartMs = timeline.referenceMs - 6 * hourMs;
 const offsetsMs = countries.map((c) => (countryProfiles[c.code]?.utcOffsetMinutes ?? 0) * 60_000);
 
 function activeWindow(users: UserTable, user: number): { fromMs: number; toMs: number } {
-  return { fromMs: Math.max(users.signupMs[user]!, timeline.sessionsFromMs), toMs: Math.min(users.cancelMs[user]!, lastStartMs) };
+  const record = user * userStride;
+  return { fromMs: Math.max(users.records[record + userSignup]!, timeline.sessionsFromMs), toMs: Math.min(users.records[record + userCancel]!, lastStartMs) };
 }
 
 function viewerChoice(users: UserTable): WeightedChoice {
@@ -60,7 +61,7 @@ function viewerChoice(users: UserTable): WeightedChoice {
   let viewers = 0;
   for (let user = 0; user < users.count; user++) {
     const { fromMs, toMs } = activeWindow(users, user);
-    weights[user] = toMs > fromMs ? users.activity[user]! * ((toMs - fromMs) / dayMs) : 0;
+    weights[user] = toMs > fromMs ? users.records[user * userStride + userActivity]! * ((toMs - fromMs) / dayMs) : 0;
     if (toMs > fromMs) viewers++;
   }
   if (viewers === 0) {
@@ -91,12 +92,18 @@ export async function writeSessions(options: { readonly sink: FileSink; readonly
   const lines = new AsciiLineBuffer(flushBytes + 4096);
   for (let n = 0; n < options.sessions; n++) {
     const user = viewers.draw(random);
-    const country = random.chance(0.96) ? users.country[user]! : countryChoice.draw(random);
-    const startMs = drawStartMs(random, { fromMs: Math.max(users.signupMs[user]!, timeline.sessionsFromMs), toMs: Math.min(users.cancelMs[user]!, lastStartMs), offsetMs: offsetsMs[country]! });
+    const record = user * userStride;
+    const meta = users.records[record + userMeta]!;
+    const country = random.chance(0.96) ? metaCountry(meta) : countryChoice.draw(random);
+    const startMs = drawStartMs(random, {
+      fromMs: Math.max(users.records[record + userSignup]!, timeline.sessionsFromMs),
+      toMs: Math.min(users.records[record + userCancel]!, lastStartMs),
+      offsetMs: offsetsMs[country]!,
+    });
     const item = drawItem(catalogue, { random, atMs: startMs });
-    const deviceIndex = random.chance(0.65) ? users.primaryDevice[user]! : deviceChoice.draw(random);
+    const deviceIndex = random.chance(0.65) ? metaDevice(meta) : deviceChoice.draw(random);
     const device = deviceTypes[deviceIndex]!;
-    const cap = Math.min(planQualityCap[plans[users.plan[user]!]!], deviceQualityCap[device], catalogue.itemMaxQuality[item]!);
+    const cap = Math.min(planQualityCap[plans[metaPlan(meta)]!], deviceQualityCap[device], catalogue.itemMaxQuality[item]!);
     const qualityIndex = drawQuality(random, cap);
     const quality = qualities[qualityIndex]!;
     const [minKbps, maxKbps] = bitrateLadder[quality];

@@ -11,7 +11,7 @@ import { Random } from './random.ts';
 import { dayMs, hourMs, timeline } from './timeline.ts';
 import { channelChoice, countryChoice, deviceChoice, genderChoice, monthlyChurn, planChoice } from './user-mix.ts';
 import { userIdWords } from './user-id.ts';
-import { createUserTable, type UserTable } from './user-table.ts';
+import { createUserTable, packUserMeta, userActivity, userCancel, userMeta, userSignup, userStride, type UserTable } from './user-table.ts';
 import { formatUuid } from './uuid.ts';
 
 const monthMs = 30.44 * dayMs;
@@ -42,12 +42,12 @@ export function* userRows(options: { readonly seed: number; readonly table: User
       ? lastChangeMs + Math.floor(random.float() * (timeline.referenceMs - lastChangeMs))
       : Math.min(timeline.referenceMs, lastChangeMs + Math.floor(random.exponential(hourMs)));
     const age = Math.round(Math.min(85, Math.max(18, 37 + 13 * random.normal())));
-    table.signupMs[i] = signupMs;
-    table.cancelMs[i] = cancelMs;
-    table.plan[i] = planIndex;
-    table.country[i] = countryIndex;
-    table.primaryDevice[i] = deviceChoice.draw(random);
-    table.activity[i] = random.logNormal(1, 0.9);
+    const record = i * userStride;
+    table.records[record + userSignup] = signupMs;
+    table.records[record + userCancel] = cancelMs;
+    table.records[record + userMeta] = packUserMeta({ plan: planIndex, country: countryIndex, device: deviceChoice.draw(random) });
+    // Single precision, as the activity was first stored: the same seed keeps the same bytes.
+    table.records[record + userActivity] = Math.fround(random.logNormal(1, 0.9));
     yield [
       formatUuid(userIdWords(table.seed, i, idWords), 0),
       `${asciiSlug(first)}.${asciiSlug(last)}.${i + 1}@example.com`,
