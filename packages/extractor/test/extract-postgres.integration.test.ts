@@ -128,6 +128,12 @@ describe('extractToWarehouse: PostgreSQL streams', () => {
     expect(loaded.rows).toEqual([{ loyalty_tier: 'gold', rows: 200 }]);
   });
 
+  it('rejects an unknown stream name with invalid_input naming the option', async () => {
+    const failure = await extract({ streams: ['users', 'sessions' as 'users'] }).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^extractToWarehouse: streams\.1: /) as unknown });
+  });
+
   it('fails with an error naming the stream when the source is unreachable, and records the failed load', async () => {
     const unreachable = createPool({ url: 'postgres://nobody@127.0.0.1:9/nowhere', applicationName: appName });
     const before = await rawSnapshot();
