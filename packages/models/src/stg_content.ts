@@ -56,5 +56,6 @@ export const stg_content = defineModel({
       _load_id: { type: 'text' },
     },
   },
+  // Deduplicated on the raw id: ids that differ only by spaces would still collide.
   tests: (t) => [t.unique('content_id')],
 });

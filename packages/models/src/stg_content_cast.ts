@@ -33,5 +33,6 @@ export const stg_content_cast = defineModel({
       billing_order: { type: 'integer' },
     },
   },
-  tests: (t) => [t.unique(['content_id', 'person_id']), t.notNull('person_id')],
+  // Deduplicated on the raw person id: ids that differ only by spaces would still collide.
+  tests: (t) => [t.unique(['content_id', 'person_id'])],
 });

@@ -39,5 +39,6 @@ export const stg_episodes = defineModel({
       release_date: { type: 'date' },
     },
   },
+  // Deduplicated on the raw id: ids that differ only by spaces would still collide.
   tests: (t) => [t.unique('episode_id')],
 });
