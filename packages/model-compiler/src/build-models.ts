@@ -135,7 +135,7 @@ interface BuildRun {
 
 interface RunOutcome {
   readonly published: boolean;
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: BuildResult['error'];
 }
 
 async function runAndPublish(run: BuildRun): Promise<RunOutcome> {

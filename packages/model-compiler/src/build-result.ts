@@ -1,4 +1,4 @@
-import type { StepReport } from '@reelhouse/core';
+import type { ErrorCode, StepReport } from '@reelhouse/core';
 
 import type { Materialization } from './materialization.ts';
 import type { TestResult } from './test-result.ts';
@@ -19,7 +19,7 @@ export interface ModelResult {
   readonly durationMs: number;
   readonly tests: readonly TestResult[];
   /** Why the model failed, or which upstream failure skipped it. */
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: { readonly code: ErrorCode | 'upstream_failed'; readonly message: string };
   /** For incremental models by time range: the intervals built, as ISO `[start, end)` pairs. */
   readonly intervals?: readonly (readonly [string, string])[];
 }
@@ -34,6 +34,6 @@ export interface BuildResult extends StepReport {
   readonly published: boolean;
   readonly validateOnly: boolean;
   readonly models: readonly ModelResult[];
-  /** Set when the build failed as a whole (lock, publish, abort) rather than per model. */
-  readonly error?: { readonly code: string; readonly message: string };
+  /** Set when the build failed as a whole (publish, lock timeout) rather than per model. */
+  readonly error?: { readonly code: ErrorCode; readonly message: string };
 }
