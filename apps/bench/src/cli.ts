@@ -112,6 +112,26 @@ async function main(argv: readonly string[]): Promise<void> {
       },
     };
     const failures: BenchReport['failures'] = [];
+    const machine = await machineInfo({
+      postgresUrl: databases.warehouse,
+      mongoUrl: databases.mongoUrl,
+    });
+    const report = (): BenchReport => ({
+      schemaVersion: 1,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      sessions: options.sessions,
+      runs: options.runs,
+      warmup: options.warmup,
+      machine,
+      dataSet: {
+        folder: dataSet.dir.slice(paths.dataDir.length + 1),
+        counts: { ...dataSet.manifest.counts },
+        bytes: dataSet.bytes,
+      },
+      stages: [...finished.values()],
+      failures: [...failures],
+    });
     for (const name of options.stage) {
       logger.info({ stage: name }, `stage ${name}`);
       try {
@@ -122,27 +142,10 @@ async function main(argv: readonly string[]): Promise<void> {
         logger.error({ stage: name }, `stage ${name} failed: ${message}`);
         failures.push({ stage: name, error: message });
       }
+      // Written after every stage, so an interrupted run keeps what it measured.
+      writeResults({ resultsDir: paths.resultsDir, report: report() });
     }
-    const report: BenchReport = {
-      schemaVersion: 1,
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      sessions: options.sessions,
-      runs: options.runs,
-      warmup: options.warmup,
-      machine: await machineInfo({
-        postgresUrl: databases.warehouse,
-        mongoUrl: databases.mongoUrl,
-      }),
-      dataSet: {
-        folder: dataSet.dir.slice(paths.dataDir.length + 1),
-        counts: { ...dataSet.manifest.counts },
-        bytes: dataSet.bytes,
-      },
-      stages: [...finished.values()],
-      failures,
-    };
-    process.stdout.write(writeResults({ resultsDir: paths.resultsDir, report }));
+    process.stdout.write(writeResults({ resultsDir: paths.resultsDir, report: report() }));
     if (failures.length > 0) process.exitCode = 1;
   } finally {
     await databases.stop();

@@ -35,9 +35,12 @@ export async function buildAllModels(options: {
   const pool = createPool({ url: options.warehouseUrl, applicationName: 'reelhouse-bench-build' });
   const db = createKysely<unknown>(pool);
   try {
+    // A full build rebuilds every model, the SCD2 dim_user protected against full refresh
+    // included: the same work as the hand-written script.
     const result = await buildModels(db, {
       models,
       fullRefresh: options.fullRefresh,
+      forceFullRefresh: options.fullRefresh,
       logger: options.logger,
     });
     if (result.status !== 'success') {
@@ -122,7 +125,7 @@ export const transformStage: StageModule = {
       notes: [
         ...[partNote(ours)].filter((note) => note !== undefined),
         'rows = raw viewing sessions (one fact row each, checked after every run for both contenders)',
-        `buildModels builds every model with full refresh into a staging schema, tests, and swaps into trusted; the SQL script drops and rebuilds schema ${sqlTargetSchema} in one transaction (its own first statements, inside the timed run)`,
+        `buildModels rebuilds every model (fullRefresh + forceFullRefresh: the SCD2 dim_user too) into a staging schema, tests, and swaps into trusted; the SQL script drops and rebuilds schema ${sqlTargetSchema} in one transaction (its own first statements, inside the timed run)`,
       ],
     };
   },
