@@ -224,4 +224,33 @@ describe('the star schema built by buildModels', () => {
       .execute();
     expect(usage).toEqual([{ date_key: 20240302, plan: 'basic_ads', sessions: 1 }]);
   });
+
+  it('leaves trusted exactly as it was when a data test fails', async () => {
+    await snapshot('before_failure');
+    await db
+      .insertInto('raw.viewing_sessions')
+      .values(
+        rawSession({
+          session_id: session(6),
+          user_id: u1,
+          device_type: 'toaster',
+          _load_id: uuid(1003),
+          _extracted_at: new Date('2024-03-06T00:00:00Z'),
+        }),
+      )
+      .execute();
+    const result = await buildModels(db, { models });
+    expect(result.published).toBe(false);
+    const fact = result.models.find((m) => m.name === 'fact_viewing_session');
+    expect(fact?.tests.find((t) => t.status === 'error')).toMatchObject({
+      name: 'accepted_values(device_type)',
+      samples: [expect.objectContaining({ session_id: session(6) })],
+    });
+    for (const name of published)
+      expect([name, ...(await differences(`trusted.${name}`, `before_failure.${name}`))]).toEqual([
+        name,
+        0,
+        0,
+      ]);
+  });
 });
