@@ -39,7 +39,7 @@ export interface StreamLoadResult {
 export interface StreamLoadOptions {
   readonly warehouse: pg.Pool;
   readonly stream: StreamName;
-  /** Where the rows come from, for the ledger: `postgres:public.users`, `mongodb:content`. */
+  /** Where the rows come from, for the ledger: `postgres:public.users`, `mongodb:streaming.content`. */
   readonly source: string;
   readonly cursorColumn: string;
   readonly fullRefresh: boolean;
