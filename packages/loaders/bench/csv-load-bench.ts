@@ -38,7 +38,12 @@ async function main(): Promise<void> {
     await pool.query('TRUNCATE public.viewing_sessions');
     await pool.query('CHECKPOINT');
     let started = performance.now();
-    execFileSync('/usr/bin/psql', [databaseUrl, '-q', '-c', `\\copy public.viewing_sessions (${viewingSessionColumns.join(', ')}) FROM '${file}' WITH (FORMAT csv, HEADER true)`]);
+    execFileSync('/usr/bin/psql', [
+      databaseUrl,
+      '-q',
+      '-c',
+      `\\copy public.viewing_sessions (${viewingSessionColumns.join(', ')}) FROM '${file}' WITH (FORMAT csv, HEADER true)`,
+    ]);
     const psql = (performance.now() - started) / 1000;
     await pool.query('TRUNCATE public.viewing_sessions');
     await pool.query('CHECKPOINT');
@@ -50,7 +55,9 @@ async function main(): Promise<void> {
       psqlSeconds.push(psql);
       loaderSeconds.push(loader);
     }
-    process.stdout.write(`round ${round}: psql \\copy ${psql.toFixed(2)} s, loader ${loader.toFixed(2)} s (${report.rowsWritten} rows, ${report.rowsRejected} rejected)\n`);
+    process.stdout.write(
+      `round ${round}: psql \\copy ${psql.toFixed(2)} s, loader ${loader.toFixed(2)} s (${report.rowsWritten} rows, ${report.rowsRejected} rejected)\n`,
+    );
   }
   let started = performance.now();
   const rerun = await loadCsvsToPostgres(pool, { dataDir: dir });

@@ -15,7 +15,9 @@ export interface ContentReject {
   readonly reason: string;
 }
 
-export type ContentCheck = { readonly ok: true; readonly id: string; readonly document: Record<string, unknown> } | { readonly ok: false; readonly reject: ContentReject };
+export type ContentCheck =
+  | { readonly ok: true; readonly id: string; readonly document: Record<string, unknown> }
+  | { readonly ok: false; readonly reject: ContentReject };
 
 // Raw text kept with a reject is capped: a catalogue document can be large.
 const maxRawChars = 20_000;
@@ -23,7 +25,11 @@ const maxRawChars = 20_000;
 function toBsonDate(text: string): Date | null {
   const date = new Date(text.length === 10 ? `${text}T00:00:00.000Z` : text);
   // `new Date` rolls 2021-02-30 over to March; a real date prints back to what it was given.
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === (text.length === 10 ? `${text}T00:00:00` : text.slice(0, 19)) ? date : null;
+  return !Number.isNaN(date.getTime()) &&
+    date.toISOString().slice(0, 19) ===
+      (text.length === 10 ? `${text}T00:00:00` : text.slice(0, 19))
+    ? date
+    : null;
 }
 
 /** Replaces the ISO strings of date fields (at any depth) by BSON dates; returns the first impossible date's path. */
@@ -54,16 +60,32 @@ function convertDates(value: unknown, path: string): string | null {
  * Checks one document line of `content.json`: JSON syntax (parse gate), the zod contract and
  * real calendar dates (contract gate); a good document comes back with BSON dates.
  */
-export function checkContentDocument(text: string, position: { index: number; line: number }): ContentCheck {
-  const reject = (gate: RejectGate, fields: { code: string; field: string | null; reason: string }): ContentCheck => ({
+export function checkContentDocument(
+  text: string,
+  position: { index: number; line: number },
+): ContentCheck {
+  const reject = (
+    gate: RejectGate,
+    fields: { code: string; field: string | null; reason: string },
+  ): ContentCheck => ({
     ok: false,
-    reject: { index: position.index, line: position.line, rawText: detachText(text.slice(0, maxRawChars)), gate, ...fields },
+    reject: {
+      index: position.index,
+      line: position.line,
+      rawText: detachText(text.slice(0, maxRawChars)),
+      gate,
+      ...fields,
+    },
   });
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return reject('parse', { code: 'malformed_json', field: null, reason: error instanceof Error ? error.message : String(error) });
+    return reject('parse', {
+      code: 'malformed_json',
+      field: null,
+      reason: error instanceof Error ? error.message : String(error),
+    });
   }
   const parsed = contentDocument.safeParse(json);
   if (!parsed.success) {
@@ -72,11 +94,18 @@ export function checkContentDocument(text: string, position: { index: number; li
     return reject('contract', {
       code: issues[0]?.code ?? 'custom',
       field: first === undefined || first === '' ? null : first,
-      reason: issues.map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`).join('; '),
+      reason: issues
+        .map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`)
+        .join('; '),
     });
   }
   const document = parsed.data as Record<string, unknown>;
   const badDate = convertDates(document, '');
-  if (badDate !== null) return reject('contract', { code: 'invalid_date', field: badDate, reason: `${badDate}: not a calendar date` });
+  if (badDate !== null)
+    return reject('contract', {
+      code: 'invalid_date',
+      field: badDate,
+      reason: `${badDate}: not a calendar date`,
+    });
   return { ok: true, id: parsed.data._id, document };
 }

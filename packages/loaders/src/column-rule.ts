@@ -29,7 +29,14 @@ export function isCalendarTimestamp(text: string): boolean {
   const day = twoDigits(text, 8);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const maxDay = month === 2 && !leap ? 28 : (daysInMonth[month - 1] ?? 0);
-  return month >= 1 && day >= 1 && day <= maxDay && twoDigits(text, 11) <= 23 && twoDigits(text, 14) <= 59 && twoDigits(text, 17) <= 59;
+  return (
+    month >= 1 &&
+    day >= 1 &&
+    day <= maxDay &&
+    twoDigits(text, 11) <= 23 &&
+    twoDigits(text, 14) <= 59 &&
+    twoDigits(text, 17) <= 59
+  );
 }
 
 function sqlString(value: string): string {

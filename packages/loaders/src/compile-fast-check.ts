@@ -5,7 +5,10 @@ import type { SourceTable } from './source-table.ts';
 function inOrder(earlier: string, later: string): boolean {
   if (earlier === '' || later === '') return true;
   // The contract compares the text; the table compares instants. Both must agree (equal lengths always do).
-  return earlier <= later && (earlier.length === later.length || comparableTimestamp(earlier) <= comparableTimestamp(later));
+  return (
+    earlier <= later &&
+    (earlier.length === later.length || comparableTimestamp(earlier) <= comparableTimestamp(later))
+  );
 }
 
 /**
@@ -15,12 +18,15 @@ function inOrder(earlier: string, later: string): boolean {
 export function compileFastCheck(spec: SourceTable): (cells: readonly string[]) => boolean {
   const predicates = spec.columns.map((column) => compileRule(column.rule, column.nullable));
   const names = spec.columns.map((column) => column.name);
-  const ordered = spec.orderedTimestamps.map(([earlier, later]) => [names.indexOf(earlier), names.indexOf(later)] as const);
+  const ordered = spec.orderedTimestamps.map(
+    ([earlier, later]) => [names.indexOf(earlier), names.indexOf(later)] as const,
+  );
   return (cells) => {
     for (let index = 0; index < predicates.length; index += 1) {
       if (!(predicates[index]?.(cells[index] ?? '') ?? false)) return false;
     }
-    for (const [earlier, later] of ordered) if (!inOrder(cells[earlier] ?? '', cells[later] ?? '')) return false;
+    for (const [earlier, later] of ordered)
+      if (!inOrder(cells[earlier] ?? '', cells[later] ?? '')) return false;
     return spec.crossFieldRule(cells);
   };
 }

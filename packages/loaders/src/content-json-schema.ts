@@ -5,7 +5,12 @@ import { contentDocument } from '@reelhouse/contracts';
 type JsonSchema = Record<string, unknown>;
 
 /** Fields the loader stores as BSON dates although `content.json` carries them as ISO strings. */
-export const contentDateFields: ReadonlySet<string> = new Set(['release_date', 'updated_at', 'window_start', 'window_end']);
+export const contentDateFields: ReadonlySet<string> = new Set([
+  'release_date',
+  'updated_at',
+  'window_start',
+  'window_end',
+]);
 
 // MongoDB's $jsonSchema is draft 4 with `bsonType`; JS numbers may arrive as int, long or double.
 const bsonTypes: Readonly<Record<string, string | string[]>> = {
@@ -19,10 +24,20 @@ const bsonTypes: Readonly<Record<string, string | string[]>> = {
 };
 
 // Keywords MongoDB refuses inside $jsonSchema.
-const unsupported = new Set(['$schema', '$id', 'id', 'default', 'format', 'definitions', '$defs', '$ref']);
+const unsupported = new Set([
+  '$schema',
+  '$id',
+  'id',
+  'default',
+  'format',
+  'definitions',
+  '$defs',
+  '$ref',
+]);
 
 function toDate(schema: JsonSchema): JsonSchema {
-  if (Array.isArray(schema['anyOf'])) return { anyOf: (schema['anyOf'] as JsonSchema[]).map(toDate) };
+  if (Array.isArray(schema['anyOf']))
+    return { anyOf: (schema['anyOf'] as JsonSchema[]).map(toDate) };
   return schema['type'] === 'string' ? { bsonType: 'date' } : toMongo(schema);
 }
 
@@ -30,17 +45,29 @@ function toMongo(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
   for (const [keyword, value] of Object.entries(schema)) {
     if (unsupported.has(keyword)) continue;
-    if (keyword === 'type' && typeof value === 'string') out['bsonType'] = bsonTypes[value] ?? value;
+    if (keyword === 'type' && typeof value === 'string')
+      out['bsonType'] = bsonTypes[value] ?? value;
     else if (keyword === 'const') out['enum'] = [value];
-    else if ((keyword === 'exclusiveMinimum' || keyword === 'exclusiveMaximum') && typeof value === 'number') {
+    else if (
+      (keyword === 'exclusiveMinimum' || keyword === 'exclusiveMaximum') &&
+      typeof value === 'number'
+    ) {
       out[keyword === 'exclusiveMinimum' ? 'minimum' : 'maximum'] = value;
       out[keyword] = true;
     } else if (keyword === 'properties') {
       out['properties'] = Object.fromEntries(
-        Object.entries(value as Record<string, JsonSchema>).map(([name, property]) => [name, contentDateFields.has(name) ? toDate(property) : toMongo(property)]),
+        Object.entries(value as Record<string, JsonSchema>).map(([name, property]) => [
+          name,
+          contentDateFields.has(name) ? toDate(property) : toMongo(property),
+        ]),
       );
-    } else if (keyword === 'items' && typeof value === 'object' && value !== null) out['items'] = toMongo(value as JsonSchema);
-    else if ((keyword === 'anyOf' || keyword === 'oneOf' || keyword === 'allOf') && Array.isArray(value)) out[keyword] = (value as JsonSchema[]).map(toMongo);
+    } else if (keyword === 'items' && typeof value === 'object' && value !== null)
+      out['items'] = toMongo(value as JsonSchema);
+    else if (
+      (keyword === 'anyOf' || keyword === 'oneOf' || keyword === 'allOf') &&
+      Array.isArray(value)
+    )
+      out[keyword] = (value as JsonSchema[]).map(toMongo);
     else out[keyword] = value;
   }
   return out;

@@ -31,7 +31,8 @@ export class CopySink {
   /** Waits while the server is behind; throws what the stream reported. */
   async settle(signal?: AbortSignal): Promise<void> {
     if (this.#error !== undefined) throw this.#error;
-    if (this.#stream.writableNeedDrain) await once(this.#stream, 'drain', signal === undefined ? {} : { signal });
+    if (this.#stream.writableNeedDrain)
+      await once(this.#stream, 'drain', signal === undefined ? {} : { signal });
   }
 
   async finish(signal?: AbortSignal): Promise<void> {
@@ -43,7 +44,8 @@ export class CopySink {
 
   /** Ends the COPY with a failure, so the server discards what it received. */
   abort(reason: unknown): void {
-    if (!this.#stream.destroyed) this.#stream.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+    if (!this.#stream.destroyed)
+      this.#stream.destroy(reason instanceof Error ? reason : new Error(String(reason)));
   }
 
   #flush(): void {

@@ -21,13 +21,24 @@ interface ServerError {
 // NotImplemented (238), CommandNotFound (59), or a server that says so in words (FerretDB does).
 function validatorsUnsupported(error: unknown): boolean {
   const fields = (typeof error === 'object' && error !== null ? error : {}) as ServerError;
-  if (fields.code === 238 || fields.code === 59 || fields.codeName === 'NotImplemented') return true;
-  return typeof fields.message === 'string' && /not (yet )?(implemented|supported)|unsupported/i.test(fields.message);
+  if (fields.code === 238 || fields.code === 59 || fields.codeName === 'NotImplemented')
+    return true;
+  return (
+    typeof fields.message === 'string' &&
+    /not (yet )?(implemented|supported)|unsupported/i.test(fields.message)
+  );
 }
 
-async function applyValidator(db: Db, options: { exists: boolean; logger: Logger }): Promise<string | null> {
+async function applyValidator(
+  db: Db,
+  options: { exists: boolean; logger: Logger },
+): Promise<string | null> {
   const { exists } = options;
-  const validation = { validator: { $jsonSchema: contentJsonSchema() }, validationLevel: 'strict', validationAction: 'error' } as const;
+  const validation = {
+    validator: { $jsonSchema: contentJsonSchema() },
+    validationLevel: 'strict',
+    validationAction: 'error',
+  } as const;
   try {
     if (exists) await db.command({ collMod: contentCollection, ...validation });
     else await db.createCollection(contentCollection, validation);
@@ -36,7 +47,10 @@ async function applyValidator(db: Db, options: { exists: boolean; logger: Logger
     if (!validatorsUnsupported(error)) throw error;
     if (!exists) await db.createCollection(contentCollection);
     const fields = error as ServerError;
-    options.logger.debug({ code: fields.code, message: fields.message }, 'validator refused by the server');
+    options.logger.debug(
+      { code: fields.code, message: fields.message },
+      'validator refused by the server',
+    );
     return `the MongoDB server does not support collection validators (error ${String(fields.codeName ?? fields.code)}); ${db.databaseName}.${contentCollection} has no $jsonSchema validator, the loader's zod check is the only gate`;
   }
 }
@@ -45,24 +59,45 @@ async function applyValidator(db: Db, options: { exists: boolean; logger: Logger
  * Creates `content` (with a `$jsonSchema` validator derived from the zod contract where the
  * server supports validators, a warning where not) and `content_rejects`, with their indexes.
  */
-export async function createMongoCollections(db: Db, options: CreateMongoCollectionsOptions = {}): Promise<StepReport> {
+export async function createMongoCollections(
+  db: Db,
+  options: CreateMongoCollectionsOptions = {},
+): Promise<StepReport> {
   const logger = options.logger ?? silentLogger;
   const started = performance.now();
   const warnings: string[] = [];
   try {
-    const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((collection) => collection.name));
+    const existing = new Set(
+      (await db.listCollections({}, { nameOnly: true }).toArray()).map(
+        (collection) => collection.name,
+      ),
+    );
     const warning = await applyValidator(db, { exists: existing.has(contentCollection), logger });
     if (warning !== null) {
       warnings.push(warning);
       logger.warn({ collection: contentCollection }, warning);
     }
-    if (!existing.has(contentRejectsCollection)) await db.createCollection(contentRejectsCollection);
+    if (!existing.has(contentRejectsCollection))
+      await db.createCollection(contentRejectsCollection);
     // `_id` is the content id, unique by nature; the cursor index serves incremental extracts.
     await db.collection(contentCollection).createIndex({ updated_at: 1 }, { name: 'updated_at_1' });
-    await db.collection(contentRejectsCollection).createIndex({ file: 1, index: 1 }, { name: 'file_1_index_1', unique: true });
+    await db
+      .collection(contentRejectsCollection)
+      .createIndex({ file: 1, index: 1 }, { name: 'file_1_index_1', unique: true });
   } catch (error) {
     throw classifyError(error, { task: 'create_mongo_collections', database: db.databaseName });
   }
-  logger.info({ database: db.databaseName, validator: warnings.length === 0 }, 'mongo collections ready');
-  return { step: 'create_mongo_collections', rowsRead: 0, rowsWritten: 0, rowsRejected: 0, durationMs: performance.now() - started, warnings, details: { validator: warnings.length === 0 } };
+  logger.info(
+    { database: db.databaseName, validator: warnings.length === 0 },
+    'mongo collections ready',
+  );
+  return {
+    step: 'create_mongo_collections',
+    rowsRead: 0,
+    rowsWritten: 0,
+    rowsRejected: 0,
+    durationMs: performance.now() - started,
+    warnings,
+    details: { validator: warnings.length === 0 },
+  };
 }

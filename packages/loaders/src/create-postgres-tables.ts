@@ -15,7 +15,10 @@ const migrationLockKey = 'reelhouse.loaders.schema';
  * Brings the source tables (`users`, `viewing_sessions`, `load_rejects`) to the current layout in
  * one transaction: creates them, or migrates an older layout in place; a rerun changes nothing.
  */
-export async function createPostgresTables(pool: pg.Pool, options: CreatePostgresTablesOptions = {}): Promise<StepReport> {
+export async function createPostgresTables(
+  pool: pg.Pool,
+  options: CreatePostgresTablesOptions = {},
+): Promise<StepReport> {
   const logger = options.logger ?? silentLogger;
   const started = performance.now();
   const client = await pool.connect();
@@ -29,11 +32,16 @@ export async function createPostgresTables(pool: pg.Pool, options: CreatePostgre
   name text NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT now()
 )`);
-    const current = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schemaVersionTable}`);
+    const current = await client.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${schemaVersionTable}`,
+    );
     fromVersion = current.rows[0]?.version ?? 0;
     for (const migration of postgresMigrations.filter((m) => m.version > fromVersion)) {
       for (const statement of migration.statements) await client.query(statement);
-      await client.query(`INSERT INTO ${schemaVersionTable} (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+      await client.query(`INSERT INTO ${schemaVersionTable} (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
       applied.push(`${migration.version}_${migration.name}`);
     }
     await client.query('COMMIT');
@@ -44,7 +52,10 @@ export async function createPostgresTables(pool: pg.Pool, options: CreatePostgre
     client.release();
   }
   const toVersion = Math.max(fromVersion, ...postgresMigrations.map((m) => m.version));
-  logger.info({ fromVersion, toVersion, applied }, applied.length === 0 ? 'source tables already current' : 'source tables migrated');
+  logger.info(
+    { fromVersion, toVersion, applied },
+    applied.length === 0 ? 'source tables already current' : 'source tables migrated',
+  );
   return {
     step: 'create_postgres_tables',
     rowsRead: 0,

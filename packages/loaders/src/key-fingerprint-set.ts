@@ -59,10 +59,16 @@ export class KeyFingerprintSet {
 
   #find(high: number, low: number): number {
     // Multiply-shift maps the mixed 32 bits onto any capacity, no power of two needed.
-    let slot = Math.floor((((Math.imul(high ^ low, 0x9e3779b1) >>> 0) / 4_294_967_296) * this.#capacity));
+    let slot = Math.floor(
+      ((Math.imul(high ^ low, 0x9e3779b1) >>> 0) / 4_294_967_296) * this.#capacity,
+    );
     for (;;) {
       const base = slot * 2;
-      if (this.#words[base + 1] === 0 || (this.#words[base] === high && this.#words[base + 1] === low)) return slot;
+      if (
+        this.#words[base + 1] === 0 ||
+        (this.#words[base] === high && this.#words[base + 1] === low)
+      )
+        return slot;
       slot = slot + 1 === this.#capacity ? 0 : slot + 1;
     }
   }

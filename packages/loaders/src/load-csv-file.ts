@@ -35,18 +35,31 @@ function thresholdError(spec: SourceTable, scan: CsvScan, maxRejectRate: number)
   return new ReelhouseError({
     code: 'reject_threshold_exceeded',
     message: `${spec.file}: ${scan.rejects.length} of ${scan.dataLines} lines rejected (${(rate * 100).toFixed(2)}% > ${(maxRejectRate * 100).toFixed(2)}%); nothing loaded from it. First bad lines: ${lines}`,
-    context: { file: spec.file, rejected: scan.rejects.length, lines: scan.dataLines, firstBadLines: first.map((r) => ({ line: r.line, reason: r.reason })) },
+    context: {
+      file: spec.file,
+      rejected: scan.rejects.length,
+      lines: scan.dataLines,
+      firstBadLines: first.map((r) => ({ line: r.line, reason: r.reason })),
+    },
   });
 }
 
-async function copyAndMerge(client: pg.PoolClient, options: LoadCsvFileOptions): Promise<{ scan: CsvScan; counts: MergeCounts; mode: CsvLoadMode }> {
+async function copyAndMerge(
+  client: pg.PoolClient,
+  options: LoadCsvFileOptions,
+): Promise<{ scan: CsvScan; counts: MergeCounts; mode: CsvLoadMode }> {
   const { spec } = options;
   // Concurrent loads of one table queue here; readers are not blocked.
   await client.query(`LOCK TABLE public.${spec.table} IN SHARE ROW EXCLUSIVE MODE`);
-  const probe = await client.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM public.${spec.table}) AS empty`);
+  const probe = await client.query<{ empty: boolean }>(
+    `SELECT NOT EXISTS (SELECT 1 FROM public.${spec.table}) AS empty`,
+  );
   const mode: CsvLoadMode = probe.rows[0]?.empty === true ? 'copy_into_empty' : 'merge';
   const staging = `${spec.table}_staging`;
-  if (mode === 'merge') await client.query(`CREATE TEMP TABLE ${staging} (LIKE public.${spec.table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+  if (mode === 'merge')
+    await client.query(
+      `CREATE TEMP TABLE ${staging} (LIKE public.${spec.table} INCLUDING DEFAULTS) ON COMMIT DROP`,
+    );
   const names = spec.columns.map((column) => column.name);
   const nullable = spec.columns.filter((column) => column.nullable).map((column) => column.name);
   const target = mode === 'merge' ? staging : `public.${spec.table}`;
@@ -56,13 +69,25 @@ async function copyAndMerge(client: pg.PoolClient, options: LoadCsvFileOptions):
   const sink = new CopySink(client, copySql);
   let pass: CsvScan;
   try {
-    pass = await scanCsvFile({ path: join(options.dataDir, spec.file), spec, sink, readChunkBytes: options.readChunkBytes, keys: options.keys, signal: options.signal, logger: options.logger });
+    pass = await scanCsvFile({
+      path: join(options.dataDir, spec.file),
+      spec,
+      sink,
+      readChunkBytes: options.readChunkBytes,
+      keys: options.keys,
+      signal: options.signal,
+      logger: options.logger,
+    });
     await sink.finish(options.signal);
   } catch (error) {
     sink.abort(error);
     throw error;
   }
-  const { duplicates, reload } = await resolveDuplicateSuspects(client, { spec, target, suspects: pass.suspects });
+  const { duplicates, reload } = await resolveDuplicateSuspects(client, {
+    spec,
+    target,
+    suspects: pass.suspects,
+  });
   if (reload.length > 0) {
     // Fingerprint collisions, not duplicates: these lines are good and go in after all.
     const again = new CopySink(client, copySql);
@@ -72,10 +97,23 @@ async function copyAndMerge(client: pg.PoolClient, options: LoadCsvFileOptions):
       throw error;
     });
   }
-  const scan: CsvScan = { ...pass, accepted: pass.accepted + reload.length, rejects: [...pass.rejects, ...duplicates].sort((a, b) => a.line - b.line), suspects: [] };
-  if (scan.rejects.length > options.maxRejectRate * scan.dataLines) throw thresholdError(spec, scan, options.maxRejectRate);
-  const counts = mode === 'merge' ? await mergeStagedRows(client, { spec, staging }) : { inserted: scan.accepted, updated: 0 };
-  await replaceLoadRejects(client, { file: spec.file, loadId: options.loadId, rejects: scan.rejects });
+  const scan: CsvScan = {
+    ...pass,
+    accepted: pass.accepted + reload.length,
+    rejects: [...pass.rejects, ...duplicates].sort((a, b) => a.line - b.line),
+    suspects: [],
+  };
+  if (scan.rejects.length > options.maxRejectRate * scan.dataLines)
+    throw thresholdError(spec, scan, options.maxRejectRate);
+  const counts =
+    mode === 'merge'
+      ? await mergeStagedRows(client, { spec, staging })
+      : { inserted: scan.accepted, updated: 0 };
+  await replaceLoadRejects(client, {
+    file: spec.file,
+    loadId: options.loadId,
+    rejects: scan.rejects,
+  });
   return { scan, counts, mode };
 }
 
@@ -103,22 +141,47 @@ export async function loadCsvFile(pool: pg.Pool, options: LoadCsvFileOptions): P
     options.signal?.throwIfAborted();
     await client.query('COMMIT');
     const unchanged = scan.accepted - counts.inserted - counts.updated;
-    logger.info({ file: spec.file, mode, lines: scan.dataLines, ...counts, unchanged, rejected: scan.rejects.length }, 'file loaded');
+    logger.info(
+      {
+        file: spec.file,
+        mode,
+        lines: scan.dataLines,
+        ...counts,
+        unchanged,
+        rejected: scan.rejects.length,
+      },
+      'file loaded',
+    );
     return {
       step: `load_${spec.table}`,
       rowsRead: scan.dataLines,
       rowsWritten: counts.inserted + counts.updated,
       rowsRejected: scan.rejects.length,
       durationMs: performance.now() - started,
-      warnings: scan.rejects.length === 0 ? [] : [`${spec.file}: ${scan.rejects.length} lines quarantined in public.load_rejects`],
-      details: { file: spec.file, mode, accepted: scan.accepted, inserted: counts.inserted, updated: counts.updated, unchanged },
+      warnings:
+        scan.rejects.length === 0
+          ? []
+          : [`${spec.file}: ${scan.rejects.length} lines quarantined in public.load_rejects`],
+      details: {
+        file: spec.file,
+        mode,
+        accepted: scan.accepted,
+        inserted: counts.inserted,
+        updated: counts.updated,
+        unchanged,
+      },
     };
   } catch (error) {
     await client.query('ROLLBACK').catch((rollbackError: unknown) => {
       broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
     });
     if (options.signal?.aborted === true) {
-      throw new ReelhouseError({ code: 'aborted', message: `${spec.file}: load aborted; the table is unchanged`, context: { file: spec.file }, cause: error });
+      throw new ReelhouseError({
+        code: 'aborted',
+        message: `${spec.file}: load aborted; the table is unchanged`,
+        context: { file: spec.file },
+        cause: error,
+      });
     }
     throw classifyError(error, { file: spec.file, task: 'load_csvs_to_postgres' });
   } finally {

@@ -22,7 +22,10 @@ export interface LoadCsvsToPostgresOptions {
  * Loads `users.csv` then `viewing_sessions.csv` into the source tables, each file atomically,
  * its bad lines quarantined in `public.load_rejects` with line number, raw text and reason.
  */
-export async function loadCsvsToPostgres(pool: pg.Pool, options: LoadCsvsToPostgresOptions): Promise<StepReport> {
+export async function loadCsvsToPostgres(
+  pool: pg.Pool,
+  options: LoadCsvsToPostgresOptions,
+): Promise<StepReport> {
   const logger = options.logger ?? silentLogger;
   const loadId = randomUUID();
   const reports: StepReport[] = [];

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 
 import { dataFiles } from '@reelhouse/contracts';
-import { classifyError, ReelhouseError, silentLogger, type Logger, type StepReport } from '@reelhouse/core';
+import {
+  classifyError,
+  ReelhouseError,
+  silentLogger,
+  type Logger,
+  type StepReport,
+} from '@reelhouse/core';
 
 import { checkContentDocument, type ContentReject } from './check-content-document.ts';
 import { readContentDocuments, type DocumentPosition } from './read-content-documents.ts';
@@ -45,27 +51,50 @@ interface StoredContentReject {
 }
 
 /** One pass over the file: every document checked, duplicates of an earlier `_id` rejected. */
-async function pass(options: { path: string; signal: AbortSignal | undefined; onGood: (id: string, document: Record<string, unknown>) => void; flush: () => Promise<void> }) {
+async function pass(options: {
+  path: string;
+  signal: AbortSignal | undefined;
+  onGood: (id: string, document: Record<string, unknown>) => void;
+  flush: () => Promise<void>;
+}) {
   const rejects: ContentReject[] = [];
   const seen = new Map<string, number>();
   const onDocument = (text: string, position: DocumentPosition) => {
     const checked = checkContentDocument(text, position);
     if (!checked.ok) {
       if (!position.terminated && checked.reject.gate === 'parse') {
-        throw new ReelhouseError({ code: 'file_malformed', message: `${file} line ${position.line}: the file is truncated inside document ${position.index}`, context: { file, line: position.line, index: position.index } });
+        throw new ReelhouseError({
+          code: 'file_malformed',
+          message: `${file} line ${position.line}: the file is truncated inside document ${position.index}`,
+          context: { file, line: position.line, index: position.index },
+        });
       }
       rejects.push(checked.reject);
       return;
     }
     const first = seen.get(checked.id);
     if (first !== undefined) {
-      rejects.push({ index: position.index, line: position.line, rawText: detachText(text.slice(0, 2_000)), gate: 'contract', code: 'duplicate_key', field: '_id', reason: `_id ${checked.id} already loaded from document ${first}` });
+      rejects.push({
+        index: position.index,
+        line: position.line,
+        rawText: detachText(text.slice(0, 2_000)),
+        gate: 'contract',
+        code: 'duplicate_key',
+        field: '_id',
+        reason: `_id ${checked.id} already loaded from document ${first}`,
+      });
       return;
     }
     seen.set(checked.id, position.index);
     options.onGood(checked.id, checked.document);
   };
-  const read = await readContentDocuments({ path: options.path, file, onDocument, afterChunk: options.flush, signal: options.signal });
+  const read = await readContentDocuments({
+    path: options.path,
+    file,
+    onDocument,
+    afterChunk: options.flush,
+    signal: options.signal,
+  });
   return { ...read, rejects };
 }
 
@@ -74,7 +103,10 @@ async function pass(options: { path: string; signal: AbortSignal | undefined; on
  * the contract, dates stored as BSON dates, upserted by `_id` in unordered bulk writes; bad
  * documents go to `content_rejects` by index. Over the reject threshold nothing is written.
  */
-export async function loadJsonToMongo(db: Db, options: LoadJsonToMongoOptions): Promise<StepReport> {
+export async function loadJsonToMongo(
+  db: Db,
+  options: LoadJsonToMongoOptions,
+): Promise<StepReport> {
   const logger = (options.logger ?? silentLogger).child({ task: 'load_json_to_mongo', file });
   const started = performance.now();
   const loadId = randomUUID();
@@ -84,13 +116,23 @@ export async function loadJsonToMongo(db: Db, options: LoadJsonToMongoOptions): 
   const { signal } = options;
   try {
     // First pass validates only, so a file over the threshold leaves the collection untouched.
-    const check = await pass({ path, signal, onGood: () => undefined, flush: () => Promise.resolve() });
+    const check = await pass({
+      path,
+      signal,
+      onGood: () => undefined,
+      flush: () => Promise.resolve(),
+    });
     if (check.rejects.length > maxRejectRate * check.documents) {
       const first = check.rejects.slice(0, 5);
       throw new ReelhouseError({
         code: 'reject_threshold_exceeded',
         message: `${file}: ${check.rejects.length} of ${check.documents} documents rejected (> ${(maxRejectRate * 100).toFixed(2)}%); nothing loaded from it. First bad documents: ${first.map((r) => `#${r.index} line ${r.line} (${r.reason})`).join('; ')}`,
-        context: { file, rejected: check.rejects.length, documents: check.documents, firstBadDocuments: first.map((r) => ({ index: r.index, reason: r.reason })) },
+        context: {
+          file,
+          rejected: check.rejects.length,
+          documents: check.documents,
+          firstBadDocuments: first.map((r) => ({ index: r.index, reason: r.reason })),
+        },
       });
     }
     const content = db.collection<StoredContent>(contentCollection);
@@ -110,33 +152,88 @@ export async function loadJsonToMongo(db: Db, options: LoadJsonToMongoOptions): 
         modified += result.modifiedCount;
       }
     };
-    const operation = (id: string, document: Record<string, unknown>): AnyBulkWriteOperation<StoredContent> =>
-      intoEmpty ? { insertOne: { document: { ...document, _id: id } } } : { replaceOne: { filter: { _id: id }, replacement: { ...document, _id: id }, upsert: true } };
-    const load = await pass({ path, signal, onGood: (id, document) => batch.push(operation(id, document)), flush });
+    const operation = (
+      id: string,
+      document: Record<string, unknown>,
+    ): AnyBulkWriteOperation<StoredContent> =>
+      intoEmpty
+        ? { insertOne: { document: { ...document, _id: id } } }
+        : {
+            replaceOne: {
+              filter: { _id: id },
+              replacement: { ...document, _id: id },
+              upsert: true,
+            },
+          };
+    const load = await pass({
+      path,
+      signal,
+      onGood: (id, document) => batch.push(operation(id, document)),
+      flush,
+    });
     await flush();
     const rejects = db.collection<StoredContentReject>(contentRejectsCollection);
     // Rejects mirror the last load of the file, so a rerun converges there too.
     await rejects.deleteMany({ file });
     if (load.rejects.length > 0) {
       await rejects.insertMany(
-        load.rejects.map((r) => ({ _id: `${file}:${r.index}`, file, index: r.index, line: r.line, raw_text: r.rawText, gate: r.gate, error_code: r.code, field: r.field, reason: r.reason, load_id: loadId, rejected_at: new Date() })),
+        load.rejects.map((r) => ({
+          _id: `${file}:${r.index}`,
+          file,
+          index: r.index,
+          line: r.line,
+          raw_text: r.rawText,
+          gate: r.gate,
+          error_code: r.code,
+          field: r.field,
+          reason: r.reason,
+          load_id: loadId,
+          rejected_at: new Date(),
+        })),
         { ordered: false },
       );
     }
     const accepted = load.documents - load.rejects.length;
-    logger.info({ format: load.format, documents: load.documents, upserted, modified, rejected: load.rejects.length }, 'content loaded');
+    logger.info(
+      {
+        format: load.format,
+        documents: load.documents,
+        upserted,
+        modified,
+        rejected: load.rejects.length,
+      },
+      'content loaded',
+    );
     return {
       step: 'load_json_to_mongo',
       rowsRead: load.documents,
       rowsWritten: upserted + modified,
       rowsRejected: load.rejects.length,
       durationMs: performance.now() - started,
-      warnings: load.rejects.length === 0 ? [] : [`${file}: ${load.rejects.length} documents quarantined in ${contentRejectsCollection}`],
-      details: { loadId, format: load.format, mode: intoEmpty ? 'insert_into_empty' : 'upsert', accepted, upserted, modified, unchanged: accepted - upserted - modified },
+      warnings:
+        load.rejects.length === 0
+          ? []
+          : [
+              `${file}: ${load.rejects.length} documents quarantined in ${contentRejectsCollection}`,
+            ],
+      details: {
+        loadId,
+        format: load.format,
+        mode: intoEmpty ? 'insert_into_empty' : 'upsert',
+        accepted,
+        upserted,
+        modified,
+        unchanged: accepted - upserted - modified,
+      },
     };
   } catch (error) {
     if (signal?.aborted === true) {
-      throw new ReelhouseError({ code: 'aborted', message: `${file}: load aborted`, context: { file }, cause: error });
+      throw new ReelhouseError({
+        code: 'aborted',
+        message: `${file}: load aborted`,
+        context: { file },
+        cause: error,
+      });
     }
     throw classifyError(error, { file, task: 'load_json_to_mongo' });
   }

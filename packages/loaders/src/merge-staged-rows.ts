@@ -11,7 +11,10 @@ export interface MergeCounts {
  * Merges a staging table into the source table by primary key: new keys are inserted, changed
  * rows updated, identical rows left alone, so loading the same file twice changes nothing.
  */
-export async function mergeStagedRows(client: pg.PoolClient, options: { spec: SourceTable; staging: string }): Promise<MergeCounts> {
+export async function mergeStagedRows(
+  client: pg.PoolClient,
+  options: { spec: SourceTable; staging: string },
+): Promise<MergeCounts> {
   const { spec, staging } = options;
   const names = spec.columns.map((column) => column.name);
   const others = names.filter((name) => name !== spec.key);

@@ -33,7 +33,11 @@ export class PhysicalLineSplitter {
     while (newline !== -1) {
       const crlf = newline > start && data.charCodeAt(newline - 1) === 13;
       this.#lineNumber += 1;
-      this.#onLine(data.slice(start, crlf ? newline - 1 : newline), this.#lineNumber, crlf ? 'crlf' : 'lf');
+      this.#onLine(
+        data.slice(start, crlf ? newline - 1 : newline),
+        this.#lineNumber,
+        crlf ? 'crlf' : 'lf',
+      );
       start = newline + 1;
       newline = data.indexOf('\n', start);
     }

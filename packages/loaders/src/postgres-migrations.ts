@@ -32,10 +32,15 @@ function createTable(spec: SourceTable): string {
     const nullability = column.nullable || key !== '' ? '' : ' NOT NULL';
     // Named like PostgreSQL's own default, so later migrations can address them.
     const expression = ruleSql(column.name, column.rule);
-    const check = expression === null ? '' : ` CONSTRAINT ${columnCheckName(spec, column.name)} CHECK (${expression})`;
+    const check =
+      expression === null
+        ? ''
+        : ` CONSTRAINT ${columnCheckName(spec, column.name)} CHECK (${expression})`;
     return `  ${column.name} ${sqlType(column.type)}${key}${nullability}${check}`;
   });
-  const checks = Object.entries(spec.tableChecks).map(([name, expression]) => `  CONSTRAINT ${name} CHECK (${expression})`);
+  const checks = Object.entries(spec.tableChecks).map(
+    ([name, expression]) => `  CONSTRAINT ${name} CHECK (${expression})`,
+  );
   return `CREATE TABLE IF NOT EXISTS public.${spec.table} (\n${[...columns, ...checks].join(',\n')}\n)`;
 }
 

@@ -30,7 +30,11 @@ export interface ReadContentOptions {
 const maxLineChars = 16 << 20;
 
 function malformed(file: string, line: number, message: string): ReelhouseError {
-  return new ReelhouseError({ code: 'file_malformed', message: `${file} line ${line}: ${message}`, context: { file, line } });
+  return new ReelhouseError({
+    code: 'file_malformed',
+    message: `${file} line ${line}: ${message}`,
+    context: { file, line },
+  });
 }
 
 /**
@@ -38,7 +42,9 @@ function malformed(file: string, line: number, message: string): ReelhouseError 
  * handing over document texts with their index; never holds more than a read chunk in memory.
  * A pretty-printed array, garbage, an empty or a truncated file is `file_malformed`.
  */
-export async function readContentDocuments(options: ReadContentOptions): Promise<{ format: ContentFileFormat; documents: number }> {
+export async function readContentDocuments(
+  options: ReadContentOptions,
+): Promise<{ format: ContentFileFormat; documents: number }> {
   const { file } = options;
   let format: ContentFileFormat | undefined;
   let documents = 0;
@@ -52,12 +58,23 @@ export async function readContentDocuments(options: ReadContentOptions): Promise
     if (format === undefined) {
       if (text === '[') format = 'array';
       else if (text.startsWith('{')) format = 'ndjson';
-      else if (text.startsWith('[')) problem = malformed(file, 1, "a JSON array must have '[' alone on line 1 and one document per line (or be NDJSON)");
-      else problem = malformed(file, 1, `neither a JSON array nor NDJSON: starts with ${JSON.stringify(text.slice(0, 20))}`);
+      else if (text.startsWith('['))
+        problem = malformed(
+          file,
+          1,
+          "a JSON array must have '[' alone on line 1 and one document per line (or be NDJSON)",
+        );
+      else
+        problem = malformed(
+          file,
+          1,
+          `neither a JSON array nor NDJSON: starts with ${JSON.stringify(text.slice(0, 20))}`,
+        );
       if (format !== 'ndjson') return;
     }
     if (closedAt !== 0) {
-      if (text !== '') problem = malformed(file, line, `content after the closing ] of line ${closedAt}`);
+      if (text !== '')
+        problem = malformed(file, line, `content after the closing ] of line ${closedAt}`);
       return;
     }
     if (format === 'array' && text === ']') {
@@ -66,23 +83,45 @@ export async function readContentDocuments(options: ReadContentOptions): Promise
     }
     if (text === '' && format === 'ndjson') return;
     if (text === '{') {
-      problem = malformed(file, line, 'a pretty-printed JSON array is not supported: write one document per line (array lines or NDJSON)');
+      problem = malformed(
+        file,
+        line,
+        'a pretty-printed JSON array is not supported: write one document per line (array lines or NDJSON)',
+      );
       return;
     }
-    options.onDocument(format === 'array' && text.endsWith(',') ? text.slice(0, -1) : text, { index: documents, line, terminated: ending !== 'none' });
+    options.onDocument(format === 'array' && text.endsWith(',') ? text.slice(0, -1) : text, {
+      index: documents,
+      line,
+      terminated: ending !== 'none',
+    });
     documents += 1;
   });
-  const input = createReadStream(options.path, { encoding: 'utf8', highWaterMark: 1 << 20, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  const input = createReadStream(options.path, {
+    encoding: 'utf8',
+    highWaterMark: 1 << 20,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
   try {
     for await (const chunk of input as AsyncIterable<string>) {
       splitter.push(chunk);
       if (problem !== undefined) throw problem;
-      if (splitter.pendingChars > maxLineChars) throw malformed(file, splitter.linesSeen + 1, `a line longer than ${maxLineChars} characters without a newline`);
+      if (splitter.pendingChars > maxLineChars)
+        throw malformed(
+          file,
+          splitter.linesSeen + 1,
+          `a line longer than ${maxLineChars} characters without a newline`,
+        );
       await options.afterChunk();
     }
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
-      throw new ReelhouseError({ code: 'not_found', message: `${file} not found at ${options.path}`, context: { file, path: options.path }, cause: error });
+      throw new ReelhouseError({
+        code: 'not_found',
+        message: `${file} not found at ${options.path}`,
+        context: { file, path: options.path },
+        cause: error,
+      });
     }
     throw error;
   } finally {
@@ -90,9 +129,14 @@ export async function readContentDocuments(options: ReadContentOptions): Promise
   }
   splitter.end();
   if (problem !== undefined) throw problem;
-  if (format === undefined) throw malformed(file, 1, 'the file is empty; expected a JSON array or NDJSON');
+  if (format === undefined)
+    throw malformed(file, 1, 'the file is empty; expected a JSON array or NDJSON');
   if (format === 'array' && closedAt === 0) {
-    throw malformed(file, lastLine.line, `the file is truncated: no closing ] after document ${documents - 1}`);
+    throw malformed(
+      file,
+      lastLine.line,
+      `the file is truncated: no closing ] after document ${documents - 1}`,
+    );
   }
   await options.afterChunk();
   return { format, documents };

@@ -8,7 +8,10 @@ const batchSize = 5_000;
  * Replaces the quarantined lines of `file` with this load's rejects: `load_rejects` mirrors the
  * last load of each file, as the source tables do, so a rerun converges there too.
  */
-export async function replaceLoadRejects(client: pg.PoolClient, options: { file: string; loadId: string; rejects: readonly CsvReject[] }): Promise<void> {
+export async function replaceLoadRejects(
+  client: pg.PoolClient,
+  options: { file: string; loadId: string; rejects: readonly CsvReject[] },
+): Promise<void> {
   await client.query('DELETE FROM public.load_rejects WHERE file = $1', [options.file]);
   for (let start = 0; start < options.rejects.length; start += batchSize) {
     const batch = options.rejects.slice(start, start + batchSize);

@@ -26,7 +26,10 @@ export async function resolveDuplicateSuspects(
   const keys = [...new Set(suspects.map((suspect) => suspect.key))];
   const loaded = new Set<string>();
   for (let start = 0; start < keys.length; start += keysPerQuery) {
-    const found = await client.query<{ key: string }>(`SELECT ${spec.key}::text AS key FROM ${options.target} WHERE ${spec.key} = ANY($1::uuid[])`, [keys.slice(start, start + keysPerQuery)]);
+    const found = await client.query<{ key: string }>(
+      `SELECT ${spec.key}::text AS key FROM ${options.target} WHERE ${spec.key} = ANY($1::uuid[])`,
+      [keys.slice(start, start + keysPerQuery)],
+    );
     for (const row of found.rows) loaded.add(row.key);
   }
   const firstSuspectLine = new Map<string, number>();
@@ -40,7 +43,14 @@ export async function resolveDuplicateSuspects(
       continue;
     }
     const where = first === undefined ? 'an earlier line' : `line ${first}`;
-    duplicates.push({ line: suspect.line, rawText: suspect.rawText, gate: 'contract', code: 'duplicate_key', field: spec.key, reason: `${spec.key} ${suspect.key} already loaded from ${where}` });
+    duplicates.push({
+      line: suspect.line,
+      rawText: suspect.rawText,
+      gate: 'contract',
+      code: 'duplicate_key',
+      field: spec.key,
+      reason: `${spec.key} ${suspect.key} already loaded from ${where}`,
+    });
   }
   return { duplicates, reload };
 }

@@ -35,7 +35,11 @@ export interface CsvScan {
 const maxLineChars = 1 << 20;
 
 function malformed(file: string, line: number, message: string): ReelhouseError {
-  return new ReelhouseError({ code: 'file_malformed', message: `${file} line ${line}: ${message}`, context: { file, line } });
+  return new ReelhouseError({
+    code: 'file_malformed',
+    message: `${file} line ${line}: ${message}`,
+    context: { file, line },
+  });
 }
 
 /**
@@ -52,37 +56,48 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
   let check: CsvRecordCheck | undefined;
   let badHeader: string | undefined;
   let truncated: CsvReject | undefined;
-  const splitter = new PhysicalLineSplitter((text: string, lineNumber: number, ending: LineEnding) => {
-    if (check === undefined) {
-      // A byte order mark is tolerated once, at the very start of the file.
-      const header = text.startsWith('\uFEFF') ? text.slice(1) : text;
-      if (header !== expectedHeader) badHeader = header;
-      check = createCsvRecordCheck(spec, ending === 'crlf' ? 'crlf' : 'lf', keys);
-      return;
-    }
-    if (badHeader !== undefined) return;
-    const reject = check(text, lineNumber, ending);
-    if (reject === null) {
-      sink.add(text);
-      accepted += 1;
-    } else if ('suspect' in reject) {
-      suspects.push(reject);
-    } else if (ending === 'none') {
-      // Generated files end with a newline: a bad last line without one was cut off.
-      truncated = reject;
-    } else {
-      rejects.push(reject);
-    }
-  });
+  const splitter = new PhysicalLineSplitter(
+    (text: string, lineNumber: number, ending: LineEnding) => {
+      if (check === undefined) {
+        // A byte order mark is tolerated once, at the very start of the file.
+        const header = text.startsWith('\uFEFF') ? text.slice(1) : text;
+        if (header !== expectedHeader) badHeader = header;
+        check = createCsvRecordCheck(spec, ending === 'crlf' ? 'crlf' : 'lf', keys);
+        return;
+      }
+      if (badHeader !== undefined) return;
+      const reject = check(text, lineNumber, ending);
+      if (reject === null) {
+        sink.add(text);
+        accepted += 1;
+      } else if ('suspect' in reject) {
+        suspects.push(reject);
+      } else if (ending === 'none') {
+        // Generated files end with a newline: a bad last line without one was cut off.
+        truncated = reject;
+      } else {
+        rejects.push(reject);
+      }
+    },
+  );
   const size = (await stat(options.path).catch(() => undefined))?.size ?? 0;
   let reserved = false;
-  const input = createReadStream(options.path, { encoding: 'utf8', highWaterMark: options.readChunkBytes, ...(signal === undefined ? {} : { signal }) });
+  const input = createReadStream(options.path, {
+    encoding: 'utf8',
+    highWaterMark: options.readChunkBytes,
+    ...(signal === undefined ? {} : { signal }),
+  });
   try {
     for await (const chunk of input as AsyncIterable<string>) {
       signal?.throwIfAborted();
       splitter.push(chunk);
       if (badHeader !== undefined) break;
-      if (splitter.pendingChars > maxLineChars) throw malformed(spec.file, splitter.linesSeen + 1, `a line longer than ${maxLineChars} characters without a newline (binary data?)`);
+      if (splitter.pendingChars > maxLineChars)
+        throw malformed(
+          spec.file,
+          splitter.linesSeen + 1,
+          `a line longer than ${maxLineChars} characters without a newline (binary data?)`,
+        );
       if (!reserved && splitter.linesSeen > 1) {
         // Size the key table once from the first chunk's mean line length, not by repeated growth.
         keys.reserve(Math.ceil((size / (input.bytesRead / splitter.linesSeen)) * 1.05));
@@ -94,20 +109,34 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
     signal?.throwIfAborted();
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
-      throw new ReelhouseError({ code: 'not_found', message: `${spec.file} not found at ${options.path}`, context: { file: spec.file, path: options.path }, cause: error });
+      throw new ReelhouseError({
+        code: 'not_found',
+        message: `${spec.file} not found at ${options.path}`,
+        context: { file: spec.file, path: options.path },
+        cause: error,
+      });
     }
     throw error;
   } finally {
     input.destroy();
   }
   if (badHeader === undefined) splitter.end();
-  if (check === undefined) throw malformed(spec.file, 1, `the file is empty; expected the header ${expectedHeader}`);
+  if (check === undefined)
+    throw malformed(spec.file, 1, `the file is empty; expected the header ${expectedHeader}`);
   if (badHeader !== undefined) {
     const found = await describeHeader(badHeader);
-    throw malformed(spec.file, 1, `the header does not match the contract: expected ${spec.columns.length} columns (${expectedHeader}), found ${found.length} (${found.join(',').slice(0, 200)})`);
+    throw malformed(
+      spec.file,
+      1,
+      `the header does not match the contract: expected ${spec.columns.length} columns (${expectedHeader}), found ${found.length} (${found.join(',').slice(0, 200)})`,
+    );
   }
   if (truncated !== undefined) {
-    throw malformed(spec.file, truncated.line, `the file is truncated: its last line has no newline and ${truncated.reason}`);
+    throw malformed(
+      spec.file,
+      truncated.line,
+      `the file is truncated: its last line has no newline and ${truncated.reason}`,
+    );
   }
   return { dataLines: splitter.linesSeen - 1, accepted, rejects, suspects };
 }

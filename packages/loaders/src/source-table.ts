@@ -3,7 +3,16 @@ import type { z } from 'zod';
 import type { ColumnRule } from './column-rule.ts';
 
 /** PostgreSQL types the source tables use; the loader checks values fit them before COPY. */
-export type SourceColumnType = 'uuid' | 'text' | 'char2' | 'char3' | 'smallint' | 'integer' | 'bigint' | 'boolean' | 'timestamptz';
+export type SourceColumnType =
+  | 'uuid'
+  | 'text'
+  | 'char2'
+  | 'char3'
+  | 'smallint'
+  | 'integer'
+  | 'bigint'
+  | 'boolean'
+  | 'timestamptz';
 
 export interface SourceColumn {
   readonly name: string;

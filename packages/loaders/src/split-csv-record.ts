@@ -1,7 +1,9 @@
 /** Why a line is not one well-formed RFC 4180 record. */
 export type CsvStructureProblem = 'unbalanced_quote' | 'stray_quote';
 
-export type SplitCsvResult = { readonly ok: true; readonly fields: string[] } | { readonly ok: false; readonly problem: CsvStructureProblem; readonly column: number };
+export type SplitCsvResult =
+  | { readonly ok: true; readonly fields: string[] }
+  | { readonly ok: false; readonly problem: CsvStructureProblem; readonly column: number };
 
 function splitQuoted(line: string): SplitCsvResult {
   const fields: string[] = [];
@@ -25,7 +27,8 @@ function splitQuoted(line: string): SplitCsvResult {
       fields.push(value);
       if (position === line.length) return { ok: true, fields };
       // After a closing quote only a separator may follow; PostgreSQL would read it differently.
-      if (line.charCodeAt(position) !== 44) return { ok: false, problem: 'stray_quote', column: position + 1 };
+      if (line.charCodeAt(position) !== 44)
+        return { ok: false, problem: 'stray_quote', column: position + 1 };
       position += 1;
       continue;
     }

@@ -12,19 +12,28 @@ describe('createMongoCollections', () => {
     const logger = createMemoryLogger();
     const first = await createMongoCollections(mongo.db, { logger });
     const second = await createMongoCollections(mongo.db, { logger });
-    const names = (await mongo.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
+    const names = (await mongo.db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .sort();
     expect(names).toEqual(['content', 'content_rejects']);
-    const indexes = (await mongo.db.collection('content').indexes()).map((index) => index.name).sort();
+    const indexes = (await mongo.db.collection('content').indexes())
+      .map((index) => index.name)
+      .sort();
     expect(indexes).toEqual(['_id_', 'updated_at_1']);
     const rejectIndexes = await mongo.db.collection('content_rejects').indexes();
-    expect(rejectIndexes.find((index) => index.name === 'file_1_index_1')).toMatchObject({ key: { file: 1, index: 1 }, unique: true });
+    expect(rejectIndexes.find((index) => index.name === 'file_1_index_1')).toMatchObject({
+      key: { file: 1, index: 1 },
+      unique: true,
+    });
     expect(second.warnings).toEqual(first.warnings);
     // FerretDB 1.x has no validators: the step says so instead of failing or staying silent.
     const info = await mongo.db.admin().command({ buildInfo: 1 });
     if (JSON.stringify(info).toLowerCase().includes('ferretdb')) {
       expect(first.warnings).toHaveLength(1);
       expect(first.warnings[0]).toContain('does not support collection validators');
-      expect(logger.records.filter((record) => record.level === 'warn').map((record) => record.message)).toEqual([first.warnings[0], second.warnings[0]]);
+      expect(
+        logger.records.filter((record) => record.level === 'warn').map((record) => record.message),
+      ).toEqual([first.warnings[0], second.warnings[0]]);
       expect(first.details).toEqual({ validator: false });
     } else {
       expect(first.warnings).toEqual([]);

@@ -20,7 +20,9 @@ async function columns(table: string): Promise<string[]> {
 }
 
 async function indexes(): Promise<string[]> {
-  const result = await pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`);
+  const result = await pool.query<{ indexname: string }>(
+    `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`,
+  );
   return result.rows.map((row) => row.indexname);
 }
 
@@ -37,20 +39,61 @@ describe('createPostgresTables', () => {
     // The first released layout (version 1: a bare rejects table, no cursor indexes), from before the version table.
     for (const statement of postgresMigrations[0]!.statements) await pool.query(statement);
     // ...whose price check still had the first contract's range.
-    await pool.query('ALTER TABLE public.users DROP CONSTRAINT users_monthly_price_cents_check, ADD CONSTRAINT users_monthly_price_cents_check CHECK (monthly_price_cents BETWEEN 1 AND 9999)');
-    await pool.query(`INSERT INTO public.load_rejects (file, line, raw_text, reason) VALUES ('users.csv', 7, 'x', 'old reject')`);
+    await pool.query(
+      'ALTER TABLE public.users DROP CONSTRAINT users_monthly_price_cents_check, ADD CONSTRAINT users_monthly_price_cents_check CHECK (monthly_price_cents BETWEEN 1 AND 9999)',
+    );
+    await pool.query(
+      `INSERT INTO public.load_rejects (file, line, raw_text, reason) VALUES ('users.csv', 7, 'x', 'old reject')`,
+    );
     await pool.query(
       `INSERT INTO public.viewing_sessions VALUES ($1, $2, 'mov_1', '2024-05-01T20:00:00Z', '2024-05-01T21:00:00Z', 3600, 0, 3600, 'smart_tv', 'tizen', '8.1.0', 'US', 'HD', 3000, 1350000000, 800, 0, 0, 'completed', false, '2024-05-01T21:00:00Z')`,
       [fixtureUuid('b', 1), fixtureUuid('a', 1)],
     );
 
     const report = await createPostgresTables(pool);
-    expect(report).toMatchObject({ step: 'create_postgres_tables', warnings: [], details: { fromVersion: 0, toVersion: 3, applied: ['1_source_tables', '2_reject_details_and_cursor_indexes', '3_price_in_local_minor_units'] } });
+    expect(report).toMatchObject({
+      step: 'create_postgres_tables',
+      warnings: [],
+      details: {
+        fromVersion: 0,
+        toVersion: 3,
+        applied: [
+          '1_source_tables',
+          '2_reject_details_and_cursor_indexes',
+          '3_price_in_local_minor_units',
+        ],
+      },
+    });
     expect(await columns('users')).toEqual([...userColumns]);
-    expect(await columns('load_rejects')).toEqual(['id', 'file', 'line', 'raw_text', 'reason', 'rejected_at', 'load_id', 'gate', 'error_code', 'field']);
-    const kept = await pool.query('SELECT file, line, reason, load_id, gate, error_code, field FROM public.load_rejects');
-    expect(kept.rows).toEqual([{ file: 'users.csv', line: 7, reason: 'old reject', load_id: 'before_v2', gate: 'parse', error_code: 'unknown', field: null }]);
-    expect((await pool.query('SELECT count(*)::int AS n FROM public.viewing_sessions')).rows).toEqual([{ n: 1 }]);
+    expect(await columns('load_rejects')).toEqual([
+      'id',
+      'file',
+      'line',
+      'raw_text',
+      'reason',
+      'rejected_at',
+      'load_id',
+      'gate',
+      'error_code',
+      'field',
+    ]);
+    const kept = await pool.query(
+      'SELECT file, line, reason, load_id, gate, error_code, field FROM public.load_rejects',
+    );
+    expect(kept.rows).toEqual([
+      {
+        file: 'users.csv',
+        line: 7,
+        reason: 'old reject',
+        load_id: 'before_v2',
+        gate: 'parse',
+        error_code: 'unknown',
+        field: null,
+      },
+    ]);
+    expect(
+      (await pool.query('SELECT count(*)::int AS n FROM public.viewing_sessions')).rows,
+    ).toEqual([{ n: 1 }]);
     expect(await indexes()).toEqual([
       'load_rejects_file_line_idx',
       'load_rejects_pkey',
@@ -61,15 +104,21 @@ describe('createPostgresTables', () => {
       'viewing_sessions_updated_at_idx',
     ]);
 
-    const price = await pool.query<{ definition: string }>(`SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conname = 'users_monthly_price_cents_check'`);
-    expect(price.rows).toEqual([{ definition: 'CHECK (((monthly_price_cents >= 1) AND (monthly_price_cents <= 9999999)))' }]);
+    const price = await pool.query<{ definition: string }>(
+      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conname = 'users_monthly_price_cents_check'`,
+    );
+    expect(price.rows).toEqual([
+      { definition: 'CHECK (((monthly_price_cents >= 1) AND (monthly_price_cents <= 9999999)))' },
+    ]);
 
     const rerun = await createPostgresTables(pool);
     expect(rerun.details).toEqual({ fromVersion: 3, toVersion: 3, applied: [] });
   });
 
   it('creates typed source tables in contract column order whose checks mirror the contract', async () => {
-    await pool.query('DROP TABLE public.users, public.viewing_sessions, public.load_rejects, public.loaders_schema_version');
+    await pool.query(
+      'DROP TABLE public.users, public.viewing_sessions, public.load_rejects, public.loaders_schema_version',
+    );
     await createPostgresTables(pool);
     expect(await columns('viewing_sessions')).toEqual([...viewingSessionColumns]);
     const types = await pool.query<{ column_name: string; data_type: string; is_nullable: string }>(

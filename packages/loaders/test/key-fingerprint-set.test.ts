@@ -14,7 +14,12 @@ describe('KeyFingerprintSet', () => {
     for (const uuid of uuids.slice(100_000)) if (keys.addOrHit(uuid)) hits += 1;
     // 64-bit fingerprints of random UUIDs: a collision among 200k keys has odds of about 1e-9.
     expect({ hits, size: keys.size }).toEqual({ hits: 0, size: 200_000 });
-    expect([0, 1, 100_000, 199_999].map((n) => keys.addOrHit(uuids[n]!))).toEqual([true, true, true, true]);
+    expect([0, 1, 100_000, 199_999].map((n) => keys.addOrHit(uuids[n]!))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(keys.addOrHit(randomUUID())).toBe(false);
   });
 

@@ -8,7 +8,14 @@ import { ReelhouseError } from '@reelhouse/core';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 
 import { createPostgresTables, loadCsvsToPostgres } from '../src/index.ts';
-import { createDataDir, fileText, sessionRow, sessionsCsv, userRow, usersCsv } from './fixtures/source-rows.ts';
+import {
+  createDataDir,
+  fileText,
+  sessionRow,
+  sessionsCsv,
+  userRow,
+  usersCsv,
+} from './fixtures/source-rows.ts';
 
 const database = usePostgresDatabase('loaders_interrupted');
 let pool: pg.Pool;
@@ -17,13 +24,17 @@ let data: Awaited<ReturnType<typeof createDataDir>>;
 const sessionLines = sessionsCsv(Array.from({ length: 2_000 }, (_, n) => sessionRow(n + 1)));
 
 async function sessionsTable(): Promise<unknown[]> {
-  const result = await pool.query<{ row: unknown }>('SELECT to_jsonb(s) AS row FROM public.viewing_sessions s ORDER BY session_id');
+  const result = await pool.query<{ row: unknown }>(
+    'SELECT to_jsonb(s) AS row FROM public.viewing_sessions s ORDER BY session_id',
+  );
   return result.rows.map((r) => r.row);
 }
 
 async function copyInProgress(): Promise<number> {
   for (let attempt = 0; attempt < 800; attempt += 1) {
-    const active = await pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY %viewing_sessions%' AND state = 'active'`);
+    const active = await pool.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY %viewing_sessions%' AND state = 'active'`,
+    );
     const pid = active.rows[0]?.pid;
     if (pid !== undefined) return pid;
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -35,10 +46,17 @@ async function copyInProgress(): Promise<number> {
  * Serves `viewing_sessions.csv` through a named pipe: the first half is written, `interrupt` runs
  * while the loader's COPY is open and waiting for more, then the rest is written.
  */
-async function loadThroughPipe(options: { signal?: AbortSignal; interrupt: (copyPid: number) => Promise<void> }): Promise<unknown> {
+async function loadThroughPipe(options: {
+  signal?: AbortSignal;
+  interrupt: (copyPid: number) => Promise<void>;
+}): Promise<unknown> {
   const pipe = join(data.dir, 'viewing_sessions.csv');
   execFileSync('mkfifo', [pipe]);
-  const load = loadCsvsToPostgres(pool, { dataDir: data.dir, readChunkBytes: 16_384, ...(options.signal === undefined ? {} : { signal: options.signal }) }).then(
+  const load = loadCsvsToPostgres(pool, {
+    dataDir: data.dir,
+    readChunkBytes: 16_384,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  }).then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -85,12 +103,17 @@ describe('an interrupted CSV load', () => {
     expect(error).toBeInstanceOf(ReelhouseError);
     expect(error).toMatchObject({ code: 'aborted', context: { file: 'viewing_sessions.csv' } });
     expect(await sessionsTable()).toEqual([]);
-    const idle = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY %' AND state <> 'idle'`);
+    const idle = await pool.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY %' AND state <> 'idle'`,
+    );
     expect(idle.rows).toEqual([{ n: 0 }]);
   });
 
   it('leaves the table as it was when its connection is killed mid-stream', async () => {
-    await data.write('viewing_sessions.csv', fileText(sessionsCsv([sessionRow(1), sessionRow(5_000)])));
+    await data.write(
+      'viewing_sessions.csv',
+      fileText(sessionsCsv([sessionRow(1), sessionRow(5_000)])),
+    );
     await loadCsvsToPostgres(pool, { dataDir: data.dir });
     const before = await sessionsTable();
     await data.remove();

@@ -7,13 +7,21 @@ import { ReelhouseError } from '@reelhouse/core';
 import { useMongoDatabase } from '@reelhouse/services/testing';
 
 import { createMongoCollections, loadJsonToMongo } from '../src/index.ts';
-import { jsonArrayText, movieDocument, ndjsonText, seriesDocument } from './fixtures/content-documents.ts';
+import {
+  jsonArrayText,
+  movieDocument,
+  ndjsonText,
+  seriesDocument,
+} from './fixtures/content-documents.ts';
 import { createDataDir } from './fixtures/source-rows.ts';
 
 const mongo = useMongoDatabase('loaders_content');
 let data: Awaited<ReturnType<typeof createDataDir>>;
 
-const documents = [...Array.from({ length: 30 }, (_, n) => movieDocument(n + 1)), ...Array.from({ length: 10 }, (_, n) => seriesDocument(n + 1))];
+const documents = [
+  ...Array.from({ length: 30 }, (_, n) => movieDocument(n + 1)),
+  ...Array.from({ length: 10 }, (_, n) => seriesDocument(n + 1)),
+];
 const lines = documents.map((document) => JSON.stringify(document));
 
 async function contents(): Promise<unknown[]> {
@@ -21,7 +29,11 @@ async function contents(): Promise<unknown[]> {
 }
 
 async function rejects(): Promise<unknown[]> {
-  return mongo.db.collection('content_rejects').find({}, { projection: { _id: 0, index: 1, line: 1, gate: 1, error_code: 1, field: 1 } }).sort({ index: 1 }).toArray();
+  return mongo.db
+    .collection('content_rejects')
+    .find({}, { projection: { _id: 0, index: 1, line: 1, gate: 1, error_code: 1, field: 1 } })
+    .sort({ index: 1 })
+    .toArray();
 }
 
 async function loadError(promise: Promise<unknown>): Promise<ReelhouseError> {
@@ -51,16 +63,34 @@ describe('loadJsonToMongo', () => {
   it('loads a JSON array written one document per line, with dates as BSON dates', async () => {
     await data.write('content.json', jsonArrayText(lines));
     const report = await loadJsonToMongo(mongo.db, { dataDir: data.dir, batchSize: 7 });
-    expect(report).toMatchObject({ step: 'load_json_to_mongo', rowsRead: 40, rowsWritten: 40, rowsRejected: 0, details: { format: 'array', upserted: 40 } });
+    expect(report).toMatchObject({
+      step: 'load_json_to_mongo',
+      rowsRead: 40,
+      rowsWritten: 40,
+      rowsRejected: 0,
+      details: { format: 'array', upserted: 40 },
+    });
     const series = await mongo.db.collection('content').findOne({ _id: 'ser_3' as never });
     expect(series).toMatchObject({
       title: 'Series 3',
       release_date: new Date('2019-06-14T00:00:00.000Z'),
       updated_at: new Date('2024-03-01T12:00:00.000Z'),
       licensing: { window_start: new Date('2020-01-01T00:00:00.000Z'), window_end: null },
-      seasons: [{ release_date: new Date('2021-09-01T00:00:00.000Z'), episodes: [{ release_date: new Date('2021-09-01T00:00:00.000Z') }, { release_date: new Date('2021-09-08T00:00:00.000Z') }] }],
+      seasons: [
+        {
+          release_date: new Date('2021-09-01T00:00:00.000Z'),
+          episodes: [
+            { release_date: new Date('2021-09-01T00:00:00.000Z') },
+            { release_date: new Date('2021-09-08T00:00:00.000Z') },
+          ],
+        },
+      ],
     });
-    expect(await mongo.db.collection('content').countDocuments({ updated_at: { $type: 'date' }, release_date: { $type: 'date' } })).toBe(40);
+    expect(
+      await mongo.db
+        .collection('content')
+        .countDocuments({ updated_at: { $type: 'date' }, release_date: { $type: 'date' } }),
+    ).toBe(40);
     expect(await rejects()).toEqual([]);
   });
 
@@ -70,7 +100,11 @@ describe('loadJsonToMongo', () => {
     const fromArray = await contents();
     await data.write('content.json', ndjsonText(lines));
     const again = await loadJsonToMongo(mongo.db, { dataDir: data.dir });
-    expect(again).toMatchObject({ rowsRead: 40, rowsWritten: 0, details: { format: 'ndjson', upserted: 0, modified: 0, unchanged: 40 } });
+    expect(again).toMatchObject({
+      rowsRead: 40,
+      rowsWritten: 0,
+      details: { format: 'ndjson', upserted: 0, modified: 0, unchanged: 40 },
+    });
     expect(await contents()).toEqual(fromArray);
   });
 
@@ -79,7 +113,11 @@ describe('loadJsonToMongo', () => {
     defective[3] = defective[3]!.slice(0, -5); // malformed_json
     defective[5] = JSON.stringify(movieDocument(6, { release_date: '14/06/2019' })); // bad_date_format
     defective[8] = JSON.stringify({ ...movieDocument(9), runtime_min: 'ninety' }); // wrong_type
-    defective[12] = JSON.stringify(movieDocument(13, { licensing: { window_start: '2021-02-30', window_end: null, regions: ['APAC'] } })); // impossible date
+    defective[12] = JSON.stringify(
+      movieDocument(13, {
+        licensing: { window_start: '2021-02-30', window_end: null, regions: ['APAC'] },
+      }),
+    ); // impossible date
     defective[33] = lines[31]!; // exact_duplicate of document 31
     await data.write('content.json', jsonArrayText(defective));
     const report = await loadJsonToMongo(mongo.db, { dataDir: data.dir, maxRejectRate: 0.5 });
@@ -87,7 +125,13 @@ describe('loadJsonToMongo', () => {
       { index: 3, line: 5, gate: 'parse', error_code: 'malformed_json', field: null },
       { index: 5, line: 7, gate: 'contract', error_code: 'invalid_format', field: 'release_date' },
       { index: 8, line: 10, gate: 'contract', error_code: 'invalid_type', field: 'runtime_min' },
-      { index: 12, line: 14, gate: 'contract', error_code: 'invalid_date', field: 'licensing.window_start' },
+      {
+        index: 12,
+        line: 14,
+        gate: 'contract',
+        error_code: 'invalid_date',
+        field: 'licensing.window_start',
+      },
       { index: 33, line: 35, gate: 'contract', error_code: 'duplicate_key', field: '_id' },
     ]);
     expect(report).toMatchObject({ rowsRead: 40, rowsWritten: 35, rowsRejected: 5 });
@@ -126,16 +170,39 @@ describe('loadJsonToMongo', () => {
 
   it.each([
     { fault: 'an empty file', content: '', line: 1, message: 'the file is empty' },
-    { fault: 'binary garbage', content: '\u0000\u0001PK\u0003\u0004garbage\n', line: 1, message: 'neither a JSON array nor NDJSON' },
-    { fault: 'a truncated array', content: jsonArrayText(lines).slice(0, -300), line: 41, message: 'the file is truncated inside document 39' },
-    { fault: 'a truncated NDJSON file', content: ndjsonText(lines).slice(0, -300), line: 40, message: 'the file is truncated inside document 39' },
-    { fault: 'a pretty-printed array', content: JSON.stringify(documents.slice(0, 2), null, 2), line: 2, message: 'a pretty-printed JSON array is not supported' },
-  ])('ends with file_malformed naming the file and position for $fault', async ({ content, line, message }) => {
-    await data.write('content.json', content);
-    const error = await loadError(loadJsonToMongo(mongo.db, { dataDir: data.dir }));
-    expect(error.code).toBe('file_malformed');
-    expect(error.message).toContain(`content.json line ${line}: ${message}`);
-    expect(error.context).toMatchObject({ file: 'content.json', line });
-    expect(await mongo.db.collection('content').countDocuments()).toBe(0);
-  });
+    {
+      fault: 'binary garbage',
+      content: '\u0000\u0001PK\u0003\u0004garbage\n',
+      line: 1,
+      message: 'neither a JSON array nor NDJSON',
+    },
+    {
+      fault: 'a truncated array',
+      content: jsonArrayText(lines).slice(0, -300),
+      line: 41,
+      message: 'the file is truncated inside document 39',
+    },
+    {
+      fault: 'a truncated NDJSON file',
+      content: ndjsonText(lines).slice(0, -300),
+      line: 40,
+      message: 'the file is truncated inside document 39',
+    },
+    {
+      fault: 'a pretty-printed array',
+      content: JSON.stringify(documents.slice(0, 2), null, 2),
+      line: 2,
+      message: 'a pretty-printed JSON array is not supported',
+    },
+  ])(
+    'ends with file_malformed naming the file and position for $fault',
+    async ({ content, line, message }) => {
+      await data.write('content.json', content);
+      const error = await loadError(loadJsonToMongo(mongo.db, { dataDir: data.dir }));
+      expect(error.code).toBe('file_malformed');
+      expect(error.message).toContain(`content.json line ${line}: ${message}`);
+      expect(error.context).toMatchObject({ file: 'content.json', line });
+      expect(await mongo.db.collection('content').countDocuments()).toBe(0);
+    },
+  );
 });

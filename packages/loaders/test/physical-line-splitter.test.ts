@@ -5,7 +5,9 @@ import { PhysicalLineSplitter, type LineEnding } from '../src/physical-line-spli
 describe('PhysicalLineSplitter', () => {
   it('numbers physical lines across chunk borders and reports each ending', () => {
     const lines: [string, number, LineEnding][] = [];
-    const splitter = new PhysicalLineSplitter((text, line, ending) => lines.push([text, line, ending]));
+    const splitter = new PhysicalLineSplitter((text, line, ending) =>
+      lines.push([text, line, ending]),
+    );
     for (const chunk of ['head', 'er\nab', 'c\r', '\n"x\n', '\ntail']) splitter.push(chunk);
     splitter.end();
     expect(lines).toEqual([

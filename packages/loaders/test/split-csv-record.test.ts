@@ -5,7 +5,10 @@ import { splitCsvRecord } from '../src/split-csv-record.ts';
 describe('splitCsvRecord', () => {
   it('splits plain and RFC 4180 quoted fields', () => {
     expect(splitCsvRecord('a,,c')).toEqual({ ok: true, fields: ['a', '', 'c'] });
-    expect(splitCsvRecord('"a,b","say ""hi""",""')).toEqual({ ok: true, fields: ['a,b', 'say "hi"', ''] });
+    expect(splitCsvRecord('"a,b","say ""hi""",""')).toEqual({
+      ok: true,
+      fields: ['a,b', 'say "hi"', ''],
+    });
     expect(splitCsvRecord('x,"y"')).toEqual({ ok: true, fields: ['x', 'y'] });
   });
 
