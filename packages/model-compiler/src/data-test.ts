@@ -1,9 +1,9 @@
 import type { SelectQueryBuilder } from 'kysely';
 
+import type { AnyModel, ModelContext } from './define-model.ts';
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a failing-rows query over any tables
 export type FailingRowsQuery = SelectQueryBuilder<any, any, object>;
-
-import type { AnyModel, ModelContext } from './define-model.ts';
 
 export type Severity = 'error' | 'warn';
 

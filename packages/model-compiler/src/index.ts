@@ -27,6 +27,7 @@ export {
   type TestBuilders,
   type TestConfig,
   type Severity,
+  type FailingRowsQuery,
 } from './data-test.ts';
 export type { SqlType } from './sql-type.ts';
 export {
