@@ -229,6 +229,38 @@ describe('tests of an incremental run', () => {
   });
 });
 
+describe('a contract change on an incremental model', () => {
+  it('fails the incremental run, asking for a full refresh, which then rebuilds the table', async () => {
+    await insertSessions([['s1', 10, '2024-01-01']]);
+    await buildModels(db, { models: [sessionsModel('merge')] });
+    const widened = defineModel({
+      name: 'sessions',
+      description: 'Sessions with their user.',
+      materialization: incremental({ strategy: 'merge', uniqueKey: ['session_id'] }),
+      select: (ctx) =>
+        ctx.db
+          .selectFrom(ctx.source('raw.viewing_sessions', 's'))
+          .select(['s.session_id', 's.user_id']),
+      contract: {
+        columns: { session_id: { type: 'text' }, user_id: { type: 'text' } },
+        primaryKey: ['session_id'],
+      },
+    });
+    const refused = await buildModels(db, { models: [widened] });
+    expect(refused.models.map((m) => [m.status, m.error?.code])).toEqual([
+      ['error', 'contract_violation'],
+    ]);
+    expect(refused.models[0]?.error?.message).toMatch(
+      /the existing table predates the contract: rebuild it with a full refresh$/,
+    );
+    const rebuilt = await buildModels(db, { models: [widened], fullRefresh: true });
+    expect(rebuilt.models.map((m) => [m.status, m.mode])).toEqual([
+      ['success', 'incremental_full'],
+    ]);
+    expect(await contents(db, 'trusted.sessions')).toEqual([{ session_id: 's1', user_id: 'u1' }]);
+  });
+});
+
 describe('incremental models by time range', () => {
   it('record built intervals in ops.model_intervals, then rebuild the gaps and the new intervals only', async () => {
     await insertSessions([
