@@ -22,7 +22,7 @@ import type { RelationResolver } from './model-context.ts';
 import { createOfflineKysely } from './offline-kysely.ts';
 import { floorToInterval, planIntervals, type TimeRange } from './plan-intervals.ts';
 import { runDataTests } from './run-data-tests.ts';
-import { quoteIdent, quoteRelation } from './sql-identifier.ts';
+import { quoteRelation } from './sql-identifier.ts';
 
 /** What the publish transaction does with a model built in staging. */
 export type PublishStep =
@@ -230,18 +230,15 @@ async function rangesToRebuild(
 ): Promise<TimeRange[]> {
   const unit = at.materialization.interval ?? 'day';
   const built = await readBuiltIntervals(options.db, options.model.name);
-  // Only without a ledger does the oldest row say where to start (a scan of the table).
+  // Only without a ledger does the oldest row say where to start (a scan of the table); an empty
+  // table (a first build over no data) starts at the epoch, so the next data is not missed.
   const firstStart =
     built.length > 0
       ? options.now
-      : ((
-          await rangesOfTable(options.db, {
-            relation: at.relation,
-            column: at.materialization.timeColumn,
-            unit,
-            now: options.now,
-          })
-        )[0]?.start ?? options.now);
+      : ((await oldestTime(options.db, {
+          relation: at.relation,
+          column: at.materialization.timeColumn,
+        })) ?? new Date(0));
   return planIntervals({
     built,
     firstStart,
@@ -283,17 +280,23 @@ async function rangesOfTable(
   db: AnyKysely,
   options: { relation: string; column: string; unit: 'day' | 'hour'; now: Date },
 ): Promise<TimeRange[]> {
-  const column = quoteIdent(options.column);
-  const { rows } = await sql<{
-    first: Date | null;
-  }>`select min(${sql.raw(column)}) as "first" from ${sql.raw(quoteRelation(options.relation))}`.execute(
-    db,
-  );
-  const first = rows[0]?.first;
-  if (first === null || first === undefined) return [];
+  const first = await oldestTime(db, options);
+  if (first === undefined) return [];
   const start = floorToInterval(first, options.unit);
   const end = floorToInterval(options.now, options.unit);
   return start < end ? [{ start, end }] : [];
+}
+
+async function oldestTime(
+  db: AnyKysely,
+  options: { relation: string; column: string },
+): Promise<Date | undefined> {
+  const { rows } = await sql<{
+    first: Date | null;
+  }>`select min(${sql.ref(options.column)}) as "first" from ${sql.table(options.relation)}`.execute(
+    db,
+  );
+  return rows[0]?.first ?? undefined;
 }
 
 async function runPostHooks(

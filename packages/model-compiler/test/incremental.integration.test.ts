@@ -321,6 +321,27 @@ describe('incremental models by time range', () => {
   });
 });
 
+describe('an incremental model by time range first built over no data', () => {
+  it('builds the data that arrives later', async () => {
+    const first = await buildModels(db, {
+      models: [daily_sessions],
+      now: new Date('2024-01-04T12:00:00Z'),
+    });
+    expect(first.models.map((m) => [m.mode, m.rows, m.intervals])).toEqual([
+      ['incremental_full', 0, []],
+    ]);
+    await insertSessions([['a', 1, '2024-01-02', '2024-01-02T10:00:00Z']]);
+    const second = await buildModels(db, {
+      models: [daily_sessions],
+      now: new Date('2024-01-04T12:00:00Z'),
+    });
+    expect(second.models.map((m) => [m.mode, m.rows, m.intervals?.length])).toEqual([
+      ['incremental_delta', 1, 1],
+    ]);
+    expect((await contents(db, 'trusted.daily_sessions')).length).toBe(1);
+  });
+});
+
 describe('full refresh', () => {
   it('rebuilds an incremental model from scratch', async () => {
     const model = sessionsModel('append');
