@@ -22,6 +22,7 @@ import type { RelationResolver } from './model-context.ts';
 import { createOfflineKysely } from './offline-kysely.ts';
 import { floorToInterval, planIntervals, type TimeRange } from './plan-intervals.ts';
 import { runDataTests } from './run-data-tests.ts';
+import { uniqueKeyTest } from './unique-key-test.ts';
 import { quoteRelation } from './sql-identifier.ts';
 
 /** What the publish transaction does with a model built in staging. */
@@ -218,7 +219,7 @@ async function buildIncrementalRun(
   return {
     rows: built.rows,
     contract,
-    tests,
+    tests: [...tests, ...uniqueKeyTest({ materialization, delta, tests })],
     publish: { kind: 'apply_delta', model: model.name, plan: built.plan },
     ...(byTimeRange(materialization) ? { ranges } : {}),
   };

@@ -229,6 +229,44 @@ describe('tests of an incremental run', () => {
   });
 });
 
+describe('a keyed incremental run whose new rows share a key', () => {
+  it('fails the implicit uniqueKey check instead of the merge, naming the key', async () => {
+    const byUser = defineModel({
+      name: 'last_session',
+      description: 'Sessions merged on user: two new sessions of one user collide.',
+      materialization: incremental({ strategy: 'merge', uniqueKey: ['user_id'] }),
+      select: (ctx) => {
+        const query = ctx.db
+          .selectFrom(ctx.source('raw.viewing_sessions', 's'))
+          .select(['s.user_id', 's.session_id', 's.updated_at']);
+        return ctx.isIncremental
+          ? query.where('s.updated_at', '>', (eb) =>
+              eb.selectFrom(ctx.self('t')).select(sql<Date>`max("t"."updated_at")`.as('since')),
+            )
+          : query;
+      },
+      contract: {
+        columns: {
+          user_id: { type: 'text' },
+          session_id: { type: 'text' },
+          updated_at: { type: 'timestamptz' },
+        },
+      },
+    });
+    await insertSessions([['s1', 10, '2024-01-01']]);
+    await buildModels(db, { models: [byUser] });
+    await insertSessions([
+      ['s2', 10, '2024-01-02'],
+      ['s3', 10, '2024-01-02'],
+    ]);
+    const result = await buildModels(db, { models: [byUser] });
+    expect(result.models[0]?.tests.map((test) => [test.name, test.status, test.samples])).toEqual([
+      ['unique(user_id) [uniqueKey of the new rows]', 'error', [{ user_id: 'u1', duplicates: 2 }]],
+    ]);
+    expect(result.published).toBe(false);
+  });
+});
+
 describe('a contract change on an incremental model', () => {
   it('fails the incremental run, asking for a full refresh, which then rebuilds the table', async () => {
     await insertSessions([['s1', 10, '2024-01-01']]);
