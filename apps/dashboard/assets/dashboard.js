@@ -49,6 +49,9 @@
       })
     )
       option.legend.formatter = pretty;
+    // Respect a request for less motion (also what makes screenshots and tests deterministic).
+    if (window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches)
+      option.animation = false;
     var chart = window.echarts.init(element, null, { renderer: 'canvas' });
     chart.setOption(option);
     window.reelhouseCharts[id] = chart;

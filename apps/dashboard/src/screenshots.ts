@@ -30,16 +30,18 @@ try {
   const page = await browser.newPage({
     viewport: { width: 1440, height: 900 },
     deviceScaleFactor: 1,
+    // Charts then draw without animation: the picture is complete once the page has loaded.
+    reducedMotion: 'reduce',
   });
   for (const [id, definition] of Object.entries(pages)) {
     await page.goto(`${base}${definition.path}${values.query === '' ? '' : `?${values.query}`}`, {
       waitUntil: 'networkidle',
     });
-    // Charts animate in; wait until ECharts has finished so the picture is complete.
+    // A short pause for the canvas to paint after the scripts ran.
     await page
       .waitForFunction(() => 'reelhouseCharts' in globalThis, undefined, { timeout: 10_000 })
       .catch(() => undefined);
-    await page.waitForTimeout(1200);
+    await page.waitForTimeout(300);
     const file = `${values.out.replace(/\/$/, '')}/${id}.png`;
     await page.screenshot({ path: file, fullPage: true });
     process.stdout.write(`${file}\n`);

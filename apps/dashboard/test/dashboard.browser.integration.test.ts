@@ -46,7 +46,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   problems = [];
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // Reduced motion: charts draw at once, so a click lands on the bar's final shape.
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning')
       problems.push(`console ${message.type()}: ${message.text()}`);
