@@ -154,14 +154,12 @@ create index on dim_content (content_id);
 create table bridge_content_genre as
 select c.content_key, g.genre, g.genre = c.primary_genre as is_primary
 from dim_content c join stg_content_genres g on g.content_id = coalesce(c.series_id, c.content_id);
-alter table bridge_content_genre add primary key (content_key, genre),
-  add foreign key (content_key) references dim_content (content_key);
+alter table bridge_content_genre add primary key (content_key, genre);
 
 create table bridge_content_cast as
 select c.content_key, p.person_id, p.name, p.character, p.billing_order
 from dim_content c join stg_content_cast p on p.content_id = coalesce(c.series_id, c.content_id);
-alter table bridge_content_cast add primary key (content_key, person_id),
-  add foreign key (content_key) references dim_content (content_key);
+alter table bridge_content_cast add primary key (content_key, person_id);
 
 -- The fact: user version valid at started_at (hash join on user_id, then the interval), orphans -1.
 create table fact_viewing_session as

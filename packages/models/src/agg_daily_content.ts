@@ -11,8 +11,14 @@ import { fact_viewing_session } from './fact_viewing_session.ts';
 export const agg_daily_content = defineModel({
   name: 'agg_daily_content',
   description:
-    'Engagement per UTC day and playable item: sessions, watch seconds and completed sessions are additive; viewers counts distinct users (user versions) within the row only, so it must not be summed across days. Incremental: the days holding newly extracted sessions are rebuilt whole.',
-  materialization: incremental({ strategy: 'delete+insert', uniqueKey: ['date_key'] }),
+    'Engagement per UTC day and playable item: sessions, watch seconds and completed sessions are additive; viewers counts distinct users (user versions) within the row only, so it must not be summed across days. Incremental: the groups of the days holding newly extracted sessions are recomputed.',
+  // The days holding new sessions are recomputed and replace their groups. A group that a
+  // re-extracted session left (say, a changed quality) would keep its old counts: rare, and
+  // corrected by a full refresh.
+  materialization: incremental({
+    strategy: 'delete+insert',
+    uniqueKey: ['date_key', 'content_key'],
+  }),
   tags: ['aggregate', 'dashboard'],
   select: (ctx) => {
     const query = ctx.db

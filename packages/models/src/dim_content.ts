@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 
 import { maturityRatings } from '@reelhouse/contracts';
-import { defineModel, table } from '@reelhouse/model-compiler';
+import { defineModel, incremental } from '@reelhouse/model-compiler';
 import type { DimContent } from '@reelhouse/warehouse';
 
 import { aliasedColumns } from './aliased-columns.ts';
@@ -15,7 +15,10 @@ export const dim_content = defineModel({
   name: 'dim_content',
   description:
     'One row per playable item: movies, and episodes with their series attributes (genre, rating, language). content_key derives from content_id, so it is stable across rebuilds; -1 is the unknown item.',
-  materialization: table(),
+  // Merged in place rather than replaced: replacing it would drop the foreign keys the fact and
+  // the aggregates hold on it, and re-adding them validates every fact row on every build. The
+  // whole (small) dimension is recomputed and merged; rows are never deleted.
+  materialization: incremental({ strategy: 'merge', uniqueKey: ['content_key'] }),
   tags: ['dimension'],
   select: (ctx) =>
     ctx.db

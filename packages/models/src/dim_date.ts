@@ -1,13 +1,16 @@
 import { sql } from 'kysely';
 
-import { defineModel, table } from '@reelhouse/model-compiler';
+import { defineModel, incremental } from '@reelhouse/model-compiler';
 
 /** Calendar days covering whole years from the first sign-up to the last session, plus the `-1` unknown day. */
 export const dim_date = defineModel({
   name: 'dim_date',
   description:
     'One row per calendar day (date_key yyyymmdd) over whole years spanning the data (sign-ups and sessions, UTC), so an incremental load within a year needs no new days; date_key -1 is the unknown day.',
-  materialization: table(),
+  // Merged in place rather than replaced: replacing it would drop the foreign keys the fact and
+  // the aggregates hold on it, and re-adding them validates every fact row on every build. The
+  // whole (small) dimension is recomputed and merged; rows are never deleted.
+  materialization: incremental({ strategy: 'merge', uniqueKey: ['date_key'] }),
   tags: ['dimension'],
   select: (ctx) =>
     ctx.db
