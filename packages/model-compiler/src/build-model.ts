@@ -16,12 +16,12 @@ import {
   replacedCondition,
   type DeltaPlan,
 } from './incremental-delta.ts';
-import { readBuiltIntervals } from './interval-ledger.ts';
 import type { IncrementalMaterialization } from './materialization.ts';
 import type { RelationResolver } from './model-context.ts';
 import { createOfflineKysely } from './offline-kysely.ts';
-import { floorToInterval, planIntervals, type TimeRange } from './plan-intervals.ts';
+import type { TimeRange } from './plan-intervals.ts';
 import { runDataTests } from './run-data-tests.ts';
+import { rangesOfTable, rangesToRebuild } from './time-ranges.ts';
 import { uniqueKeyTest } from './unique-key-test.ts';
 import { quoteRelation } from './sql-identifier.ts';
 
@@ -204,7 +204,12 @@ async function buildIncrementalRun(
   const materialization = model.materialization as IncrementalMaterialization;
   const delta = `${at.relation}__delta`;
   const ranges = byTimeRange(materialization)
-    ? await rangesToRebuild(options, { relation: at.resolver.self, materialization })
+    ? await rangesToRebuild(db, {
+        model: model.name,
+        relation: at.resolver.self,
+        materialization,
+        now: options.now,
+      })
     : [];
   const built = await buildDelta(db, { model, resolver: at.resolver, delta, ranges });
   await sql.raw(postMergeViewSql({ ...built.plan, view: at.relation })).execute(db);
@@ -223,30 +228,6 @@ async function buildIncrementalRun(
     publish: { kind: 'apply_delta', model: model.name, plan: built.plan },
     ...(byTimeRange(materialization) ? { ranges } : {}),
   };
-}
-
-async function rangesToRebuild(
-  options: BuildModelOptions,
-  at: { relation: string; materialization: IncrementalMaterialization & { timeColumn: string } },
-): Promise<TimeRange[]> {
-  const unit = at.materialization.interval ?? 'day';
-  const built = await readBuiltIntervals(options.db, options.model.name);
-  // Only without a ledger does the oldest row say where to start (a scan of the table); an empty
-  // table (a first build over no data) starts at the epoch, so the next data is not missed.
-  const firstStart =
-    built.length > 0
-      ? options.now
-      : ((await oldestTime(options.db, {
-          relation: at.relation,
-          column: at.materialization.timeColumn,
-        })) ?? new Date(0));
-  return planIntervals({
-    built,
-    firstStart,
-    end: options.now,
-    unit,
-    lookback: at.materialization.lookback ?? 0,
-  });
 }
 
 async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
@@ -274,30 +255,6 @@ async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
       return 'incremental_full';
     }
   }
-}
-
-/** The range of whole intervals a built table covers, up to the start of the interval holding `now`. */
-async function rangesOfTable(
-  db: AnyKysely,
-  options: { relation: string; column: string; unit: 'day' | 'hour'; now: Date },
-): Promise<TimeRange[]> {
-  const first = await oldestTime(db, options);
-  if (first === undefined) return [];
-  const start = floorToInterval(first, options.unit);
-  const end = floorToInterval(options.now, options.unit);
-  return start < end ? [{ start, end }] : [];
-}
-
-async function oldestTime(
-  db: AnyKysely,
-  options: { relation: string; column: string },
-): Promise<Date | undefined> {
-  const { rows } = await sql<{
-    first: Date | null;
-  }>`select min(${sql.ref(options.column)}) as "first" from ${sql.table(options.relation)}`.execute(
-    db,
-  );
-  return rows[0]?.first ?? undefined;
 }
 
 async function runPostHooks(
