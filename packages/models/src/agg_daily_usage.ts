@@ -1,12 +1,25 @@
-import { sql } from 'kysely';
+import { sql, type AliasedRawBuilder } from 'kysely';
 
 import { plans } from '@reelhouse/contracts';
 import { defineModel, incremental } from '@reelhouse/model-compiler';
+import type { AggDailyUsage } from '@reelhouse/warehouse';
 
 import { daysWithNewSessions } from './days-with-new-sessions.ts';
 import { dim_date } from './dim_date.ts';
 import { dim_user } from './dim_user.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
+
+/** The measures of a group no session belongs to any more. */
+const zeroMeasures = [
+  sql<number>`0::bigint`.as('sessions'),
+  sql<number>`0::bigint`.as('watch_seconds'),
+  sql<number>`0::bigint`.as('completed_sessions'),
+  sql<number>`0::bigint`.as('rebuffer_count'),
+  sql<number>`0::bigint`.as('rebuffer_ms'),
+  sql<number>`0::bigint`.as('startup_ms_total'),
+  sql<number>`0::bigint`.as('bitrate_kbps_seconds'),
+  sql<number>`0::bigint`.as('bytes_transferred'),
+] as const;
 
 /** Daily usage per session country, device, plan (as of the session) and quality: additive sums only. */
 export const agg_daily_usage = defineModel({
@@ -52,7 +65,44 @@ export const agg_daily_usage = defineModel({
         'u.plan',
         'f.quality',
       ]);
-    return ctx.isIncremental ? query.where('f.date_key', '=', daysWithNewSessions(ctx)) : query;
+    if (!ctx.isIncremental) return query;
+    // The groups of the days holding new sessions, recomputed; a group of those days that no
+    // session belongs to any more (a re-extracted session changed quality, say) is emitted with
+    // zero measures, so that it replaces the stale counts.
+    const self = () => ctx.self('a') as unknown as AliasedRawBuilder<AggDailyUsage, 'a'>;
+    return ctx.db
+      .with('fresh', () => query.where('f.date_key', '=', daysWithNewSessions(ctx)))
+      .selectFrom('fresh')
+      .selectAll()
+      .unionAll((eb) =>
+        eb
+          .selectFrom(self())
+          .where('a.date_key', '=', daysWithNewSessions(ctx))
+          .where((inner) =>
+            inner.not(
+              inner.exists(
+                inner
+                  .selectFrom('fresh as n')
+                  .select(sql.lit(1).as('one'))
+                  .whereRef('n.date_key', '=', 'a.date_key')
+                  .whereRef('n.country_code', '=', 'a.country_code')
+                  .whereRef('n.device_type', '=', 'a.device_type')
+                  .whereRef('n.plan', '=', 'a.plan')
+                  .whereRef('n.quality', '=', 'a.quality'),
+              ),
+            ),
+          )
+          .select((inner) => [
+            'a.date_key',
+            'a.country_code',
+            'a.region',
+            'a.device_type',
+            'a.plan',
+            'a.quality',
+            ...zeroMeasures,
+            inner.ref('a._extracted_at').as('_extracted_at'),
+          ]),
+      );
   },
   contract: {
     columns: {
@@ -62,7 +112,7 @@ export const agg_daily_usage = defineModel({
       device_type: { type: 'text' },
       plan: { type: 'text' },
       quality: { type: 'text' },
-      sessions: { type: 'bigint', check: 'sessions > 0' },
+      sessions: { type: 'bigint', check: 'sessions >= 0' },
       watch_seconds: { type: 'bigint' },
       completed_sessions: { type: 'bigint', check: 'completed_sessions >= 0' },
       rebuffer_count: { type: 'bigint' },

@@ -21,9 +21,9 @@ export function daysWithNewSessions(ctx: ModelContext): RawBuilder<number> {
           'n._extracted_at',
           '>',
           eb
-            .selectFrom(ctx.self('a'))
+            .selectFrom(ctx.self('covered'))
             .select(
-              sql<Date>`coalesce(max(a._extracted_at), '-infinity'::timestamptz)`.as('since'),
+              sql<Date>`coalesce(max(covered._extracted_at), '-infinity'::timestamptz)`.as('since'),
             ),
         ),
         // No filter, but the pair is estimated as a narrow range (see fact_viewing_session).

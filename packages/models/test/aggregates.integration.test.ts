@@ -155,6 +155,27 @@ describe('agg_daily_usage', () => {
   });
 });
 
+describe('agg_daily_usage, incrementally', () => {
+  it('recomputes the days with newly extracted sessions, zeroing groups their sessions left', async () => {
+    const first = await buildModelInIsolation(db, { model: agg_daily_usage, inputs });
+    const later = { _extracted_at: new Date('2024-03-02T00:00:00Z') };
+    const changed = sessions.map((s) =>
+      s.session_id === 's3' ? { ...s, quality: 'UHD', ...later } : s,
+    );
+    const { rows } = await buildModelInIsolation(db, {
+      model: agg_daily_usage,
+      inputs: [modelRows(fact_viewing_session, changed), ...inputs.slice(1)],
+      existing: first.rows,
+    });
+    expect(rows.map((r) => [r.date_key, r.plan, r.quality, r.sessions, r.watch_seconds])).toEqual([
+      [20240210, 'premium', 'HD', 0, 0],
+      [20240210, 'premium', 'UHD', 1, 1800],
+      [20240210, 'standard', 'HD', 2, 7800],
+      [20240211, 'unknown', 'HD', 1, 1800],
+    ]);
+  });
+});
+
 describe('agg_daily_content', () => {
   it('counts sessions, distinct viewers, watch time and completions per day and item', async () => {
     const { rows, testResults } = await buildModelInIsolation(db, {
