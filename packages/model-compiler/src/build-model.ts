@@ -31,6 +31,8 @@ export type PublishStep =
       readonly kind: 'move_table';
       readonly model: string;
       readonly ledger?: { readonly ranges: readonly TimeRange[] };
+      /** Models whose foreign keys are added once their new rows are merged, at publish. */
+      readonly deferredForeignKeysTo?: readonly string[];
     }
   | { readonly kind: 'create_view'; readonly model: string }
   | { readonly kind: 'apply_delta'; readonly model: string; readonly plan: DeltaPlan };
@@ -46,6 +48,8 @@ export interface BuildModelOptions {
   readonly fullRefresh: boolean;
   /** With `fullRefresh`, rebuild models protected by `allowFullRefresh: false` too. */
   readonly forceFullRefresh: boolean;
+  /** How the models built so far in this run were built (upstream models are always among them). */
+  readonly modes: ReadonlyMap<string, BuildMode>;
   /** Models by time range are built up to the start of the interval holding this instant. */
   readonly now: Date;
   readonly logger: Logger;
@@ -166,6 +170,10 @@ async function buildWhole(
     relation: at.relation,
   });
   const kind = at.mode === 'view' ? 'view' : 'table';
+  // A model merging new rows in this run shows them through a view until publish: no key to point at.
+  const deferred = compiled.contract.foreignKeys
+    .map((fk) => fk.references)
+    .filter((name) => options.modes.get(name) === 'incremental_delta');
   const rows = await buildRelation(db, {
     model: model.name,
     relation: at.relation,
@@ -173,14 +181,20 @@ async function buildWhole(
     contract: compiled.contract,
     selectSql: compiled.sql,
     ref: at.resolver.ref,
+    deferForeignKeysTo: (name) => deferred.includes(name),
   });
   await runPostHooks(db, { hooks: model.postHooks, relation: at.relation });
   const { tests, contract } = compiled;
   if (kind === 'view')
     return { rows, contract, tests, publish: { kind: 'create_view', model: model.name } };
   const materialization = model.materialization;
+  const moved = {
+    kind: 'move_table',
+    model: model.name,
+    ...(deferred.length > 0 ? { deferredForeignKeysTo: deferred } : {}),
+  } as const;
   if (materialization.type !== 'incremental' || !byTimeRange(materialization))
-    return { rows, contract, tests, publish: { kind: 'move_table', model: model.name } };
+    return { rows, contract, tests, publish: moved };
   const ranges = await rangesOfTable(db, {
     relation: at.relation,
     column: materialization.timeColumn,
@@ -192,7 +206,7 @@ async function buildWhole(
     contract,
     tests,
     ranges,
-    publish: { kind: 'move_table', model: model.name, ledger: { ranges } },
+    publish: { ...moved, ledger: { ranges } },
   };
 }
 

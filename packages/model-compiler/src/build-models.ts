@@ -6,7 +6,7 @@ import { classifyError, silentLogger, type Logger } from '@reelhouse/core';
 
 import type { AnyKysely } from './any-kysely.ts';
 import { buildModel, type PublishStep } from './build-model.ts';
-import type { BuildResult, ModelResult } from './build-result.ts';
+import type { BuildMode, BuildResult, ModelResult } from './build-result.ts';
 import { throwIfAborted, withCancelOnAbort } from './cancel-on-abort.ts';
 import type { CompiledProject } from './compiled-model.ts';
 import { compileProject } from './compile-project.ts';
@@ -218,6 +218,7 @@ async function buildSelected(
   concurrency = run.options.concurrency ?? 2,
 ): Promise<boolean> {
   const builtInRun = new Set(run.selected);
+  const modes = new Map<string, BuildMode>();
   const byName = new Map(run.options.models.map((model) => [model.name, model]));
   const dependsOn = new Map(run.project.models.map((model) => [model.name, model.dependsOn]));
   const outcomes = await runGraph({
@@ -240,11 +241,13 @@ async function buildSelected(
           builtInRun,
           fullRefresh: run.options.fullRefresh ?? false,
           forceFullRefresh: run.options.forceFullRefresh ?? false,
+          modes,
           now: run.options.now ?? new Date(),
           logger: run.logger,
         }),
       );
       run.results.set(name, built.result);
+      if (built.result.mode !== undefined) modes.set(name, built.result.mode);
       if (built.publish !== undefined) run.steps.set(name, built.publish);
       return built.result.status === 'success' ? 'success' : 'error';
     },

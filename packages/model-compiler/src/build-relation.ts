@@ -23,6 +23,8 @@ export interface BuildRelationOptions {
   readonly selectSql: string;
   /** Where a foreign key to another model points. */
   readonly ref: (modelName: string) => string;
+  /** Foreign keys to these models are added at publish instead (their new rows are not merged yet). */
+  readonly deferForeignKeysTo?: (modelName: string) => boolean;
   /** Skip keys and indexes: an incremental delta is merged into a table that has them. */
   readonly withKeys?: boolean;
 }
@@ -63,7 +65,14 @@ export async function buildRelation(
     options.withKeys === false
       ? { ...options.contract, primaryKey: [], foreignKeys: [], indexes: [] }
       : options.contract;
-  for (const statement of keyStatements({ relation: options.relation, contract, ref: options.ref }))
+  for (const statement of keyStatements({
+    relation: options.relation,
+    contract,
+    ref: options.ref,
+    ...(options.deferForeignKeysTo === undefined
+      ? {}
+      : { skipForeignKeysTo: options.deferForeignKeysTo }),
+  }))
     await run(statement);
   await run(`analyze ${quoteRelation(options.relation)}`);
   await verifyContract(db, {

@@ -69,6 +69,8 @@ export interface KeyStatementsOptions {
   readonly contract: CompiledContract;
   /** Schema-qualified table a foreign key to the model named points at. */
   readonly ref: (modelName: string) => string;
+  /** Foreign keys to these models are left out (added later; numbering is kept). */
+  readonly skipForeignKeysTo?: (modelName: string) => boolean;
 }
 
 /** Primary key, foreign keys and indexes, built after the data (a load into indexed tables is slower). */
@@ -81,12 +83,24 @@ export function keyStatements(options: KeyStatementsOptions): string[] {
     statements.push(
       `alter table ${table} add constraint ${quoteIdent(`${name}_pkey`)} primary key (${quoteIdents(contract.primaryKey)})`,
     );
-  contract.foreignKeys.forEach((fk, index) => {
-    statements.push(
-      `alter table ${table} add constraint ${quoteIdent(`${name}_fk_${index + 1}`)} foreign key (${quoteIdents(fk.columns)}) references ${quoteRelation(options.ref(fk.references))} (${quoteIdents(fk.referencedColumns)})`,
-    );
-  });
+  const skip = options.skipForeignKeysTo ?? (() => false);
+  statements.push(...foreignKeyStatements({ ...options, onlyTo: (model) => !skip(model) }));
   for (const columns of contract.indexes)
     statements.push(`create index on ${table} (${quoteIdents(columns)})`);
   return statements;
+}
+
+/** The contract's foreign keys to the models `onlyTo` accepts, named `<table>_fk_<n>` after their place in the contract. */
+export function foreignKeyStatements(
+  options: KeyStatementsOptions & { readonly onlyTo: (modelName: string) => boolean },
+): string[] {
+  const table = quoteRelation(options.relation);
+  const name = options.relation.split('.').at(-1) ?? options.relation;
+  return options.contract.foreignKeys.flatMap((fk, index) =>
+    options.onlyTo(fk.references)
+      ? [
+          `alter table ${table} add constraint ${quoteIdent(`${name}_fk_${index + 1}`)} foreign key (${quoteIdents(fk.columns)}) references ${quoteRelation(options.ref(fk.references))} (${quoteIdents(fk.referencedColumns)})`,
+        ]
+      : [],
+  );
 }

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { AnyKysely } from './any-kysely.ts';
 import type { PublishStep } from './build-model.ts';
 import type { CompiledProject } from './compiled-model.ts';
-import { createViewSql, keyStatements } from './contract-ddl.ts';
+import { createViewSql, foreignKeyStatements, keyStatements } from './contract-ddl.ts';
 import { applyDeltaStatements } from './incremental-delta.ts';
 import { recordIntervals } from './interval-ledger.ts';
 import { applyGrants, readGrants, type RelationGrant } from './relation-grants.ts';
@@ -75,6 +75,23 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
         break;
       }
     }
+  }
+  for (const step of options.steps) {
+    const model = byName.get(step.model);
+    if (
+      step.kind !== 'move_table' ||
+      step.deferredForeignKeysTo === undefined ||
+      model === undefined
+    )
+      continue;
+    const deferred = step.deferredForeignKeysTo;
+    const statements = foreignKeyStatements({
+      relation: `${target}.${step.model}`,
+      contract: model.contract,
+      ref: (name) => `${target}.${name}`,
+      onlyTo: (name) => deferred.includes(name),
+    });
+    for (const statement of statements) await sql.raw(statement).execute(db);
   }
   await restoreDependents(db, { ...options, before, grants });
   for (const role of options.grantSelectTo ?? []) {

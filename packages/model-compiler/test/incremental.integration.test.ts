@@ -6,7 +6,13 @@ import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import type { AnyKysely } from '../src/any-kysely.ts';
-import { buildModels, defineModel, incremental, type IncrementalStrategy } from '../src/index.ts';
+import {
+  buildModels,
+  defineModel,
+  incremental,
+  table,
+  type IncrementalStrategy,
+} from '../src/index.ts';
 import { buildModelInIsolation, sourceRows } from '../src/testing/index.ts';
 import { fact_sessions } from './fixtures/example-models.ts';
 import { contents, createRawFixture } from './fixtures/raw-fixture.ts';
@@ -264,6 +270,52 @@ describe('a keyed incremental run whose new rows share a key', () => {
       ['unique(user_id) [uniqueKey of the new rows]', 'error', [{ user_id: 'u1', duplicates: 2 }]],
     ]);
     expect(result.published).toBe(false);
+  });
+});
+
+describe('a table with a foreign key to an incremental model merging new rows in the same build', () => {
+  it('gets the key at publish, once the new rows are merged', async () => {
+    const sessions = sessionsModel('merge');
+    const long_sessions = defineModel({
+      name: 'long_sessions',
+      description: 'Sessions over 15 seconds, keyed to sessions.',
+      materialization: table(),
+      select: (ctx) =>
+        ctx.db
+          .selectFrom(ctx.ref(sessions, 's'))
+          .select(['s.session_id'])
+          .where('s.watch_duration_s', '>', 15),
+      contract: {
+        columns: { session_id: { type: 'text' } },
+        primaryKey: ['session_id'],
+        foreignKeys: [
+          { columns: ['session_id'], references: sessions, referencedColumns: ['session_id'] },
+        ],
+      },
+    });
+    await insertSessions([
+      ['s1', 10, '2024-01-01'],
+      ['s2', 20, '2024-01-01'],
+    ]);
+    await buildModels(db, { models: [sessions, long_sessions] });
+    await insertSessions([['s3', 30, '2024-01-02']]);
+    const result = await buildModels(db, { models: [sessions, long_sessions] });
+    expect(result.models.map((m) => [m.name, m.mode, m.status])).toEqual([
+      ['sessions', 'incremental_delta', 'success'],
+      ['long_sessions', 'table', 'success'],
+    ]);
+    expect(await contents(db, 'trusted.long_sessions')).toEqual([
+      { session_id: 's2' },
+      { session_id: 's3' },
+    ]);
+    const { rows } = await sql<{
+      definition: string;
+    }>`select pg_get_constraintdef(oid) as "definition" from pg_constraint where conrelid = 'trusted.long_sessions'::regclass and contype = 'f'`.execute(
+      db,
+    );
+    expect(rows).toEqual([
+      { definition: 'FOREIGN KEY (session_id) REFERENCES trusted.sessions(session_id)' },
+    ]);
   });
 });
 
