@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type AliasedRawBuilder } from 'kysely';
 
 import { defineModel, incremental } from '@reelhouse/model-compiler';
+import type { AggDailyContent } from '@reelhouse/warehouse';
 
 import { daysWithNewSessions } from './days-with-new-sessions.ts';
 import { dim_content } from './dim_content.ts';
@@ -12,9 +13,7 @@ export const agg_daily_content = defineModel({
   name: 'agg_daily_content',
   description:
     'Engagement per UTC day and playable item: sessions, watch seconds and completed sessions are additive; viewers counts distinct users (user versions) within the row only, so it must not be summed across days. Incremental: the groups of the days holding newly extracted sessions are recomputed.',
-  // The days holding new sessions are recomputed and replace their groups. A group that a
-  // re-extracted session left (say, a changed quality) would keep its old counts: rare, and
-  // corrected by a full refresh.
+  // The groups of the days holding new sessions replace their stored versions (see the select).
   materialization: incremental({
     strategy: 'delete+insert',
     uniqueKey: ['date_key', 'content_key'],
@@ -33,14 +32,46 @@ export const agg_daily_content = defineModel({
         eb.fn.max('f._extracted_at').as('_extracted_at'),
       ])
       .groupBy(['f.date_key', 'f.content_key']);
-    return ctx.isIncremental ? query.where('f.date_key', '=', daysWithNewSessions(ctx)) : query;
+    if (!ctx.isIncremental) return query;
+    // The groups of the days holding new sessions, recomputed; a stored group of those days that
+    // no session belongs to any more is emitted with zero measures, replacing its stale counts.
+    const self = () => ctx.self('a') as unknown as AliasedRawBuilder<AggDailyContent, 'a'>;
+    return ctx.db
+      .with('fresh', () => query.where('f.date_key', '=', daysWithNewSessions(ctx)))
+      .selectFrom('fresh')
+      .selectAll()
+      .unionAll((eb) =>
+        eb
+          .selectFrom(self())
+          .where('a.date_key', '=', daysWithNewSessions(ctx))
+          .where((inner) =>
+            inner.not(
+              inner.exists(
+                inner
+                  .selectFrom('fresh as n')
+                  .select(sql.lit(1).as('one'))
+                  .whereRef('n.date_key', '=', 'a.date_key')
+                  .whereRef('n.content_key', '=', 'a.content_key'),
+              ),
+            ),
+          )
+          .select((inner) => [
+            'a.date_key',
+            'a.content_key',
+            sql<number>`0::bigint`.as('sessions'),
+            sql<number>`0::bigint`.as('viewers'),
+            sql<number>`0::bigint`.as('watch_seconds'),
+            sql<number>`0::bigint`.as('completed_sessions'),
+            inner.ref('a._extracted_at').as('_extracted_at'),
+          ]),
+      );
   },
   contract: {
     columns: {
       date_key: { type: 'integer' },
       content_key: { type: 'bigint' },
-      sessions: { type: 'bigint', check: 'sessions > 0' },
-      viewers: { type: 'bigint', check: 'viewers > 0' },
+      sessions: { type: 'bigint', check: 'sessions >= 0' },
+      viewers: { type: 'bigint', check: 'viewers >= 0' },
       watch_seconds: { type: 'bigint' },
       completed_sessions: { type: 'bigint', check: 'completed_sessions >= 0' },
       _extracted_at: { type: 'timestamptz' },

@@ -26,9 +26,7 @@ export const agg_daily_usage = defineModel({
   name: 'agg_daily_usage',
   description:
     'Sessions per UTC day, session country, device type, plan (the user version valid at the session) and quality, with additive measures only (counts and sums), so every roll-up is a plain SUM; averages divide two sums. Incremental: the groups of the days holding newly extracted sessions are recomputed.',
-  // The days holding new sessions are recomputed and replace their groups. A group that a
-  // re-extracted session left (say, a changed quality) would keep its old counts: rare, and
-  // corrected by a full refresh.
+  // The groups of the days holding new sessions replace their stored versions (see the select).
   materialization: incremental({
     strategy: 'delete+insert',
     uniqueKey: ['date_key', 'country_code', 'device_type', 'plan', 'quality'],

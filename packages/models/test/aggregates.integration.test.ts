@@ -205,3 +205,24 @@ describe('agg_daily_content', () => {
     expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);
   });
 });
+
+describe('agg_daily_content, incrementally', () => {
+  it('recomputes the days with newly extracted sessions, zeroing items their sessions left', async () => {
+    const first = await buildModelInIsolation(db, { model: agg_daily_content, inputs });
+    const later = { _extracted_at: new Date('2024-03-02T00:00:00Z') };
+    // The orphan session s4 is re-extracted as a play of mov_1.
+    const changed = sessions.map((s) =>
+      s.session_id === 's4' ? { ...s, content_key: 7, ...later } : s,
+    );
+    const { rows } = await buildModelInIsolation(db, {
+      model: agg_daily_content,
+      inputs: [modelRows(fact_viewing_session, changed), ...inputs.slice(1)],
+      existing: first.rows,
+    });
+    expect(rows.map((r) => [r.date_key, r.content_key, r.sessions, r.viewers])).toEqual([
+      [20240210, 7, 3, 2],
+      [20240211, -1, 0, 0],
+      [20240211, 7, 1, 1],
+    ]);
+  });
+});
