@@ -26,19 +26,32 @@ export const newShare = 0.01;
 export const updatedShare = 0.001;
 
 /**
- * New sessions are copies of existing ones under fresh ids; updated ones get one more rebuffer. Both
- * carry an `updated_at` past every cursor, as a source application writing now would.
+ * Recent activity, as a source application writing now produces it: new sessions are copies of the
+ * latest ones under fresh ids, started within the last 20 hours of the data set; updated ones are
+ * the most recent sessions, given one more rebuffer. Both carry an `updated_at` past every cursor.
  */
 export function sourceChangeSql(options: { newRows: number; updatedRows: number }): string {
-  return `with stamp as (select greatest(now(), max(updated_at) + interval '1 second') as t from public.viewing_sessions),
-picked as (select session_id from public.viewing_sessions order by random() limit ${options.updatedRows}),
+  const moved: Partial<Record<(typeof viewingSessionColumns)[number], string>> = {
+    session_id: 'gen_random_uuid()',
+    started_at: 'r.new_start',
+    ended_at: 'r.new_start + (r.ended_at - r.started_at)',
+    updated_at: '(select t from stamp)',
+  };
+  const copied = viewingSessionColumns.map((column) => moved[column] ?? `r.${column}`);
+  return `with stamp as (
+  select greatest(now(), max(updated_at) + interval '1 second') as t, max(started_at) as last_start from public.viewing_sessions
+),
+picked as (select session_id from public.viewing_sessions order by started_at desc limit ${options.updatedRows}),
 updated as (
   update public.viewing_sessions v set rebuffer_count = v.rebuffer_count + 1, updated_at = (select t from stamp)
   from picked where v.session_id = picked.session_id returning v.session_id
+),
+recent as (
+  select v.*, (select last_start from stamp) - random() * interval '20 hours' as new_start
+    from public.viewing_sessions v order by v.started_at desc limit ${options.newRows}
 )
 insert into public.viewing_sessions (${viewingSessionColumns.join(', ')})
-select ${viewingSessionColumns.map((c) => (c === 'session_id' ? 'gen_random_uuid()' : c === 'updated_at' ? '(select t from stamp)' : c)).join(', ')}
-  from public.viewing_sessions limit ${options.newRows}`;
+select ${copied.join(', ')} from recent r`;
 }
 
 /** Incremental: extract (every stream, by cursor) plus `buildModels` incremental, after 1% new and 0.1% updated sessions, against the full ones. */
@@ -128,7 +141,7 @@ export const incrementalStage: StageModule = {
       maxRssMb: 250,
       profile: incremental.profile,
       notes: [
-        `before each incremental run: ${change.newRows.toLocaleString('en-US')} new sessions (1%) and ${change.updatedRows.toLocaleString('en-US')} updated (0.1%) in the source; rows/s = changed rows per second (the full runs move ~${finalRows.toLocaleString('en-US')} sessions)`,
+        `before each incremental run: ${change.newRows.toLocaleString('en-US')} new sessions (1%, started in the last 20 hours of the data set) and ${change.updatedRows.toLocaleString('en-US')} updated (0.1%, the most recent sessions) in the source; rows/s = changed rows per second (the full runs move ~${finalRows.toLocaleString('en-US')} sessions)`,
         ...partNotes,
       ],
     };
