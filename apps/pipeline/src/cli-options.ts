@@ -65,6 +65,8 @@ export type Command =
       readonly dryRun: boolean;
       readonly validate: boolean;
       readonly fullRefresh: boolean;
+      /** Also rebuild models protected by `allowFullRefresh: false` (dim_user's SCD2 history). */
+      readonly forceFullRefresh: boolean;
     }
   | { readonly name: 'models-docs'; readonly out?: string | undefined }
   | { readonly name: 'help' };
@@ -290,6 +292,7 @@ function parseModels(args: readonly string[]): Command {
       'dry-run': { type: 'boolean' },
       validate: { type: 'boolean' },
       'full-refresh': { type: 'boolean' },
+      'force-full-refresh': { type: 'boolean' },
     });
     if (values.help === true) return { name: 'help' };
     // dbt style: `--select a b` and `--select a,b` both work.
@@ -307,7 +310,8 @@ function parseModels(args: readonly string[]): Command {
       select,
       dryRun: values['dry-run'] === true,
       validate: values.validate === true,
-      fullRefresh: values['full-refresh'] === true,
+      fullRefresh: values['full-refresh'] === true || values['force-full-refresh'] === true,
+      forceFullRefresh: values['force-full-refresh'] === true,
     };
   }
   if (sub === 'docs') {

@@ -61,6 +61,10 @@ describe('parseCommand', () => {
       validate: true,
       dryRun: false,
     });
+    expect(parseCommand(['models', 'build', '--force-full-refresh'])).toMatchObject({
+      fullRefresh: true,
+      forceFullRefresh: true,
+    });
     expect(parseCommand(['models', 'docs'])).toEqual({ name: 'models-docs', out: undefined });
   });
 

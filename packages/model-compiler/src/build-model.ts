@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 
-import { classifyError, ReelhouseError, type Logger } from '@reelhouse/core';
+import { classifyError, type Logger } from '@reelhouse/core';
 
 import type { AnyKysely } from './any-kysely.ts';
 import { buildDelta } from './build-delta.ts';
@@ -260,11 +260,12 @@ async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
       if (rows[0]?.exists !== true) return 'incremental_full';
       if (!options.fullRefresh) return 'incremental_delta';
       if (materialization.allowFullRefresh === false && !options.forceFullRefresh) {
-        throw new ReelhouseError({
-          code: 'invalid_input',
-          message: `model ${options.model.name} is protected against full refresh (allowFullRefresh: false); build it without fullRefresh, or pass forceFullRefresh: true (--force-full-refresh) to rebuild it from scratch`,
-          context: { model: options.model.name },
-        });
+        // dbt's `full_refresh: false`: a protected model keeps its history and is updated incrementally.
+        options.logger.warn(
+          { model: options.model.name },
+          `model ${options.model.name} is protected against full refresh (allowFullRefresh: false): updated incrementally; pass forceFullRefresh (--force-full-refresh) to rebuild it from scratch`,
+        );
+        return 'incremental_delta';
       }
       return 'incremental_full';
     }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { createMemoryLogger } from '@reelhouse/core';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool } from '@reelhouse/warehouse';
 
@@ -445,17 +446,18 @@ describe('full refresh', () => {
     ]);
   });
 
-  it('refuses to rebuild a protected model unless forced', async () => {
+  it('keeps a protected model incremental under a full refresh unless forced', async () => {
     const model = sessionsModel('merge', { allowFullRefresh: false });
     await insertSessions([['s1', 10, '2024-01-01']]);
     await buildModels(db, { models: [model] });
-    const refused = await buildModels(db, { models: [model], fullRefresh: true });
-    expect(refused.models.map((m) => [m.status, m.error?.code, m.error?.message])).toEqual([
-      [
-        'error',
-        'invalid_input',
-        'model sessions is protected against full refresh (allowFullRefresh: false); build it without fullRefresh, or pass forceFullRefresh: true (--force-full-refresh) to rebuild it from scratch',
-      ],
+    await insertSessions([['s2', 20, '2024-01-02']]);
+    const logger = createMemoryLogger();
+    const refreshed = await buildModels(db, { models: [model], fullRefresh: true, logger });
+    expect(refreshed.models.map((m) => [m.status, m.mode])).toEqual([
+      ['success', 'incremental_delta'],
+    ]);
+    expect(logger.records.filter((r) => r.level === 'warn').map((r) => r.fields['model'])).toEqual([
+      'sessions',
     ]);
     const forced = await buildModels(db, {
       models: [model],

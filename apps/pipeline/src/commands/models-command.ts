@@ -73,6 +73,7 @@ export async function modelsBuildCommand(
       models,
       select: command.select,
       fullRefresh: command.fullRefresh,
+      forceFullRefresh: command.forceFullRefresh,
       validateOnly: command.validate,
       artifactsDir: join(targetDir, 'models'),
       signal: context.signal,
