@@ -124,7 +124,7 @@ export const incrementalStage: StageModule = {
       countRows(pool, 'public.viewing_sessions'),
     );
     const partNotes = [incremental, full]
-      .map((c) => partNote(c))
+      .map((c) => partNote(c, 12))
       .filter((note) => note !== undefined);
     return {
       stage: 'incremental',
@@ -181,6 +181,9 @@ export const incrementalStage: StageModule = {
         parts: {
           extract: extracted - started,
           build: built - extracted,
+          ...Object.fromEntries(
+            extract.streams.map((stream) => [`extract ${stream.stream}`, stream.durationMs]),
+          ),
           ...Object.fromEntries(models),
         },
       };
