@@ -1,10 +1,7 @@
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { RowOf } from '@reelhouse/model-compiler';
 import { buildModelInIsolation, modelRows } from '@reelhouse/model-compiler/testing';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import {
   agg_daily_content,
@@ -14,29 +11,11 @@ import {
   dim_user,
   fact_viewing_session,
 } from '../src/index.ts';
+import { dateRow } from './fixtures/date-row.ts';
+import { useModelDatabase } from './fixtures/use-model-database.ts';
 
-const pg = usePostgresDatabase('models_aggregates');
-let db: Kysely<object>;
-beforeAll(() => {
-  db = createKysely(createPool({ url: pg.url, max: 2 }));
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useModelDatabase('models_aggregates');
 
-const day = (key: number) => ({
-  date_key: key,
-  full_date: null,
-  year: null,
-  quarter: null,
-  month: null,
-  month_name: null,
-  iso_week: null,
-  day_of_month: null,
-  day_of_week: null,
-  day_name: null,
-  is_weekend: null,
-});
 const member = {
   email_sha256: null,
   age_band: 'unknown',
@@ -125,12 +104,12 @@ const inputs = [
   modelRows(fact_viewing_session, sessions),
   modelRows(dim_user, users),
   modelRows(dim_content, items),
-  modelRows(dim_date, [day(-1), day(20240210), day(20240211)]),
+  modelRows(dim_date, [dateRow(-1), dateRow(20240210), dateRow(20240211)]),
 ];
 
 describe('agg_daily_usage', () => {
   it('sums additive measures per day, country, device, plan as of the session and quality', async () => {
-    const { rows, testResults } = await buildModelInIsolation(db, {
+    const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: agg_daily_usage,
       inputs,
     });
@@ -157,12 +136,12 @@ describe('agg_daily_usage', () => {
 
 describe('agg_daily_usage, incrementally', () => {
   it('recomputes the days with newly extracted sessions, zeroing groups their sessions left', async () => {
-    const first = await buildModelInIsolation(db, { model: agg_daily_usage, inputs });
+    const first = await buildModelInIsolation(warehouse.db, { model: agg_daily_usage, inputs });
     const later = { _extracted_at: new Date('2024-03-02T00:00:00Z') };
     const changed = sessions.map((s) =>
       s.session_id === 's3' ? { ...s, quality: 'UHD', ...later } : s,
     );
-    const { rows } = await buildModelInIsolation(db, {
+    const { rows } = await buildModelInIsolation(warehouse.db, {
       model: agg_daily_usage,
       inputs: [modelRows(fact_viewing_session, changed), ...inputs.slice(1)],
       existing: first.rows,
@@ -178,7 +157,7 @@ describe('agg_daily_usage, incrementally', () => {
 
 describe('agg_daily_content', () => {
   it('counts sessions, distinct viewers, watch time and completions per day and item', async () => {
-    const { rows, testResults } = await buildModelInIsolation(db, {
+    const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: agg_daily_content,
       inputs,
     });
@@ -208,13 +187,13 @@ describe('agg_daily_content', () => {
 
 describe('agg_daily_content, incrementally', () => {
   it('recomputes the days with newly extracted sessions, zeroing items their sessions left', async () => {
-    const first = await buildModelInIsolation(db, { model: agg_daily_content, inputs });
+    const first = await buildModelInIsolation(warehouse.db, { model: agg_daily_content, inputs });
     const later = { _extracted_at: new Date('2024-03-02T00:00:00Z') };
     // The orphan session s4 is re-extracted as a play of mov_1.
     const changed = sessions.map((s) =>
       s.session_id === 's4' ? { ...s, content_key: 7, ...later } : s,
     );
-    const { rows } = await buildModelInIsolation(db, {
+    const { rows } = await buildModelInIsolation(warehouse.db, {
       model: agg_daily_content,
       inputs: [modelRows(fact_viewing_session, changed), ...inputs.slice(1)],
       existing: first.rows,

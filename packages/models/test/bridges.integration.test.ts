@@ -1,9 +1,6 @@
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { buildModelInIsolation, modelRows } from '@reelhouse/model-compiler/testing';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import {
   bridge_content_cast,
@@ -12,42 +9,15 @@ import {
   stg_content_cast,
   stg_content_genres,
 } from '../src/index.ts';
+import { stagedCatalogue } from './fixtures/staged-catalogue.ts';
+import { unknownContentRow } from './fixtures/unknown-content-row.ts';
+import { useModelDatabase } from './fixtures/use-model-database.ts';
 
-const pg = usePostgresDatabase('models_bridges');
-let db: Kysely<object>;
-beforeAll(() => {
-  db = createKysely(createPool({ url: pg.url, max: 2 }));
-});
-afterAll(async () => {
-  await db.destroy();
-});
-
-const genres = [
-  { content_id: 'mov_1', genre: 'thriller', genre_rank: 0 },
-  { content_id: 'mov_1', genre: 'drama', genre_rank: 1 },
-  { content_id: 'ser_1', genre: 'crime', genre_rank: 0 },
-];
+const warehouse = useModelDatabase('models_bridges');
 
 describe('content bridges', () => {
   const dimension = [
-    {
-      content_key: -1,
-      content_id: 'unknown',
-      content_type: 'unknown',
-      title: 'Unknown',
-      series_id: null,
-      series_title: null,
-      season_number: null,
-      episode_number: null,
-      runtime_s: null,
-      release_date: null,
-      primary_genre: 'unknown',
-      maturity_rating: null,
-      original_language: null,
-      is_original: null,
-      rating_internal_avg: null,
-      rating_imdb_score: null,
-    },
+    unknownContentRow,
     {
       content_key: 10,
       content_id: 'mov_1',
@@ -87,9 +57,9 @@ describe('content bridges', () => {
   ];
 
   it('bridge_content_genre: movies have their genres, episodes inherit the series genres', async () => {
-    const { rows, testResults } = await buildModelInIsolation(db, {
+    const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: bridge_content_genre,
-      inputs: [modelRows(dim_content, dimension), modelRows(stg_content_genres, genres)],
+      inputs: [modelRows(dim_content, dimension), modelRows(stg_content_genres, stagedCatalogue.genres)],
     });
     expect(rows).toEqual([
       { content_key: 10, genre: 'drama', is_primary: false },
@@ -116,7 +86,7 @@ describe('content bridges', () => {
         billing_order: 1,
       },
     ];
-    const { rows } = await buildModelInIsolation(db, {
+    const { rows } = await buildModelInIsolation(warehouse.db, {
       model: bridge_content_cast,
       inputs: [modelRows(dim_content, dimension), modelRows(stg_content_cast, cast)],
     });

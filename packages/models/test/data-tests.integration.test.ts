@@ -1,9 +1,6 @@
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { buildModelInIsolation, modelRows, sourceRows } from '@reelhouse/model-compiler/testing';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import {
   dim_content,
@@ -15,75 +12,26 @@ import {
   stg_users,
   stg_viewing_sessions,
 } from '../src/index.ts';
-import { catalogue, rawSession, rawUser, someCountries, stagedUser } from './fixtures.ts';
+import { catalogue } from './fixtures/catalogue.ts';
+import { dateRow } from './fixtures/date-row.ts';
+import { rawSession } from './fixtures/raw-session.ts';
+import { rawUser } from './fixtures/raw-user.ts';
+import { someCountries } from './fixtures/some-countries.ts';
+import { stagedUser } from './fixtures/staged-user.ts';
+import { unknownContentRow } from './fixtures/unknown-content-row.ts';
+import { unknownUserRow } from './fixtures/unknown-user-row.ts';
+import { useModelDatabase } from './fixtures/use-model-database.ts';
 
-const pg = usePostgresDatabase('models_data_tests');
-let db: Kysely<object>;
-beforeAll(() => {
-  db = createKysely(createPool({ url: pg.url, max: 2 }));
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useModelDatabase('models_data_tests');
 
-const day = (key: number, fullDate: string | null = null) => ({
-  date_key: key,
-  full_date: fullDate,
-  year: null,
-  quarter: null,
-  month: null,
-  month_name: null,
-  iso_week: null,
-  day_of_month: null,
-  day_of_week: null,
-  day_name: null,
-  is_weekend: null,
-});
 const failed = (results: readonly { name: string; status: string }[]) =>
   results.filter((t) => t.status !== 'pass');
 
-const unknownUser = {
-  user_key: -1,
-  user_id: 'unknown',
-  email_sha256: null,
-  age_band: 'unknown',
-  gender: 'unknown',
-  country_code: 'ZZ',
-  region: 'unknown',
-  preferred_language: null,
-  plan: 'unknown',
-  monthly_price_cents: null,
-  currency: null,
-  subscription_status: 'unknown',
-  signup_date_key: -1,
-  acquisition_channel: 'unknown',
-  valid_from: new Date('1900-01-01T00:00:00Z'),
-  valid_to: null,
-  is_current: true,
-};
-const unknownItem = {
-  content_key: -1,
-  content_id: 'unknown',
-  content_type: 'unknown',
-  title: 'Unknown',
-  series_id: null,
-  series_title: null,
-  season_number: null,
-  episode_number: null,
-  runtime_s: null,
-  release_date: null,
-  primary_genre: 'unknown',
-  maturity_rating: null,
-  original_language: null,
-  is_original: null,
-  rating_internal_avg: null,
-  rating_imdb_score: null,
-};
 
 describe('data tests catch the defect they exist for and name the failing rows', () => {
   it('unique: two title ids that differ only by surrounding spaces collapse into one', async () => {
     const [movie] = catalogue.content;
-    const { testResults } = await buildModelInIsolation(db, {
+    const { testResults } = await buildModelInIsolation(warehouse.db, {
       model: stg_content,
       inputs: [sourceRows('raw.content', [movie!, { ...movie!, content_id: 'mov_1 ' }])],
     });
@@ -98,7 +46,7 @@ describe('data tests catch the defect they exist for and name the failing rows',
   });
 
   it('custom (warn): a malformed email', async () => {
-    const { testResults } = await buildModelInIsolation(db, {
+    const { testResults } = await buildModelInIsolation(warehouse.db, {
       model: stg_users,
       inputs: [
         sourceRows('raw.users', [
@@ -118,7 +66,7 @@ describe('data tests catch the defect they exist for and name the failing rows',
   });
 
   it('accepted_values and relationships: an unknown plan and a sign-up day missing from dim_date', async () => {
-    const { testResults } = await buildModelInIsolation(db, {
+    const { testResults } = await buildModelInIsolation(warehouse.db, {
       model: dim_user,
       inputs: [
         modelRows(stg_users, [
@@ -126,7 +74,7 @@ describe('data tests catch the defect they exist for and name the failing rows',
           stagedUser({ user_id: 'u2', signup_ts: new Date('2023-05-05T10:00:00Z') }),
         ]),
         modelRows(ref_country, someCountries),
-        modelRows(dim_date, [day(-1), day(20230110)]),
+        modelRows(dim_date, [dateRow(-1), dateRow(20230110)]),
       ],
     });
     expect(failed(testResults)).toEqual([
@@ -147,14 +95,14 @@ describe('data tests catch the defect they exist for and name the failing rows',
 
   describe('on the fact', () => {
     const dimensions = [
-      modelRows(dim_user, [unknownUser]),
-      modelRows(dim_content, [unknownItem]),
-      modelRows(dim_date, [day(-1), day(20240210, '2024-02-10')]),
+      modelRows(dim_user, [unknownUserRow]),
+      modelRows(dim_content, [unknownContentRow]),
+      modelRows(dim_date, [dateRow(-1), dateRow(20240210, '2024-02-10')]),
       modelRows(ref_country, someCountries),
     ];
 
     it('accepted_values: an unknown device, named by its session', async () => {
-      const { testResults } = await buildModelInIsolation(db, {
+      const { testResults } = await buildModelInIsolation(warehouse.db, {
         model: fact_viewing_session,
         inputs: [
           modelRows(stg_viewing_sessions, [
@@ -175,7 +123,7 @@ describe('data tests catch the defect they exist for and name the failing rows',
     });
 
     it('primary key: a duplicated session fails the build, naming the key', async () => {
-      const build = buildModelInIsolation(db, {
+      const build = buildModelInIsolation(warehouse.db, {
         model: fact_viewing_session,
         inputs: [
           modelRows(stg_viewing_sessions, [

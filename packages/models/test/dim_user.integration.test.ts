@@ -1,42 +1,22 @@
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { RowOf } from '@reelhouse/model-compiler';
 import { buildModelInIsolation, modelRows } from '@reelhouse/model-compiler/testing';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import { dim_date, dim_user, ref_country, stg_users } from '../src/index.ts';
-import { someCountries, stagedUser } from './fixtures.ts';
+import { dateRow } from './fixtures/date-row.ts';
+import { someCountries } from './fixtures/some-countries.ts';
+import { stagedUser } from './fixtures/staged-user.ts';
+import { useModelDatabase } from './fixtures/use-model-database.ts';
 import { expectedKey, micros } from './surrogate-key.ts';
 
-const pg = usePostgresDatabase('models_dim_user');
-let db: Kysely<object>;
-beforeAll(() => {
-  db = createKysely(createPool({ url: pg.url, max: 2 }));
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useModelDatabase('models_dim_user');
 
 type DimUserRow = RowOf<typeof dim_user>;
 const signup = '2023-01-10T12:00:00.000Z';
-const day = (key: number) => ({
-  date_key: key,
-  full_date: null,
-  year: null,
-  quarter: null,
-  month: null,
-  month_name: null,
-  iso_week: null,
-  day_of_month: null,
-  day_of_week: null,
-  day_name: null,
-  is_weekend: null,
-});
-const days = [-1, 20230110, 20240201].map(day);
+const days = [-1, 20230110, 20240201].map((key) => dateRow(key));
 const build = (users: readonly ReturnType<typeof stagedUser>[], existing?: readonly DimUserRow[]) =>
-  buildModelInIsolation(db, {
+  buildModelInIsolation(warehouse.db, {
     model: dim_user,
     inputs: [
       modelRows(stg_users, users),

@@ -1,9 +1,6 @@
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { buildModelInIsolation, modelRows, sourceRows } from '@reelhouse/model-compiler/testing';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import {
   dim_content,
@@ -13,76 +10,17 @@ import {
   stg_content_genres,
   stg_episodes,
 } from '../src/index.ts';
-import { rawSession, rawUser } from './fixtures.ts';
+import { dateRow } from './fixtures/date-row.ts';
+import { rawSession } from './fixtures/raw-session.ts';
+import { rawUser } from './fixtures/raw-user.ts';
+import { stagedCatalogue } from './fixtures/staged-catalogue.ts';
+import { useModelDatabase } from './fixtures/use-model-database.ts';
 
-const pg = usePostgresDatabase('models_dimensions');
-let db: Kysely<object>;
-beforeAll(() => {
-  db = createKysely(createPool({ url: pg.url, max: 2 }));
-});
-afterAll(async () => {
-  await db.destroy();
-});
-
-const titles = [
-  {
-    content_id: 'mov_1',
-    content_type: 'movie',
-    title: 'The Long Night',
-    original_language: 'en',
-    release_date: '2020-05-01',
-    maturity_rating: 'PG-13',
-    is_original: true,
-    runtime_min: 100,
-    rating_internal_avg: 4.2,
-    rating_imdb_score: 7.1,
-    updated_at: new Date('2024-01-01T00:00:00Z'),
-    _load_id: 'load-1',
-  },
-  {
-    content_id: 'ser_1',
-    content_type: 'series',
-    title: 'Harbour Lights',
-    original_language: 'en',
-    release_date: '2021-09-01',
-    maturity_rating: 'TV-14',
-    is_original: false,
-    runtime_min: null,
-    rating_internal_avg: 3.9,
-    rating_imdb_score: null,
-    updated_at: new Date('2024-01-01T00:00:00Z'),
-    _load_id: 'load-1',
-  },
-];
-const episodes = [
-  {
-    episode_id: 'ep_1_1_1',
-    series_id: 'ser_1',
-    season_number: 1,
-    episode_number: 1,
-    title: 'Pilot',
-    runtime_min: 50,
-    release_date: '2021-09-01',
-  },
-  {
-    episode_id: 'ep_1_1_2',
-    series_id: 'ser_1',
-    season_number: 1,
-    episode_number: 2,
-    title: 'Tides',
-    runtime_min: 50,
-    release_date: '2021-09-08',
-  },
-];
-const genres = [
-  { content_id: 'mov_1', genre: 'thriller', genre_rank: 0 },
-  { content_id: 'mov_1', genre: 'drama', genre_rank: 1 },
-  { content_id: 'ser_1', genre: 'crime', genre_rank: 0 },
-];
+const warehouse = useModelDatabase('models_dimensions');
 
 describe('ref_country', () => {
   it('holds the contracts countries seed with regions and time zones', async () => {
-    const { rows } = await buildModelInIsolation(db, { model: ref_country, inputs: [] });
+    const { rows } = await buildModelInIsolation(warehouse.db, { model: ref_country, inputs: [] });
     expect(rows).toHaveLength(24);
     expect(rows.find((r) => r.country_code === 'JP')).toEqual({
       country_code: 'JP',
@@ -96,7 +34,7 @@ describe('ref_country', () => {
 
 describe('dim_date', () => {
   it('covers whole years from the first sign-up to the last session, plus the -1 day', async () => {
-    const { rows, testResults } = await buildModelInIsolation(db, {
+    const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: dim_date,
       inputs: [
         sourceRows('raw.users', [
@@ -108,19 +46,7 @@ describe('dim_date', () => {
       ],
     });
     expect(rows).toHaveLength(1 + 365 + 366);
-    expect(rows[0]).toEqual({
-      date_key: -1,
-      full_date: null,
-      year: null,
-      quarter: null,
-      month: null,
-      month_name: null,
-      iso_week: null,
-      day_of_month: null,
-      day_of_week: null,
-      day_name: null,
-      is_weekend: null,
-    });
+    expect(rows[0]).toEqual(dateRow(-1));
     expect(rows[1]?.date_key).toBe(20230101);
     expect(rows.at(-1)?.date_key).toBe(20241231);
     expect(rows.find((r) => r.date_key === 20240229)).toEqual({
@@ -142,12 +68,12 @@ describe('dim_date', () => {
 
 describe('dim_content', () => {
   it('has one row per movie and episode, episodes carrying their series attributes, plus -1', async () => {
-    const { rows, testResults } = await buildModelInIsolation(db, {
+    const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: dim_content,
       inputs: [
-        modelRows(stg_content, titles),
-        modelRows(stg_episodes, episodes),
-        modelRows(stg_content_genres, genres),
+        modelRows(stg_content, stagedCatalogue.titles),
+        modelRows(stg_episodes, stagedCatalogue.episodes),
+        modelRows(stg_content_genres, stagedCatalogue.genres),
       ],
     });
     expect(
@@ -180,19 +106,19 @@ describe('dim_content', () => {
 
   it('derives content_key from content_id alone, so a rebuild keeps every key', async () => {
     const build = () =>
-      buildModelInIsolation(db, {
+      buildModelInIsolation(warehouse.db, {
         model: dim_content,
         inputs: [
-          modelRows(stg_content, titles),
-          modelRows(stg_episodes, episodes),
-          modelRows(stg_content_genres, genres),
+          modelRows(stg_content, stagedCatalogue.titles),
+          modelRows(stg_episodes, stagedCatalogue.episodes),
+          modelRows(stg_content_genres, stagedCatalogue.genres),
         ],
       });
     const first = await build();
-    const onlyMovie = await buildModelInIsolation(db, {
+    const onlyMovie = await buildModelInIsolation(warehouse.db, {
       model: dim_content,
       inputs: [
-        modelRows(stg_content, titles.slice(0, 1)),
+        modelRows(stg_content, stagedCatalogue.titles.slice(0, 1)),
         modelRows(stg_episodes, []),
         modelRows(stg_content_genres, []),
       ],

@@ -1,10 +1,7 @@
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { RowOf } from '@reelhouse/model-compiler';
 import { buildModelInIsolation, modelRows } from '@reelhouse/model-compiler/testing';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import {
   dim_content,
@@ -14,38 +11,17 @@ import {
   ref_country,
   stg_viewing_sessions,
 } from '../src/index.ts';
-import { rawSession, someCountries } from './fixtures.ts';
+import { dateRow } from './fixtures/date-row.ts';
+import { rawSession } from './fixtures/raw-session.ts';
+import { someCountries } from './fixtures/some-countries.ts';
+import { unknownContentRow } from './fixtures/unknown-content-row.ts';
+import { unknownUserRow } from './fixtures/unknown-user-row.ts';
+import { useModelDatabase } from './fixtures/use-model-database.ts';
 
-const pg = usePostgresDatabase('models_fact');
-let db: Kysely<object>;
-beforeAll(() => {
-  db = createKysely(createPool({ url: pg.url, max: 2 }));
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useModelDatabase('models_fact');
 
-const unknownUser = {
-  user_key: -1,
-  user_id: 'unknown',
-  email_sha256: null,
-  age_band: 'unknown',
-  gender: 'unknown',
-  country_code: 'ZZ',
-  region: 'unknown',
-  preferred_language: null,
-  plan: 'unknown',
-  monthly_price_cents: null,
-  currency: null,
-  subscription_status: 'unknown',
-  signup_date_key: -1,
-  acquisition_channel: 'unknown',
-  valid_from: new Date('1900-01-01T00:00:00Z'),
-  valid_to: null,
-  is_current: true,
-};
 const userVersion = {
-  ...unknownUser,
+  ...unknownUserRow,
   user_id: 'u1',
   age_band: '25-34',
   gender: 'female',
@@ -60,7 +36,7 @@ const userVersion = {
 };
 // u1 was on `standard` until 2024-02-15, then `premium`.
 const users = [
-  unknownUser,
+  unknownUserRow,
   {
     ...userVersion,
     user_key: 101,
@@ -71,28 +47,10 @@ const users = [
   },
   { ...userVersion, user_key: 102, plan: 'premium', valid_from: new Date('2024-02-15T00:00:00Z') },
 ];
-const unknownItem = {
-  content_key: -1,
-  content_id: 'unknown',
-  content_type: 'unknown',
-  title: 'Unknown',
-  series_id: null,
-  series_title: null,
-  season_number: null,
-  episode_number: null,
-  runtime_s: null,
-  release_date: null,
-  primary_genre: 'unknown',
-  maturity_rating: null,
-  original_language: null,
-  is_original: null,
-  rating_internal_avg: null,
-  rating_imdb_score: null,
-};
 const items = [
-  unknownItem,
+  unknownContentRow,
   {
-    ...unknownItem,
+    ...unknownContentRow,
     content_key: 7,
     content_id: 'mov_1',
     content_type: 'movie',
@@ -103,19 +61,7 @@ const items = [
 ];
 const isoDay = (key: number) =>
   key < 0 ? null : `${String(key).slice(0, 4)}-${String(key).slice(4, 6)}-${String(key).slice(6)}`;
-const day = (key: number) => ({
-  date_key: key,
-  full_date: isoDay(key),
-  year: null,
-  quarter: null,
-  month: null,
-  month_name: null,
-  iso_week: null,
-  day_of_month: null,
-  day_of_week: null,
-  day_name: null,
-  is_weekend: null,
-});
+const day = (key: number) => dateRow(key, isoDay(key));
 const days = [-1, 20240210, 20240216, 20240220].map(day);
 const dimensions = [
   modelRows(dim_user, users),
@@ -140,7 +86,7 @@ const keyColumns = (rows: readonly FactRow[]) =>
 
 describe('fact_viewing_session', () => {
   it('points each session at the user version valid at its start, the item and the UTC day, in local time', async () => {
-    const { rows, testResults } = await buildModelInIsolation(db, {
+    const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: fact_viewing_session,
       inputs: [
         modelRows(stg_viewing_sessions, [
@@ -172,7 +118,7 @@ describe('fact_viewing_session', () => {
   });
 
   it('sends orphan users and items to the -1 members and reports them', async () => {
-    const { rows, testResults } = await buildModelInIsolation(db, {
+    const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: fact_viewing_session,
       inputs: [
         modelRows(stg_viewing_sessions, [
@@ -220,11 +166,11 @@ describe('fact_viewing_session', () => {
       rawSession({ session_id: 's1', ...firstLoad }),
       rawSession({ session_id: 's2', ...firstLoad }),
     ];
-    const first = await buildModelInIsolation(db, {
+    const first = await buildModelInIsolation(warehouse.db, {
       model: fact_viewing_session,
       inputs: [modelRows(stg_viewing_sessions, sessions), ...dimensions],
     });
-    const second = await buildModelInIsolation(db, {
+    const second = await buildModelInIsolation(warehouse.db, {
       model: fact_viewing_session,
       inputs: [
         modelRows(stg_viewing_sessions, [

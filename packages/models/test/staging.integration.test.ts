@@ -1,9 +1,6 @@
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { buildModelInIsolation, sourceRows } from '@reelhouse/model-compiler/testing';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
 
 import {
   stg_content,
@@ -13,20 +10,17 @@ import {
   stg_users,
   stg_viewing_sessions,
 } from '../src/index.ts';
-import { catalogue, rawSession, rawUser } from './fixtures.ts';
+import { catalogue } from './fixtures/catalogue.ts';
+import { rawSession } from './fixtures/raw-session.ts';
+import { rawUser } from './fixtures/raw-user.ts';
+import { stagedCatalogue } from './fixtures/staged-catalogue.ts';
+import { useModelDatabase } from './fixtures/use-model-database.ts';
 
-const pg = usePostgresDatabase('models_staging');
-let db: Kysely<object>;
-beforeAll(() => {
-  db = createKysely(createPool({ url: pg.url, max: 2 }));
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useModelDatabase('models_staging');
 
 describe('stg_users', () => {
   it('trims, normalises casing and keeps the latest version of each user', async () => {
-    const { rows, testResults } = await buildModelInIsolation(db, {
+    const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: stg_users,
       inputs: [
         sourceRows('raw.users', [
@@ -64,7 +58,7 @@ describe('stg_users', () => {
 
 describe('stg_viewing_sessions', () => {
   it('keeps one row per session, the latest update, with vocabularies cleaned', async () => {
-    const { rows } = await buildModelInIsolation(db, {
+    const { rows } = await buildModelInIsolation(warehouse.db, {
       model: stg_viewing_sessions,
       inputs: [
         sourceRows('raw.viewing_sessions', [
@@ -110,7 +104,7 @@ describe('stg_viewing_sessions', () => {
 
 describe('content staging', () => {
   it('stg_content: one row per title, trimmed, ratings renamed', async () => {
-    const { rows } = await buildModelInIsolation(db, {
+    const { rows } = await buildModelInIsolation(warehouse.db, {
       model: stg_content,
       inputs: [sourceRows('raw.content', catalogue.content)],
     });
@@ -130,33 +124,14 @@ describe('content staging', () => {
   });
 
   it('stg_episodes: episodes with their series and season number', async () => {
-    const { rows } = await buildModelInIsolation(db, {
+    const { rows } = await buildModelInIsolation(warehouse.db, {
       model: stg_episodes,
       inputs: [
         sourceRows('raw.content__seasons', catalogue.seasons),
         sourceRows('raw.content__seasons__episodes', catalogue.episodes),
       ],
     });
-    expect(rows).toEqual([
-      {
-        episode_id: 'ep_1_1_1',
-        series_id: 'ser_1',
-        season_number: 1,
-        episode_number: 1,
-        title: 'Pilot',
-        runtime_min: 50,
-        release_date: '2021-09-01',
-      },
-      {
-        episode_id: 'ep_1_1_2',
-        series_id: 'ser_1',
-        season_number: 1,
-        episode_number: 2,
-        title: 'Tides',
-        runtime_min: 50,
-        release_date: '2021-09-08',
-      },
-    ]);
+    expect(rows).toEqual(stagedCatalogue.episodes);
   });
 
   it('stg_content_genres: lower-cased, each genre once, ranked by position', async () => {
@@ -166,7 +141,7 @@ describe('content staging', () => {
       _row_id: 'mov_1/genres/2',
       value: 'THRILLER',
     };
-    const { rows } = await buildModelInIsolation(db, {
+    const { rows } = await buildModelInIsolation(warehouse.db, {
       model: stg_content_genres,
       inputs: [sourceRows('raw.content__genres', [...catalogue.genres, repeated])],
     });
@@ -185,7 +160,7 @@ describe('content staging', () => {
       character: 'Mara (older)',
       billing_order: 5,
     };
-    const { rows } = await buildModelInIsolation(db, {
+    const { rows } = await buildModelInIsolation(warehouse.db, {
       model: stg_content_cast,
       inputs: [sourceRows('raw.content__cast', [...catalogue.cast, cameo])],
     });

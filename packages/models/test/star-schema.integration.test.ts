@@ -8,7 +8,9 @@ import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool, type WarehouseDatabase } from '@reelhouse/warehouse';
 
 import { models } from '../src/index.ts';
-import { catalogue, rawSession, rawUser } from './fixtures.ts';
+import { catalogue } from './fixtures/catalogue.ts';
+import { rawSession } from './fixtures/raw-session.ts';
+import { rawUser } from './fixtures/raw-user.ts';
 import { rawTablesDdl } from './raw-tables.ts';
 
 const pg = usePostgresDatabase('models_star_schema');
