@@ -1,6 +1,7 @@
 import { viewingSessionColumns } from '@reelhouse/contracts';
 
 import { badCasing, badCountryCode, badTimestamp } from './bad-values.ts';
+import { csvDefectClasses } from './csv-defect-classes.ts';
 import type { CellChange, CsvDefectSpec } from './csv-defects.ts';
 import { isoTimestamp } from './iso-timestamp.ts';
 import type { Random } from './random.ts';
@@ -50,23 +51,7 @@ export const sessionDefects: CsvDefectSpec = {
   columns: viewingSessionColumns,
   keyColumn: 'session_id',
   textColumn: 'device_os',
-  classes: [
-    'extra_column',
-    'missing_column',
-    'unbalanced_quote',
-    'nul_byte',
-    'bom',
-    'crlf_mix',
-    'empty_required',
-    'out_of_range',
-    'end_before_start',
-    'bad_date_format',
-    'bad_casing',
-    'bad_country_code',
-    'wrong_type',
-    'exact_duplicate',
-    'conflicting_duplicate',
-    'orphan',
-  ],
+  // Only sessions reference other rows, so only they can be orphans.
+  classes: [...csvDefectClasses, 'orphan'],
   change,
 };

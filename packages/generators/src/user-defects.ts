@@ -1,6 +1,7 @@
 import { userColumns } from '@reelhouse/contracts';
 
 import { badCasing, badCountryCode, badTimestamp } from './bad-values.ts';
+import { csvDefectClasses } from './csv-defect-classes.ts';
 import type { CellChange, CsvDefectSpec } from './csv-defects.ts';
 import { isoTimestamp } from './iso-timestamp.ts';
 import type { Random } from './random.ts';
@@ -45,22 +46,6 @@ export const userDefects: CsvDefectSpec = {
   columns: userColumns,
   keyColumn: 'user_id',
   textColumn: 'first_name',
-  classes: [
-    'extra_column',
-    'missing_column',
-    'unbalanced_quote',
-    'nul_byte',
-    'bom',
-    'crlf_mix',
-    'empty_required',
-    'out_of_range',
-    'end_before_start',
-    'bad_date_format',
-    'bad_casing',
-    'bad_country_code',
-    'wrong_type',
-    'exact_duplicate',
-    'conflicting_duplicate',
-  ],
+  classes: csvDefectClasses,
   change,
 };
