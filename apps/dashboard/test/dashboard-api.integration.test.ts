@@ -1,4 +1,4 @@
-import { buildTrustedFixture, insertTrustedFixture } from '@reelhouse/metrics/testing';
+import { buildTrustedFixture, closeKysely, insertTrustedFixture } from '@reelhouse/metrics/testing';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
 import type { Hono } from 'hono';
@@ -6,7 +6,6 @@ import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createDashboardApp, panelDefinitions } from '../src/index.ts';
-import { closeKysely } from './close-kysely.ts';
 
 const pg = usePostgresDatabase('dashboard_api');
 const statements: string[] = [];

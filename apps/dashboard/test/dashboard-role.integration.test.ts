@@ -1,4 +1,4 @@
-import { insertTrustedFixture } from '@reelhouse/metrics/testing';
+import { closeKysely, insertTrustedFixture } from '@reelhouse/metrics/testing';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
 import { sql, type Kysely } from 'kysely';
@@ -10,7 +10,6 @@ import {
   ensureDashboardRole,
   openDashboardDatabase,
 } from '../src/index.ts';
-import { closeKysely } from './close-kysely.ts';
 
 const pg = usePostgresDatabase('dashboard_role');
 let owner: Kysely<TrustedSchema>;

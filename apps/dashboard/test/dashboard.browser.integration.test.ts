@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 
 import { serve, type ServerType } from '@hono/node-server';
-import { buildTrustedFixture, insertTrustedFixture } from '@reelhouse/metrics/testing';
+import { buildTrustedFixture, closeKysely, insertTrustedFixture } from '@reelhouse/metrics/testing';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
 import type { Kysely } from 'kysely';
@@ -10,7 +10,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createDashboardApp, panelDefinitions, pages } from '../src/index.ts';
-import { closeKysely } from './close-kysely.ts';
 
 const pg = usePostgresDatabase('dashboard_browser');
 const range = 'from=2026-02-15&to=2026-03-31';

@@ -1,12 +1,11 @@
 import { createMemoryLogger } from '@reelhouse/core';
-import { createTrustedTables, insertTrustedFixture } from '@reelhouse/metrics/testing';
+import { closeKysely, createTrustedTables, insertTrustedFixture } from '@reelhouse/metrics/testing';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createDashboardApp } from '../src/index.ts';
-import { closeKysely } from './close-kysely.ts';
 
 const pg = usePostgresDatabase('dashboard_empty');
 let db: Kysely<TrustedSchema>;

@@ -1,12 +1,11 @@
 import { createMemoryLogger } from '@reelhouse/core';
-import { insertTrustedFixture } from '@reelhouse/metrics/testing';
+import { closeKysely, insertTrustedFixture } from '@reelhouse/metrics/testing';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
 import { Kysely, PostgresDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createDashboardApp, panelDefinitions } from '../src/index.ts';
-import { closeKysely } from './close-kysely.ts';
 
 const pg = usePostgresDatabase('dashboard_warm');
 const statements: string[] = [];

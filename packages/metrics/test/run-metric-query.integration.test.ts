@@ -10,8 +10,7 @@ import {
   type MetricName,
   type MetricQueryInput,
 } from '../src/index.ts';
-import { insertTrustedFixture } from '../src/testing/index.ts';
-import { closeKysely } from './close-kysely.ts';
+import { closeKysely, insertTrustedFixture } from '../src/testing/index.ts';
 
 const pg = usePostgresDatabase('metrics');
 let db: Kysely<TrustedSchema>;

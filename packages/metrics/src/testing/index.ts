@@ -1,3 +1,4 @@
+export { closeKysely } from './close-kysely.ts';
 export { createTrustedTables } from './trusted-ddl.ts';
 export {
   buildTrustedFixture,
