@@ -3,22 +3,22 @@ import { sql } from 'kysely';
 import { defineModel, table } from '@reelhouse/model-compiler';
 
 import { dim_content } from './dim_content.ts';
+import { itemTitles } from './item-titles.ts';
 import { stg_content_cast } from './stg_content_cast.ts';
 
-/** The cast of every playable item; episodes inherit their series' cast. */
+/** The cast of every playable item the catalogue lists; episodes inherit their series' cast. */
 export const bridge_content_cast = defineModel({
   name: 'bridge_content_cast',
   description:
-    "Playable item to cast member (many to many): a movie has its own cast, an episode its series'.",
+    "Playable item to cast member (many to many): a movie has its own cast, an episode its series'. An item the catalogue no longer lists (dim_content never deletes) has no cast rows.",
   materialization: table(),
   tags: ['dimension', 'bridge'],
   select: (ctx) =>
     ctx.db
-      .selectFrom(ctx.ref(dim_content, 'c'))
-      .innerJoin(ctx.ref(stg_content_cast, 'p'), (join) =>
-        join.on((eb) => eb('p.content_id', '=', eb.fn.coalesce('c.series_id', 'c.content_id'))),
-      )
-      .select(['c.content_key', 'p.person_id', 'p.name', 'p.character', 'p.billing_order']),
+      .with('item_title', () => itemTitles(ctx))
+      .selectFrom('item_title as i')
+      .innerJoin(ctx.ref(stg_content_cast, 'p'), 'p.content_id', 'i.title_id')
+      .select(['i.content_key', 'p.person_id', 'p.name', 'p.character', 'p.billing_order']),
   contract: {
     columns: {
       content_key: { type: 'bigint' },

@@ -3,26 +3,36 @@ import { sql } from 'kysely';
 import { defineModel, table } from '@reelhouse/model-compiler';
 
 import { dim_content } from './dim_content.ts';
+import { itemTitles } from './item-titles.ts';
 import { stg_content_genres } from './stg_content_genres.ts';
 
-/** Every genre of every playable item; episodes inherit their series' genres. */
+/**
+ * Every genre of every playable item; episodes inherit their series' genres, and an item no
+ * longer in the catalogue keeps only the primary genre dim_content last recorded for it.
+ */
 export const bridge_content_genre = defineModel({
   name: 'bridge_content_genre',
   description:
-    "Playable item to genre (many to many): a movie has its own genres, an episode its series'; is_primary marks the first genre of the title.",
+    "Playable item to genre (many to many): a movie has its own genres, an episode its series'; is_primary marks the item's dim_content.primary_genre. An item the catalogue no longer lists (dim_content never deletes) keeps that primary genre only.",
   materialization: table(),
   tags: ['dimension', 'bridge'],
   select: (ctx) =>
     ctx.db
-      .selectFrom(ctx.ref(dim_content, 'c'))
-      .innerJoin(ctx.ref(stg_content_genres, 'g'), (join) =>
-        join.on((eb) => eb('g.content_id', '=', eb.fn.coalesce('c.series_id', 'c.content_id'))),
-      )
+      .with('item_title', () => itemTitles(ctx))
+      .selectFrom('item_title as i')
+      .innerJoin(ctx.ref(stg_content_genres, 'g'), 'g.content_id', 'i.title_id')
       .select((eb) => [
-        'c.content_key',
+        'i.content_key',
         'g.genre',
-        sql<boolean>`${eb.ref('g.genre')} = ${eb.ref('c.primary_genre')}`.as('is_primary'),
-      ]),
+        sql<boolean>`${eb.ref('g.genre')} = ${eb.ref('i.primary_genre')}`.as('is_primary'),
+      ])
+      .unionAll((eb) =>
+        eb
+          .selectFrom('item_title as i')
+          .where('i.title_id', 'is', null)
+          .where('i.primary_genre', '<>', sql.lit('unknown'))
+          .select(['i.content_key', 'i.primary_genre as genre', sql<boolean>`true`.as('is_primary')]),
+      ),
   contract: {
     columns: {
       content_key: { type: 'bigint' },

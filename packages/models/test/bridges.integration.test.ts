@@ -6,8 +6,10 @@ import {
   bridge_content_cast,
   bridge_content_genre,
   dim_content,
+  stg_content,
   stg_content_cast,
   stg_content_genres,
+  stg_episodes,
 } from '../src/index.ts';
 import { stagedCatalogue } from './fixtures/staged-catalogue.ts';
 import { unknownContentRow } from './fixtures/unknown-content-row.ts';
@@ -59,7 +61,12 @@ describe('content bridges', () => {
   it('bridge_content_genre: movies have their genres, episodes inherit the series genres', async () => {
     const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: bridge_content_genre,
-      inputs: [modelRows(dim_content, dimension), modelRows(stg_content_genres, stagedCatalogue.genres)],
+      inputs: [
+        modelRows(dim_content, dimension),
+        modelRows(stg_content, stagedCatalogue.titles),
+        modelRows(stg_episodes, stagedCatalogue.episodes),
+        modelRows(stg_content_genres, stagedCatalogue.genres),
+      ],
     });
     expect(rows).toEqual([
       { content_key: 10, genre: 'drama', is_primary: false },
@@ -88,7 +95,12 @@ describe('content bridges', () => {
     ];
     const { rows } = await buildModelInIsolation(warehouse.db, {
       model: bridge_content_cast,
-      inputs: [modelRows(dim_content, dimension), modelRows(stg_content_cast, cast)],
+      inputs: [
+        modelRows(dim_content, dimension),
+        modelRows(stg_content, stagedCatalogue.titles),
+        modelRows(stg_episodes, stagedCatalogue.episodes),
+        modelRows(stg_content_cast, cast),
+      ],
     });
     expect(rows).toEqual([
       { content_key: 10, person_id: 'per_1', name: 'Ann Lee', character: 'Mara', billing_order: 1 },

@@ -25,24 +25,24 @@ describe('compiled SQL', () => {
   it('orders the graph upstream first, with every dependency named', () => {
     expect(project.models.map((m) => `${m.name} <- ${[...m.dependsOn, ...m.sources].join(', ')}`))
       .toMatchInlineSnapshot(`
-      [
-        "dim_date <- raw.users, raw.viewing_sessions",
-        "ref_country <- ",
-        "stg_content <- raw.content",
-        "stg_content_cast <- raw.content__cast",
-        "stg_content_genres <- raw.content__genres",
-        "stg_episodes <- raw.content__seasons, raw.content__seasons__episodes",
-        "stg_users <- raw.users",
-        "stg_viewing_sessions <- raw.viewing_sessions",
-        "dim_content <- stg_content, stg_content_genres, stg_episodes",
-        "dim_user <- dim_date, ref_country, stg_users",
-        "bridge_content_cast <- dim_content, stg_content_cast",
-        "bridge_content_genre <- dim_content, stg_content_genres",
-        "fact_viewing_session <- dim_content, dim_date, dim_user, ref_country, stg_viewing_sessions",
-        "agg_daily_content <- dim_content, dim_date, fact_viewing_session",
-        "agg_daily_usage <- dim_date, dim_user, fact_viewing_session",
-      ]
-    `);
+        [
+          "dim_date <- raw.users, raw.viewing_sessions",
+          "ref_country <- ",
+          "stg_content <- raw.content",
+          "stg_content_cast <- raw.content__cast",
+          "stg_content_genres <- raw.content__genres",
+          "stg_episodes <- raw.content__seasons, raw.content__seasons__episodes",
+          "stg_users <- raw.users",
+          "stg_viewing_sessions <- raw.viewing_sessions",
+          "dim_content <- stg_content, stg_content_genres, stg_episodes",
+          "dim_user <- dim_date, ref_country, stg_users",
+          "bridge_content_cast <- dim_content, stg_content, stg_content_cast, stg_episodes",
+          "bridge_content_genre <- dim_content, stg_content, stg_content_genres, stg_episodes",
+          "fact_viewing_session <- dim_content, dim_date, dim_user, ref_country, stg_viewing_sessions",
+          "agg_daily_content <- dim_content, dim_date, fact_viewing_session",
+          "agg_daily_usage <- dim_date, dim_user, fact_viewing_session",
+        ]
+      `);
   });
 
   it('registers every model once', () => {
@@ -213,17 +213,29 @@ describe('compiled SQL', () => {
 
   it('bridge_content_genre', () => {
     expect(compile(star.bridge_content_genre)).toMatchInlineSnapshot(`
-      "select "c"."content_key", "g"."genre", "g"."genre" = "c"."primary_genre" as "is_primary"
+      "with "item_title" as (select "c"."content_key", "c"."primary_genre", coalesce("e"."series_id", "m"."content_id") as "title_id"
       from "trusted"."dim_content" as "c"
-      inner join "trusted"."stg_content_genres" as "g" on "g"."content_id" = coalesce("c"."series_id", "c"."content_id")"
+      left join "trusted"."stg_episodes" as "e" on "e"."episode_id" = "c"."content_id" and "c"."content_type" = 'episode'
+      left join "trusted"."stg_content" as "m" on "m"."content_id" = "c"."content_id" and "m"."content_type" = 'movie' and "c"."content_type" = 'movie')
+      select "i"."content_key", "g"."genre", "g"."genre" = "i"."primary_genre" as "is_primary"
+      from "item_title" as "i"
+      inner join "trusted"."stg_content_genres" as "g" on "g"."content_id" = "i"."title_id"
+      union all
+      select "i"."content_key", "i"."primary_genre" as "genre", true as "is_primary"
+      from "item_title" as "i"
+      where "i"."title_id" is null and "i"."primary_genre" <> 'unknown'"
     `);
   });
 
   it('bridge_content_cast', () => {
     expect(compile(star.bridge_content_cast)).toMatchInlineSnapshot(`
-      "select "c"."content_key", "p"."person_id", "p"."name", "p"."character", "p"."billing_order"
+      "with "item_title" as (select "c"."content_key", "c"."primary_genre", coalesce("e"."series_id", "m"."content_id") as "title_id"
       from "trusted"."dim_content" as "c"
-      inner join "trusted"."stg_content_cast" as "p" on "p"."content_id" = coalesce("c"."series_id", "c"."content_id")"
+      left join "trusted"."stg_episodes" as "e" on "e"."episode_id" = "c"."content_id" and "c"."content_type" = 'episode'
+      left join "trusted"."stg_content" as "m" on "m"."content_id" = "c"."content_id" and "m"."content_type" = 'movie' and "c"."content_type" = 'movie')
+      select "i"."content_key", "p"."person_id", "p"."name", "p"."character", "p"."billing_order"
+      from "item_title" as "i"
+      inner join "trusted"."stg_content_cast" as "p" on "p"."content_id" = "i"."title_id""
     `);
   });
 
