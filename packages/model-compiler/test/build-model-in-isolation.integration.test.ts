@@ -1,28 +1,14 @@
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
-
-import type { AnyKysely } from '../src/any-kysely.ts';
 import { buildModelInIsolation, modelRows, sourceRows } from '../src/testing/index.ts';
 import { plan_summary, stg_users } from './fixtures/example-models.ts';
+import { useTestKysely } from './fixtures/use-test-kysely.ts';
 
-const database = usePostgresDatabase('isolation');
-let pool: pg.Pool;
-let db: AnyKysely;
-
-beforeAll(() => {
-  pool = createPool({ url: database.url });
-  db = createKysely(pool);
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useTestKysely('isolation');
 
 describe('buildModelInIsolation', () => {
   it('builds a table model from typed rows of its upstream model and runs its tests', async () => {
-    const built = await buildModelInIsolation(db, {
+    const built = await buildModelInIsolation(warehouse.db, {
       model: plan_summary,
       inputs: [
         modelRows(stg_users, [
@@ -45,7 +31,7 @@ describe('buildModelInIsolation', () => {
   });
 
   it('builds a view over raw rows and reports the failing rows of its tests', async () => {
-    const built = await buildModelInIsolation(db, {
+    const built = await buildModelInIsolation(warehouse.db, {
       model: stg_users,
       inputs: [
         sourceRows('raw.users', [
@@ -71,7 +57,7 @@ describe('buildModelInIsolation', () => {
 
   it('names every input the model reads that the test did not give', async () => {
     await expect(
-      buildModelInIsolation(db, { model: plan_summary, inputs: [] }),
+      buildModelInIsolation(warehouse.db, { model: plan_summary, inputs: [] }),
     ).rejects.toThrowErrorMatchingInlineSnapshot(
       `[ReelhouseError: model plan_summary reads stg_users: pass rows for each (modelRows / sourceRows, an empty array is fine)]`,
     );

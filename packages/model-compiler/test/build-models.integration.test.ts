@@ -3,14 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { sql } from 'kysely';
-import type pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { createMemoryLogger, ReelhouseError } from '@reelhouse/core';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
 
-import type { AnyKysely } from '../src/any-kysely.ts';
 import { buildModels, defineModel, table, view } from '../src/index.ts';
 import {
   fact_sessions,
@@ -18,23 +14,13 @@ import {
   premium_users,
   stg_users,
 } from './fixtures/example-models.ts';
-import { contents, createRawFixture } from './fixtures/raw-fixture.ts';
+import { contents } from './fixtures/raw-fixture.ts';
+import { resetToRawFixture } from './fixtures/reset-to-raw-fixture.ts';
+import { useTestKysely } from './fixtures/use-test-kysely.ts';
 
-const database = usePostgresDatabase('build_models');
-let pool: pg.Pool;
-let db: AnyKysely;
-
-beforeAll(() => {
-  pool = createPool({ url: database.url, max: 6 });
-  db = createKysely(pool);
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useTestKysely('build_models', { max: 6 });
 beforeEach(async () => {
-  await createRawFixture(db);
-  await sql`drop schema if exists trusted cascade`.execute(db);
-  await sql`drop schema if exists ops cascade`.execute(db);
+  await resetToRawFixture(warehouse.db);
 });
 
 const models = [premium_users, plan_summary, stg_users];
@@ -44,13 +30,13 @@ async function trustedSnapshot(): Promise<Record<string, unknown>> {
   const { rows } = await sql<{ relname: string; relkind: string; definition: string | null }>`
     select c.relname, c.relkind, case when c.relkind = 'v' then pg_get_viewdef(c.oid) end as "definition"
     from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'trusted' and c.relkind in ('r', 'v') order by 1`.execute(
-    db,
+    warehouse.db,
   );
   return Object.fromEntries(
     await Promise.all(
       rows.map(
         async ({ relname, definition }) =>
-          [relname, definition ?? (await contents(db, `trusted.${relname}`))] as const,
+          [relname, definition ?? (await contents(warehouse.db, `trusted.${relname}`))] as const,
       ),
     ),
   );
@@ -59,7 +45,7 @@ async function trustedSnapshot(): Promise<Record<string, unknown>> {
 async function buildSchemas(): Promise<string[]> {
   const { rows } = await sql<{
     nspname: string;
-  }>`select nspname from pg_namespace where nspname like '%\_\_build\_%' order by 1`.execute(db);
+  }>`select nspname from pg_namespace where nspname like '%\_\_build\_%' order by 1`.execute(warehouse.db);
   return rows.map((row) => row.nspname);
 }
 
@@ -75,7 +61,7 @@ async function rejection(promise: Promise<unknown>): Promise<ReelhouseError> {
 
 describe('buildModels', () => {
   it('builds views and tables in dependency order and publishes them into trusted', async () => {
-    const result = await buildModels(db, { models });
+    const result = await buildModels(warehouse.db, { models });
     expect(
       result.models.map((model) => [model.name, model.status, model.mode, model.rows]),
     ).toEqual([
@@ -100,7 +86,7 @@ describe('buildModels', () => {
       ],
       stg_users: expect.stringContaining('FROM raw.users') as unknown,
     });
-    expect(await contents(db, 'trusted.stg_users')).toEqual([
+    expect(await contents(warehouse.db, 'trusted.stg_users')).toEqual([
       { user_id: 'u1', plan: 'basic', country_code: 'FR', monthly_price_cents: 799 },
       { user_id: 'u2', plan: 'premium', country_code: 'DE', monthly_price_cents: 1799 },
       { user_id: 'u3', plan: 'premium', country_code: 'FR', monthly_price_cents: 1799 },
@@ -110,25 +96,25 @@ describe('buildModels', () => {
   });
 
   it('published views read the published tables, not the dropped staging schema', async () => {
-    await buildModels(db, { models });
+    await buildModels(warehouse.db, { models });
     const { rows } = await sql<{
       definition: string;
-    }>`select pg_get_viewdef('trusted.stg_users'::regclass) as "definition"`.execute(db);
+    }>`select pg_get_viewdef('trusted.stg_users'::regclass) as "definition"`.execute(warehouse.db);
     expect(rows[0]?.definition).toContain('FROM raw.users');
   });
 
   it('reads unselected upstream models from trusted and keeps foreign keys of models left in place', async () => {
-    await buildModels(db, { models });
-    await db
+    await buildModels(warehouse.db, { models });
+    await warehouse.db
       .updateTable('raw.users')
       .set({ monthly_price_cents: 2000 })
       .where('user_id', '=', 'u2')
       .execute();
-    const result = await buildModels(db, { models, select: ['plan_summary'] });
+    const result = await buildModels(warehouse.db, { models, select: ['plan_summary'] });
     expect(result.models.map((model) => [model.name, model.status])).toEqual([
       ['plan_summary', 'success'],
     ]);
-    expect(await contents(db, 'trusted.plan_summary')).toContainEqual({
+    expect(await contents(warehouse.db, 'trusted.plan_summary')).toContainEqual({
       plan: 'premium',
       users: 2,
       revenue_cents: 3799,
@@ -137,7 +123,7 @@ describe('buildModels', () => {
     const { rows } = await sql<{
       definition: string;
     }>`select pg_get_constraintdef(oid) as "definition" from pg_constraint where conrelid = 'trusted.premium_users'::regclass and contype = 'f'`.execute(
-      db,
+      warehouse.db,
     );
     expect(rows).toEqual([
       { definition: 'FOREIGN KEY (plan) REFERENCES trusted.plan_summary(plan)' },
@@ -163,43 +149,43 @@ describe('buildModels', () => {
       },
     });
     const all = [...models, premium_plan];
-    await sql`create role ${sql.id(`rh_viewer_${process.pid}`)}`.execute(db);
+    await sql`create role ${sql.id(`rh_viewer_${process.pid}`)}`.execute(warehouse.db);
     try {
-      await buildModels(db, { models: all });
+      await buildModels(warehouse.db, { models: all });
       await sql`grant select on trusted.premium_plan to ${sql.id(`rh_viewer_${process.pid}`)}`.execute(
-        db,
+        warehouse.db,
       );
-      await db
+      await warehouse.db
         .updateTable('raw.users')
         .set({ monthly_price_cents: 2000 })
         .where('user_id', '=', 'u2')
         .execute();
-      const result = await buildModels(db, { models: all, select: ['plan_summary'] });
+      const result = await buildModels(warehouse.db, { models: all, select: ['plan_summary'] });
       expect(result.models.map((model) => model.name)).toEqual(['plan_summary']);
-      expect(await contents(db, 'trusted.premium_plan')).toEqual([
+      expect(await contents(warehouse.db, 'trusted.premium_plan')).toEqual([
         { plan: 'premium', users: 2, revenue_cents: 3799 },
       ]);
       const { rows } = await sql<{
         allowed: boolean;
       }>`select has_table_privilege(${`rh_viewer_${process.pid}`}, 'trusted.premium_plan', 'select') as "allowed"`.execute(
-        db,
+        warehouse.db,
       );
       expect(rows).toEqual([{ allowed: true }]);
     } finally {
-      await sql`drop schema if exists trusted cascade`.execute(db);
-      await sql`drop owned by ${sql.id(`rh_viewer_${process.pid}`)}`.execute(db);
-      await sql`drop role ${sql.id(`rh_viewer_${process.pid}`)}`.execute(db);
+      await sql`drop schema if exists trusted cascade`.execute(warehouse.db);
+      await sql`drop owned by ${sql.id(`rh_viewer_${process.pid}`)}`.execute(warehouse.db);
+      await sql`drop role ${sql.id(`rh_viewer_${process.pid}`)}`.execute(warehouse.db);
     }
   });
 
   it('a failing test publishes nothing, skips everything downstream and leaves trusted exactly as before', async () => {
-    await buildModels(db, { models });
+    await buildModels(warehouse.db, { models });
     const before = await trustedSnapshot();
-    await db
+    await warehouse.db
       .insertInto('raw.users')
       .values({ user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 })
       .execute();
-    const result = await buildModels(db, { models });
+    const result = await buildModels(warehouse.db, { models });
     expect(result.models.map((model) => [model.name, model.status, model.error?.code])).toEqual([
       ['stg_users', 'error', 'data_test_failed'],
       ['plan_summary', 'skipped', 'upstream_failed'],
@@ -216,7 +202,7 @@ describe('buildModels', () => {
   it('runs independent models in parallel up to `concurrency`, and one by one with 1', async () => {
     const events = async (concurrency: number) => {
       const logger = createMemoryLogger();
-      const result = await buildModels(db, {
+      const result = await buildModels(warehouse.db, {
         models: [stg_users, fact_sessions],
         concurrency,
         logger,
@@ -242,18 +228,18 @@ describe('buildModels', () => {
 
   it('carries grants of replaced tables and views over to their replacements', async () => {
     const role = `rh_reader_${process.pid}`;
-    await sql`create role ${sql.id(role)}`.execute(db);
+    await sql`create role ${sql.id(role)}`.execute(warehouse.db);
     try {
-      await buildModels(db, { models });
-      await sql`grant usage on schema trusted to ${sql.id(role)}`.execute(db);
+      await buildModels(warehouse.db, { models });
+      await sql`grant usage on schema trusted to ${sql.id(role)}`.execute(warehouse.db);
       await sql`grant select on trusted.plan_summary, trusted.stg_users to ${sql.id(role)}`.execute(
-        db,
+        warehouse.db,
       );
-      await buildModels(db, { models });
+      await buildModels(warehouse.db, { models });
       const { rows } = await sql<{ relation: string; allowed: boolean }>`
         select r as "relation", has_table_privilege(${role}, r, 'select') as "allowed"
         from unnest(array['trusted.plan_summary', 'trusted.stg_users', 'trusted.premium_users']) r`.execute(
-        db,
+        warehouse.db,
       );
       expect(rows).toEqual([
         { relation: 'trusted.plan_summary', allowed: true },
@@ -261,34 +247,34 @@ describe('buildModels', () => {
         { relation: 'trusted.premium_users', allowed: false },
       ]);
     } finally {
-      await sql`drop schema if exists trusted cascade`.execute(db);
-      await sql`drop owned by ${sql.id(role)}`.execute(db);
-      await sql`drop role ${sql.id(role)}`.execute(db);
+      await sql`drop schema if exists trusted cascade`.execute(warehouse.db);
+      await sql`drop owned by ${sql.id(role)}`.execute(warehouse.db);
+      await sql`drop role ${sql.id(role)}`.execute(warehouse.db);
     }
   });
 
   it('grants select on what it publishes to the roles in grantSelectTo, from the first build on', async () => {
     const role = `rh_dashboard_${process.pid}`;
-    await sql`create role ${sql.id(role)}`.execute(db);
+    await sql`create role ${sql.id(role)}`.execute(warehouse.db);
     try {
-      await buildModels(db, { models, grantSelectTo: [role] });
+      await buildModels(warehouse.db, { models, grantSelectTo: [role] });
       const { rows } = await sql<{ allowed: boolean }>`
         select bool_and(has_table_privilege(${role}, 'trusted.' || r, 'select')) and has_schema_privilege(${role}, 'trusted', 'usage') as "allowed"
-        from unnest(array['stg_users', 'plan_summary', 'premium_users']) r`.execute(db);
+        from unnest(array['stg_users', 'plan_summary', 'premium_users']) r`.execute(warehouse.db);
       expect(rows).toEqual([{ allowed: true }]);
     } finally {
-      await sql`drop schema if exists trusted cascade`.execute(db);
-      await sql`drop owned by ${sql.id(role)}`.execute(db);
-      await sql`drop role ${sql.id(role)}`.execute(db);
+      await sql`drop schema if exists trusted cascade`.execute(warehouse.db);
+      await sql`drop owned by ${sql.id(role)}`.execute(warehouse.db);
+      await sql`drop role ${sql.id(role)}`.execute(warehouse.db);
     }
   });
 
   it('a reader holding a published table makes the publish fail after the lock timeout, trusted unchanged', async () => {
-    await buildModels(db, { models });
+    await buildModels(warehouse.db, { models });
     const before = await trustedSnapshot();
-    const result = await db.transaction().execute(async (reader) => {
+    const result = await warehouse.db.transaction().execute(async (reader) => {
       await sql`select count(*) from trusted.plan_summary`.execute(reader);
-      return buildModels(db, { models, publishLockTimeoutMs: 200 });
+      return buildModels(warehouse.db, { models, publishLockTimeoutMs: 200 });
     });
     expect([result.status, result.published, result.error?.code]).toEqual([
       'error',
@@ -301,17 +287,17 @@ describe('buildModels', () => {
   });
 
   it('two builds on unchanged input give identical tables', async () => {
-    await buildModels(db, { models });
+    await buildModels(warehouse.db, { models });
     const first = await trustedSnapshot();
-    await buildModels(db, { models });
+    await buildModels(warehouse.db, { models });
     expect(await trustedSnapshot()).toEqual(first);
   });
 
   it('runs one build at a time per warehouse: a second one fails with lock_unavailable', async () => {
-    await db.connection().execute(async (holder) => {
+    await warehouse.db.connection().execute(async (holder) => {
       await sql`select pg_advisory_lock(5284001, hashtext('trusted'))`.execute(holder);
       try {
-        const error = await rejection(buildModels(db, { models }));
+        const error = await rejection(buildModels(warehouse.db, { models }));
         expect([error.code, error.message]).toEqual([
           'lock_unavailable',
           'another model build of schema trusted is running on this warehouse; wait for it to finish',
@@ -321,8 +307,8 @@ describe('buildModels', () => {
       }
     });
     const [a, b] = await Promise.allSettled([
-      buildModels(db, { models }),
-      buildModels(db, { models }),
+      buildModels(warehouse.db, { models }),
+      buildModels(warehouse.db, { models }),
     ]);
     const outcomes = [a, b]
       .map((outcome) =>
@@ -335,7 +321,7 @@ describe('buildModels', () => {
   });
 
   it('validateOnly runs everything, publish included, then rolls back: nothing is left behind', async () => {
-    const result = await buildModels(db, { models, validateOnly: true });
+    const result = await buildModels(warehouse.db, { models, validateOnly: true });
     expect([result.status, result.published, result.validateOnly]).toEqual([
       'success',
       false,
@@ -349,16 +335,16 @@ describe('buildModels', () => {
     const { rows } = await sql<{
       nspname: string;
     }>`select nspname from pg_namespace where nspname like 'trusted%' or nspname = 'ops'`.execute(
-      db,
+      warehouse.db,
     );
     expect(rows).toEqual([]);
   });
 
   it('validateOnly reports a failing test without touching trusted', async () => {
-    await buildModels(db, { models });
+    await buildModels(warehouse.db, { models });
     const before = await trustedSnapshot();
-    await db.updateTable('raw.users').set({ plan: null }).where('user_id', '=', 'u1').execute();
-    const result = await buildModels(db, { models, validateOnly: true });
+    await warehouse.db.updateTable('raw.users').set({ plan: null }).where('user_id', '=', 'u1').execute();
+    const result = await buildModels(warehouse.db, { models, validateOnly: true });
     expect(result.models.map((model) => model.status)).toEqual(['error', 'skipped', 'skipped']);
     expect(await trustedSnapshot()).toEqual(before);
     expect(await buildSchemas()).toEqual([]);
@@ -367,7 +353,7 @@ describe('buildModels', () => {
   it('writes manifest.json and run_results.json', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'reelhouse-artifacts-'));
     try {
-      const result = await buildModels(db, { models, artifactsDir: dir });
+      const result = await buildModels(warehouse.db, { models, artifactsDir: dir });
       const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
         models: { name: string; dependsOn: string[]; sql: string }[];
       };
@@ -413,7 +399,7 @@ describe('buildModels', () => {
   });
 
   it('an abort cancels the running statement, publishes nothing and drops the staging schema', async () => {
-    await buildModels(db, { models });
+    await buildModels(warehouse.db, { models });
     const before = await trustedSnapshot();
     const slow = defineModel({
       name: 'slow',
@@ -426,14 +412,14 @@ describe('buildModels', () => {
       contract: { columns: { user_id: { type: 'text' }, slept: { type: 'text' } } },
     });
     const controller = new AbortController();
-    const build = buildModels(db, { models: [...models, slow], signal: controller.signal });
+    const build = buildModels(warehouse.db, { models: [...models, slow], signal: controller.signal });
     setTimeout(() => controller.abort(), 300);
     const error = await rejection(build);
     expect(error.code).toBe('aborted');
     const { rows } = await sql<{
       n: number;
     }>`select count(*)::int as "n" from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()`.execute(
-      db,
+      warehouse.db,
     );
     expect(rows).toEqual([{ n: 0 }]);
     expect(await trustedSnapshot()).toEqual(before);

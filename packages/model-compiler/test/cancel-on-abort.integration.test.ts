@@ -1,39 +1,25 @@
 import { sql } from 'kysely';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
-
-import type { AnyKysely } from '../src/any-kysely.ts';
 import { withCancelOnAbort } from '../src/cancel-on-abort.ts';
+import { useTestKysely } from './fixtures/use-test-kysely.ts';
 
-const database = usePostgresDatabase('cancel_on_abort');
-let pool: pg.Pool;
-let db: AnyKysely;
-
-beforeAll(() => {
-  pool = createPool({ url: database.url });
-  db = createKysely(pool);
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useTestKysely('cancel_on_abort');
 
 async function tableExists(name: string): Promise<boolean> {
   const { rows } = await sql<{
     exists: boolean;
-  }>`select to_regclass(${name}) is not null as "exists"`.execute(db);
+  }>`select to_regclass(${name}) is not null as "exists"`.execute(warehouse.db);
   return rows[0]?.exists === true;
 }
 
 describe('withCancelOnAbort', () => {
   it('cancels the running statement when the signal fires', async () => {
     const controller = new AbortController();
-    const work = db
+    const work = warehouse.db
       .connection()
       .execute((connection) =>
-        withCancelOnAbort({ connection, canceller: db, signal: controller.signal }, (guarded) =>
+        withCancelOnAbort({ connection, canceller: warehouse.db, signal: controller.signal }, (guarded) =>
           sql`select pg_sleep(30)`.execute(guarded),
         ),
       );
@@ -43,9 +29,9 @@ describe('withCancelOnAbort', () => {
 
   it('refuses to start a statement once the signal fired between two statements', async () => {
     const controller = new AbortController();
-    const work = db.connection().execute((connection) =>
+    const work = warehouse.db.connection().execute((connection) =>
       withCancelOnAbort(
-        { connection, canceller: db, signal: controller.signal },
+        { connection, canceller: warehouse.db, signal: controller.signal },
         async (guarded) => {
           await sql`create table first_step (id int)`.execute(guarded);
           controller.abort();

@@ -1,31 +1,18 @@
 import { sql } from 'kysely';
-import type pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { type ReelhouseError } from '@reelhouse/core';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
 
-import type { AnyKysely } from '../src/any-kysely.ts';
 import { buildModels, compileProject, defineModel, table } from '../src/index.ts';
 import { verifyContract } from '../src/verify-contract.ts';
 import { plan_summary, premium_users, stg_users } from './fixtures/example-models.ts';
 import { createRawFixture } from './fixtures/raw-fixture.ts';
+import { useTestKysely } from './fixtures/use-test-kysely.ts';
 
-const database = usePostgresDatabase('contract');
-let pool: pg.Pool;
-let db: AnyKysely;
-
-beforeAll(() => {
-  pool = createPool({ url: database.url });
-  db = createKysely(pool);
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useTestKysely('contract');
 beforeEach(async () => {
-  await createRawFixture(db);
-  await sql`drop schema if exists trusted cascade`.execute(db);
+  await createRawFixture(warehouse.db);
+  await sql`drop schema if exists trusted cascade`.execute(warehouse.db);
 });
 
 /** A model whose contract promises what the data may break. */
@@ -51,14 +38,14 @@ const user_prices = defineModel({
 
 describe('contracts', () => {
   it('are emitted as DDL: declared types, NOT NULL, CHECK, primary and foreign keys, indexes after the data', async () => {
-    const result = await buildModels(db, {
+    const result = await buildModels(warehouse.db, {
       models: [stg_users, plan_summary, premium_users, user_prices],
     });
     expect(result.status).toBe('success');
     const { rows: columns } = await sql<{ name: string; type: string; not_null: boolean }>`
       select attname as "name", format_type(atttypid, atttypmod) as "type", attnotnull as "not_null"
       from pg_attribute where attrelid = 'trusted.user_prices'::regclass and attnum > 0 order by attnum`.execute(
-      db,
+      warehouse.db,
     );
     expect(columns).toEqual([
       { name: 'user_id', type: 'text', not_null: true },
@@ -68,7 +55,7 @@ describe('contracts', () => {
     ]);
     const { rows: constraints } = await sql<{ table: string; definition: string }>`
       select conrelid::regclass::text as "table", pg_get_constraintdef(oid) as "definition" from pg_constraint
-      where connamespace = 'trusted'::regnamespace order by 1, 2`.execute(db);
+      where connamespace = 'trusted'::regnamespace order by 1, 2`.execute(warehouse.db);
     expect(constraints).toEqual([
       { table: 'trusted.plan_summary', definition: 'CHECK ((users > 0))' },
       { table: 'trusted.plan_summary', definition: 'PRIMARY KEY (plan)' },
@@ -83,7 +70,7 @@ describe('contracts', () => {
     ]);
     const { rows: indexes } = await sql<{
       indexdef: string;
-    }>`select indexdef from pg_indexes where tablename = 'user_prices' order by 1`.execute(db);
+    }>`select indexdef from pg_indexes where tablename = 'user_prices' order by 1`.execute(warehouse.db);
     expect(indexes.map((index) => index.indexdef)).toEqual([
       'CREATE INDEX user_prices_country_code_idx ON trusted.user_prices USING btree (country_code)',
       'CREATE UNIQUE INDEX user_prices_pkey ON trusted.user_prices USING btree (user_id)',
@@ -91,11 +78,11 @@ describe('contracts', () => {
   });
 
   it('data that breaks the contract fails the model with contract_violation and publishes nothing', async () => {
-    await db
+    await warehouse.db
       .insertInto('raw.users')
       .values({ user_id: 'u9', plan: 'basic', country_code: 'france', monthly_price_cents: 100 })
       .execute();
-    const result = await buildModels(db, { models: [stg_users, user_prices] });
+    const result = await buildModels(warehouse.db, { models: [stg_users, user_prices] });
     expect(result.models.map((model) => [model.name, model.status, model.error?.code])).toEqual([
       ['stg_users', 'success', undefined],
       ['user_prices', 'error', 'contract_violation'],
@@ -105,17 +92,17 @@ describe('contracts', () => {
     );
     const { rows } = await sql<{
       exists: boolean;
-    }>`select to_regclass('trusted.user_prices') is not null as "exists"`.execute(db);
+    }>`select to_regclass('trusted.user_prices') is not null as "exists"`.execute(warehouse.db);
     expect(rows).toEqual([{ exists: false }]);
   });
 
   it('a relation whose catalog differs from the contract is a contract_violation listing every difference', async () => {
     const contract = compileProject([stg_users, user_prices]).models[1]!.contract;
-    await sql`create schema trusted`.execute(db);
+    await sql`create schema trusted`.execute(warehouse.db);
     await sql`create table trusted.user_prices (user_id text, country_code varchar(2) not null, plan text, monthly_price_cents bigint not null)`.execute(
-      db,
+      warehouse.db,
     );
-    const error = await verifyContract(db, {
+    const error = await verifyContract(warehouse.db, {
       model: 'user_prices',
       relation: 'trusted.user_prices',
       contract,

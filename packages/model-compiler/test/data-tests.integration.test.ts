@@ -1,27 +1,13 @@
 import { sql } from 'kysely';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
-
-import type { AnyKysely } from '../src/any-kysely.ts';
 import { buildModels, defineModel, table, view } from '../src/index.ts';
 import { buildModelInIsolation, modelRows, sourceRows } from '../src/testing/index.ts';
 import { stg_users } from './fixtures/example-models.ts';
 import { createRawFixture } from './fixtures/raw-fixture.ts';
+import { useTestKysely } from './fixtures/use-test-kysely.ts';
 
-const database = usePostgresDatabase('data_tests');
-let pool: pg.Pool;
-let db: AnyKysely;
-
-beforeAll(() => {
-  pool = createPool({ url: database.url });
-  db = createKysely(pool);
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useTestKysely('data_tests');
 
 /** Sessions with one test of each kind, each aimed at one defect of the fixture below. */
 const checked_sessions = defineModel({
@@ -86,7 +72,7 @@ const session = (
 
 describe('data tests', () => {
   it('each generic test catches its defect and names the failing rows; warn and error follow severity and thresholds', async () => {
-    const built = await buildModelInIsolation(db, {
+    const built = await buildModelInIsolation(warehouse.db, {
       model: checked_sessions,
       inputs: [
         modelRows(stg_users, [
@@ -126,7 +112,7 @@ describe('data tests', () => {
   });
 
   it('passes on clean rows', async () => {
-    const built = await buildModelInIsolation(db, {
+    const built = await buildModelInIsolation(warehouse.db, {
       model: checked_sessions,
       inputs: [
         modelRows(stg_users, [
@@ -139,8 +125,8 @@ describe('data tests', () => {
   });
 
   it('a warning does not fail the build: the model is published and the warning reported', async () => {
-    await createRawFixture(db);
-    await db.updateTable('raw.users').set({ plan: null }).where('user_id', '=', 'u1').execute();
+    await createRawFixture(warehouse.db);
+    await warehouse.db.updateTable('raw.users').set({ plan: null }).where('user_id', '=', 'u1').execute();
     const lenient_users = defineModel({
       name: 'lenient_users',
       description: 'Users; a missing plan only warns.',
@@ -150,7 +136,7 @@ describe('data tests', () => {
       contract: { columns: { user_id: { type: 'text' }, plan: { type: 'text', nullable: true } } },
       tests: (t) => [t.notNull('plan', { severity: 'warn' })],
     });
-    const result = await buildModels(db, { models: [lenient_users] });
+    const result = await buildModels(warehouse.db, { models: [lenient_users] });
     expect([result.status, result.published, result.warnings]).toEqual([
       'success',
       true,

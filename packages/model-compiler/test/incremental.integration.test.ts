@@ -1,12 +1,8 @@
 import { sql } from 'kysely';
-import type pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { createMemoryLogger } from '@reelhouse/core';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool } from '@reelhouse/warehouse';
 
-import type { AnyKysely } from '../src/any-kysely.ts';
 import {
   buildModels,
   defineModel,
@@ -16,23 +12,13 @@ import {
 } from '../src/index.ts';
 import { buildModelInIsolation, sourceRows } from '../src/testing/index.ts';
 import { fact_sessions } from './fixtures/example-models.ts';
-import { contents, createRawFixture } from './fixtures/raw-fixture.ts';
+import { contents } from './fixtures/raw-fixture.ts';
+import { resetToRawFixture } from './fixtures/reset-to-raw-fixture.ts';
+import { useTestKysely } from './fixtures/use-test-kysely.ts';
 
-const database = usePostgresDatabase('incremental');
-let pool: pg.Pool;
-let db: AnyKysely;
-
-beforeAll(() => {
-  pool = createPool({ url: database.url, max: 6 });
-  db = createKysely(pool);
-});
-afterAll(async () => {
-  await db.destroy();
-});
+const warehouse = useTestKysely('incremental', { max: 6 });
 beforeEach(async () => {
-  await createRawFixture(db);
-  await sql`drop schema if exists trusted cascade`.execute(db);
-  await sql`drop schema if exists ops cascade`.execute(db);
+  await resetToRawFixture(warehouse.db);
 });
 
 /** Sessions by key, reading only rows updated after the newest `updated_at` already in the table. */
@@ -68,7 +54,7 @@ function sessionsModel(
 async function insertSessions(
   rows: [id: string, seconds: number, updatedAt: string, startedAt?: string][],
 ): Promise<void> {
-  await db
+  await warehouse.db
     .insertInto('raw.viewing_sessions')
     .values(
       rows.map(([session_id, watch_duration_s, updated_at, started_at]) => ({
@@ -125,17 +111,17 @@ describe('incremental models', () => {
         ['s1', 10, '2024-01-01'],
         ['s2', 20, '2024-01-02'],
       ]);
-      const first = await buildModels(db, { models: [model] });
+      const first = await buildModels(warehouse.db, { models: [model] });
       expect(first.models.map((m) => [m.mode, m.rows])).toEqual([['incremental_full', 2]]);
       await insertSessions([
         ['s2', 99, '2024-01-03'],
         ['s3', 30, '2024-01-03'],
       ]);
-      const second = await buildModels(db, { models: [model] });
+      const second = await buildModels(warehouse.db, { models: [model] });
       expect(second.models.map((m) => [m.mode, m.rows, m.status])).toEqual([
         ['incremental_delta', 2, 'success'],
       ]);
-      const rows = (await contents(db, 'trusted.sessions')).map(
+      const rows = (await contents(warehouse.db, 'trusted.sessions')).map(
         (row) => Object.values(row as object) as unknown[],
       );
       expect(rows).toEqual(expected.map((row) => [...row]));
@@ -176,7 +162,7 @@ const daily_sessions = defineModel({
 async function ledger(): Promise<string[]> {
   const { rows } = await sql<{ range: string }>`
     select to_char(interval_start at time zone 'UTC', 'MM-DD') || '..' || to_char(interval_end at time zone 'UTC', 'MM-DD') as "range"
-    from ops.model_intervals where model = 'daily_sessions' order by interval_start`.execute(db);
+    from ops.model_intervals where model = 'daily_sessions' order by interval_start`.execute(warehouse.db);
   return rows.map((row) => row.range);
 }
 
@@ -209,12 +195,12 @@ describe('tests of an incremental run', () => {
       ['s1', 10, '2024-01-01'],
       ['s2', 20, '2024-01-02'],
     ]);
-    await buildModels(db, { models: [appended] });
+    await buildModels(warehouse.db, { models: [appended] });
     await insertSessions([
       ['s2', 30, '2024-01-03'],
       ['s3', 31, '2024-01-03'],
     ]);
-    const result = await buildModels(db, { models: [appended] });
+    const result = await buildModels(warehouse.db, { models: [appended] });
     expect(result.models[0]?.tests.map((test) => [test.name, test.status, test.samples])).toEqual([
       ['unique(session_id)', 'error', [{ session_id: 's2', duplicates: 2 }]],
       [
@@ -229,7 +215,7 @@ describe('tests of an incremental run', () => {
       `"select "session_id", count(*) as "duplicates" from (select "session_id" from "trusted"."sessions" as "t" where ("session_id") in (select "session_id" from "trusted__build_<id>"."sessions__delta") union all select "session_id" from "trusted__build_<id>"."sessions__delta") as "merged" group by "session_id" having count(*) > 1"`,
     );
     expect(result.published).toBe(false);
-    expect(await contents(db, 'trusted.sessions')).toEqual([
+    expect(await contents(warehouse.db, 'trusted.sessions')).toEqual([
       { session_id: 's1', watch_duration_s: 10, updated_at: new Date('2024-01-01T00:00:00Z') },
       { session_id: 's2', watch_duration_s: 20, updated_at: new Date('2024-01-02T00:00:00Z') },
     ]);
@@ -261,12 +247,12 @@ describe('a keyed incremental run whose new rows share a key', () => {
       },
     });
     await insertSessions([['s1', 10, '2024-01-01']]);
-    await buildModels(db, { models: [byUser] });
+    await buildModels(warehouse.db, { models: [byUser] });
     await insertSessions([
       ['s2', 10, '2024-01-02'],
       ['s3', 10, '2024-01-02'],
     ]);
-    const result = await buildModels(db, { models: [byUser] });
+    const result = await buildModels(warehouse.db, { models: [byUser] });
     expect(result.models[0]?.tests.map((test) => [test.name, test.status, test.samples])).toEqual([
       ['unique(user_id) [uniqueKey of the new rows]', 'error', [{ user_id: 'u1', duplicates: 2 }]],
     ]);
@@ -298,21 +284,21 @@ describe('a table with a foreign key to an incremental model merging new rows in
       ['s1', 10, '2024-01-01'],
       ['s2', 20, '2024-01-01'],
     ]);
-    await buildModels(db, { models: [sessions, long_sessions] });
+    await buildModels(warehouse.db, { models: [sessions, long_sessions] });
     await insertSessions([['s3', 30, '2024-01-02']]);
-    const result = await buildModels(db, { models: [sessions, long_sessions] });
+    const result = await buildModels(warehouse.db, { models: [sessions, long_sessions] });
     expect(result.models.map((m) => [m.name, m.mode, m.status])).toEqual([
       ['sessions', 'incremental_delta', 'success'],
       ['long_sessions', 'table', 'success'],
     ]);
-    expect(await contents(db, 'trusted.long_sessions')).toEqual([
+    expect(await contents(warehouse.db, 'trusted.long_sessions')).toEqual([
       { session_id: 's2' },
       { session_id: 's3' },
     ]);
     const { rows } = await sql<{
       definition: string;
     }>`select pg_get_constraintdef(oid) as "definition" from pg_constraint where conrelid = 'trusted.long_sessions'::regclass and contype = 'f'`.execute(
-      db,
+      warehouse.db,
     );
     expect(rows).toEqual([
       { definition: 'FOREIGN KEY (session_id) REFERENCES trusted.sessions(session_id)' },
@@ -323,7 +309,7 @@ describe('a table with a foreign key to an incremental model merging new rows in
 describe('a contract change on an incremental model', () => {
   it('fails the incremental run, asking for a full refresh, which then rebuilds the table', async () => {
     await insertSessions([['s1', 10, '2024-01-01']]);
-    await buildModels(db, { models: [sessionsModel('merge')] });
+    await buildModels(warehouse.db, { models: [sessionsModel('merge')] });
     const widened = defineModel({
       name: 'sessions',
       description: 'Sessions with their user.',
@@ -337,18 +323,18 @@ describe('a contract change on an incremental model', () => {
         primaryKey: ['session_id'],
       },
     });
-    const refused = await buildModels(db, { models: [widened] });
+    const refused = await buildModels(warehouse.db, { models: [widened] });
     expect(refused.models.map((m) => [m.status, m.error?.code])).toEqual([
       ['error', 'contract_violation'],
     ]);
     expect(refused.models[0]?.error?.message).toMatch(
       /the existing table predates the contract: rebuild it with a full refresh$/,
     );
-    const rebuilt = await buildModels(db, { models: [widened], fullRefresh: true });
+    const rebuilt = await buildModels(warehouse.db, { models: [widened], fullRefresh: true });
     expect(rebuilt.models.map((m) => [m.status, m.mode])).toEqual([
       ['success', 'incremental_full'],
     ]);
-    expect(await contents(db, 'trusted.sessions')).toEqual([{ session_id: 's1', user_id: 'u1' }]);
+    expect(await contents(warehouse.db, 'trusted.sessions')).toEqual([{ session_id: 's1', user_id: 'u1' }]);
   });
 });
 
@@ -359,7 +345,7 @@ describe('incremental models by time range', () => {
       ['b', 2, '2024-01-02', '2024-01-02T10:00:00Z'],
       ['c', 3, '2024-01-03', '2024-01-03T10:00:00Z'],
     ]);
-    const first = await buildModels(db, {
+    const first = await buildModels(warehouse.db, {
       models: [daily_sessions],
       now: new Date('2024-01-04T12:00:00Z'),
     });
@@ -368,17 +354,17 @@ describe('incremental models by time range', () => {
     ]);
     expect(await ledger()).toEqual(['01-01..01-04']);
     // Lose 2 January from the ledger, as if its build had never been recorded.
-    await sql`delete from ops.model_intervals`.execute(db);
+    await sql`delete from ops.model_intervals`.execute(warehouse.db);
     await sql`insert into ops.model_intervals (model, interval_start, interval_end, build_id, built_at) values
       ('daily_sessions', '2024-01-01Z', '2024-01-02Z', 'old', now()), ('daily_sessions', '2024-01-03Z', '2024-01-04Z', 'old', now())`.execute(
-      db,
+      warehouse.db,
     );
     await insertSessions([
       ['b', 222, '2024-01-05', '2024-01-02T10:00:00Z'],
       ['c2', 33, '2024-01-05', '2024-01-03T11:00:00Z'],
       ['d', 4, '2024-01-05', '2024-01-04T10:00:00Z'],
     ]);
-    const second = await buildModels(db, {
+    const second = await buildModels(warehouse.db, {
       models: [daily_sessions],
       now: new Date('2024-01-05T12:00:00Z'),
     });
@@ -394,7 +380,7 @@ describe('incremental models by time range', () => {
     ]);
     // The gap (2 Jan) and the new day (4 Jan) are rebuilt; 3 Jan was built and is left alone.
     expect(
-      (await contents(db, 'trusted.daily_sessions')).map(
+      (await contents(warehouse.db, 'trusted.daily_sessions')).map(
         (row) => Object.values(row as object) as unknown[],
       ),
     ).toEqual([
@@ -414,7 +400,7 @@ describe('incremental models by time range', () => {
 
 describe('an incremental model by time range first built over no data', () => {
   it('builds the data that arrives later', async () => {
-    const first = await buildModels(db, {
+    const first = await buildModels(warehouse.db, {
       models: [daily_sessions],
       now: new Date('2024-01-04T12:00:00Z'),
     });
@@ -422,14 +408,14 @@ describe('an incremental model by time range first built over no data', () => {
       ['incremental_full', 0, []],
     ]);
     await insertSessions([['a', 1, '2024-01-02', '2024-01-02T10:00:00Z']]);
-    const second = await buildModels(db, {
+    const second = await buildModels(warehouse.db, {
       models: [daily_sessions],
       now: new Date('2024-01-04T12:00:00Z'),
     });
     expect(second.models.map((m) => [m.mode, m.rows, m.intervals?.length])).toEqual([
       ['incremental_delta', 1, 1],
     ]);
-    expect((await contents(db, 'trusted.daily_sessions')).length).toBe(1);
+    expect((await contents(warehouse.db, 'trusted.daily_sessions')).length).toBe(1);
   });
 });
 
@@ -437,11 +423,11 @@ describe('full refresh', () => {
   it('rebuilds an incremental model from scratch', async () => {
     const model = sessionsModel('append');
     await insertSessions([['s1', 10, '2024-01-01']]);
-    await buildModels(db, { models: [model] });
-    await sql`update raw.viewing_sessions set watch_duration_s = 11`.execute(db);
-    const result = await buildModels(db, { models: [model], fullRefresh: true });
+    await buildModels(warehouse.db, { models: [model] });
+    await sql`update raw.viewing_sessions set watch_duration_s = 11`.execute(warehouse.db);
+    const result = await buildModels(warehouse.db, { models: [model], fullRefresh: true });
     expect(result.models.map((m) => [m.mode, m.rows])).toEqual([['incremental_full', 1]]);
-    expect(await contents(db, 'trusted.sessions')).toEqual([
+    expect(await contents(warehouse.db, 'trusted.sessions')).toEqual([
       { session_id: 's1', watch_duration_s: 11, updated_at: new Date('2024-01-01T00:00:00Z') },
     ]);
   });
@@ -449,17 +435,17 @@ describe('full refresh', () => {
   it('keeps a protected model incremental under a full refresh unless forced', async () => {
     const model = sessionsModel('merge', { allowFullRefresh: false });
     await insertSessions([['s1', 10, '2024-01-01']]);
-    await buildModels(db, { models: [model] });
+    await buildModels(warehouse.db, { models: [model] });
     await insertSessions([['s2', 20, '2024-01-02']]);
     const logger = createMemoryLogger();
-    const refreshed = await buildModels(db, { models: [model], fullRefresh: true, logger });
+    const refreshed = await buildModels(warehouse.db, { models: [model], fullRefresh: true, logger });
     expect(refreshed.models.map((m) => [m.status, m.mode])).toEqual([
       ['success', 'incremental_delta'],
     ]);
     expect(logger.records.filter((r) => r.level === 'warn').map((r) => r.fields['model'])).toEqual([
       'sessions',
     ]);
-    const forced = await buildModels(db, {
+    const forced = await buildModels(warehouse.db, {
       models: [model],
       fullRefresh: true,
       forceFullRefresh: true,
@@ -470,7 +456,7 @@ describe('full refresh', () => {
 
 describe('buildModelInIsolation on an incremental model', () => {
   it('runs the incremental path over the existing rows and returns the table after the merge', async () => {
-    const built = await buildModelInIsolation(db, {
+    const built = await buildModelInIsolation(warehouse.db, {
       model: fact_sessions,
       existing: [
         {
