@@ -14,9 +14,15 @@ const sessionLine = (n: number, overrides: Parameters<typeof sessionRow>[1] = {}
 const userLine = (n: number, overrides: Parameters<typeof userRow>[1] = {}) =>
   csvLine(userColumns, userRow(n, overrides));
 
+/** A fresh check of `viewing_sessions.csv` lines (no key seen yet) for a file with the given line ending. */
+const sessionCheck = (fileEnding: 'lf' | 'crlf') =>
+  createCsvRecordCheck(viewingSessionsTable, fileEnding, new KeyFingerprintSet());
+/** A fresh check of the lines of an LF `users.csv`. */
+const userCheck = () => createCsvRecordCheck(usersTable, 'lf', new KeyFingerprintSet());
+
 describe('the CSV record check', () => {
   it('accepts contract-valid lines, quoted cells and empty optional cells included', () => {
-    const check = createCsvRecordCheck(usersTable, 'lf', new KeyFingerprintSet());
+    const check = userCheck();
     const lines = [1, 2, 3, 4, 5, 7].map((n) => userLine(n));
     expect(lines.some((line) => line.includes('"'))).toBe(true);
     expect(lines.map((line, index) => check(line, index + 2, 'lf'))).toEqual(lines.map(() => null));
@@ -31,37 +37,22 @@ describe('the CSV record check', () => {
     ['bom', `\uFEFF${sessionLine(1)}`, 'byte order mark'],
     ['invalid_utf8', sessionLine(1).replace('tizen', 'ti\uFFFDzen'), 'not valid UTF-8'],
   ])('rejects a %s at the parse gate', (code, line, reason) => {
-    const reject = createCsvRecordCheck(viewingSessionsTable, 'lf', new KeyFingerprintSet())(
-      line,
-      9,
-      'lf',
-    ) as CsvReject;
+    const reject = sessionCheck('lf')(line, 9, 'lf') as CsvReject;
     expect(reject).toMatchObject({ line: 9, rawText: line, gate: 'parse', code, field: null });
     expect(reject.reason).toContain(reason);
   });
 
   it('rejects a CRLF line in an LF file, and an LF line in a CRLF file', () => {
-    expect(
-      createCsvRecordCheck(viewingSessionsTable, 'lf', new KeyFingerprintSet())(
-        sessionLine(1),
-        3,
-        'crlf',
-      ),
-    ).toMatchObject({ gate: 'parse', code: 'crlf_mix', reason: 'ends with CRLF in a LF file' });
-    expect(
-      createCsvRecordCheck(viewingSessionsTable, 'crlf', new KeyFingerprintSet())(
-        sessionLine(1),
-        3,
-        'lf',
-      ),
-    ).toMatchObject({ gate: 'parse', code: 'crlf_mix' });
-    expect(
-      createCsvRecordCheck(viewingSessionsTable, 'crlf', new KeyFingerprintSet())(
-        sessionLine(1),
-        3,
-        'crlf',
-      ),
-    ).toBeNull();
+    expect(sessionCheck('lf')(sessionLine(1), 3, 'crlf')).toMatchObject({
+      gate: 'parse',
+      code: 'crlf_mix',
+      reason: 'ends with CRLF in a LF file',
+    });
+    expect(sessionCheck('crlf')(sessionLine(1), 3, 'lf')).toMatchObject({
+      gate: 'parse',
+      code: 'crlf_mix',
+    });
+    expect(sessionCheck('crlf')(sessionLine(1), 3, 'crlf')).toBeNull();
   });
 
   it.each([
@@ -110,18 +101,14 @@ describe('the CSV record check', () => {
   ])(
     'rejects $defect at the contract gate with the issue path and message',
     ({ overrides, field, reason }) => {
-      const reject = createCsvRecordCheck(viewingSessionsTable, 'lf', new KeyFingerprintSet())(
-        sessionLine(4, overrides),
-        12,
-        'lf',
-      ) as CsvReject;
+      const reject = sessionCheck('lf')(sessionLine(4, overrides), 12, 'lf') as CsvReject;
       expect(reject).toMatchObject({ line: 12, gate: 'contract', field });
       expect(reject.reason).toContain(reason);
     },
   );
 
   it('rejects what the contract allows but the column cannot hold', () => {
-    const check = createCsvRecordCheck(viewingSessionsTable, 'lf', new KeyFingerprintSet());
+    const check = sessionCheck('lf');
     expect(
       check(sessionLine(1, { position_end_s: '99999999999', position_start_s: '0' }), 2, 'lf'),
     ).toMatchObject({ code: 'out_of_range_for_column', field: 'position_end_s' });
@@ -142,7 +129,7 @@ describe('the CSV record check', () => {
   });
 
   it('passes the first line of a key and marks later ones, identical or conflicting, as suspects', () => {
-    const check = createCsvRecordCheck(viewingSessionsTable, 'lf', new KeyFingerprintSet());
+    const check = sessionCheck('lf');
     expect(check(sessionLine(1), 2, 'lf')).toBeNull();
     expect(check(sessionLine(2), 3, 'lf')).toBeNull();
     // A repeated key is a suspect: the loader settles it against the table after COPY.
@@ -159,7 +146,7 @@ describe('the CSV record check', () => {
   });
 
   it('checks user rows against the cross-field rules of the contract', () => {
-    const check = createCsvRecordCheck(usersTable, 'lf', new KeyFingerprintSet());
+    const check = userCheck();
     expect(check(userLine(1, { subscription_status: 'cancelled' }), 2, 'lf')).toMatchObject({
       field: 'cancelled_at',
       reason: 'cancelled_at: must be set exactly when subscription_status is cancelled',
