@@ -45,7 +45,9 @@ async function trustedSnapshot(): Promise<Record<string, unknown>> {
 async function buildSchemas(): Promise<string[]> {
   const { rows } = await sql<{
     nspname: string;
-  }>`select nspname from pg_namespace where nspname like '%\_\_build\_%' order by 1`.execute(warehouse.db);
+  }>`select nspname from pg_namespace where nspname like '%\_\_build\_%' order by 1`.execute(
+    warehouse.db,
+  );
   return rows.map((row) => row.nspname);
 }
 
@@ -343,7 +345,11 @@ describe('buildModels', () => {
   it('validateOnly reports a failing test without touching trusted', async () => {
     await buildModels(warehouse.db, { models });
     const before = await trustedSnapshot();
-    await warehouse.db.updateTable('raw.users').set({ plan: null }).where('user_id', '=', 'u1').execute();
+    await warehouse.db
+      .updateTable('raw.users')
+      .set({ plan: null })
+      .where('user_id', '=', 'u1')
+      .execute();
     const result = await buildModels(warehouse.db, { models, validateOnly: true });
     expect(result.models.map((model) => model.status)).toEqual(['error', 'skipped', 'skipped']);
     expect(await trustedSnapshot()).toEqual(before);
@@ -412,7 +418,10 @@ describe('buildModels', () => {
       contract: { columns: { user_id: { type: 'text' }, slept: { type: 'text' } } },
     });
     const controller = new AbortController();
-    const build = buildModels(warehouse.db, { models: [...models, slow], signal: controller.signal });
+    const build = buildModels(warehouse.db, {
+      models: [...models, slow],
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 300);
     const error = await rejection(build);
     expect(error.code).toBe('aborted');

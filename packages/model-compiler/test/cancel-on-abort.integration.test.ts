@@ -19,8 +19,9 @@ describe('withCancelOnAbort', () => {
     const work = warehouse.db
       .connection()
       .execute((connection) =>
-        withCancelOnAbort({ connection, canceller: warehouse.db, signal: controller.signal }, (guarded) =>
-          sql`select pg_sleep(30)`.execute(guarded),
+        withCancelOnAbort(
+          { connection, canceller: warehouse.db, signal: controller.signal },
+          (guarded) => sql`select pg_sleep(30)`.execute(guarded),
         ),
       );
     setTimeout(() => controller.abort(), 100);

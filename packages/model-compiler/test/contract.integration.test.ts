@@ -70,7 +70,9 @@ describe('contracts', () => {
     ]);
     const { rows: indexes } = await sql<{
       indexdef: string;
-    }>`select indexdef from pg_indexes where tablename = 'user_prices' order by 1`.execute(warehouse.db);
+    }>`select indexdef from pg_indexes where tablename = 'user_prices' order by 1`.execute(
+      warehouse.db,
+    );
     expect(indexes.map((index) => index.indexdef)).toEqual([
       'CREATE INDEX user_prices_country_code_idx ON trusted.user_prices USING btree (country_code)',
       'CREATE UNIQUE INDEX user_prices_pkey ON trusted.user_prices USING btree (user_id)',

@@ -126,7 +126,11 @@ describe('data tests', () => {
 
   it('a warning does not fail the build: the model is published and the warning reported', async () => {
     await createRawFixture(warehouse.db);
-    await warehouse.db.updateTable('raw.users').set({ plan: null }).where('user_id', '=', 'u1').execute();
+    await warehouse.db
+      .updateTable('raw.users')
+      .set({ plan: null })
+      .where('user_id', '=', 'u1')
+      .execute();
     const lenient_users = defineModel({
       name: 'lenient_users',
       description: 'Users; a missing plan only warns.',

@@ -162,7 +162,9 @@ const daily_sessions = defineModel({
 async function ledger(): Promise<string[]> {
   const { rows } = await sql<{ range: string }>`
     select to_char(interval_start at time zone 'UTC', 'MM-DD') || '..' || to_char(interval_end at time zone 'UTC', 'MM-DD') as "range"
-    from ops.model_intervals where model = 'daily_sessions' order by interval_start`.execute(warehouse.db);
+    from ops.model_intervals where model = 'daily_sessions' order by interval_start`.execute(
+    warehouse.db,
+  );
   return rows.map((row) => row.range);
 }
 
@@ -334,7 +336,9 @@ describe('a contract change on an incremental model', () => {
     expect(rebuilt.models.map((m) => [m.status, m.mode])).toEqual([
       ['success', 'incremental_full'],
     ]);
-    expect(await contents(warehouse.db, 'trusted.sessions')).toEqual([{ session_id: 's1', user_id: 'u1' }]);
+    expect(await contents(warehouse.db, 'trusted.sessions')).toEqual([
+      { session_id: 's1', user_id: 'u1' },
+    ]);
   });
 });
 
@@ -438,7 +442,11 @@ describe('full refresh', () => {
     await buildModels(warehouse.db, { models: [model] });
     await insertSessions([['s2', 20, '2024-01-02']]);
     const logger = createMemoryLogger();
-    const refreshed = await buildModels(warehouse.db, { models: [model], fullRefresh: true, logger });
+    const refreshed = await buildModels(warehouse.db, {
+      models: [model],
+      fullRefresh: true,
+      logger,
+    });
     expect(refreshed.models.map((m) => [m.status, m.mode])).toEqual([
       ['success', 'incremental_delta'],
     ]);

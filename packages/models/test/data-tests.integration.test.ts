@@ -27,7 +27,6 @@ const warehouse = useModelDatabase('models_data_tests');
 const failed = (results: readonly { name: string; status: string }[]) =>
   results.filter((t) => t.status !== 'pass');
 
-
 describe('data tests catch the defect they exist for and name the failing rows', () => {
   it('unique: two title ids that differ only by surrounding spaces collapse into one', async () => {
     const [movie] = catalogue.content;
