@@ -77,29 +77,13 @@ describe('content bridges', () => {
   });
 
   it('bridge_content_cast: episodes inherit the series cast', async () => {
-    const cast = [
-      {
-        content_id: 'mov_1',
-        person_id: 'per_1',
-        name: 'Ann Lee',
-        character: 'Mara',
-        billing_order: 1,
-      },
-      {
-        content_id: 'ser_1',
-        person_id: 'per_2',
-        name: 'Bo Chen',
-        character: 'Inspector',
-        billing_order: 1,
-      },
-    ];
     const { rows } = await buildModelInIsolation(warehouse.db, {
       model: bridge_content_cast,
       inputs: [
         modelRows(dim_content, dimension),
         modelRows(stg_content, stagedCatalogue.titles),
         modelRows(stg_episodes, stagedCatalogue.episodes),
-        modelRows(stg_content_cast, cast),
+        modelRows(stg_content_cast, stagedCatalogue.cast),
       ],
     });
     expect(rows).toEqual([
