@@ -37,9 +37,26 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
   return withDatabase(serverUrl, name);
 }
 
-/** Drops database `name`, disconnecting its sessions first. */
-export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+/**
+ * Drops database `name`. Sessions that are closing anyway get a moment to leave first: a pool's
+ * `end()` resolves before its sockets close, and terminating such a session (`with (force)`) sends
+ * it a FATAL 57P01 that the already-ended pool no longer listens for.
+ */
+export async function dropDatabase(
+  serverUrl: string,
+  name: string,
+  options: { graceMs?: number } = {},
+): Promise<void> {
   await onServer(serverUrl, async (client) => {
+    const deadline = Date.now() + (options.graceMs ?? 5_000);
+    for (;;) {
+      const { rows } = await client.query<{ sessions: number }>(
+        'select count(*)::int as sessions from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [name],
+      );
+      if ((rows[0]?.sessions ?? 0) === 0 || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await client.query(`drop database if exists ${quoteIdent(name)} with (force)`);
   });
 }
@@ -51,8 +68,14 @@ export interface IsolatedDatabase {
 }
 
 /** A fresh, uniquely named database for one test file or one benchmark run. */
-export async function createIsolatedDatabase(serverUrl: string, prefix: string): Promise<IsolatedDatabase> {
-  const name = `${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40)}_${randomBytes(4).toString('hex')}`;
+export async function createIsolatedDatabase(
+  serverUrl: string,
+  prefix: string,
+): Promise<IsolatedDatabase> {
+  const name = `${prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 40)}_${randomBytes(4).toString('hex')}`;
   const url = await ensureDatabase(serverUrl, name);
   return { name, url, drop: () => dropDatabase(serverUrl, name) };
 }
