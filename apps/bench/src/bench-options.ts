@@ -26,6 +26,11 @@ export const benchOptions = z.strictObject({
   warmup: z.boolean().default(true),
   /** Runs each Reelhouse child once more under `node --cpu-prof` and writes the profiles beside the results. */
   profile: z.boolean().default(false),
+  /**
+   * Loads auto_explain in the scratch warehouse database: every statement over 500 ms is logged with
+   * its EXPLAIN ANALYZE plan in the PostgreSQL server log (the SQL side of a profile).
+   */
+  explain: z.boolean().default(false),
   /** Folder of bench data sets and results, relative to the repository root. */
   out: z.string().min(1).default('bench'),
   seed: z.coerce.number().int().nonnegative().default(7),
@@ -57,6 +62,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     ...(values.runs === undefined ? {} : { runs: values.runs }),
     ...(values['no-warmup'] === true ? { warmup: false } : {}),
     ...(values.profile === true ? { profile: true } : {}),
+    ...(values.explain === true ? { explain: true } : {}),
     ...(values.out === undefined ? {} : { out: values.out }),
     ...(values.seed === undefined ? {} : { seed: values.seed }),
   });
@@ -84,6 +90,7 @@ function parseRaw(argv: readonly string[]) {
       runs: { type: 'string' },
       'no-warmup': { type: 'boolean' },
       profile: { type: 'boolean' },
+      explain: { type: 'boolean' },
       out: { type: 'string' },
       seed: { type: 'string' },
     },

@@ -16,6 +16,7 @@ import { parseBenchArgs, type StageName } from './bench-options.ts';
 import type { BenchReport, StageResult } from './bench-report.ts';
 import { evaluateStage } from './bench-result.ts';
 import { dataSetDir, dataSetSize, readDataSet, type DataSet } from './data-set.ts';
+import { enableAutoExplain } from './enable-auto-explain.ts';
 import { machineInfo } from './machine-info.ts';
 import { runStageChild } from './run-stage-child.ts';
 import { stageModules } from './stage-registry.ts';
@@ -86,6 +87,13 @@ async function main(argv: readonly string[]): Promise<void> {
   // eslint-disable-next-line no-restricted-properties -- PATH locates executables (FerretDB), it is not configuration
   const path = process.env['PATH'];
   const databases = await createBenchDatabases({ config: loadConfig(), path, logger });
+  if (options.explain) {
+    await enableAutoExplain({ url: databases.warehouse, minDurationMs: 500 });
+    logger.info(
+      { database: databases.warehouse },
+      'auto_explain on: plans of statements over 500 ms go to the PostgreSQL server log',
+    );
+  }
   const stopOnSignal = () => void databases.stop().finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);

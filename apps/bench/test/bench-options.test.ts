@@ -11,6 +11,7 @@ describe('parseBenchArgs', () => {
       runs: 3,
       warmup: true,
       profile: false,
+      explain: false,
       out: 'bench',
       seed: 7,
     });
@@ -28,10 +29,18 @@ describe('parseBenchArgs', () => {
     ]);
   });
 
-  it('reads numbers, --no-warmup and --profile', () => {
+  it('reads numbers, --no-warmup, --profile and --explain', () => {
     expect(
-      parseBenchArgs(['--sessions', '10000000', '--runs', '1', '--no-warmup', '--profile']),
-    ).toMatchObject({ sessions: 10_000_000, runs: 1, warmup: false, profile: true });
+      parseBenchArgs([
+        '--sessions',
+        '10000000',
+        '--runs',
+        '1',
+        '--no-warmup',
+        '--profile',
+        '--explain',
+      ]),
+    ).toMatchObject({ sessions: 10_000_000, runs: 1, warmup: false, profile: true, explain: true });
   });
 
   it('names every bad value and refuses unknown flags', () => {
