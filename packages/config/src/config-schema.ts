@@ -22,7 +22,8 @@ const mongoUrl = z
   .transform((value) => Redacted.url(value));
 
 // An empty variable counts as unset, as in most twelve-factor tools.
-const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const blankAsUnset = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 /** The environment variables Reelhouse reads, each with its rule and default. */
 export const configSchema = z.object({
@@ -39,7 +40,10 @@ export const configSchema = z.object({
   /** Default size preset of the synthetic data. */
   REELHOUSE_SCALE: z.preprocess(blankAsUnset, z.enum(scales).default('small')),
   /** Minimum level of structured logs. */
-  REELHOUSE_LOG_LEVEL: z.preprocess(blankAsUnset, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+  REELHOUSE_LOG_LEVEL: z.preprocess(
+    blankAsUnset,
+    z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ),
   /** Port of the dashboard. */
   PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(65535).default(3000)),
   /** Container engine for testcontainers, when not at the default socket. */

@@ -21,10 +21,14 @@ export interface ReelhouseConfig {
  * Parses the environment into a frozen config. A bad value fails with every bad key named and
  * its rule, never with the value itself (it may hold a secret).
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): ReelhouseConfig {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ReelhouseConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
     throw new ReelhouseError({
       code: 'config_invalid',
       message: `Invalid configuration:\n  ${problems.join('\n  ')}`,

@@ -18,7 +18,13 @@ function configError(env: Record<string, string>): ReelhouseError {
 describe('loadConfig', () => {
   it('applies defaults to an empty environment and freezes the result', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ dataDir: 'data', seed: 42, scale: 'small', logLevel: 'info', port: 3000 });
+    expect(config).toMatchObject({
+      dataDir: 'data',
+      seed: 42,
+      scale: 'small',
+      logLevel: 'info',
+      port: 3000,
+    });
     expect(config.sourceDatabaseUrl).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -28,11 +34,19 @@ describe('loadConfig', () => {
   });
 
   it('names every bad key at once, with its rule', () => {
-    const error = configError({ SOURCE_DATABASE_URL: 'not a url', REELHOUSE_SCALE: 'huge', MONGODB_URL: 'postgres://x/y' });
+    const error = configError({
+      SOURCE_DATABASE_URL: 'not a url',
+      REELHOUSE_SCALE: 'huge',
+      MONGODB_URL: 'postgres://x/y',
+    });
     expect(error.code).toBe('config_invalid');
     expect(error.retryable).toBe(false);
-    expect(error.context['keys']).toEqual(expect.arrayContaining(['SOURCE_DATABASE_URL', 'REELHOUSE_SCALE', 'MONGODB_URL']));
-    expect(error.message).toContain('SOURCE_DATABASE_URL: must be a postgres:// or postgresql:// URL');
+    expect(error.context['keys']).toEqual(
+      expect.arrayContaining(['SOURCE_DATABASE_URL', 'REELHOUSE_SCALE', 'MONGODB_URL']),
+    );
+    expect(error.message).toContain(
+      'SOURCE_DATABASE_URL: must be a postgres:// or postgresql:// URL',
+    );
     expect(error.message).toContain('REELHOUSE_SCALE');
   });
 
@@ -41,7 +55,12 @@ describe('loadConfig', () => {
     const config = loadConfig({ WAREHOUSE_DATABASE_URL: `postgres://app:${secret}@db:5432/dw` });
     const url = config.warehouseDatabaseUrl;
     expect(url?.expose()).toBe(`postgres://app:${secret}@db:5432/dw`);
-    for (const printed of [String(url), JSON.stringify(config), inspect(config), `${url?.toString()}`]) {
+    for (const printed of [
+      String(url),
+      JSON.stringify(config),
+      inspect(config),
+      `${url?.toString()}`,
+    ]) {
       expect(printed).not.toContain(secret);
     }
     expect(String(url)).toBe('postgres://app:***@db:5432/dw');

@@ -7,7 +7,9 @@ import { contentTypes, maturityRatings } from './enums.ts';
  * `release_date` is a calendar date (`YYYY-MM-DD`), `updated_at` a UTC timestamp.
  */
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2021-03-14');
-const isoTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/, 'must be an ISO 8601 UTC timestamp');
+const isoTimestamp = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/, 'must be an ISO 8601 UTC timestamp');
 const language = z.string().regex(/^[a-z]{2,3}$/, 'must be an ISO 639 language code');
 const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code');
 
@@ -54,7 +56,9 @@ const contentBase = {
   crew: z.array(crewMember),
   ratings: z.strictObject({
     internal: z.strictObject({ avg: z.number().min(0).max(5), count: z.int().nonnegative() }),
-    imdb: z.strictObject({ score: z.number().min(0).max(10), votes: z.int().nonnegative() }).nullable(),
+    imdb: z
+      .strictObject({ score: z.number().min(0).max(10), votes: z.int().nonnegative() })
+      .nullable(),
   }),
   licensing: z.strictObject({
     window_start: isoDate,

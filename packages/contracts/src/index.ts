@@ -1,6 +1,11 @@
 export * from './enums.ts';
 export { userColumns, userCsvRow, type User, type UserColumn } from './user.ts';
-export { viewingSessionColumns, viewingSessionCsvRow, type ViewingSession, type ViewingSessionColumn } from './viewing-session.ts';
+export {
+  viewingSessionColumns,
+  viewingSessionCsvRow,
+  type ViewingSession,
+  type ViewingSessionColumn,
+} from './viewing-session.ts';
 export {
   castMember,
   crewMember,
@@ -17,6 +22,13 @@ export {
   type SeriesDocument,
   type ContentDocument,
 } from './content.ts';
-export { dataManifest, defectRecord, qualityGates, type DataManifest, type DefectRecord, type QualityGate } from './manifest.ts';
+export {
+  dataManifest,
+  defectRecord,
+  qualityGates,
+  type DataManifest,
+  type DefectRecord,
+  type QualityGate,
+} from './manifest.ts';
 export { dataFiles, dataSetFolderName } from './data-files.ts';
 export { countries, countryByCode, type Country } from './countries.ts';

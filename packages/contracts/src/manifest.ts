@@ -5,11 +5,21 @@ export const dataManifest = z.strictObject({
   generator_version: z.string(),
   seed: z.int().nonnegative(),
   scale: z.string(),
-  counts: z.strictObject({ users: z.int(), viewing_sessions: z.int(), titles: z.int(), movies: z.int(), series: z.int(), episodes: z.int() }),
+  counts: z.strictObject({
+    users: z.int(),
+    viewing_sessions: z.int(),
+    titles: z.int(),
+    movies: z.int(),
+    series: z.int(),
+    episodes: z.int(),
+  }),
   /** Simulated "now" of the data set: fixed, so output never depends on the wall clock. */
   reference_time: z.string(),
   defect_rate: z.number().min(0).max(1),
-  files: z.record(z.string(), z.strictObject({ bytes: z.int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+  files: z.record(
+    z.string(),
+    z.strictObject({ bytes: z.int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  ),
 });
 
 export type DataManifest = z.output<typeof dataManifest>;

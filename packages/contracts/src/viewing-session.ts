@@ -37,7 +37,9 @@ export const viewingSessionCsvRow = z
   .object({
     session_id: csvUuid,
     user_id: csvUuid,
-    content_id: z.string().regex(/^(mov|ep)_[0-9a-z_]+$/, 'must be a movie id mov_… or an episode id ep_…'),
+    content_id: z
+      .string()
+      .regex(/^(mov|ep)_[0-9a-z_]+$/, 'must be a movie id mov_… or an episode id ep_…'),
     started_at: csvTimestamp,
     ended_at: csvTimestamp,
     watch_duration_s: nonNegative.refine((n) => n <= 6 * 3600, 'must be at most 6 hours'),
@@ -48,7 +50,10 @@ export const viewingSessionCsvRow = z
     app_version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version like 8.12.0'),
     country_code: countryCode,
     quality: z.enum(qualities),
-    avg_bitrate_kbps: csvInt.refine((n) => n >= 100 && n <= 40_000, 'must be between 100 and 40000'),
+    avg_bitrate_kbps: csvInt.refine(
+      (n) => n >= 100 && n <= 40_000,
+      'must be between 100 and 40000',
+    ),
     // bigint range; a JS number is exact up to 2^53, far beyond any session's bytes.
     bytes_transferred: nonNegative,
     startup_ms: nonNegative.refine((n) => n <= 120_000, 'must be at most 120000'),
@@ -61,10 +66,20 @@ export const viewingSessionCsvRow = z
   .check((ctx) => {
     const row = ctx.value;
     if (row.ended_at < row.started_at) {
-      ctx.issues.push({ code: 'custom', path: ['ended_at'], message: 'must not be before started_at', input: row.ended_at });
+      ctx.issues.push({
+        code: 'custom',
+        path: ['ended_at'],
+        message: 'must not be before started_at',
+        input: row.ended_at,
+      });
     }
     if (row.position_end_s < row.position_start_s) {
-      ctx.issues.push({ code: 'custom', path: ['position_end_s'], message: 'must not be before position_start_s', input: row.position_end_s });
+      ctx.issues.push({
+        code: 'custom',
+        path: ['position_end_s'],
+        message: 'must not be before position_start_s',
+        input: row.position_end_s,
+      });
     }
   });
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import { contentDocument, countries, regions, userColumns, userCsvRow, viewingSessionColumns, viewingSessionCsvRow } from '../src/index.ts';
+import {
+  contentDocument,
+  countries,
+  regions,
+  userColumns,
+  userCsvRow,
+  viewingSessionColumns,
+  viewingSessionCsvRow,
+} from '../src/index.ts';
 
 const user = {
   user_id: '0b6f1c7e-2a7d-4c59-9f0e-3d1c2b4a5e6f',
@@ -47,14 +55,23 @@ const session = {
   updated_at: '2025-05-02T23:40:00.000Z',
 };
 
-function issuePaths(result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }): string[] {
+function issuePaths(result: {
+  success: boolean;
+  error?: { issues: { path: PropertyKey[] }[] };
+}): string[] {
   return result.error?.issues.map((issue) => issue.path.join('.')) ?? [];
 }
 
 describe('users.csv contract', () => {
   it('parses a valid line into typed values, empty cells as null', () => {
     const parsed = userCsvRow.parse(user);
-    expect(parsed).toMatchObject({ birth_year: 1991, city: null, monthly_price_cents: 3990, marketing_opt_in: true, cancelled_at: null });
+    expect(parsed).toMatchObject({
+      birth_year: 1991,
+      city: null,
+      monthly_price_cents: 3990,
+      marketing_opt_in: true,
+      cancelled_at: null,
+    });
     expect(parsed.updated_at).toBe('2024-01-01T00:00:00.000123Z');
   });
 
@@ -71,9 +88,19 @@ describe('users.csv contract', () => {
   });
 
   it('requires cancelled_at exactly when the subscription is cancelled', () => {
-    expect(issuePaths(userCsvRow.safeParse({ ...user, subscription_status: 'cancelled' }))).toEqual(['cancelled_at']);
-    expect(issuePaths(userCsvRow.safeParse({ ...user, cancelled_at: '2024-01-01T00:00:00.000Z' }))).toEqual(['cancelled_at']);
-    expect(userCsvRow.safeParse({ ...user, subscription_status: 'cancelled', cancelled_at: '2024-01-01T00:00:00.000Z' }).success).toBe(true);
+    expect(issuePaths(userCsvRow.safeParse({ ...user, subscription_status: 'cancelled' }))).toEqual(
+      ['cancelled_at'],
+    );
+    expect(
+      issuePaths(userCsvRow.safeParse({ ...user, cancelled_at: '2024-01-01T00:00:00.000Z' })),
+    ).toEqual(['cancelled_at']);
+    expect(
+      userCsvRow.safeParse({
+        ...user,
+        subscription_status: 'cancelled',
+        cancelled_at: '2024-01-01T00:00:00.000Z',
+      }).success,
+    ).toBe(true);
   });
 
   it('lists the columns in file order', () => {
@@ -83,12 +110,20 @@ describe('users.csv contract', () => {
 
 describe('viewing_sessions.csv contract', () => {
   it('parses a valid line', () => {
-    expect(viewingSessionCsvRow.parse(session)).toMatchObject({ watch_duration_s: 1800, is_offline: false, bytes_transferred: 1_305_000_000 });
+    expect(viewingSessionCsvRow.parse(session)).toMatchObject({
+      watch_duration_s: 1800,
+      is_offline: false,
+      bytes_transferred: 1_305_000_000,
+    });
     expect(viewingSessionColumns).toEqual(Object.keys(session));
   });
 
   it('rejects a session that ends before it starts, naming ended_at', () => {
-    expect(issuePaths(viewingSessionCsvRow.safeParse({ ...session, ended_at: '2025-05-02T22:00:00.000Z' }))).toEqual(['ended_at']);
+    expect(
+      issuePaths(
+        viewingSessionCsvRow.safeParse({ ...session, ended_at: '2025-05-02T22:00:00.000Z' }),
+      ),
+    ).toEqual(['ended_at']);
   });
 
   it.each([
@@ -113,7 +148,9 @@ describe('content.json contract', () => {
     available_qualities: ['HD', 'FHD'],
     audio_languages: ['en'],
     subtitle_languages: ['es'],
-    cast: [{ person_id: 'per_1', name: 'Jo Park', role: 'actor', character: 'Nurse', billing_order: 1 }],
+    cast: [
+      { person_id: 'per_1', name: 'Jo Park', role: 'actor', character: 'Nurse', billing_order: 1 },
+    ],
     crew: [{ person_id: 'per_2', name: 'Lee Ray', role: 'director' }],
     ratings: { internal: { avg: 4.1, count: 1200 }, imdb: null },
     licensing: { window_start: '2021-03-01', window_end: null, regions: ['UCAN'] },
@@ -121,14 +158,47 @@ describe('content.json contract', () => {
   };
 
   it('accepts a series with seasons and episodes and a movie with a runtime', () => {
-    const series = { _id: 'ser_1', type: 'series', ...base, seasons: [{ season_number: 1, release_date: '2021-03-14', episodes: [{ episode_id: 'ep_ser_1_s1e1', episode_number: 1, title: 'Pilot', runtime_min: 52, release_date: '2021-03-14' }] }] };
+    const series = {
+      _id: 'ser_1',
+      type: 'series',
+      ...base,
+      seasons: [
+        {
+          season_number: 1,
+          release_date: '2021-03-14',
+          episodes: [
+            {
+              episode_id: 'ep_ser_1_s1e1',
+              episode_number: 1,
+              title: 'Pilot',
+              runtime_min: 52,
+              release_date: '2021-03-14',
+            },
+          ],
+        },
+      ],
+    };
     expect(contentDocument.safeParse(series).success).toBe(true);
-    expect(contentDocument.safeParse({ _id: 'mov_1', type: 'movie', ...base, runtime_min: 104 }).success).toBe(true);
+    expect(
+      contentDocument.safeParse({ _id: 'mov_1', type: 'movie', ...base, runtime_min: 104 }).success,
+    ).toBe(true);
   });
 
   it('rejects unknown fields and wrong types with their path', () => {
-    expect(issuePaths(contentDocument.safeParse({ _id: 'mov_1', type: 'movie', ...base, runtime_min: '104' }))).toEqual(['runtime_min']);
-    expect(contentDocument.safeParse({ _id: 'mov_1', type: 'movie', ...base, runtime_min: 104, extra: 1 }).success).toBe(false);
+    expect(
+      issuePaths(
+        contentDocument.safeParse({ _id: 'mov_1', type: 'movie', ...base, runtime_min: '104' }),
+      ),
+    ).toEqual(['runtime_min']);
+    expect(
+      contentDocument.safeParse({
+        _id: 'mov_1',
+        type: 'movie',
+        ...base,
+        runtime_min: 104,
+        extra: 1,
+      }).success,
+    ).toBe(false);
   });
 });
 
@@ -136,6 +206,7 @@ describe('countries seed', () => {
   it('covers every region with unique codes and valid time zones', () => {
     expect(new Set(countries.map((c) => c.region))).toEqual(new Set(regions));
     expect(new Set(countries.map((c) => c.code)).size).toBe(countries.length);
-    for (const country of countries) expect(() => new Intl.DateTimeFormat('en', { timeZone: country.timeZone })).not.toThrow();
+    for (const country of countries)
+      expect(() => new Intl.DateTimeFormat('en', { timeZone: country.timeZone })).not.toThrow();
   });
 });

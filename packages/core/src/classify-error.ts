@@ -39,12 +39,18 @@ function sqlStateCode(sqlState: string): ErrorCode {
 }
 
 function mongoLabels(fields: ErrorFields): string[] {
-  if (Array.isArray(fields.errorLabels)) return fields.errorLabels.filter((l) => typeof l === 'string');
-  if (fields.errorLabelSet instanceof Set) return [...(fields.errorLabelSet as Set<unknown>)].map(String);
+  if (Array.isArray(fields.errorLabels))
+    return fields.errorLabels.filter((l) => typeof l === 'string');
+  if (fields.errorLabelSet instanceof Set)
+    return [...(fields.errorLabelSet as Set<unknown>)].map(String);
   return [];
 }
 
-function classifyFields(error: Error & ErrorFields): { code: ErrorCode; retryable?: boolean; context: Record<string, unknown> } {
+function classifyFields(error: Error & ErrorFields): {
+  code: ErrorCode;
+  retryable?: boolean;
+  context: Record<string, unknown>;
+} {
   const code = typeof error.code === 'string' ? error.code : undefined;
   if (error.name === 'AbortError') return { code: 'aborted', retryable: false, context: {} };
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code) && !socketErrorCodes.has(code)) {
@@ -57,23 +63,41 @@ function classifyFields(error: Error & ErrorFields): { code: ErrorCode; retryabl
   if (labels.some((label) => mongoRetryableLabels.includes(label))) {
     return { code: 'connection_lost', retryable: true, context: { mongoLabels: labels } };
   }
-  if (typeof error.name === 'string' && /^Mongo(Network|ServerSelection|NetworkTimeout)Error$/.test(error.name)) {
+  if (
+    typeof error.name === 'string' &&
+    /^Mongo(Network|ServerSelection|NetworkTimeout)Error$/.test(error.name)
+  ) {
     return { code: 'service_unavailable', retryable: true, context: { mongoError: error.name } };
   }
-  if (typeof error.message === 'string' && /Connection terminated|connection terminated unexpectedly/i.test(error.message)) {
+  if (
+    typeof error.message === 'string' &&
+    /Connection terminated|connection terminated unexpectedly/i.test(error.message)
+  ) {
     return { code: 'connection_lost', retryable: true, context: {} };
   }
-  return { code: 'internal', retryable: false, context: typeof error.code === 'number' ? { mongoCode: error.code } : {} };
+  return {
+    code: 'internal',
+    retryable: false,
+    context: typeof error.code === 'number' ? { mongoCode: error.code } : {},
+  };
 }
 
 /**
  * Maps anything thrown by PostgreSQL (SQLSTATE), Node sockets or the MongoDB driver onto a
  * `ReelhouseError`: the one place where driver errors are classified as retryable or not.
  */
-export function classifyError(error: unknown, context: Readonly<Record<string, unknown>> = {}): ReelhouseError {
+export function classifyError(
+  error: unknown,
+  context: Readonly<Record<string, unknown>> = {},
+): ReelhouseError {
   if (error instanceof ReelhouseError) return error;
   if (!(error instanceof Error)) {
-    return new ReelhouseError({ code: 'internal', message: String(error), context, retryable: false });
+    return new ReelhouseError({
+      code: 'internal',
+      message: String(error),
+      context,
+      retryable: false,
+    });
   }
   const classified = classifyFields(error);
   return new ReelhouseError({

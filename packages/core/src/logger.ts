@@ -30,7 +30,10 @@ export interface LogRecord {
 }
 
 /** A logger that keeps records in memory, for tests that assert what was logged. */
-export function createMemoryLogger(bindings: LogFields = {}, records: LogRecord[] = []): Logger & { readonly records: LogRecord[] } {
+export function createMemoryLogger(
+  bindings: LogFields = {},
+  records: LogRecord[] = [],
+): Logger & { readonly records: LogRecord[] } {
   const write = (level: LogLevel) => (fields: LogFields, message: string) => {
     records.push({ level, message, fields: { ...bindings, ...fields } });
   };

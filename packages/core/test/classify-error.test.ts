@@ -24,19 +24,29 @@ describe('classifyError', () => {
     expect(error.context).toMatchObject({ sqlState });
   });
 
-  it.each(['ECONNRESET', 'ECONNREFUSED', 'EPIPE'])('treats the socket error %s as a retryable lost connection', (errno) => {
-    const error = classifyError(Object.assign(new Error('socket'), { code: errno }));
-    expect(error.code).toBe('connection_lost');
-    expect(error.retryable).toBe(true);
-  });
+  it.each(['ECONNRESET', 'ECONNREFUSED', 'EPIPE'])(
+    'treats the socket error %s as a retryable lost connection',
+    (errno) => {
+      const error = classifyError(Object.assign(new Error('socket'), { code: errno }));
+      expect(error.code).toBe('connection_lost');
+      expect(error.retryable).toBe(true);
+    },
+  );
 
   it('treats MongoDB errors labelled RetryableWriteError as retryable', () => {
-    const mongo = Object.assign(new Error('not primary'), { name: 'MongoServerError', code: 10107, errorLabels: ['RetryableWriteError'] });
+    const mongo = Object.assign(new Error('not primary'), {
+      name: 'MongoServerError',
+      code: 10107,
+      errorLabels: ['RetryableWriteError'],
+    });
     expect(isRetryable(mongo)).toBe(true);
   });
 
   it('treats an unlabelled MongoDB server error as not retryable and keeps its numeric code', () => {
-    const mongo = Object.assign(new Error('duplicate key'), { name: 'MongoServerError', code: 11000 });
+    const mongo = Object.assign(new Error('duplicate key'), {
+      name: 'MongoServerError',
+      code: 11000,
+    });
     const error = classifyError(mongo);
     expect(error.retryable).toBe(false);
     expect(error.context).toMatchObject({ mongoCode: 11000 });
@@ -49,7 +59,11 @@ describe('classifyError', () => {
   });
 
   it('keeps a ReelhouseError as it is and wraps anything else with its cause', () => {
-    const own = new ReelhouseError({ code: 'file_malformed', message: 'bad', context: { file: 'x.csv' } });
+    const own = new ReelhouseError({
+      code: 'file_malformed',
+      message: 'bad',
+      context: { file: 'x.csv' },
+    });
     expect(classifyError(own)).toBe(own);
     const wrapped = classifyError('a string was thrown', { task: 't1' });
     expect(wrapped.code).toBe('internal');
@@ -58,7 +72,9 @@ describe('classifyError', () => {
 
   it('derives retryability from the code unless told otherwise', () => {
     expect(new ReelhouseError({ code: 'deadlock', message: 'x' }).retryable).toBe(true);
-    expect(new ReelhouseError({ code: 'deadlock', message: 'x', retryable: false }).retryable).toBe(false);
+    expect(new ReelhouseError({ code: 'deadlock', message: 'x', retryable: false }).retryable).toBe(
+      false,
+    );
     expect(new ReelhouseError({ code: 'config_invalid', message: 'x' }).retryable).toBe(false);
   });
 });

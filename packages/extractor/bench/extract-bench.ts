@@ -37,13 +37,20 @@ function median(values: readonly number[]): number {
 
 /** Runs one extraction in a fresh process, so its peak RSS is the extractor's own. */
 function measureChild(mode: Mode): Measured {
-  const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', mode, serverUrl], { encoding: 'utf8' });
+  const output = execFileSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--child', mode, serverUrl],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Measured;
 }
 
 async function child(mode: Mode): Promise<void> {
   const source = createPool({ url: urlOf(names.source), applicationName: 'rh-extract-bench' });
-  const warehouse = createPool({ url: urlOf(names.warehouse), applicationName: 'rh-extract-bench' });
+  const warehouse = createPool({
+    url: urlOf(names.warehouse),
+    applicationName: 'rh-extract-bench',
+  });
   const started = performance.now();
   const report = await extractPostgresStream({
     spec: viewingSessionsStream,
@@ -56,7 +63,9 @@ async function child(mode: Mode): Promise<void> {
   });
   const ms = performance.now() - started;
   await Promise.all([source.end(), warehouse.end()]);
-  process.stdout.write(`${JSON.stringify({ ms, rows: report.rowsExtracted, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ms, rows: report.rowsExtracted, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+  );
 }
 
 function psqlPipe(): Measured {
@@ -80,18 +89,31 @@ async function prepare(): Promise<{ source: pg.Pool; warehouse: pg.Pool }> {
   const source = new pg.Pool({ connectionString: urlOf(names.source), max: 2 });
   const warehouse = new pg.Pool({ connectionString: urlOf(names.warehouse), max: 2 });
   await createSourceTables(source);
-  await insertSessions(source, { from: 1, to: rows, updatedAt: `'2025-01-01T00:00:00Z'::timestamptz + n * interval '1 millisecond' + interval '0.000001 second'` });
+  await insertSessions(source, {
+    from: 1,
+    to: rows,
+    updatedAt: `'2025-01-01T00:00:00Z'::timestamptz + n * interval '1 millisecond' + interval '0.000001 second'`,
+  });
   await source.query('vacuum analyze public.viewing_sessions');
   await ensureRawTables(warehouse);
   await warehouse.query('create schema bench_baseline');
-  await warehouse.query('create table bench_baseline.viewing_sessions (like raw.viewing_sessions including defaults)');
-  await warehouse.query('alter table bench_baseline.viewing_sessions drop column _load_id, drop column _extracted_at, add primary key (session_id)');
+  await warehouse.query(
+    'create table bench_baseline.viewing_sessions (like raw.viewing_sessions including defaults)',
+  );
+  await warehouse.query(
+    'alter table bench_baseline.viewing_sessions drop column _load_id, drop column _extracted_at, add primary key (session_id)',
+  );
   return { source, warehouse };
 }
 
 async function main(): Promise<void> {
   const { source, warehouse } = await prepare();
-  const results: Record<'psql pipe (text)' | Mode, Measured[]> = { 'psql pipe (text)': [], 'full-binary': [], 'full-text': [], incremental: [] };
+  const results: Record<'psql pipe (text)' | Mode, Measured[]> = {
+    'psql pipe (text)': [],
+    'full-binary': [],
+    'full-text': [],
+    incremental: [],
+  };
   for (let round = 0; round <= rounds; round += 1) {
     await warehouse.query('truncate bench_baseline.viewing_sessions');
     await warehouse.query('checkpoint');
@@ -110,7 +132,11 @@ async function main(): Promise<void> {
   // Incremental: after a full load (the last one above), 1% new and 0.1% updated sessions.
   for (let round = 0; round < 3; round += 1) {
     const base = rows + round * Math.round(rows / 100);
-    await insertSessions(source, { from: base + 1, to: base + Math.round(rows / 100), updatedAt: `now() + interval '${round + 1} day'` });
+    await insertSessions(source, {
+      from: base + 1,
+      to: base + Math.round(rows / 100),
+      updatedAt: `now() + interval '${round + 1} day'`,
+    });
     await source.query(`update public.viewing_sessions set watch_duration_s = watch_duration_s + 1, updated_at = now() + interval '${round + 1} day'
       where session_id in (select session_id from public.viewing_sessions tablesample bernoulli (0.1) repeatable (${round}))`);
     await warehouse.query('checkpoint');
@@ -119,14 +145,22 @@ async function main(): Promise<void> {
   await Promise.all([source.end(), warehouse.end()]);
   const pipeMs = median(results['psql pipe (text)'].map((m) => m.ms));
   const fullMs = median(results['full-binary'].map((m) => m.ms));
-  const lines = ['| contender | rows | median s | rows/s | pipe speed ratio | peak RSS MB |', '|---|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| contender | rows | median s | rows/s | pipe speed ratio | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
   for (const [name, measured] of Object.entries(results)) {
     const ms = median(measured.map((m) => m.ms));
     const count = measured[0]?.rows ?? 0;
     const rss = Math.max(...measured.map((m) => m.maxRssMb));
-    lines.push(`| ${name} | ${count} | ${(ms / 1000).toFixed(2)} | ${Math.round(count / (ms / 1000))} | ${(pipeMs / ms).toFixed(2)} | ${Number.isNaN(rss) ? '-' : rss.toFixed(0)} |`);
+    lines.push(
+      `| ${name} | ${count} | ${(ms / 1000).toFixed(2)} | ${Math.round(count / (ms / 1000))} | ${(pipeMs / ms).toFixed(2)} | ${Number.isNaN(rss) ? '-' : rss.toFixed(0)} |`,
+    );
   }
-  lines.push('', `incremental / full (binary) time: ${(median(results.incremental.map((m) => m.ms)) / fullMs * 100).toFixed(1)}%`);
+  lines.push(
+    '',
+    `incremental / full (binary) time: ${((median(results.incremental.map((m) => m.ms)) / fullMs) * 100).toFixed(1)}%`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

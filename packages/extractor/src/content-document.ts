@@ -5,8 +5,14 @@ import { z } from 'zod';
 const bsonDate = z.date();
 
 const storedEpisode = episode.extend({ release_date: bsonDate });
-const storedSeason = season.extend({ release_date: bsonDate, episodes: z.array(storedEpisode).min(1) });
-const storedLicensing = movieDocument.shape.licensing.extend({ window_start: bsonDate, window_end: bsonDate.nullable() });
+const storedSeason = season.extend({
+  release_date: bsonDate,
+  episodes: z.array(storedEpisode).min(1),
+});
+const storedLicensing = movieDocument.shape.licensing.extend({
+  window_start: bsonDate,
+  window_end: bsonDate.nullable(),
+});
 const storedDates = { release_date: bsonDate, licensing: storedLicensing, updated_at: bsonDate };
 
 /** A content document as `streaming.content` stores it: the contract's shape with BSON dates. */

@@ -31,8 +31,17 @@ function calendarDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-function childOf(parent: { rootId: string; parentId: string; list: string; loadId: string }, index: number) {
-  return { _root_id: parent.rootId, _parent_id: parent.parentId, _list_idx: index, _row_id: `${parent.parentId}/${parent.list}/${index}`, _load_id: parent.loadId };
+function childOf(
+  parent: { rootId: string; parentId: string; list: string; loadId: string },
+  index: number,
+) {
+  return {
+    _root_id: parent.rootId,
+    _parent_id: parent.parentId,
+    _list_idx: index,
+    _row_id: `${parent.parentId}/${parent.list}/${index}`,
+    _load_id: parent.loadId,
+  };
 }
 
 /**
@@ -40,7 +49,10 @@ function childOf(parent: { rootId: string; parentId: string; list: string; loadI
  * scalar arrays as `text[]`, the whole original document (unknown fields included) in `_doc`,
  * and one child row per element of each nested array with root, parent and list index.
  */
-export function contentRows(raw: Readonly<Record<string, unknown>>, facts: { document: StoredContentDocument; load: ContentLoad }): ContentRows {
+export function contentRows(
+  raw: Readonly<Record<string, unknown>>,
+  facts: { document: StoredContentDocument; load: ContentLoad },
+): ContentRows {
   const { document: doc, load } = facts;
   const rootId = doc._id;
   const top = (list: string) => ({ rootId, parentId: rootId, list, loadId: load.loadId });
@@ -64,7 +76,8 @@ export function contentRows(raw: Readonly<Record<string, unknown>>, facts: { doc
       ratings__imdb__score: doc.ratings.imdb?.score ?? null,
       ratings__imdb__votes: doc.ratings.imdb?.votes ?? null,
       licensing__window_start: calendarDate(doc.licensing.window_start),
-      licensing__window_end: doc.licensing.window_end === null ? null : calendarDate(doc.licensing.window_end),
+      licensing__window_end:
+        doc.licensing.window_end === null ? null : calendarDate(doc.licensing.window_end),
       licensing__regions: doc.licensing.regions,
       updated_at: doc.updated_at,
       // JSON turns BSON dates into ISO text; the raw document (not the validated one) keeps drifted fields.

@@ -9,7 +9,11 @@ import type { ValidatedContentDocument } from './validate-content-document.ts';
 export const allContentTables: readonly AnyContentTable[] = [contentTable, ...contentChildTables];
 
 /** Rows waiting for the next COPY, per table part. */
-type Pending = { [Part in keyof ContentRows]: ContentRows[Part] extends readonly unknown[] ? ContentRows[Part] : ContentRows[Part][] };
+type Pending = {
+  [Part in keyof ContentRows]: ContentRows[Part] extends readonly unknown[]
+    ? ContentRows[Part]
+    : ContentRows[Part][];
+};
 
 function emptyPending(): Pending {
   return { content: [], genres: [], cast: [], crew: [], seasons: [], episodes: [] };
@@ -32,7 +36,12 @@ export class ContentStaging {
   documents = 0;
   childRows = 0;
 
-  constructor(options: { client: pg.ClientBase; intoRaw: boolean; batchSize: number; load: ContentLoad }) {
+  constructor(options: {
+    client: pg.ClientBase;
+    intoRaw: boolean;
+    batchSize: number;
+    load: ContentLoad;
+  }) {
     this.#client = options.client;
     this.#intoRaw = options.intoRaw;
     this.#batchSize = options.batchSize;
@@ -44,7 +53,8 @@ export class ContentStaging {
     const { document } = validated;
     if (this.#seen.has(document._id)) return false;
     this.#seen.add(document._id);
-    for (const field of validated.unknownFields) this.unknownFields.set(field, (this.unknownFields.get(field) ?? 0) + 1);
+    for (const field of validated.unknownFields)
+      this.unknownFields.set(field, (this.unknownFields.get(field) ?? 0) + 1);
     const rows = contentRows(raw, { document, load: this.#load });
     this.#pending.content.push(rows.content);
     for (const table of contentChildTables) {
@@ -70,7 +80,11 @@ export class ContentStaging {
     this.#pending = emptyPending();
     for (const table of allContentTables) {
       const rows: readonly object[] = pending[table.part];
-      await copyRowsInto(this.#client, { table: this.#intoRaw ? table.rawTable : table.stage, columns: table.columns, rows: rows as readonly Record<string, unknown>[] });
+      await copyRowsInto(this.#client, {
+        table: this.#intoRaw ? table.rawTable : table.stage,
+        columns: table.columns,
+        rows: rows as readonly Record<string, unknown>[],
+      });
     }
   }
 

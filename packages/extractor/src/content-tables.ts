@@ -10,7 +10,9 @@ import type {
 import type { ContentRows } from './content-rows.ts';
 import type { SameKeys } from './same-keys.ts';
 
-type RowOf<Part extends keyof ContentRows> = ContentRows[Part] extends readonly (infer Row)[] ? Row : ContentRows[Part];
+type RowOf<Part extends keyof ContentRows> = ContentRows[Part] extends readonly (infer Row)[]
+  ? Row
+  : ContentRows[Part];
 
 /** Any table of the content stream, for code that walks them all. */
 export interface AnyContentTable {
@@ -31,21 +33,55 @@ export interface ContentTable<Part extends keyof ContentRows = keyof ContentRows
 
 const child = ['_root_id', '_parent_id', '_list_idx', '_row_id', '_load_id'] as const;
 
-function table<Part extends keyof ContentRows>(part: Part, spec: { rawTable: string; columns: readonly (keyof RowOf<Part> & string)[] }): ContentTable<Part> {
-  return { part, rawTable: spec.rawTable, stage: `pg_temp.stage_${spec.rawTable.replace(/^raw\./, '')}`, columns: spec.columns };
+function table<Part extends keyof ContentRows>(
+  part: Part,
+  spec: { rawTable: string; columns: readonly (keyof RowOf<Part> & string)[] },
+): ContentTable<Part> {
+  return {
+    part,
+    rawTable: spec.rawTable,
+    stage: `pg_temp.stage_${spec.rawTable.replace(/^raw\./, '')}`,
+    columns: spec.columns,
+  };
 }
 
 const contentColumns = [
-  'content_id', 'type', 'title', 'original_language', 'release_date', 'maturity_rating', 'is_original', 'runtime_min',
-  'production_countries', 'available_qualities', 'audio_languages', 'subtitle_languages',
-  'ratings__internal__avg', 'ratings__internal__count', 'ratings__imdb__score', 'ratings__imdb__votes',
-  'licensing__window_start', 'licensing__window_end', 'licensing__regions', 'updated_at', '_doc', '_load_id', '_extracted_at',
+  'content_id',
+  'type',
+  'title',
+  'original_language',
+  'release_date',
+  'maturity_rating',
+  'is_original',
+  'runtime_min',
+  'production_countries',
+  'available_qualities',
+  'audio_languages',
+  'subtitle_languages',
+  'ratings__internal__avg',
+  'ratings__internal__count',
+  'ratings__imdb__score',
+  'ratings__imdb__votes',
+  'licensing__window_start',
+  'licensing__window_end',
+  'licensing__regions',
+  'updated_at',
+  '_doc',
+  '_load_id',
+  '_extracted_at',
 ] as const;
 const genresColumns = [...child, 'value'] as const;
 const castColumns = [...child, 'person_id', 'name', 'role', 'character', 'billing_order'] as const;
 const crewColumns = [...child, 'person_id', 'name', 'role'] as const;
 const seasonsColumns = [...child, 'season_number', 'release_date'] as const;
-const episodesColumns = [...child, 'episode_id', 'episode_number', 'title', 'runtime_min', 'release_date'] as const;
+const episodesColumns = [
+  ...child,
+  'episode_id',
+  'episode_number',
+  'title',
+  'runtime_min',
+  'release_date',
+] as const;
 
 // Every column of each Kysely table type is written by COPY, and nothing else (checked by tsc).
 const _columnsAgree: [

@@ -27,6 +27,10 @@ export async function copyBetween(options: CopyBetweenOptions): Promise<number> 
   // A COPY stream can report its connection's death after the pipeline settled: the pipeline's error is the one that counts.
   outgoing.on('error', ignoreLateError);
   incoming.on('error', ignoreLateError);
-  await pipeline(outgoing, incoming, options.signal === undefined ? {} : { signal: options.signal });
+  await pipeline(
+    outgoing,
+    incoming,
+    options.signal === undefined ? {} : { signal: options.signal },
+  );
   return incoming.rowCount;
 }

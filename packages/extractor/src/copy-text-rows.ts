@@ -5,7 +5,12 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 // COPY text format: backslash escapes for the characters that delimit fields and rows.
-const escapes: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const escapes: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
 
 function escapeText(text: string): string {
   return text.replace(/[\\\n\r\t]/g, (char) => escapes[char] ?? char);
@@ -27,10 +32,19 @@ export function copyField(value: unknown): string {
 }
 
 /** Writes rows into `table` through one COPY FROM STDIN (text format), columns in the given order. */
-export async function copyRowsInto(client: pg.ClientBase, options: { table: string; columns: readonly string[]; rows: readonly Readonly<Record<string, unknown>>[] }): Promise<number> {
+export async function copyRowsInto(
+  client: pg.ClientBase,
+  options: {
+    table: string;
+    columns: readonly string[];
+    rows: readonly Readonly<Record<string, unknown>>[];
+  },
+): Promise<number> {
   if (options.rows.length === 0) return 0;
   const list = options.columns.map((column) => pg.escapeIdentifier(column)).join(', ');
-  const lines = options.rows.map((row) => `${options.columns.map((column) => copyField(row[column])).join('\t')}\n`);
+  const lines = options.rows.map(
+    (row) => `${options.columns.map((column) => copyField(row[column])).join('\t')}\n`,
+  );
   const incoming = client.query(copyFrom(`copy ${options.table} (${list}) from stdin`));
   // A late report of the connection's death must not crash the process: the pipeline already failed the load.
   incoming.on('error', () => undefined);

@@ -7,7 +7,10 @@ import { allContentTables, ContentStaging } from './content-staging.ts';
 import type { StreamLoadReport } from './extract-report.ts';
 import { mergeStagedContent } from './merge-content.ts';
 import { runStreamLoad, type StreamLoadContext, type StreamLoadResult } from './stream-load.ts';
-import { validateContentDocument, type ValidatedContentDocument } from './validate-content-document.ts';
+import {
+  validateContentDocument,
+  type ValidatedContentDocument,
+} from './validate-content-document.ts';
 
 export interface ExtractContentStreamOptions {
   readonly mongo: Db;
@@ -29,25 +32,41 @@ function validated(raw: Document, position: number): ValidatedContentDocument {
       stream: 'content',
       source_file: null,
       position,
-      record_key: typeof error.context['documentId'] === 'string' ? error.context['documentId'] : null,
+      record_key:
+        typeof error.context['documentId'] === 'string' ? error.context['documentId'] : null,
       raw_text: JSON.stringify(raw),
       error_code: error.code,
       message: error.message,
     };
-    throw new ReelhouseError({ code: error.code, message: error.message, context: { ...error.context, rejectedRows: [rejected] }, cause: error });
+    throw new ReelhouseError({
+      code: error.code,
+      message: error.message,
+      context: { ...error.context, rejectedRows: [rejected] },
+      cause: error,
+    });
   }
 }
 
 function driftWarnings(unknownFields: ReadonlyMap<string, number>): string[] {
   return [...unknownFields].map(
-    ([field, documents]) => `stream content: new field ${field} (in ${documents} document${documents === 1 ? '' : 's'}) is not in the contract; kept in raw.content._doc`,
+    ([field, documents]) =>
+      `stream content: new field ${field} (in ${documents} document${documents === 1 ? '' : 's'}) is not in the contract; kept in raw.content._doc`,
   );
 }
 
 /** Reads the changed documents batch by batch into staging; an abort closes the MongoDB cursor. */
-async function stageDocuments(context: StreamLoadContext, options: ExtractContentStreamOptions): Promise<ContentStaging> {
-  const staging = new ContentStaging({ client: context.client, intoRaw: context.disposition === 'replace', batchSize: options.batchSize, load: context });
-  const filter = context.cursorFrom === null ? {} : { updated_at: { $gte: new Date(context.cursorFrom) } };
+async function stageDocuments(
+  context: StreamLoadContext,
+  options: ExtractContentStreamOptions,
+): Promise<ContentStaging> {
+  const staging = new ContentStaging({
+    client: context.client,
+    intoRaw: context.disposition === 'replace',
+    batchSize: options.batchSize,
+    load: context,
+  });
+  const filter =
+    context.cursorFrom === null ? {} : { updated_at: { $gte: new Date(context.cursorFrom) } };
   const cursor = options.mongo.collection('content').find(filter, { batchSize: options.batchSize });
   const closeOnAbort = () => void cursor.close().catch(() => undefined);
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
@@ -60,9 +79,15 @@ async function stageDocuments(context: StreamLoadContext, options: ExtractConten
       if (raw === null) break;
       if (!staging.add(raw, validated(raw, position))) {
         // A document moved during the scan can show up twice: the first copy is kept, the next run rereads the newer one.
-        context.warnings.push(`stream content: document _id ${String(raw._id)} returned twice by one cursor pass; the first copy was loaded`);
+        context.warnings.push(
+          `stream content: document _id ${String(raw._id)} returned twice by one cursor pass; the first copy was loaded`,
+        );
       }
-      if (await staging.flushIfFull()) context.logger.debug({ stream: 'content', documents: staging.documents }, 'content batch staged');
+      if (await staging.flushIfFull())
+        context.logger.debug(
+          { stream: 'content', documents: staging.documents },
+          'content batch staged',
+        );
     }
     await staging.flush();
   } finally {
@@ -72,20 +97,34 @@ async function stageDocuments(context: StreamLoadContext, options: ExtractConten
   return staging;
 }
 
-async function loadContent(context: StreamLoadContext, options: ExtractContentStreamOptions): Promise<StreamLoadResult> {
+async function loadContent(
+  context: StreamLoadContext,
+  options: ExtractContentStreamOptions,
+): Promise<StreamLoadResult> {
   const { client } = context;
   if (context.disposition === 'replace') {
     await client.query(`truncate ${allContentTables.map((table) => table.rawTable).join(', ')}`);
   } else {
-    for (const table of allContentTables) await client.query(`create temp table ${table.stage} (like ${table.rawTable}) on commit drop`);
+    for (const table of allContentTables)
+      await client.query(
+        `create temp table ${table.stage} (like ${table.rawTable}) on commit drop`,
+      );
   }
   await requireContentCollection(options.mongo);
   const staging = await stageDocuments(context, options);
   const warnings = driftWarnings(staging.unknownFields);
   context.warnings.push(...warnings);
   for (const warning of warnings) context.logger.warn({ stream: 'content' }, warning);
-  const facts = { rowsExtracted: staging.documents, cursorTo: staging.cursorTo, details: { childRows: staging.childRows, unknownFields: Object.fromEntries(staging.unknownFields) } };
-  if (context.disposition === 'replace') return { ...facts, rowsInserted: staging.documents, rowsUpdated: 0 };
+  const facts = {
+    rowsExtracted: staging.documents,
+    cursorTo: staging.cursorTo,
+    details: {
+      childRows: staging.childRows,
+      unknownFields: Object.fromEntries(staging.unknownFields),
+    },
+  };
+  if (context.disposition === 'replace')
+    return { ...facts, rowsInserted: staging.documents, rowsUpdated: 0 };
   const merged = await mergeStagedContent(client);
   return { ...facts, rowsInserted: merged.inserted, rowsUpdated: merged.updated };
 }
@@ -96,7 +135,9 @@ async function loadContent(context: StreamLoadContext, options: ExtractContentSt
  * batches and merged per document, all in the stream's one warehouse transaction. A document that
  * breaks the expected shape fails the load (nothing lands) and is recorded in `raw._rejected_rows`.
  */
-export async function extractContentStream(options: ExtractContentStreamOptions): Promise<StreamLoadReport> {
+export async function extractContentStream(
+  options: ExtractContentStreamOptions,
+): Promise<StreamLoadReport> {
   return runStreamLoad({
     warehouse: options.warehouse,
     stream: 'content',

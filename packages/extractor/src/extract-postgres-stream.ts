@@ -24,31 +24,51 @@ export interface ExtractPostgresStreamOptions {
 
 const quote = pg.escapeIdentifier;
 
-async function planColumns(spec: PostgresStream, connections: { source: pg.ClientBase; warehouse: pg.ClientBase }): Promise<ColumnPlan> {
+async function planColumns(
+  spec: PostgresStream,
+  connections: { source: pg.ClientBase; warehouse: pg.ClientBase },
+): Promise<ColumnPlan> {
   const source = await readTableColumns(connections.source, spec.sourceTable);
   if (source === null) {
-    throw new ReelhouseError({ code: 'not_found', message: `stream ${spec.stream}: source table ${spec.sourceTable} does not exist`, context: { stream: spec.stream, table: spec.sourceTable } });
+    throw new ReelhouseError({
+      code: 'not_found',
+      message: `stream ${spec.stream}: source table ${spec.sourceTable} does not exist`,
+      context: { stream: spec.stream, table: spec.sourceTable },
+    });
   }
   const raw = (await readTableColumns(connections.warehouse, spec.rawTable)) ?? [];
   return planSourceColumns(spec, { source, raw });
 }
 
 /** Reads the batch's highest cursor in the snapshot the COPY then reads, as full-precision text. */
-async function readCursorTo(client: pg.ClientBase, query: { spec: PostgresStream; where: string }): Promise<string | null> {
+async function readCursorTo(
+  client: pg.ClientBase,
+  query: { spec: PostgresStream; where: string },
+): Promise<string | null> {
   const column = quote(query.spec.cursorColumn);
-  const result = await client.query<{ cursor: string | null }>(`select ${cursorTextSql(`max(${column})`)} as cursor from ${query.spec.sourceTable} ${query.where}`);
+  const result = await client.query<{ cursor: string | null }>(
+    `select ${cursorTextSql(`max(${column})`)} as cursor from ${query.spec.sourceTable} ${query.where}`,
+  );
   return result.rows[0]?.cursor ?? null;
 }
 
-async function copyStream(context: StreamLoadContext, facts: { spec: PostgresStream; source: HeldConnection; plan: ColumnPlan }): Promise<StreamLoadResult> {
+async function copyStream(
+  context: StreamLoadContext,
+  facts: { spec: PostgresStream; source: HeldConnection; plan: ColumnPlan },
+): Promise<StreamLoadResult> {
   const { spec, source, plan } = facts;
   const { client } = context;
   for (const column of plan.added) {
-    await client.query(`alter table ${spec.rawTable} add column if not exists ${quote(column.name)} ${column.type}`);
+    await client.query(
+      `alter table ${spec.rawTable} add column if not exists ${quote(column.name)} ${column.type}`,
+    );
   }
   const names = plan.columns.map((column) => column.name);
   const list = names.map(quote).join(', ');
-  const where = context.cursorFrom === null ? '' : `where ${quote(spec.cursorColumn)} >= ${cursorLiteral(context.cursorFrom, spec.stream)}`;
+  const where =
+    context.cursorFrom === null
+      ? ''
+      : `where ${quote(spec.cursorColumn)} >= ${cursorLiteral(context.cursorFrom, spec.stream)}`;
   const format = plan.binary ? '(format binary)' : '';
   // Repeatable read: the cursor read first and the rows copied next come from one snapshot.
   await source.client.query('begin isolation level repeatable read read only');
@@ -59,18 +79,41 @@ async function copyStream(context: StreamLoadContext, facts: { spec: PostgresStr
     await source.client.query('commit');
     return { rowsExtracted: 0, rowsInserted: 0, rowsUpdated: 0, cursorTo: null };
   }
-  const target = context.disposition === 'replace' ? spec.rawTable : `pg_temp.${quote(`stage_${spec.stream}`)}`;
-  if (context.disposition !== 'replace') await client.query(`create temp table ${target} (like ${spec.rawTable}) on commit drop`);
+  const target =
+    context.disposition === 'replace' ? spec.rawTable : `pg_temp.${quote(`stage_${spec.stream}`)}`;
+  if (context.disposition !== 'replace')
+    await client.query(`create temp table ${target} (like ${spec.rawTable}) on commit drop`);
   const copyOut = `copy (select ${list}, '${context.loadId}'::uuid, '${context.extractedAt}'::timestamptz from ${spec.sourceTable} ${where}) to stdout ${format}`;
   const copyIn = `copy ${target} (${list}, _load_id, _extracted_at) from stdin ${format}`;
-  context.logger.debug({ stream: spec.stream, binary: plan.binary, cursorFrom: context.cursorFrom }, 'copy started');
-  const copied = await copyBetween({ source: source.client, target: client, copyOut, copyIn, signal: context.signal });
+  context.logger.debug(
+    { stream: spec.stream, binary: plan.binary, cursorFrom: context.cursorFrom },
+    'copy started',
+  );
+  const copied = await copyBetween({
+    source: source.client,
+    target: client,
+    copyOut,
+    copyIn,
+    signal: context.signal,
+  });
   await source.client.query('commit');
   if (context.disposition === 'replace') {
     return { rowsExtracted: copied, rowsInserted: copied, rowsUpdated: 0, cursorTo };
   }
-  const merged = await mergeStagedRows(client, { target: spec.rawTable, staging: target, key: spec.key, columns: names, cursorColumn: spec.cursorColumn });
-  return { rowsExtracted: copied, rowsInserted: merged.inserted, rowsUpdated: merged.updated, cursorTo, details: { binaryCopy: plan.binary } };
+  const merged = await mergeStagedRows(client, {
+    target: spec.rawTable,
+    staging: target,
+    key: spec.key,
+    columns: names,
+    cursorColumn: spec.cursorColumn,
+  });
+  return {
+    rowsExtracted: copied,
+    rowsInserted: merged.inserted,
+    rowsUpdated: merged.updated,
+    cursorTo,
+    details: { binaryCopy: plan.binary },
+  };
 }
 
 /**
@@ -78,7 +121,9 @@ async function copyStream(context: StreamLoadContext, facts: { spec: PostgresStr
  * them on a full refresh) are piped COPY to COPY into staging, then merged on the key, or
  * replace the table on a full refresh; all in the stream's one warehouse transaction.
  */
-export async function extractPostgresStream(options: ExtractPostgresStreamOptions): Promise<StreamLoadReport> {
+export async function extractPostgresStream(
+  options: ExtractPostgresStreamOptions,
+): Promise<StreamLoadReport> {
   const { spec, logger } = options;
   return runStreamLoad({
     warehouse: options.warehouse,
@@ -89,7 +134,10 @@ export async function extractPostgresStream(options: ExtractPostgresStreamOption
     signal: options.signal,
     logger,
     load: async (context) => {
-      const source = await holdConnection(options.source, { context: { stream: spec.stream, database: 'source' }, logger }).catch((error: unknown) => {
+      const source = await holdConnection(options.source, {
+        context: { stream: spec.stream, database: 'source' },
+        logger,
+      }).catch((error: unknown) => {
         const failure = classifyError(error);
         throw new ReelhouseError({
           code: failure.code,
@@ -101,7 +149,10 @@ export async function extractPostgresStream(options: ExtractPostgresStreamOption
       });
       const stopListening = source.stopOnAbort(options.signal);
       try {
-        const planned = await planColumns(spec, { source: source.client, warehouse: context.client });
+        const planned = await planColumns(spec, {
+          source: source.client,
+          warehouse: context.client,
+        });
         const plan = options.forceTextCopy === true ? { ...planned, binary: false } : planned;
         context.warnings.push(...plan.warnings);
         for (const warning of plan.warnings) logger.warn({ stream: spec.stream }, warning);

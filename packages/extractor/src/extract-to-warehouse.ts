@@ -34,10 +34,18 @@ const selection = z.strictObject({
 });
 
 function parseSelection(options: ExtractOptions): z.output<typeof selection> {
-  const parsed = selection.safeParse({ streams: options.streams, fullRefresh: options.fullRefresh, contentBatchSize: options.contentBatchSize });
+  const parsed = selection.safeParse({
+    streams: options.streams,
+    fullRefresh: options.fullRefresh,
+    contentBatchSize: options.contentBatchSize,
+  });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new ReelhouseError({ code: 'invalid_input', message: `extractToWarehouse: ${problems.join('; ')}`, context: { step: 'extract_to_warehouse', problems } });
+  throw new ReelhouseError({
+    code: 'invalid_input',
+    message: `extractToWarehouse: ${problems.join('; ')}`,
+    context: { step: 'extract_to_warehouse', problems },
+  });
 }
 
 /**
@@ -50,20 +58,42 @@ export async function extractToWarehouse(options: ExtractOptions): Promise<Extra
   const logger = (options.logger ?? silentLogger).child({ step: 'extract_to_warehouse' });
   const chosen = parseSelection(options);
   const wanted = new Set(chosen.streams ?? streamNames);
-  const refresh = (stream: StreamName) => (Array.isArray(chosen.fullRefresh) ? chosen.fullRefresh.includes(stream) : chosen.fullRefresh === true);
+  const refresh = (stream: StreamName) =>
+    Array.isArray(chosen.fullRefresh)
+      ? chosen.fullRefresh.includes(stream)
+      : chosen.fullRefresh === true;
   await ensureRawTables(options.warehouse);
   const reports: StreamLoadReport[] = [];
   for (const stream of streamNames.filter((name) => wanted.has(name))) {
-    const common = { warehouse: options.warehouse, fullRefresh: refresh(stream), signal: options.signal, logger: logger.child({ stream }) };
+    const common = {
+      warehouse: options.warehouse,
+      fullRefresh: refresh(stream),
+      signal: options.signal,
+      logger: logger.child({ stream }),
+    };
     switch (stream) {
       case 'users':
-        reports.push(await extractPostgresStream({ ...common, spec: usersStream, source: options.source }));
+        reports.push(
+          await extractPostgresStream({ ...common, spec: usersStream, source: options.source }),
+        );
         break;
       case 'viewing_sessions':
-        reports.push(await extractPostgresStream({ ...common, spec: viewingSessionsStream, source: options.source }));
+        reports.push(
+          await extractPostgresStream({
+            ...common,
+            spec: viewingSessionsStream,
+            source: options.source,
+          }),
+        );
         break;
       case 'content':
-        reports.push(await extractContentStream({ ...common, mongo: options.mongo, batchSize: chosen.contentBatchSize ?? 500 }));
+        reports.push(
+          await extractContentStream({
+            ...common,
+            mongo: options.mongo,
+            batchSize: chosen.contentBatchSize ?? 500,
+          }),
+        );
         break;
     }
   }
@@ -75,6 +105,11 @@ export async function extractToWarehouse(options: ExtractOptions): Promise<Extra
     durationMs: Date.now() - startedAt,
     warnings: reports.flatMap((report) => report.warnings),
     streams: reports,
-    details: Object.fromEntries(reports.map((report) => [report.stream, { loadId: report.loadId, cursorTo: report.cursorTo }])),
+    details: Object.fromEntries(
+      reports.map((report) => [
+        report.stream,
+        { loadId: report.loadId, cursorTo: report.cursorTo },
+      ]),
+    ),
   };
 }

@@ -24,7 +24,10 @@ async function closeWithin(client: pg.PoolClient, timeoutMs: number): Promise<vo
   clearTimeout(timer);
 }
 
-async function terminateBackend(pool: pg.Pool, options: { pid: number; waitMs: number }): Promise<void> {
+async function terminateBackend(
+  pool: pg.Pool,
+  options: { pid: number; waitMs: number },
+): Promise<void> {
   await pool.query('select pg_terminate_backend($1, $2)', [options.pid, options.waitMs]);
 }
 
@@ -32,12 +35,18 @@ async function terminateBackend(pool: pg.Pool, options: { pid: number; waitMs: n
  * Checks out a client whose errors are caught while held (a terminated backend must fail the load,
  * not crash the process), so the load can discard it and be sure its transaction is rolled back.
  */
-export async function holdConnection(pool: pg.Pool, options: { context: Readonly<Record<string, unknown>>; logger: Logger }): Promise<HeldConnection> {
+export async function holdConnection(
+  pool: pg.Pool,
+  options: { context: Readonly<Record<string, unknown>>; logger: Logger },
+): Promise<HeldConnection> {
   const client = await pool.connect().catch((error: unknown) => {
     throw classifyError(error, options.context);
   });
   const onError = (error: Error) => {
-    options.logger.debug({ ...options.context, error: error.message }, 'connection closed under a load');
+    options.logger.debug(
+      { ...options.context, error: error.message },
+      'connection closed under a load',
+    );
   };
   client.on('error', onError);
   let pid: number;
@@ -57,7 +66,10 @@ export async function holdConnection(pool: pg.Pool, options: { context: Readonly
       const stop = () => {
         // A running statement only stops when its backend is told to; the load then discards the client.
         terminateBackend(pool, { pid, waitMs: 0 }).catch((error: unknown) => {
-          options.logger.warn({ ...options.context, error: String(error) }, 'could not terminate an aborted backend');
+          options.logger.warn(
+            { ...options.context, error: String(error) },
+            'could not terminate an aborted backend',
+          );
         });
       };
       if (signal.aborted) stop();
@@ -78,7 +90,10 @@ export async function holdConnection(pool: pg.Pool, options: { context: Readonly
       // re-emits a late error of the client as its own 'error' event), then make sure the backend is gone.
       await closeWithin(client, closeTimeoutMs);
       await terminateBackend(pool, { pid, waitMs: closeTimeoutMs }).catch((error: unknown) => {
-        options.logger.warn({ ...options.context, error: String(error) }, 'could not confirm the backend of a discarded connection ended');
+        options.logger.warn(
+          { ...options.context, error: String(error) },
+          'could not confirm the backend of a discarded connection ended',
+        );
       });
       client.release(true);
     },

@@ -17,9 +17,13 @@ export async function mergeStagedContent(client: pg.ClientBase): Promise<MergeCo
     await client.query(`delete from ${table.rawTable} where _root_id in (${changed})`);
   }
   await client.query(`delete from raw.content where content_id in (${changed})`);
-  await client.query(`insert into raw.content select s.* from ${contentTable.stage} s where s.content_id in (${changed})`);
+  await client.query(
+    `insert into raw.content select s.* from ${contentTable.stage} s where s.content_id in (${changed})`,
+  );
   for (const table of contentChildTables) {
-    await client.query(`insert into ${table.rawTable} select s.* from ${table.stage} s where s._root_id in (${changed})`);
+    await client.query(
+      `insert into ${table.rawTable} select s.* from ${table.stage} s where s._root_id in (${changed})`,
+    );
   }
   const counts = await client.query<MergeCounts>(
     'select count(*) filter (where is_new)::int as inserted, count(*) filter (where not is_new)::int as updated from pg_temp.stage_changed',

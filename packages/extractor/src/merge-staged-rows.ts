@@ -12,7 +12,13 @@ export interface MergeCounts {
  */
 export async function mergeStagedRows(
   client: pg.ClientBase,
-  options: { target: string; staging: string; key: string; columns: readonly string[]; cursorColumn: string },
+  options: {
+    target: string;
+    staging: string;
+    key: string;
+    columns: readonly string[];
+    cursorColumn: string;
+  },
 ): Promise<MergeCounts> {
   const { key, columns } = options;
   const quote = pg.escapeIdentifier;
@@ -24,7 +30,10 @@ export async function mergeStagedRows(
 ), merged as (
   insert into ${options.target} as target (${list})
   select ${list} from batch
-  on conflict (${quote(key)}) do update set ${written.filter((name) => name !== quote(key)).map((name) => `${name} = excluded.${name}`).join(', ')}
+  on conflict (${quote(key)}) do update set ${written
+    .filter((name) => name !== quote(key))
+    .map((name) => `${name} = excluded.${name}`)
+    .join(', ')}
   where (${compared.map((name) => `target.${name}`).join(', ')}) is distinct from (${compared.map((name) => `excluded.${name}`).join(', ')})
   returning (xmax = 0) as inserted
 )

@@ -20,9 +20,14 @@ const metadataColumns = new Set(['_load_id', '_extracted_at']);
  * Compares the source table with the expected columns and the raw table. A new source column is
  * kept (added to raw, loaded, reported); a missing expected column fails the stream, naming it.
  */
-export function planSourceColumns(spec: PostgresStream, catalog: { source: readonly CatalogColumn[]; raw: readonly CatalogColumn[] }): ColumnPlan {
+export function planSourceColumns(
+  spec: PostgresStream,
+  catalog: { source: readonly CatalogColumn[]; raw: readonly CatalogColumn[] },
+): ColumnPlan {
   const sourceNames = new Set(catalog.source.map((column) => column.name));
-  const missing = spec.columns.filter((column) => !sourceNames.has(column.name)).map((column) => column.name);
+  const missing = spec.columns
+    .filter((column) => !sourceNames.has(column.name))
+    .map((column) => column.name);
   if (missing.length > 0) {
     throw new ReelhouseError({
       code: 'contract_violation',
@@ -30,7 +35,9 @@ export function planSourceColumns(spec: PostgresStream, catalog: { source: reado
       context: { stream: spec.stream, table: spec.sourceTable, missingColumns: missing },
     });
   }
-  const clash = catalog.source.filter((column) => metadataColumns.has(column.name)).map((column) => column.name);
+  const clash = catalog.source
+    .filter((column) => metadataColumns.has(column.name))
+    .map((column) => column.name);
   if (clash.length > 0) {
     throw new ReelhouseError({
       code: 'contract_violation',
@@ -47,11 +54,17 @@ export function planSourceColumns(spec: PostgresStream, catalog: { source: reado
       ? `stream ${spec.stream}: source column ${spec.sourceTable}.${column.name} (${column.type}) is not in the contract; loaded into ${spec.rawTable}.${column.name}`
       : `stream ${spec.stream}: new source column ${spec.sourceTable}.${column.name} (${column.type}) added to ${spec.rawTable} and loaded`,
   );
-  const gone = catalog.raw.filter((column) => !sourceNames.has(column.name) && !metadataColumns.has(column.name));
+  const gone = catalog.raw.filter(
+    (column) => !sourceNames.has(column.name) && !metadataColumns.has(column.name),
+  );
   for (const column of gone) {
-    warnings.push(`stream ${spec.stream}: column ${spec.rawTable}.${column.name} is no longer in ${spec.sourceTable}; no longer loaded (null in rows inserted from now on)`);
+    warnings.push(
+      `stream ${spec.stream}: column ${spec.rawTable}.${column.name} is no longer in ${spec.sourceTable}; no longer loaded (null in rows inserted from now on)`,
+    );
   }
-  const retyped = catalog.source.filter((column) => (rawTypes.get(column.name) ?? column.type) !== column.type);
+  const retyped = catalog.source.filter(
+    (column) => (rawTypes.get(column.name) ?? column.type) !== column.type,
+  );
   for (const column of retyped) {
     warnings.push(
       `stream ${spec.stream}: source column ${spec.sourceTable}.${column.name} is ${column.type} but ${spec.rawTable}.${column.name} is ${rawTypes.get(column.name) ?? ''}; copied as text and cast`,

@@ -20,7 +20,11 @@ export interface PostgresStream {
   readonly columns: readonly ExpectedColumn[];
 }
 
-type Typed<Name extends string> = readonly { readonly name: Name; readonly type: string; readonly nullable: boolean }[];
+type Typed<Name extends string> = readonly {
+  readonly name: Name;
+  readonly type: string;
+  readonly nullable: boolean;
+}[];
 
 const userTypes = {
   user_id: 'uuid',
@@ -68,11 +72,18 @@ const viewingSessionTypes = {
 } as const satisfies Record<(typeof viewingSessionColumns)[number], string>;
 
 // The raw DDL below and the Kysely types of @reelhouse/warehouse name the same columns (checked by tsc).
-const _usersTypesAgree: SameKeys<keyof RawUsersTable, keyof typeof userTypes | keyof LoadMetadata> = true;
-const _sessionsTypesAgree: SameKeys<keyof RawViewingSessionsTable, keyof typeof viewingSessionTypes | keyof LoadMetadata> = true;
+const _usersTypesAgree: SameKeys<keyof RawUsersTable, keyof typeof userTypes | keyof LoadMetadata> =
+  true;
+const _sessionsTypesAgree: SameKeys<
+  keyof RawViewingSessionsTable,
+  keyof typeof viewingSessionTypes | keyof LoadMetadata
+> = true;
 
 // Types are spelled as `format_type` prints them, so the catalog comparison is a string compare.
-function typed<Name extends string>(names: readonly Name[], types: Record<Name, string>): Typed<Name> {
+function typed<Name extends string>(
+  names: readonly Name[],
+  types: Record<Name, string>,
+): Typed<Name> {
   return names.map((name) => {
     const spec = types[name];
     const nullable = spec.endsWith(' null');

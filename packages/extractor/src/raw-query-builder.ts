@@ -1,4 +1,11 @@
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Compilable } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type Compilable,
+} from 'kysely';
 import type pg from 'pg';
 import type { RawSchema } from '@reelhouse/warehouse';
 
@@ -16,8 +23,13 @@ export const rawQueryBuilder = new Kysely<RawSchema>({
 });
 
 /** Runs a compiled Kysely query on a `pg` client or pool and returns its rows. */
-export async function runCompiled<Row>(client: pg.ClientBase | pg.Pool, query: Compilable<Row>): Promise<Row[]> {
+export async function runCompiled<Row>(
+  client: pg.ClientBase | pg.Pool,
+  query: Compilable<Row>,
+): Promise<Row[]> {
   const compiled = query.compile();
-  const result = await client.query<Row & pg.QueryResultRow>(compiled.sql, [...compiled.parameters]);
+  const result = await client.query<Row & pg.QueryResultRow>(compiled.sql, [
+    ...compiled.parameters,
+  ]);
   return result.rows;
 }

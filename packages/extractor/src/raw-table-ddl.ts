@@ -1,10 +1,13 @@
 import { usersStream, viewingSessionsStream, type PostgresStream } from './postgres-stream.ts';
 
 const loadMetadata = '_load_id uuid not null, _extracted_at timestamptz not null';
-const childMetadata = '_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id uuid not null';
+const childMetadata =
+  '_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id uuid not null';
 
 function sourceTableDdl(spec: PostgresStream): string {
-  const columns = spec.columns.map((column) => `${column.name} ${column.type}${column.nullable ? '' : ' not null'}`);
+  const columns = spec.columns.map(
+    (column) => `${column.name} ${column.type}${column.nullable ? '' : ' not null'}`,
+  );
   return `create table if not exists ${spec.rawTable} (${columns.join(', ')}, ${loadMetadata}, primary key (${spec.key}))`;
 }
 
@@ -48,9 +51,18 @@ export const rawTableDdl: readonly string[] = [
     _doc jsonb not null,
     ${loadMetadata})`,
   ...childTableDdl('content__genres', 'value text not null'),
-  ...childTableDdl('content__cast', 'person_id text not null, name text not null, role text not null, character text not null, billing_order integer not null'),
-  ...childTableDdl('content__crew', 'person_id text not null, name text not null, role text not null'),
-  ...childTableDdl('content__seasons', 'season_number integer not null, release_date date not null'),
+  ...childTableDdl(
+    'content__cast',
+    'person_id text not null, name text not null, role text not null, character text not null, billing_order integer not null',
+  ),
+  ...childTableDdl(
+    'content__crew',
+    'person_id text not null, name text not null, role text not null',
+  ),
+  ...childTableDdl(
+    'content__seasons',
+    'season_number integer not null, release_date date not null',
+  ),
   ...childTableDdl(
     'content__seasons__episodes',
     'episode_id text not null, episode_number integer not null, title text not null, runtime_min integer not null, release_date date not null',

@@ -61,7 +61,13 @@ function rejectedRecordsOf(error: ReelhouseError): RejectedRecords['rejectedRows
 function failureOf(error: unknown, options: StreamLoadOptions): ReelhouseError {
   const context = { stream: options.stream, source: options.source };
   if (options.signal?.aborted === true) {
-    return new ReelhouseError({ code: 'aborted', message: `stream ${options.stream}: load aborted, nothing committed`, retryable: false, context, cause: error });
+    return new ReelhouseError({
+      code: 'aborted',
+      message: `stream ${options.stream}: load aborted, nothing committed`,
+      retryable: false,
+      context,
+      cause: error,
+    });
   }
   const classified = classifyError(error, context);
   if (classified.message.startsWith(`stream ${options.stream}:`)) return classified;
@@ -87,22 +93,51 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
   const warnings: string[] = [];
   let cursorFrom: string | null = null;
   if (options.signal?.aborted === true) throw failureOf(options.signal.reason, options);
-  const held = await holdConnection(options.warehouse, { context: { stream, database: 'warehouse' }, logger });
+  const held = await holdConnection(options.warehouse, {
+    context: { stream, database: 'warehouse' },
+    logger,
+  });
   const stopListening = held.stopOnAbort(options.signal);
   try {
     await held.client.query('begin');
     // One load per stream at a time: a second one waits instead of racing on the cursor.
-    await held.client.query('select pg_advisory_xact_lock(hashtext($1))', [`reelhouse.raw.load.${stream}`]);
+    await held.client.query('select pg_advisory_xact_lock(hashtext($1))', [
+      `reelhouse.raw.load.${stream}`,
+    ]);
     cursorFrom = options.fullRefresh ? null : await readCursor(held.client, stream);
     const extractedAt = startedAt.toISOString();
-    const context = { client: held.client, loadId, extractedAt, cursorFrom, disposition, signal: options.signal, logger, warnings };
+    const context = {
+      client: held.client,
+      loadId,
+      extractedAt,
+      cursorFrom,
+      disposition,
+      signal: options.signal,
+      logger,
+      warnings,
+    };
     const result = await options.load(context);
     const cursorTo = result.cursorTo ?? cursorFrom;
     if (cursorTo !== null) {
-      await saveCursor(held.client, { stream, cursor_column: options.cursorColumn, cursor_value: cursorTo, load_id: loadId, updated_at: new Date() });
+      await saveCursor(held.client, {
+        stream,
+        cursor_column: options.cursorColumn,
+        cursor_value: cursorTo,
+        load_id: loadId,
+        updated_at: new Date(),
+      });
     }
     const finishedAt = new Date();
-    const report = succeededReport({ stream, loadId, disposition, result, cursorFrom, cursorTo, durationMs: finishedAt.getTime() - startedAt.getTime(), warnings });
+    const report = succeededReport({
+      stream,
+      loadId,
+      disposition,
+      result,
+      cursorFrom,
+      cursorTo,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      warnings,
+    });
     await recordLoad(held.client, {
       load_id: loadId,
       stream,
@@ -123,7 +158,17 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
     await held.client.query('commit');
     stopListening();
     await held.release({ discard: false });
-    logger.info({ stream, loadId, rowsExtracted: report.rowsExtracted, rowsInserted: report.rowsInserted, rowsUpdated: report.rowsUpdated, cursorTo }, 'stream loaded');
+    logger.info(
+      {
+        stream,
+        loadId,
+        rowsExtracted: report.rowsExtracted,
+        rowsInserted: report.rowsInserted,
+        rowsUpdated: report.rowsUpdated,
+        cursorTo,
+      },
+      'stream loaded',
+    );
     return report;
   } catch (error) {
     stopListening();
@@ -131,7 +176,10 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
     await held.release({ discard: true });
     const failure = failureOf(error, options);
     await recordFailure({ options, failure, loadId, startedAt, disposition, cursorFrom, warnings });
-    logger.error({ stream, loadId, code: failure.code, error: failure.message }, 'stream load failed');
+    logger.error(
+      { stream, loadId, code: failure.code, error: failure.message },
+      'stream load failed',
+    );
     throw failure;
   }
 }
@@ -196,9 +244,15 @@ async function recordFailure(facts: {
       error: `${failure.code}: ${failure.message}`,
       warnings: facts.warnings,
     });
-    await recordRejectedRows(options.warehouse, rejected.map((row) => ({ ...row, load_id: loadId })));
+    await recordRejectedRows(
+      options.warehouse,
+      rejected.map((row) => ({ ...row, load_id: loadId })),
+    );
   } catch (error) {
     // The warehouse itself may be what failed: the thrown error still tells the caller.
-    options.logger.warn({ stream: options.stream, loadId, error: String(error) }, 'could not record the failed load');
+    options.logger.warn(
+      { stream: options.stream, loadId, error: String(error) },
+      'could not record the failed load',
+    );
   }
 }

@@ -7,8 +7,13 @@ export interface CatalogColumn {
 }
 
 /** The columns of `table` (schema-qualified) in their order, or `null` when the table does not exist. */
-export async function readTableColumns(client: pg.ClientBase, table: string): Promise<CatalogColumn[] | null> {
-  const exists = await client.query<{ oid: number | null }>('select to_regclass($1)::oid as oid', [table]);
+export async function readTableColumns(
+  client: pg.ClientBase,
+  table: string,
+): Promise<CatalogColumn[] | null> {
+  const exists = await client.query<{ oid: number | null }>('select to_regclass($1)::oid as oid', [
+    table,
+  ]);
   const oid = exists.rows[0]?.oid ?? null;
   if (oid === null) return null;
   const result = await client.query<CatalogColumn>(

@@ -19,15 +19,17 @@ function withoutKeys(value: unknown, issues: readonly z.core.$ZodIssueUnrecogniz
   const copy: unknown = structuredClone(value);
   for (const issue of issues) {
     let node: unknown = copy;
-    for (const part of issue.path) node = (node as Record<PropertyKey, unknown> | undefined)?.[part];
-    if (typeof node === 'object' && node !== null) for (const key of issue.keys) Reflect.deleteProperty(node, key);
+    for (const part of issue.path)
+      node = (node as Record<PropertyKey, unknown> | undefined)?.[part];
+    if (typeof node === 'object' && node !== null)
+      for (const key of issue.keys) Reflect.deleteProperty(node, key);
   }
   return copy;
 }
 
 function documentId(raw: unknown): string {
   const id = (raw as { _id?: unknown } | null)?._id;
-  return typeof id === 'string' ? id : JSON.stringify(id) ?? 'unknown';
+  return typeof id === 'string' ? id : (JSON.stringify(id) ?? 'unknown');
 }
 
 /**
@@ -38,17 +40,28 @@ function documentId(raw: unknown): string {
 export function validateContentDocument(raw: unknown): ValidatedContentDocument {
   const first = storedContentDocument.safeParse(raw);
   if (first.success) return { document: first.data, unknownFields: [] };
-  const extra = first.error.issues.filter((issue): issue is z.core.$ZodIssueUnrecognizedKeys => issue.code === 'unrecognized_keys');
-  const broken: z.core.$ZodIssue[] = first.error.issues.filter((issue) => issue.code !== 'unrecognized_keys');
+  const extra = first.error.issues.filter(
+    (issue): issue is z.core.$ZodIssueUnrecognizedKeys => issue.code === 'unrecognized_keys',
+  );
+  const broken: z.core.$ZodIssue[] = first.error.issues.filter(
+    (issue) => issue.code !== 'unrecognized_keys',
+  );
   const id = documentId(raw);
   if (broken.length === 0) {
     const second = storedContentDocument.safeParse(withoutKeys(raw, extra));
     if (second.success) {
-      return { document: second.data, unknownFields: [...new Set(extra.flatMap((issue) => issue.keys.map((key) => fieldPath(issue.path, key))))] };
+      return {
+        document: second.data,
+        unknownFields: [
+          ...new Set(extra.flatMap((issue) => issue.keys.map((key) => fieldPath(issue.path, key)))),
+        ],
+      };
     }
     broken.push(...second.error.issues);
   }
-  const problems = broken.map((issue) => `${issue.path.map(String).join('.') || '(document)'}: ${issue.message}`);
+  const problems = broken.map(
+    (issue) => `${issue.path.map(String).join('.') || '(document)'}: ${issue.message}`,
+  );
   throw new ReelhouseError({
     code: 'contract_violation',
     message: `stream content: document _id ${id} breaks the expected shape: ${problems.join('; ')}`,

@@ -16,12 +16,31 @@ function base(n: number, updatedAt: Date) {
     audio_languages: ['en'],
     subtitle_languages: ['es', 'fr'],
     cast: [
-      { person_id: `per_${n}a`, name: 'Ann "Tab"\tLee', role: 'actor', character: 'Lead\\One', billing_order: 1 },
-      { person_id: `per_${n}b`, name: 'Bo Ray', role: 'voice', character: 'Narrator', billing_order: 2 },
+      {
+        person_id: `per_${n}a`,
+        name: 'Ann "Tab"\tLee',
+        role: 'actor',
+        character: 'Lead\\One',
+        billing_order: 1,
+      },
+      {
+        person_id: `per_${n}b`,
+        name: 'Bo Ray',
+        role: 'voice',
+        character: 'Narrator',
+        billing_order: 2,
+      },
     ],
     crew: [{ person_id: `per_${n}c`, name: 'Cy Dee', role: 'director' }],
-    ratings: { internal: { avg: 3.5, count: 120 + n }, imdb: n % 4 === 0 ? null : { score: 7.1, votes: 5400 } },
-    licensing: { window_start: day('2021-01-01'), window_end: n % 5 === 0 ? null : day('2030-12-31'), regions: ['UCAN', 'EMEA'] },
+    ratings: {
+      internal: { avg: 3.5, count: 120 + n },
+      imdb: n % 4 === 0 ? null : { score: 7.1, votes: 5400 },
+    },
+    licensing: {
+      window_start: day('2021-01-01'),
+      window_end: n % 5 === 0 ? null : day('2030-12-31'),
+      regions: ['UCAN', 'EMEA'],
+    },
     updated_at: updatedAt,
   };
 }
@@ -32,7 +51,10 @@ export function movie(n: number, updatedAt: Date): StoredDocument {
 }
 
 /** Series `n` with `seasons` seasons of `episodes` episodes each. */
-export function series(n: number, options: { updatedAt: Date; seasons: number; episodes: number }): StoredDocument {
+export function series(
+  n: number,
+  options: { updatedAt: Date; seasons: number; episodes: number },
+): StoredDocument {
   const seasons = Array.from({ length: options.seasons }, (_, s) => ({
     season_number: s + 1,
     release_date: day(`202${s}-09-01`),
@@ -50,7 +72,9 @@ export function series(n: number, options: { updatedAt: Date; seasons: number; e
 /** The number of elements of the nested arrays of `documents`, per child table. */
 export function nestedCounts(documents: readonly StoredDocument[]): Record<string, number> {
   const lengthOf = (value: unknown) => (Array.isArray(value) ? value.length : 0);
-  const seasons = documents.flatMap((doc) => (Array.isArray(doc['seasons']) ? (doc['seasons'] as { episodes: unknown[] }[]) : []));
+  const seasons = documents.flatMap((doc) =>
+    Array.isArray(doc['seasons']) ? (doc['seasons'] as { episodes: unknown[] }[]) : [],
+  );
   return {
     genres: documents.reduce((sum, doc) => sum + lengthOf(doc['genres']), 0),
     cast: documents.reduce((sum, doc) => sum + lengthOf(doc['cast']), 0),

@@ -4,7 +4,12 @@ import { copyField } from '../src/copy-text-rows.ts';
 
 describe('copyField: values as COPY text fields', () => {
   it('writes null as \\N and booleans as t/f', () => {
-    expect([copyField(null), copyField(undefined), copyField(true), copyField(false)]).toEqual(['\\N', '\\N', 't', 'f']);
+    expect([copyField(null), copyField(undefined), copyField(true), copyField(false)]).toEqual([
+      '\\N',
+      '\\N',
+      't',
+      'f',
+    ]);
   });
 
   it('escapes the characters that delimit fields and rows', () => {

@@ -26,7 +26,9 @@ describe('ensureRawTables', () => {
     await Promise.all([ensureRawTables(warehouse), ensureRawTables(warehouse)]);
     await ensureRawTables(warehouse);
 
-    const tables = await warehouse.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'raw' order by table_name`);
+    const tables = await warehouse.query<{ table_name: string }>(
+      `select table_name from information_schema.tables where table_schema = 'raw' order by table_name`,
+    );
     expect(tables.rows.map((row) => row.table_name)).toEqual([
       '_loads',
       '_rejected_rows',
@@ -73,13 +75,42 @@ describe('ensureRawTables', () => {
       .execute();
     await db
       .insertInto('raw.content__seasons__episodes')
-      .values({ _root_id: 'ser_1', _parent_id: 'ser_1/seasons/0', _list_idx: 0, _row_id: 'ser_1/seasons/0/episodes/0', _load_id: '00000000-0000-4000-8000-000000000001', episode_id: 'ep_1', episode_number: 1, title: 'E', runtime_min: 42, release_date: '2020-09-01' })
+      .values({
+        _root_id: 'ser_1',
+        _parent_id: 'ser_1/seasons/0',
+        _list_idx: 0,
+        _row_id: 'ser_1/seasons/0/episodes/0',
+        _load_id: '00000000-0000-4000-8000-000000000001',
+        episode_id: 'ep_1',
+        episode_number: 1,
+        title: 'E',
+        runtime_min: 42,
+        release_date: '2020-09-01',
+      })
       .execute();
 
-    const content = await db.selectFrom('raw.content').select(['release_date', 'updated_at', 'production_countries', '_doc', 'ratings__internal__avg']).executeTakeFirstOrThrow();
-    const episode = await db.selectFrom('raw.content__seasons__episodes').select(['release_date', '_list_idx']).executeTakeFirstOrThrow();
+    const content = await db
+      .selectFrom('raw.content')
+      .select([
+        'release_date',
+        'updated_at',
+        'production_countries',
+        '_doc',
+        'ratings__internal__avg',
+      ])
+      .executeTakeFirstOrThrow();
+    const episode = await db
+      .selectFrom('raw.content__seasons__episodes')
+      .select(['release_date', '_list_idx'])
+      .executeTakeFirstOrThrow();
 
-    expect(content).toEqual({ release_date: '2020-05-01', updated_at: new Date('2025-01-01T00:00:00.123Z'), production_countries: ['US'], _doc: { _id: 'mov_1' }, ratings__internal__avg: 3.5 });
+    expect(content).toEqual({
+      release_date: '2020-05-01',
+      updated_at: new Date('2025-01-01T00:00:00.123Z'),
+      production_countries: ['US'],
+      _doc: { _id: 'mov_1' },
+      ratings__internal__avg: 3.5,
+    });
     expect(episode).toEqual({ release_date: '2020-09-01', _list_idx: 0 });
   });
 });

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { extractToWarehouse, type ExtractOptions } from '../src/index.ts';
 import { endPools } from './end-pools.ts';
-import { countRows, createSourceTables, fixtureUuid, insertSessions, insertUsers } from './source-fixture.ts';
+import {
+  countRows,
+  createSourceTables,
+  fixtureUuid,
+  insertSessions,
+  insertUsers,
+} from './source-fixture.ts';
 import { waitFor } from './wait-for.ts';
 
 const sourceDb = usePostgresDatabase('extract_pg_src');
@@ -21,22 +27,39 @@ const sessionColumns =
 
 /** A fingerprint of a table's contract columns, comparable across the two databases. */
 async function fingerprint(pool: pg.Pool, table: string): Promise<string> {
-  const result = await pool.query<{ md5: string | null }>(`select md5(string_agg(t::text, '|' order by t.session_id)) as md5 from (select ${sessionColumns} from ${table}) t`);
+  const result = await pool.query<{ md5: string | null }>(
+    `select md5(string_agg(t::text, '|' order by t.session_id)) as md5 from (select ${sessionColumns} from ${table}) t`,
+  );
   return result.rows[0]?.md5 ?? 'empty';
 }
 
 async function cursorOf(stream: string): Promise<string | undefined> {
-  const result = await warehouse.query<{ cursor_value: string }>('select cursor_value from raw._state where stream = $1', [stream]);
+  const result = await warehouse.query<{ cursor_value: string }>(
+    'select cursor_value from raw._state where stream = $1',
+    [stream],
+  );
   return result.rows[0]?.cursor_value;
 }
 
 async function rawSnapshot(): Promise<{ sessions: string; users: number; state: unknown[] }> {
-  const state = await warehouse.query('select stream, cursor_value, load_id from raw._state order by stream');
-  return { sessions: await fingerprint(warehouse, 'raw.viewing_sessions'), users: await countRows(warehouse, 'raw.users'), state: state.rows };
+  const state = await warehouse.query(
+    'select stream, cursor_value, load_id from raw._state order by stream',
+  );
+  return {
+    sessions: await fingerprint(warehouse, 'raw.viewing_sessions'),
+    users: await countRows(warehouse, 'raw.users'),
+    state: state.rows,
+  };
 }
 
 function extract(options: Partial<ExtractOptions> = {}) {
-  return extractToWarehouse({ source, warehouse, mongo: mongo.db, streams: ['users', 'viewing_sessions'], ...options });
+  return extractToWarehouse({
+    source,
+    warehouse,
+    mongo: mongo.db,
+    streams: ['users', 'viewing_sessions'],
+    ...options,
+  });
 }
 
 beforeAll(async () => {
@@ -44,8 +67,16 @@ beforeAll(async () => {
   warehouse = createPool({ url: warehouseDb.url, applicationName: appName });
   await createSourceTables(source);
   // Users: distinct microsecond timestamps. Sessions: the last ten share one cursor value.
-  await insertUsers(source, { from: 1, to: 200, updatedAt: `'2025-03-01T10:00:00Z'::timestamptz + n * interval '1 microsecond'` });
-  await insertSessions(source, { from: 1, to: 990, updatedAt: `'2025-03-01T11:00:00Z'::timestamptz + n * interval '1 millisecond'` });
+  await insertUsers(source, {
+    from: 1,
+    to: 200,
+    updatedAt: `'2025-03-01T10:00:00Z'::timestamptz + n * interval '1 microsecond'`,
+  });
+  await insertSessions(source, {
+    from: 1,
+    to: 990,
+    updatedAt: `'2025-03-01T11:00:00Z'::timestamptz + n * interval '1 millisecond'`,
+  });
   await insertSessions(source, { from: 991, to: 1000, updatedAt: `'2025-03-01T12:00:00.654321Z'` });
 });
 
@@ -57,27 +88,52 @@ describe('extractToWarehouse: PostgreSQL streams', () => {
   it('lands every source row with load metadata, records the load and keeps the cursor to the microsecond', async () => {
     const report = await extract();
 
-    expect(report.streams.map((s) => [s.stream, s.status, s.disposition, s.rowsExtracted, s.rowsInserted, s.rowsUpdated])).toEqual([
+    expect(
+      report.streams.map((s) => [
+        s.stream,
+        s.status,
+        s.disposition,
+        s.rowsExtracted,
+        s.rowsInserted,
+        s.rowsUpdated,
+      ]),
+    ).toEqual([
       ['users', 'succeeded', 'merge', 200, 200, 0],
       ['viewing_sessions', 'succeeded', 'merge', 1000, 1000, 0],
     ]);
     expect(await countRows(warehouse, 'raw.users')).toBe(200);
-    expect(await fingerprint(warehouse, 'raw.viewing_sessions')).toBe(await fingerprint(source, 'public.viewing_sessions'));
+    expect(await fingerprint(warehouse, 'raw.viewing_sessions')).toBe(
+      await fingerprint(source, 'public.viewing_sessions'),
+    );
     expect(await cursorOf('users')).toBe('2025-03-01T10:00:00.000200Z');
     expect(await cursorOf('viewing_sessions')).toBe('2025-03-01T12:00:00.654321Z');
     const sessions = report.streams[1]!;
-    const metadata = await warehouse.query('select _load_id, count(*)::int as rows from raw.viewing_sessions group by _load_id');
+    const metadata = await warehouse.query(
+      'select _load_id, count(*)::int as rows from raw.viewing_sessions group by _load_id',
+    );
     expect(metadata.rows).toEqual([{ _load_id: sessions.loadId, rows: 1000 }]);
-    const ledger = await warehouse.query('select stream, status, rows_extracted, rows_inserted, cursor_from, cursor_to from raw._loads where load_id = $1', [sessions.loadId]);
+    const ledger = await warehouse.query(
+      'select stream, status, rows_extracted, rows_inserted, cursor_from, cursor_to from raw._loads where load_id = $1',
+      [sessions.loadId],
+    );
     expect(ledger.rows).toEqual([
-      { stream: 'viewing_sessions', status: 'succeeded', rows_extracted: 1000, rows_inserted: 1000, cursor_from: null, cursor_to: '2025-03-01T12:00:00.654321Z' },
+      {
+        stream: 'viewing_sessions',
+        status: 'succeeded',
+        rows_extracted: 1000,
+        rows_inserted: 1000,
+        cursor_from: null,
+        cursor_to: '2025-03-01T12:00:00.654321Z',
+      },
     ]);
   });
 
   it('rereads only the rows sharing the last cursor value when nothing changed, and writes nothing', async () => {
     const report = await extract();
 
-    expect(report.streams.map((s) => [s.stream, s.rowsExtracted, s.rowsInserted, s.rowsUpdated])).toEqual([
+    expect(
+      report.streams.map((s) => [s.stream, s.rowsExtracted, s.rowsInserted, s.rowsUpdated]),
+    ).toEqual([
       ['users', 1, 0, 0],
       ['viewing_sessions', 10, 0, 0],
     ]);
@@ -86,66 +142,123 @@ describe('extractToWarehouse: PostgreSQL streams', () => {
   });
 
   it('picks up late rows sharing the last cursor value, new rows and updated rows, without duplicates', async () => {
-    await insertSessions(source, { from: 1001, to: 1050, updatedAt: `'2025-03-01T12:00:00.654321Z'` });
-    await insertSessions(source, { from: 1051, to: 1100, updatedAt: `'2025-03-01T12:00:01.000001Z'` });
-    await source.query(`update public.viewing_sessions set watch_duration_s = 42, updated_at = '2025-03-02T00:00:00.000007Z' where session_id = any($1::uuid[])`, [
-      [1, 2, 3, 4, 5].map((n) => fixtureUuid(2, n)),
-    ]);
+    await insertSessions(source, {
+      from: 1001,
+      to: 1050,
+      updatedAt: `'2025-03-01T12:00:00.654321Z'`,
+    });
+    await insertSessions(source, {
+      from: 1051,
+      to: 1100,
+      updatedAt: `'2025-03-01T12:00:01.000001Z'`,
+    });
+    await source.query(
+      `update public.viewing_sessions set watch_duration_s = 42, updated_at = '2025-03-02T00:00:00.000007Z' where session_id = any($1::uuid[])`,
+      [[1, 2, 3, 4, 5].map((n) => fixtureUuid(2, n))],
+    );
 
     const report = await extract({ streams: ['viewing_sessions'] });
 
-    expect(report.streams.map((s) => [s.rowsExtracted, s.rowsInserted, s.rowsUpdated])).toEqual([[115, 100, 5]]);
+    expect(report.streams.map((s) => [s.rowsExtracted, s.rowsInserted, s.rowsUpdated])).toEqual([
+      [115, 100, 5],
+    ]);
     expect(await countRows(warehouse, 'raw.viewing_sessions')).toBe(1100);
-    expect(await fingerprint(warehouse, 'raw.viewing_sessions')).toBe(await fingerprint(source, 'public.viewing_sessions'));
+    expect(await fingerprint(warehouse, 'raw.viewing_sessions')).toBe(
+      await fingerprint(source, 'public.viewing_sessions'),
+    );
     expect(await cursorOf('viewing_sessions')).toBe('2025-03-02T00:00:00.000007Z');
-    const replaced = await warehouse.query('select count(*)::int as rows from raw.viewing_sessions where watch_duration_s = 42 and _load_id = $1', [report.streams[0]!.loadId]);
+    const replaced = await warehouse.query(
+      'select count(*)::int as rows from raw.viewing_sessions where watch_duration_s = 42 and _load_id = $1',
+      [report.streams[0]!.loadId],
+    );
     expect(replaced.rows).toEqual([{ rows: 5 }]);
   });
 
   it('replaces the whole table on a full refresh, dropping rows gone from the source', async () => {
-    await source.query('delete from public.viewing_sessions where session_id = any($1::uuid[])', [[6, 7, 8].map((n) => fixtureUuid(2, n))]);
+    await source.query('delete from public.viewing_sessions where session_id = any($1::uuid[])', [
+      [6, 7, 8].map((n) => fixtureUuid(2, n)),
+    ]);
 
     const report = await extract({ fullRefresh: ['viewing_sessions'] });
 
-    expect(report.streams.map((s) => [s.stream, s.disposition, s.rowsExtracted, s.rowsInserted])).toEqual([
+    expect(
+      report.streams.map((s) => [s.stream, s.disposition, s.rowsExtracted, s.rowsInserted]),
+    ).toEqual([
       ['users', 'merge', 1, 0],
       ['viewing_sessions', 'replace', 1097, 1097],
     ]);
-    expect(await fingerprint(warehouse, 'raw.viewing_sessions')).toBe(await fingerprint(source, 'public.viewing_sessions'));
-    const ledger = await warehouse.query(`select disposition, cursor_from from raw._loads where load_id = $1`, [report.streams[1]!.loadId]);
+    expect(await fingerprint(warehouse, 'raw.viewing_sessions')).toBe(
+      await fingerprint(source, 'public.viewing_sessions'),
+    );
+    const ledger = await warehouse.query(
+      `select disposition, cursor_from from raw._loads where load_id = $1`,
+      [report.streams[1]!.loadId],
+    );
     expect(ledger.rows).toEqual([{ disposition: 'replace', cursor_from: null }]);
   });
 
   it('adds a new source column to raw, loads it and reports it by name', async () => {
-    await source.query(`alter table public.users add column loyalty_tier text not null default 'gold'`);
+    await source.query(
+      `alter table public.users add column loyalty_tier text not null default 'gold'`,
+    );
     const logger = createMemoryLogger();
 
     const report = await extract({ streams: ['users'], fullRefresh: true, logger });
 
-    expect(report.warnings).toEqual(['stream users: new source column public.users.loyalty_tier (text) added to raw.users and loaded']);
-    expect(logger.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual(report.warnings);
-    const loaded = await warehouse.query('select loyalty_tier, count(*)::int as rows from raw.users group by loyalty_tier');
+    expect(report.warnings).toEqual([
+      'stream users: new source column public.users.loyalty_tier (text) added to raw.users and loaded',
+    ]);
+    expect(logger.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual(
+      report.warnings,
+    );
+    const loaded = await warehouse.query(
+      'select loyalty_tier, count(*)::int as rows from raw.users group by loyalty_tier',
+    );
     expect(loaded.rows).toEqual([{ loyalty_tier: 'gold', rows: 200 }]);
   });
 
   it('rejects an unknown stream name with invalid_input naming the option', async () => {
-    const failure = await extract({ streams: ['users', 'sessions' as 'users'] }).catch((error: unknown) => error);
+    const failure = await extract({ streams: ['users', 'sessions' as 'users'] }).catch(
+      (error: unknown) => error,
+    );
 
-    expect(failure).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^extractToWarehouse: streams\.1: /) as unknown });
+    expect(failure).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/^extractToWarehouse: streams\.1: /) as unknown,
+    });
   });
 
   it('fails with an error naming the stream when the source is unreachable, and records the failed load', async () => {
-    const unreachable = createPool({ url: 'postgres://nobody@127.0.0.1:9/nowhere', applicationName: appName });
+    const unreachable = createPool({
+      url: 'postgres://nobody@127.0.0.1:9/nowhere',
+      applicationName: appName,
+    });
     const before = await rawSnapshot();
     try {
-      const failure = await extractToWarehouse({ source: unreachable, warehouse, mongo: mongo.db, streams: ['users'] }).catch((error: unknown) => error);
+      const failure = await extractToWarehouse({
+        source: unreachable,
+        warehouse,
+        mongo: mongo.db,
+        streams: ['users'],
+      }).catch((error: unknown) => error);
 
       expect(failure).toBeInstanceOf(ReelhouseError);
-      expect(failure).toMatchObject({ code: 'connection_lost', retryable: true, context: { stream: 'users', database: 'source' } });
+      expect(failure).toMatchObject({
+        code: 'connection_lost',
+        retryable: true,
+        context: { stream: 'users', database: 'source' },
+      });
       expect((failure as Error).message).toMatch(/^stream users: source PostgreSQL unreachable: /);
       expect(await rawSnapshot()).toEqual(before);
-      const ledger = await warehouse.query(`select status, error from raw._loads where stream = 'users' order by started_at desc limit 1`);
-      expect(ledger.rows[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^connection_lost: stream users: source PostgreSQL unreachable/) as unknown });
+      const ledger = await warehouse.query(
+        `select status, error from raw._loads where stream = 'users' order by started_at desc limit 1`,
+      );
+      expect(ledger.rows[0]).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(
+          /^connection_lost: stream users: source PostgreSQL unreachable/,
+        ) as unknown,
+      });
     } finally {
       await unreachable.end();
     }
@@ -163,10 +276,18 @@ describe('extractToWarehouse: interrupted loads leave raw and its cursor as they
         if id = '${gatedSession}' and current_query() ilike 'copy%' then perform pg_sleep(60); end if;
         return true;
       end $$`);
-    await source.query('create view public.viewing_sessions as select * from public.viewing_sessions_base where public.copy_gate(session_id)');
+    await source.query(
+      'create view public.viewing_sessions as select * from public.viewing_sessions_base where public.copy_gate(session_id)',
+    );
     // Two changes for the next incremental load, one of them on the gated row so that load stalls too.
-    await source.query(`update public.viewing_sessions_base set rebuffer_ms = 7, updated_at = '2025-03-03T00:00:00Z' where session_id = $1`, [fixtureUuid(2, 10)]);
-    await source.query(`update public.viewing_sessions_base set rebuffer_ms = 9, updated_at = '2025-03-03T00:00:00.5Z' where session_id = $1`, [gatedSession]);
+    await source.query(
+      `update public.viewing_sessions_base set rebuffer_ms = 7, updated_at = '2025-03-03T00:00:00Z' where session_id = $1`,
+      [fixtureUuid(2, 10)],
+    );
+    await source.query(
+      `update public.viewing_sessions_base set rebuffer_ms = 9, updated_at = '2025-03-03T00:00:00.5Z' where session_id = $1`,
+      [gatedSession],
+    );
   });
 
   async function stalledCopy(pool: pg.Pool, waitEvent: string): Promise<number | undefined> {
@@ -188,8 +309,14 @@ describe('extractToWarehouse: interrupted loads leave raw and its cursor as they
   it('rolls back a full refresh aborted through its signal mid-stream and stops the running COPY', async () => {
     const before = await rawSnapshot();
     const controller = new AbortController();
-    const running = extract({ streams: ['viewing_sessions'], fullRefresh: true, signal: controller.signal }).catch((error: unknown) => error);
-    await waitFor(async () => (await stalledCopy(source, 'PgSleep')) !== undefined, { what: 'the source COPY to stall' });
+    const running = extract({
+      streams: ['viewing_sessions'],
+      fullRefresh: true,
+      signal: controller.signal,
+    }).catch((error: unknown) => error);
+    await waitFor(async () => (await stalledCopy(source, 'PgSleep')) !== undefined, {
+      what: 'the source COPY to stall',
+    });
 
     controller.abort();
     const failure = await running;
@@ -203,27 +330,46 @@ describe('extractToWarehouse: interrupted loads leave raw and its cursor as they
   it('rolls back an incremental load whose warehouse connection is killed mid-stream', async () => {
     const before = await rawSnapshot();
     const running = extract({ streams: ['viewing_sessions'] }).catch((error: unknown) => error);
-    await waitFor(async () => (await stalledCopy(source, 'PgSleep')) !== undefined, { what: 'the source COPY to stall' });
-    await waitFor(async () => (await stalledCopy(warehouse, 'ClientRead')) !== undefined, { what: 'the warehouse COPY to wait for rows' });
+    await waitFor(async () => (await stalledCopy(source, 'PgSleep')) !== undefined, {
+      what: 'the source COPY to stall',
+    });
+    await waitFor(async () => (await stalledCopy(warehouse, 'ClientRead')) !== undefined, {
+      what: 'the warehouse COPY to wait for rows',
+    });
 
-    await warehouse.query('select pg_terminate_backend($1)', [await stalledCopy(warehouse, 'ClientRead')]);
+    await warehouse.query('select pg_terminate_backend($1)', [
+      await stalledCopy(warehouse, 'ClientRead'),
+    ]);
     const failure = await running;
 
     // SQLSTATE 57P01 (terminated by an administrator): core classifies it retryable.
-    expect(failure).toMatchObject({ code: 'service_unavailable', retryable: true, context: { stream: 'viewing_sessions', sqlState: '57P01' } });
+    expect(failure).toMatchObject({
+      code: 'service_unavailable',
+      retryable: true,
+      context: { stream: 'viewing_sessions', sqlState: '57P01' },
+    });
     expect(await rawSnapshot()).toEqual(before);
     expect(await busyBackends(source)).toBe(0);
   });
 
   it('completes correctly on the next run', async () => {
-    await source.query(`create or replace function public.copy_gate(id uuid) returns boolean language sql as 'select true'`);
+    await source.query(
+      `create or replace function public.copy_gate(id uuid) returns boolean language sql as 'select true'`,
+    );
 
     const report = await extract({ streams: ['viewing_sessions'] });
 
     expect(report.streams.map((s) => [s.rowsInserted, s.rowsUpdated])).toEqual([[0, 2]]);
-    expect(await fingerprint(warehouse, 'raw.viewing_sessions')).toBe(await fingerprint(source, 'public.viewing_sessions'));
+    expect(await fingerprint(warehouse, 'raw.viewing_sessions')).toBe(
+      await fingerprint(source, 'public.viewing_sessions'),
+    );
     expect(await cursorOf('viewing_sessions')).toBe('2025-03-03T00:00:00.500000Z');
-    const failed = await warehouse.query(`select error from raw._loads where stream = 'viewing_sessions' and status = 'failed' order by started_at`);
-    expect(failed.rows.map((row: { error: string }) => row.error.split(':')[0])).toEqual(['aborted', 'service_unavailable']);
+    const failed = await warehouse.query(
+      `select error from raw._loads where stream = 'viewing_sessions' and status = 'failed' order by started_at`,
+    );
+    expect(failed.rows.map((row: { error: string }) => row.error.split(':')[0])).toEqual([
+      'aborted',
+      'service_unavailable',
+    ]);
   });
 });

@@ -3,11 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { planSourceColumns } from '../src/plan-source-columns.ts';
 import { usersStream } from '../src/postgres-stream.ts';
 
-const contractColumns = usersStream.columns.map((column) => ({ name: column.name, type: column.type }));
+const contractColumns = usersStream.columns.map((column) => ({
+  name: column.name,
+  type: column.type,
+}));
 
 describe('planSourceColumns: schema drift of a PostgreSQL source', () => {
   it('copies in binary when source and raw agree', () => {
-    expect(planSourceColumns(usersStream, { source: contractColumns, raw: contractColumns })).toEqual({ columns: contractColumns, added: [], binary: true, warnings: [] });
+    expect(
+      planSourceColumns(usersStream, { source: contractColumns, raw: contractColumns }),
+    ).toEqual({ columns: contractColumns, added: [], binary: true, warnings: [] });
   });
 
   it('adds a new source column to raw and says so', () => {
@@ -16,30 +21,46 @@ describe('planSourceColumns: schema drift of a PostgreSQL source', () => {
     const plan = planSourceColumns(usersStream, { source, raw: contractColumns });
 
     expect(plan.added).toEqual([{ name: 'referrer', type: 'text' }]);
-    expect(plan.warnings).toEqual(['stream users: new source column public.users.referrer (text) added to raw.users and loaded']);
+    expect(plan.warnings).toEqual([
+      'stream users: new source column public.users.referrer (text) added to raw.users and loaded',
+    ]);
   });
 
   it('falls back to text COPY when a type changed, and says so', () => {
-    const source = contractColumns.map((column) => (column.name === 'birth_year' ? { ...column, type: 'integer' } : column));
+    const source = contractColumns.map((column) =>
+      column.name === 'birth_year' ? { ...column, type: 'integer' } : column,
+    );
 
     const plan = planSourceColumns(usersStream, { source, raw: contractColumns });
 
     expect(plan.binary).toBe(false);
-    expect(plan.warnings).toEqual(['stream users: source column public.users.birth_year is integer but raw.users.birth_year is smallint; copied as text and cast']);
+    expect(plan.warnings).toEqual([
+      'stream users: source column public.users.birth_year is integer but raw.users.birth_year is smallint; copied as text and cast',
+    ]);
   });
 
   it('reports a column raw gained by drift that the source dropped again', () => {
-    const raw = [...contractColumns, { name: 'referrer', type: 'text' }, { name: '_load_id', type: 'uuid' }];
+    const raw = [
+      ...contractColumns,
+      { name: 'referrer', type: 'text' },
+      { name: '_load_id', type: 'uuid' },
+    ];
 
     const plan = planSourceColumns(usersStream, { source: contractColumns, raw });
 
     expect(plan.columns).toEqual(contractColumns);
-    expect(plan.warnings).toEqual(['stream users: column raw.users.referrer is no longer in public.users; no longer loaded (null in rows inserted from now on)']);
+    expect(plan.warnings).toEqual([
+      'stream users: column raw.users.referrer is no longer in public.users; no longer loaded (null in rows inserted from now on)',
+    ]);
   });
 
   it('fails naming the columns the source lost', () => {
-    const source = contractColumns.filter((column) => column.name !== 'email' && column.name !== 'plan');
+    const source = contractColumns.filter(
+      (column) => column.name !== 'email' && column.name !== 'plan',
+    );
 
-    expect(() => planSourceColumns(usersStream, { source, raw: contractColumns })).toThrow('stream users: source table public.users lacks column(s) email, plan that raw expects');
+    expect(() => planSourceColumns(usersStream, { source, raw: contractColumns })).toThrow(
+      'stream users: source table public.users lacks column(s) email, plan that raw expects',
+    );
   });
 });

@@ -34,7 +34,10 @@ export function fixtureUuid(kind: number, n: number): string {
  * Inserts users `from..to` (inclusive) with SQL; `updatedAt` is a SQL timestamptz expression that
  * may use `n`, so a test controls exactly which rows share a cursor value.
  */
-export async function insertUsers(pool: pg.Pool, rows: { from: number; to: number; updatedAt: string }): Promise<void> {
+export async function insertUsers(
+  pool: pg.Pool,
+  rows: { from: number; to: number; updatedAt: string },
+): Promise<void> {
   await pool.query(
     `insert into public.users
      select ('00000001-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, 'user' || n || '@example.com', 'First' || n, 'Last' || n,
@@ -47,7 +50,10 @@ export async function insertUsers(pool: pg.Pool, rows: { from: number; to: numbe
 }
 
 /** Inserts viewing sessions `from..to` (inclusive) with SQL; `updatedAt` as for `insertUsers`. */
-export async function insertSessions(pool: pg.Pool, rows: { from: number; to: number; updatedAt: string }): Promise<void> {
+export async function insertSessions(
+  pool: pg.Pool,
+  rows: { from: number; to: number; updatedAt: string },
+): Promise<void> {
   await pool.query(
     `insert into public.viewing_sessions
      select ('00000002-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, ('00000001-0000-4000-8000-' || lpad(to_hex(n % 50 + 1), 12, '0'))::uuid,

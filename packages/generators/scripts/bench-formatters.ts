@@ -51,8 +51,13 @@ async function measure(name: string, run: () => Promise<number>): Promise<void> 
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
-  const rate = (per: number): string => Math.round(rows / per).toLocaleString('en-US').padStart(10);
-  process.stdout.write(`${name.padEnd(40)} ${rate(seconds)} rows/s wall ${rate(cpuSeconds)} rows/cpu-s (${(bytes / 1e6).toFixed(0)} MB)\n`);
+  const rate = (per: number): string =>
+    Math.round(rows / per)
+      .toLocaleString('en-US')
+      .padStart(10);
+  process.stdout.write(
+    `${name.padEnd(40)} ${rate(seconds)} rows/s wall ${rate(cpuSeconds)} rows/cpu-s (${(bytes / 1e6).toFixed(0)} MB)\n`,
+  );
 }
 
 const counter = (): { sink: Writable; bytes: () => number } => {
@@ -73,8 +78,16 @@ const prebuilt = Array.from({ length: 1_000 }, (_, n) => sessionCells(n));
 
 async function viaFastCsv(cells: (n: number) => string[]): Promise<number> {
   const { sink, bytes } = counter();
-  const source = Readable.from((function* () { for (let n = 0; n < rows; n++) yield cells(n); })());
-  await pipeline(source, format({ headers: [...viewingSessionColumns], includeEndRowDelimiter: true }), sink);
+  const source = Readable.from(
+    (function* () {
+      for (let n = 0; n < rows; n++) yield cells(n);
+    })(),
+  );
+  await pipeline(
+    source,
+    format({ headers: [...viewingSessionColumns], includeEndRowDelimiter: true }),
+    sink,
+  );
   return bytes();
 }
 
@@ -98,15 +111,60 @@ await measure('csvRow(), cells from values', () => viaCsvRow(sessionCells));
 
 await measure('AsciiLineBuffer, from values (hot path)', () => {
   const lines = new AsciiLineBuffer(1 << 17);
-  const texts = ['ep_000123_s01e03', 'smart_tv', 'Android TV', '8.12.0', 'BR', 'FHD', 'user_exit', 'false'].map(asciiBytes);
+  const texts = [
+    'ep_000123_s01e03',
+    'smart_tv',
+    'Android TV',
+    '8.12.0',
+    'BR',
+    'FHD',
+    'user_exit',
+    'false',
+  ].map(asciiBytes);
   let bytes = 0;
   for (let n = 0; n < rows; n++) {
     lines.uuid(words, 0).byte(44).uuid(words, 4).byte(44).text(texts[0]!).byte(44);
-    lines.timestamp(startMs + n * 1000).byte(44).timestamp(startMs + n * 1000 + 1_500_000).byte(44);
-    lines.int(1440).byte(44).int(n % 100).byte(44).int(1440 + (n % 100)).byte(44);
-    lines.text(texts[1]!).byte(44).text(texts[2]!).byte(44).text(texts[3]!).byte(44).text(texts[4]!).byte(44).text(texts[5]!).byte(44);
-    lines.int(5800).byte(44).int(5800 * 125 * 1440).byte(44).int(850).byte(44).int(1).byte(44).int(420).byte(44);
-    lines.text(texts[6]!).byte(44).text(texts[7]!).byte(44).timestamp(startMs + n * 1000 + 1_520_000).byte(10);
+    lines
+      .timestamp(startMs + n * 1000)
+      .byte(44)
+      .timestamp(startMs + n * 1000 + 1_500_000)
+      .byte(44);
+    lines
+      .int(1440)
+      .byte(44)
+      .int(n % 100)
+      .byte(44)
+      .int(1440 + (n % 100))
+      .byte(44);
+    lines
+      .text(texts[1]!)
+      .byte(44)
+      .text(texts[2]!)
+      .byte(44)
+      .text(texts[3]!)
+      .byte(44)
+      .text(texts[4]!)
+      .byte(44)
+      .text(texts[5]!)
+      .byte(44);
+    lines
+      .int(5800)
+      .byte(44)
+      .int(5800 * 125 * 1440)
+      .byte(44)
+      .int(850)
+      .byte(44)
+      .int(1)
+      .byte(44)
+      .int(420)
+      .byte(44);
+    lines
+      .text(texts[6]!)
+      .byte(44)
+      .text(texts[7]!)
+      .byte(44)
+      .timestamp(startMs + n * 1000 + 1_520_000)
+      .byte(10);
     if (lines.length > 1 << 16) {
       bytes += lines.length;
       lines.length = 0;

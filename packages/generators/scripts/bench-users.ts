@@ -20,12 +20,19 @@ async function measure(name: string, run: () => Promise<number>): Promise<void> 
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   const cpuSeconds = (used.user + used.system) / 1e6;
-  process.stdout.write(`${name.padEnd(34)} ${Math.round(users / seconds).toLocaleString('en-US').padStart(9)} rows/s wall, ${Math.round(users / cpuSeconds).toLocaleString('en-US').padStart(9)} rows/cpu-s (${(bytes / 1e6).toFixed(0)} MB)\n`);
+  process.stdout.write(
+    `${name.padEnd(34)} ${Math.round(users / seconds)
+      .toLocaleString('en-US')
+      .padStart(9)} rows/s wall, ${Math.round(users / cpuSeconds)
+      .toLocaleString('en-US')
+      .padStart(9)} rows/cpu-s (${(bytes / 1e6).toFixed(0)} MB)\n`,
+  );
 }
 
 await measure('generate rows only', () => {
   let count = 0;
-  for (const row of userRows({ seed: 1, table: createUserTable({ count: users, seed: 1 }) })) count += row.length;
+  for (const row of userRows({ seed: 1, table: createUserTable({ count: users, seed: 1 }) }))
+    count += row.length;
   return Promise.resolve(count);
 });
 
@@ -37,12 +44,17 @@ await measure('generate + fast-csv format()', async () => {
       callback();
     },
   });
-  await pipeline(Readable.from(userRows({ seed: 1, table: createUserTable({ count: users, seed: 1 }) })), format({ headers: [...userColumns], includeEndRowDelimiter: true }), sink);
+  await pipeline(
+    Readable.from(userRows({ seed: 1, table: createUserTable({ count: users, seed: 1 }) })),
+    format({ headers: [...userColumns], includeEndRowDelimiter: true }),
+    sink,
+  );
   return bytes;
 });
 
 await measure('generate + csvRow()', () => {
   let bytes = 0;
-  for (const row of userRows({ seed: 1, table: createUserTable({ count: users, seed: 1 }) })) bytes += csvRow(row).length;
+  for (const row of userRows({ seed: 1, table: createUserTable({ count: users, seed: 1 }) }))
+    bytes += csvRow(row).length;
   return Promise.resolve(bytes);
 });

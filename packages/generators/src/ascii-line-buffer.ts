@@ -1,6 +1,8 @@
 const dayMs = 86_400_000;
 const hexDigits = new TextEncoder().encode('0123456789abcdef');
-const digitPairs = new TextEncoder().encode(Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0')).join(''));
+const digitPairs = new TextEncoder().encode(
+  Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0')).join(''),
+);
 
 /** ASCII bytes of a string (ids, enum values, escaped dataset names); anything else is a bug. */
 export function asciiBytes(text: string): Uint8Array {
@@ -99,7 +101,16 @@ export class AsciiLineBuffer {
     const b = ((words[offset + 1]! & 0xffff0fff) | 0x00004000) >>> 0;
     const c = ((words[offset + 2]! & 0x3fffffff) | 0x80000000) >>> 0;
     const d = words[offset + 3]!;
-    this.#hex(a, 8).byte(45).#hex(b >>> 16, 4).byte(45).#hex(b & 0xffff, 4).byte(45).#hex(c >>> 16, 4).byte(45).#hex(c & 0xffff, 4).#hex(d, 8);
+    this.#hex(a, 8)
+      .byte(45)
+      .#hex(b >>> 16, 4)
+      .byte(45)
+      .#hex(b & 0xffff, 4)
+      .byte(45)
+      .#hex(c >>> 16, 4)
+      .byte(45)
+      .#hex(c & 0xffff, 4)
+      .#hex(d, 8);
     return this;
   }
 
@@ -136,7 +147,9 @@ export class AsciiLineBuffer {
     const millis = rest - seconds * 1000;
     this.text(prefix).#pair(hours).byte(58).#pair(minutes).byte(58).#pair(seconds).byte(46);
     const hundreds = Math.floor(millis / 100);
-    return this.byte(48 + hundreds).#pair(millis - hundreds * 100).byte(90);
+    return this.byte(48 + hundreds)
+      .#pair(millis - hundreds * 100)
+      .byte(90);
   }
 
   #pair(value: number): this {

@@ -1,4 +1,11 @@
-const special: Readonly<Record<string, string>> = { ı: 'i', ł: 'l', ß: 'ss', ø: 'o', æ: 'ae', đ: 'd' };
+const special: Readonly<Record<string, string>> = {
+  ı: 'i',
+  ł: 'l',
+  ß: 'ss',
+  ø: 'o',
+  æ: 'ae',
+  đ: 'd',
+};
 // Names come from small datasets, so the cache stays small; NFD normalisation is the costly part.
 const slugs = new Map<string, string>();
 

@@ -1,6 +1,17 @@
 import type { Random } from './random.ts';
 
-const alpha3: Readonly<Record<string, string>> = { US: 'USA', BR: 'BRA', GB: 'GBR', DE: 'DEU', FR: 'FRA', JP: 'JPN', MX: 'MEX', IN: 'IND', CA: 'CAN', AU: 'AUS' };
+const alpha3: Readonly<Record<string, string>> = {
+  US: 'USA',
+  BR: 'BRA',
+  GB: 'GBR',
+  DE: 'DEU',
+  FR: 'FRA',
+  JP: 'JPN',
+  MX: 'MEX',
+  IN: 'IND',
+  CA: 'CAN',
+  AU: 'AUS',
+};
 
 /** A country code written the way careless sources do: ISO alpha-3 instead of alpha-2. */
 export function badCountryCode(code: string): string {
@@ -30,5 +41,11 @@ export function badDate(iso: string): string {
 export function badCasing(value: string): string {
   if (value === value.toUpperCase()) return value.toLowerCase();
   const parts = value.split('_');
-  return parts.map((part, index) => (index === parts.length - 1 && parts.length > 1 ? part.toUpperCase() : `${part.charAt(0).toUpperCase()}${part.slice(1)}`)).join('_');
+  return parts
+    .map((part, index) =>
+      index === parts.length - 1 && parts.length > 1
+        ? part.toUpperCase()
+        : `${part.charAt(0).toUpperCase()}${part.slice(1)}`,
+    )
+    .join('_');
 }

@@ -1,17 +1,58 @@
-import type { CastMember, ContentDocument, CrewMember, MaturityRating, Quality, Season } from '@reelhouse/contracts';
+import type {
+  CastMember,
+  ContentDocument,
+  CrewMember,
+  MaturityRating,
+  Quality,
+  Season,
+} from '@reelhouse/contracts';
 
 import { namePools } from './datasets/person-names.ts';
-import { episodeTitleWords, genres, languages, titleAdjectives, titleNouns, titlePatterns, titlePlaces } from './datasets/title-words.ts';
+import {
+  episodeTitleWords,
+  genres,
+  languages,
+  titleAdjectives,
+  titleNouns,
+  titlePatterns,
+  titlePlaces,
+} from './datasets/title-words.ts';
 import { isoDate, isoTimestamp } from './iso-timestamp.ts';
 import type { PersonPool } from './person-pool.ts';
 import type { Random } from './random.ts';
 import { dayMs, timeline } from './timeline.ts';
 
 const movieRatings: readonly MaturityRating[] = ['G', 'PG', 'PG-13', 'PG-13', 'R', 'R', 'NC-17'];
-const seriesRatings: readonly MaturityRating[] = ['TV-Y', 'TV-G', 'TV-PG', 'TV-14', 'TV-14', 'TV-MA', 'TV-MA'];
+const seriesRatings: readonly MaturityRating[] = [
+  'TV-Y',
+  'TV-G',
+  'TV-PG',
+  'TV-14',
+  'TV-14',
+  'TV-MA',
+  'TV-MA',
+];
 const crewRoles = ['director', 'writer', 'producer', 'composer', 'cinematographer'] as const;
 const allRegions = ['UCAN', 'EMEA', 'LATAM', 'APAC'] as const;
-const productionCountries = ['US', 'US', 'US', 'GB', 'FR', 'DE', 'ES', 'KR', 'JP', 'IN', 'BR', 'MX', 'IT', 'SE', 'TR', 'CA', 'AU'];
+const productionCountries = [
+  'US',
+  'US',
+  'US',
+  'GB',
+  'FR',
+  'DE',
+  'ES',
+  'KR',
+  'JP',
+  'IN',
+  'BR',
+  'MX',
+  'IT',
+  'SE',
+  'TR',
+  'CA',
+  'AU',
+];
 const characterFirst = Object.values(namePools).flatMap((pool) => pool.first);
 
 /** What a title needs beyond the random stream. */
@@ -38,9 +79,13 @@ function titleText(random: Random): string {
     .replace(/\bP\b/g, () => random.pick(titlePlaces));
 }
 
-function distinct<T>(random: Random, options: { readonly from: readonly T[]; readonly count: number }): T[] {
+function distinct<T>(
+  random: Random,
+  options: { readonly from: readonly T[]; readonly count: number },
+): T[] {
   const chosen = new Set<T>();
-  for (let attempt = 0; chosen.size < options.count && attempt < options.count * 6; attempt++) chosen.add(random.pick(options.from));
+  for (let attempt = 0; chosen.size < options.count && attempt < options.count * 6; attempt++)
+    chosen.add(random.pick(options.from));
   return [...chosen];
 }
 
@@ -50,7 +95,9 @@ function credits(spec: TitleSpec): { cast: CastMember[]; crew: CrewMember[] } {
     person_id: person.person_id,
     name: person.name,
     role: spec.kind === 'series' && random.chance(0.05) ? ('voice' as const) : ('actor' as const),
-    character: random.chance(0.1) ? `${random.pick(characterFirst)} "${random.pick(titleAdjectives)}"` : random.pick(characterFirst),
+    character: random.chance(0.1)
+      ? `${random.pick(characterFirst)} "${random.pick(titleAdjectives)}"`
+      : random.pick(characterFirst),
     billing_order: order + 1,
   }));
   const crew = people.draw(random, random.int(2, 5)).map((person, order) => ({
@@ -78,7 +125,13 @@ function seasons(spec: TitleSpec, id: number): { seasons: Season[]; items: Playa
       const releaseMs = allAtOnce ? seasonMs : seasonMs + (e - 1) * 7 * dayMs;
       const runtime = sitcom ? random.int(20, 32) : random.int(38, 62);
       const episodeId = `ep_${String(id).padStart(6, '0')}_s${String(s).padStart(2, '0')}e${String(e).padStart(2, '0')}`;
-      episodes.push({ episode_id: episodeId, episode_number: e, title: e === 1 && s === 1 ? 'Pilot' : random.pick(episodeTitleWords), runtime_min: runtime, release_date: isoDate(releaseMs) });
+      episodes.push({
+        episode_id: episodeId,
+        episode_number: e,
+        title: e === 1 && s === 1 ? 'Pilot' : random.pick(episodeTitleWords),
+        runtime_min: runtime,
+        release_date: isoDate(releaseMs),
+      });
       items.push({ id: episodeId, releaseMs, runtimeS: runtime * 60 });
     }
     result.push({ season_number: s, release_date: isoDate(seasonMs), episodes });
@@ -87,14 +140,24 @@ function seasons(spec: TitleSpec, id: number): { seasons: Season[]; items: Playa
 }
 
 /** Builds one catalogue document (movie or series with its episodes) and its playable items. */
-export function buildContentDocument(spec: TitleSpec): { document: ContentDocument; items: PlayableItem[]; maxQuality: number } {
+export function buildContentDocument(spec: TitleSpec): {
+  document: ContentDocument;
+  items: PlayableItem[];
+  maxQuality: number;
+} {
   const { random, kind } = spec;
   const id = spec.index + 1;
   const uhd = random.chance(kind === 'series' ? 0.45 : 0.35);
   const qualities: Quality[] = uhd ? ['SD', 'HD', 'FHD', 'UHD'] : ['SD', 'HD', 'FHD'];
   const originalLanguage = random.chance(0.55) ? 'en' : random.pick(languages);
-  const windowStartMs = Math.max(spec.releaseMs, timeline.signupsFromMs + random.int(0, 800) * dayMs);
-  const updatedMs = Math.min(timeline.referenceMs - 1, Math.max(spec.releaseMs, windowStartMs) + random.int(0, 400) * dayMs + random.int(0, dayMs - 1));
+  const windowStartMs = Math.max(
+    spec.releaseMs,
+    timeline.signupsFromMs + random.int(0, 800) * dayMs,
+  );
+  const updatedMs = Math.min(
+    timeline.referenceMs - 1,
+    Math.max(spec.releaseMs, windowStartMs) + random.int(0, 400) * dayMs + random.int(0, dayMs - 1),
+  );
   const { cast, crew } = credits(spec);
   const base = {
     title: titleText(random),
@@ -102,21 +165,39 @@ export function buildContentDocument(spec: TitleSpec): { document: ContentDocume
     release_date: isoDate(spec.releaseMs),
     maturity_rating: random.pick(kind === 'movie' ? movieRatings : seriesRatings),
     genres: distinct(random, { from: genres, count: random.int(1, 3) }),
-    production_countries: distinct(random, { from: productionCountries, count: random.chance(0.8) ? 1 : 2 }),
+    production_countries: distinct(random, {
+      from: productionCountries,
+      count: random.chance(0.8) ? 1 : 2,
+    }),
     is_original: random.chance(0.2),
     available_qualities: qualities,
-    audio_languages: distinct(random, { from: [originalLanguage, 'en', 'es', 'fr', 'de', 'pt'], count: random.int(1, 4) }),
+    audio_languages: distinct(random, {
+      from: [originalLanguage, 'en', 'es', 'fr', 'de', 'pt'],
+      count: random.int(1, 4),
+    }),
     subtitle_languages: distinct(random, { from: languages, count: random.int(0, 8) }),
     cast,
     crew,
     ratings: {
-      internal: { avg: Math.round((1.5 + random.float() * 3.4) * 100) / 100, count: Math.floor(random.logNormal(400, 1.5)) },
-      imdb: random.chance(0.15) ? null : { score: Math.round((4 + random.float() * 5.2) * 10) / 10, votes: Math.floor(random.logNormal(20_000, 1.8)) },
+      internal: {
+        avg: Math.round((1.5 + random.float() * 3.4) * 100) / 100,
+        count: Math.floor(random.logNormal(400, 1.5)),
+      },
+      imdb: random.chance(0.15)
+        ? null
+        : {
+            score: Math.round((4 + random.float() * 5.2) * 10) / 10,
+            votes: Math.floor(random.logNormal(20_000, 1.8)),
+          },
     },
     licensing: {
       window_start: isoDate(windowStartMs),
-      window_end: random.chance(0.7) ? null : isoDate(windowStartMs + random.int(365, 5 * 365) * dayMs),
-      regions: random.chance(0.6) ? [...allRegions] : distinct(random, { from: allRegions, count: random.int(1, 3) }),
+      window_end: random.chance(0.7)
+        ? null
+        : isoDate(windowStartMs + random.int(365, 5 * 365) * dayMs),
+      regions: random.chance(0.6)
+        ? [...allRegions]
+        : distinct(random, { from: allRegions, count: random.int(1, 3) }),
     },
     updated_at: isoTimestamp(updatedMs),
   };
@@ -131,7 +212,12 @@ export function buildContentDocument(spec: TitleSpec): { document: ContentDocume
   }
   const built = seasons(spec, id);
   return {
-    document: { _id: `ser_${String(id).padStart(6, '0')}`, type: 'series', ...base, seasons: built.seasons },
+    document: {
+      _id: `ser_${String(id).padStart(6, '0')}`,
+      type: 'series',
+      ...base,
+      seasons: built.seasons,
+    },
     items: built.items,
     maxQuality: qualities.length - 1,
   };

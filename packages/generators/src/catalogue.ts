@@ -37,7 +37,10 @@ export const episodeRetention = 0.9;
 const attritionLog = Math.log(episodeRetention);
 
 /** Draws the playable item a session at `atMs` plays: popular titles first, released ones only. */
-export function drawItem(catalogue: Catalogue, options: { readonly random: Random; readonly atMs: number }): number {
+export function drawItem(
+  catalogue: Catalogue,
+  options: { readonly random: Random; readonly atMs: number },
+): number {
   const { random, atMs } = options;
   let title = catalogue.oldestTitle;
   for (let attempt = 0; attempt < 32; attempt++) {
@@ -45,7 +48,12 @@ export function drawItem(catalogue: Catalogue, options: { readonly random: Rando
     const releaseMs = catalogue.titleReleaseMs[candidate]!;
     if (releaseMs > atMs) continue;
     // The launch boost applies only while the title is new at the time of the session.
-    if (catalogue.titleBoosted[candidate] === 1 && atMs - releaseMs > boostDays * 86_400_000 && !random.chance(1 / releaseBoost)) continue;
+    if (
+      catalogue.titleBoosted[candidate] === 1 &&
+      atMs - releaseMs > boostDays * 86_400_000 &&
+      !random.chance(1 / releaseBoost)
+    )
+      continue;
     title = candidate;
     break;
   }

@@ -21,15 +21,29 @@ function asDocument(text: string): Document {
   return JSON.parse(text) as Document;
 }
 
-function changed(document: Document, options: { readonly defect: DefectClass; readonly field: string }): InjectedDefect {
-  return { text: JSON.stringify(document), defect: options.defect, key: document._id, field: options.field };
+function changed(
+  document: Document,
+  options: { readonly defect: DefectClass; readonly field: string },
+): InjectedDefect {
+  return {
+    text: JSON.stringify(document),
+    defect: options.defect,
+    key: document._id,
+    field: options.field,
+  };
 }
 
 /** Applies one defect class to a clean document (its line without the trailing comma); null when it does not fit. */
-export function corruptDocument(options: { readonly random: Random; readonly defect: DefectClass; readonly text: string; readonly previousKept: string | null }): InjectedDefect | null {
+export function corruptDocument(options: {
+  readonly random: Random;
+  readonly defect: DefectClass;
+  readonly text: string;
+  readonly previousKept: string | null;
+}): InjectedDefect | null {
   const { random, defect, text } = options;
   const document = asDocument(text);
-  const previous = options.previousKept?.startsWith('{') === true ? options.previousKept.replace(/,$/, '') : null;
+  const previous =
+    options.previousKept?.startsWith('{') === true ? options.previousKept.replace(/,$/, '') : null;
   switch (defect) {
     case 'malformed_json':
       return {
@@ -67,7 +81,9 @@ export function corruptDocument(options: { readonly random: Random; readonly def
       document['is_original'] = String(document['is_original']);
       return changed(document, { defect, field: 'is_original' });
     case 'exact_duplicate':
-      return previous === null ? null : { text: previous, defect, key: asDocument(previous)._id, field: '_id' };
+      return previous === null
+        ? null
+        : { text: previous, defect, key: asDocument(previous)._id, field: '_id' };
     case 'conflicting_duplicate': {
       if (previous === null) return null;
       // The same id again with a revised title: a second, disagreeing version of one document.

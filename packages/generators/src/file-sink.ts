@@ -64,7 +64,12 @@ export class FileSink {
   /** Hands the queued bytes to the file once the previous write has finished. */
   async flush(): Promise<void> {
     if (this.#signal?.aborted === true) {
-      throw new ReelhouseError({ code: 'aborted', message: 'data generation aborted', context: { file: this.path }, cause: this.#signal.reason });
+      throw new ReelhouseError({
+        code: 'aborted',
+        message: 'data generation aborted',
+        context: { file: this.path },
+        cause: this.#signal.reason,
+      });
     }
     if (this.#used === 0) return;
     const chunk = this.#buffer.subarray(0, this.#used);
@@ -84,7 +89,12 @@ export class FileSink {
   }
 
   #writeError(cause: Error): ReelhouseError {
-    return new ReelhouseError({ code: 'internal', message: `cannot write ${this.path}: ${cause.message}`, context: { file: this.path }, cause });
+    return new ReelhouseError({
+      code: 'internal',
+      message: `cannot write ${this.path}: ${cause.message}`,
+      context: { file: this.path },
+      cause,
+    });
   }
 
   /** Flushes, closes the file and returns its size and SHA-256. */

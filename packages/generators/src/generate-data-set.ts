@@ -33,7 +33,10 @@ function validate(options: GenerateOptions): void {
   }
 }
 
-async function withSink<T>(options: { readonly path: string; readonly signal: AbortSignal | undefined }, write: (sink: FileSink) => Promise<T>): Promise<{ result: T; digest: FileDigest }> {
+async function withSink<T>(
+  options: { readonly path: string; readonly signal: AbortSignal | undefined },
+  write: (sink: FileSink) => Promise<T>,
+): Promise<{ result: T; digest: FileDigest }> {
   const sink = new FileSink(partial(options.path), options.signal);
   try {
     const result = await write(sink);
@@ -52,7 +55,10 @@ async function withSink<T>(options: { readonly path: string; readonly signal: Ab
 export async function generateDataSet(options: GenerateOptions): Promise<GenerateReport> {
   validate(options);
   const started = performance.now();
-  const logger = (options.logger ?? silentLogger).child({ step: 'generate_data', outDir: options.outDir });
+  const logger = (options.logger ?? silentLogger).child({
+    step: 'generate_data',
+    outDir: options.outDir,
+  });
   const { outDir, seed, signal } = options;
   const defectRate = options.defectRate ?? 0;
   const path = (name: string): string => join(outDir, name);
@@ -61,22 +67,51 @@ export async function generateDataSet(options: GenerateOptions): Promise<Generat
     // Without its manifest the folder reads as incomplete while it is rewritten.
     await rm(path(dataFiles.manifest), { force: true });
     await rm(path(dataFiles.defects), { force: true });
-    const content = await withSink({ path: path(dataFiles.content), signal }, (sink) => writeCatalogue({ sink, seed, titles: options.titles }));
-    logger.info({ file: dataFiles.content, titles: options.titles, bytes: content.digest.bytes }, 'catalogue written');
-    const users = await withSink({ path: path(dataFiles.users), signal }, (sink) => writeUsers({ sink, seed, users: options.users }));
-    logger.info({ file: dataFiles.users, users: options.users, bytes: users.digest.bytes }, 'users written');
-    const sessions = await withSink({ path: path(dataFiles.viewingSessions), signal }, (sink) =>
-      writeSessions({ sink, seed, sessions: options.sessions, users: users.result, catalogue: content.result }),
+    const content = await withSink({ path: path(dataFiles.content), signal }, (sink) =>
+      writeCatalogue({ sink, seed, titles: options.titles }),
     );
-    logger.info({ file: dataFiles.viewingSessions, sessions: options.sessions, bytes: sessions.digest.bytes }, 'viewing sessions written');
+    logger.info(
+      { file: dataFiles.content, titles: options.titles, bytes: content.digest.bytes },
+      'catalogue written',
+    );
+    const users = await withSink({ path: path(dataFiles.users), signal }, (sink) =>
+      writeUsers({ sink, seed, users: options.users }),
+    );
+    logger.info(
+      { file: dataFiles.users, users: options.users, bytes: users.digest.bytes },
+      'users written',
+    );
+    const sessions = await withSink({ path: path(dataFiles.viewingSessions), signal }, (sink) =>
+      writeSessions({
+        sink,
+        seed,
+        sessions: options.sessions,
+        users: users.result,
+        catalogue: content.result,
+      }),
+    );
+    logger.info(
+      { file: dataFiles.viewingSessions, sessions: options.sessions, bytes: sessions.digest.bytes },
+      'viewing sessions written',
+    );
     const files: Record<string, FileDigest> = {
       [dataFiles.content]: content.digest,
       [dataFiles.users]: users.digest,
       [dataFiles.viewingSessions]: sessions.digest,
     };
-    let defects: { readonly total: number; readonly byClass: Readonly<Record<string, number>> } = { total: 0, byClass: {} };
+    let defects: { readonly total: number; readonly byClass: Readonly<Record<string, number>> } = {
+      total: 0,
+      byClass: {},
+    };
     if (defectRate > 0) {
-      const injected = await injectDefects({ dir: outDir, seed, defectRate, coverage: sessions.result, sessions: options.sessions, signal });
+      const injected = await injectDefects({
+        dir: outDir,
+        seed,
+        defectRate,
+        coverage: sessions.result,
+        sessions: options.sessions,
+        signal,
+      });
       Object.assign(files, injected.files);
       defects = { total: injected.count, byClass: injected.byClass };
       logger.info({ defects: injected.count }, 'defects injected');
@@ -102,7 +137,10 @@ export async function generateDataSet(options: GenerateOptions): Promise<Generat
     await writeFile(partial(path(dataFiles.manifest)), `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(partial(path(dataFiles.manifest)), path(dataFiles.manifest));
     const durationMs = performance.now() - started;
-    logger.info({ durationMs, sessionsPerSecond: Math.round(options.sessions / (durationMs / 1000)) }, 'data set complete');
+    logger.info(
+      { durationMs, sessionsPerSecond: Math.round(options.sessions / (durationMs / 1000)) },
+      'data set complete',
+    );
     return {
       step: 'generate_data',
       rowsRead: 0,
@@ -116,9 +154,18 @@ export async function generateDataSet(options: GenerateOptions): Promise<Generat
     };
   } catch (error) {
     // Best effort: the folder itself may be what failed.
-    await Promise.all([...dataFileNames, dataFiles.defects, dataFiles.manifest].map((name) => rm(partial(path(name)), { force: true }).catch(() => undefined)));
+    await Promise.all(
+      [...dataFileNames, dataFiles.defects, dataFiles.manifest].map((name) =>
+        rm(partial(path(name)), { force: true }).catch(() => undefined),
+      ),
+    );
     if (signal?.aborted === true && !ReelhouseError.is(error)) {
-      throw new ReelhouseError({ code: 'aborted', message: 'data generation aborted', context: { outDir }, cause: error });
+      throw new ReelhouseError({
+        code: 'aborted',
+        message: 'data generation aborted',
+        context: { outDir },
+        cause: error,
+      });
     }
     throw classifyError(error, { outDir });
   }

@@ -29,7 +29,11 @@ interface FilePlan {
   readonly eligible: (line: number) => boolean;
   readonly eligibleLines: number;
   readonly totalLines: number;
-  readonly corrupt: (options: { readonly random: Random; readonly defect: DefectClass; readonly line: LineToRewrite }) => InjectedDefect | null;
+  readonly corrupt: (options: {
+    readonly random: Random;
+    readonly defect: DefectClass;
+    readonly line: LineToRewrite;
+  }) => InjectedDefect | null;
   readonly position: (line: number) => number;
 }
 
@@ -39,16 +43,23 @@ function countZeros(flags: Uint8Array): number {
   return zeros;
 }
 
-function csvPlan(options: { readonly file: DataFile; readonly spec: CsvDefectSpec; readonly rows: number; readonly rowHasDependents?: Uint8Array }): FilePlan {
+function csvPlan(options: {
+  readonly file: DataFile;
+  readonly spec: CsvDefectSpec;
+  readonly rows: number;
+  readonly rowHasDependents?: Uint8Array;
+}): FilePlan {
   const { spec, rows, rowHasDependents } = options;
   return {
     file: options.file,
     classes: spec.classes,
     // A rejected user would orphan its sessions: only users nobody's sessions point at may break.
-    eligible: (line) => line >= 2 && (rowHasDependents === undefined || rowHasDependents[line - 2] === 0),
+    eligible: (line) =>
+      line >= 2 && (rowHasDependents === undefined || rowHasDependents[line - 2] === 0),
     eligibleLines: rowHasDependents === undefined ? rows : countZeros(rowHasDependents),
     totalLines: rows,
-    corrupt: ({ random, defect, line }) => corruptCsvLine(spec, { random, defect, text: line.text, previousKept: line.previousKept() }),
+    corrupt: ({ random, defect, line }) =>
+      corruptCsvLine(spec, { random, defect, text: line.text, previousKept: line.previousKept() }),
     position: (line) => line,
   };
 }
@@ -64,17 +75,35 @@ function contentPlan(titlesWatched: Uint8Array): FilePlan {
     totalLines: titles,
     corrupt: ({ random, defect, line }) => {
       const comma = line.text.endsWith(',') ? ',' : '';
-      const injected = corruptDocument({ random, defect, text: comma === '' ? line.text : line.text.slice(0, -1), previousKept: line.previousKept() });
+      const injected = corruptDocument({
+        random,
+        defect,
+        text: comma === '' ? line.text : line.text.slice(0, -1),
+        previousKept: line.previousKept(),
+      });
       return injected === null ? null : { ...injected, text: `${injected.text}${comma}` };
     },
     position: (line) => line - 2,
   };
 }
 
-async function injectFile(plan: FilePlan, options: { readonly dir: string; readonly seed: number; readonly defectRate: number; readonly defects: FileSink; readonly byClass: Record<string, number>; readonly signal: AbortSignal | undefined }): Promise<{ digest: FileDigest; count: number }> {
+async function injectFile(
+  plan: FilePlan,
+  options: {
+    readonly dir: string;
+    readonly seed: number;
+    readonly defectRate: number;
+    readonly defects: FileSink;
+    readonly byClass: Record<string, number>;
+    readonly signal: AbortSignal | undefined;
+  },
+): Promise<{ digest: FileDigest; count: number }> {
   const random = new Random(options.seed, `defects:${plan.file}`);
   // The rate applies to all lines of the file, concentrated on the lines allowed to break.
-  const probability = plan.eligibleLines === 0 ? 0 : Math.min(1, (options.defectRate * plan.totalLines) / plan.eligibleLines);
+  const probability =
+    plan.eligibleLines === 0
+      ? 0
+      : Math.min(1, (options.defectRate * plan.totalLines) / plan.eligibleLines);
   const clean = join(options.dir, `${plan.file}.partial`);
   const target = join(options.dir, `${plan.file}.defective`);
   const sink = new FileSink(target, options.signal);
@@ -91,7 +120,14 @@ async function injectFile(plan: FilePlan, options: { readonly dir: string; reado
             const defect = plan.classes[(first + k) % plan.classes.length]!;
             const injected = plan.corrupt({ random, defect, line });
             if (injected === null) continue;
-            const record: DefectRecord = { file: plan.file, position: plan.position(line.number), key: injected.key, field: injected.field, defect, gate: defectGates[defect] };
+            const record: DefectRecord = {
+              file: plan.file,
+              position: plan.position(line.number),
+              key: injected.key,
+              field: injected.field,
+              defect,
+              gate: defectGates[defect],
+            };
             // Defect records are written in file order as they are made, so memory stays flat.
             options.defects.append(`${JSON.stringify(record)}\n`);
             count++;
@@ -120,11 +156,23 @@ async function injectFile(plan: FilePlan, options: { readonly dir: string; reado
  * of its data lines one defect of a class its format allows, and writes the ground truth to
  * `defects.jsonl`. Physical lines are never added or removed, so positions stay exact.
  */
-export async function injectDefects(options: { readonly dir: string; readonly seed: number; readonly defectRate: number; readonly coverage: SessionCoverage; readonly sessions: number; readonly signal: AbortSignal | undefined }): Promise<DefectPassResult> {
+export async function injectDefects(options: {
+  readonly dir: string;
+  readonly seed: number;
+  readonly defectRate: number;
+  readonly coverage: SessionCoverage;
+  readonly sessions: number;
+  readonly signal: AbortSignal | undefined;
+}): Promise<DefectPassResult> {
   const { coverage } = options;
   const plans = [
     contentPlan(coverage.titlesWatched),
-    csvPlan({ file: 'users.csv', spec: userDefects, rows: coverage.usersWatching.length, rowHasDependents: coverage.usersWatching }),
+    csvPlan({
+      file: 'users.csv',
+      spec: userDefects,
+      rows: coverage.usersWatching.length,
+      rowHasDependents: coverage.usersWatching,
+    }),
     csvPlan({ file: 'viewing_sessions.csv', spec: sessionDefects, rows: options.sessions }),
   ];
   const defects = new FileSink(join(options.dir, `${dataFiles.defects}.partial`), options.signal);

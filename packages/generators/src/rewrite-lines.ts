@@ -22,14 +22,20 @@ export interface LineRewriter {
  * Copies a `\n`-separated file into `sink` line by line, replacing the lines `rewriter` changes.
  * Unchanged lines are copied as bytes in runs, never decoded; the file is never held whole.
  */
-export async function rewriteLines(options: { readonly source: string; readonly sink: FileSink; readonly rewriter: LineRewriter }): Promise<void> {
+export async function rewriteLines(options: {
+  readonly source: string;
+  readonly sink: FileSink;
+  readonly rewriter: LineRewriter;
+}): Promise<void> {
   const { sink, rewriter } = options;
   let carry: Buffer | null = null;
   let lineNumber = 0;
   let kept: { buffer: Buffer; start: number; end: number } | null = null;
-  const previousKept = (): string | null => (kept === null ? null : kept.buffer.toString('utf8', kept.start, kept.end));
+  const previousKept = (): string | null =>
+    kept === null ? null : kept.buffer.toString('utf8', kept.start, kept.end);
   for await (const piece of createReadStream(options.source)) {
-    const chunk: Buffer = carry === null ? (piece as Buffer) : Buffer.concat([carry, piece as Buffer]);
+    const chunk: Buffer =
+      carry === null ? (piece as Buffer) : Buffer.concat([carry, piece as Buffer]);
     let runStart = 0;
     let lineStart = 0;
     let newline = chunk.indexOf(10, lineStart);
@@ -37,7 +43,11 @@ export async function rewriteLines(options: { readonly source: string; readonly 
       lineNumber++;
       let replaced: string | null = null;
       if (rewriter.wants(lineNumber)) {
-        replaced = rewriter.rewrite({ number: lineNumber, text: chunk.toString('utf8', lineStart, newline), previousKept });
+        replaced = rewriter.rewrite({
+          number: lineNumber,
+          text: chunk.toString('utf8', lineStart, newline),
+          previousKept,
+        });
       }
       if (replaced === null) {
         kept = { buffer: chunk, start: lineStart, end: newline };

@@ -7,11 +7,27 @@ import { isoTimestamp } from './iso-timestamp.ts';
 import type { Random } from './random.ts';
 import { randomUuid } from './uuid.ts';
 
-function change(row: Readonly<Record<string, string>>, options: { readonly random: Random; readonly defect: string }): CellChange | null {
+function change(
+  row: Readonly<Record<string, string>>,
+  options: { readonly random: Random; readonly defect: string },
+): CellChange | null {
   const { random } = options;
   switch (options.defect) {
     case 'empty_required':
-      return { field: random.pick(['user_id', 'content_id', 'started_at', 'ended_at', 'device_type', 'device_os', 'quality', 'exit_reason', 'updated_at']), value: '' };
+      return {
+        field: random.pick([
+          'user_id',
+          'content_id',
+          'started_at',
+          'ended_at',
+          'device_type',
+          'device_os',
+          'quality',
+          'exit_reason',
+          'updated_at',
+        ]),
+        value: '',
+      };
     case 'out_of_range':
       return random.pick<CellChange>([
         { field: 'avg_bitrate_kbps', value: random.pick(['40', '99000']) },
@@ -20,7 +36,10 @@ function change(row: Readonly<Record<string, string>>, options: { readonly rando
         { field: 'rebuffer_count', value: '-1' },
       ]);
     case 'end_before_start':
-      return { field: 'ended_at', value: isoTimestamp(Date.parse(row['started_at'] ?? '') - random.int(1, 3600) * 1000) };
+      return {
+        field: 'ended_at',
+        value: isoTimestamp(Date.parse(row['started_at'] ?? '') - random.int(1, 3600) * 1000),
+      };
     case 'bad_date_format': {
       const field = random.pick(['started_at', 'ended_at', 'updated_at']);
       return { field, value: badTimestamp(random, row[field] ?? '') };
@@ -40,7 +59,10 @@ function change(row: Readonly<Record<string, string>>, options: { readonly rando
     case 'orphan':
       return random.chance(0.5)
         ? { field: 'user_id', value: randomUuid(random) }
-        : { field: 'content_id', value: `${(row['content_id'] ?? '').startsWith('ep_') ? 'ep' : 'mov'}_orphan_${random.int(1, 99_999)}` };
+        : {
+            field: 'content_id',
+            value: `${(row['content_id'] ?? '').startsWith('ep_') ? 'ep' : 'mov'}_orphan_${random.int(1, 99_999)}`,
+          };
     default:
       return null;
   }

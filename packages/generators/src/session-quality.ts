@@ -3,10 +3,21 @@ import type { DeviceType, Plan, Quality } from '@reelhouse/contracts';
 import type { Random } from './random.ts';
 
 /** Highest quality (index into SD, HD, FHD, UHD) each plan streams: only premium gets UHD. */
-export const planQualityCap: Readonly<Record<Plan, number>> = { basic_ads: 1, standard: 2, premium: 3 };
+export const planQualityCap: Readonly<Record<Plan, number>> = {
+  basic_ads: 1,
+  standard: 2,
+  premium: 3,
+};
 
 /** Highest quality each device class renders. */
-export const deviceQualityCap: Readonly<Record<DeviceType, number>> = { smart_tv: 3, streaming_stick: 3, console: 3, mobile: 2, tablet: 2, desktop: 2 };
+export const deviceQualityCap: Readonly<Record<DeviceType, number>> = {
+  smart_tv: 3,
+  streaming_stick: 3,
+  console: 3,
+  mobile: 2,
+  tablet: 2,
+  desktop: 2,
+};
 
 /** Bitrate range (kbps) of each rung of the quality ladder. */
 export const bitrateLadder: Readonly<Record<Quality, readonly [number, number]>> = {

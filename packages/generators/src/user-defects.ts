@@ -7,11 +7,25 @@ import { isoTimestamp } from './iso-timestamp.ts';
 import type { Random } from './random.ts';
 import { dayMs } from './timeline.ts';
 
-function change(row: Readonly<Record<string, string>>, options: { readonly random: Random; readonly defect: string }): CellChange | null {
+function change(
+  row: Readonly<Record<string, string>>,
+  options: { readonly random: Random; readonly defect: string },
+): CellChange | null {
   const { random } = options;
   switch (options.defect) {
     case 'empty_required':
-      return { field: random.pick(['email', 'first_name', 'last_name', 'signup_ts', 'plan', 'currency', 'updated_at']), value: '' };
+      return {
+        field: random.pick([
+          'email',
+          'first_name',
+          'last_name',
+          'signup_ts',
+          'plan',
+          'currency',
+          'updated_at',
+        ]),
+        value: '',
+      };
     case 'out_of_range':
       return row['birth_year'] !== '' && random.chance(0.5)
         ? { field: 'birth_year', value: random.pick(['1850', '1899', '2031']) }
@@ -19,7 +33,10 @@ function change(row: Readonly<Record<string, string>>, options: { readonly rando
     case 'end_before_start': {
       const signup = row['signup_ts'] ?? '';
       if (row['cancelled_at'] === '' || signup === '') return null;
-      return { field: 'cancelled_at', value: isoTimestamp(Date.parse(signup) - random.int(1, 400) * dayMs) };
+      return {
+        field: 'cancelled_at',
+        value: isoTimestamp(Date.parse(signup) - random.int(1, 400) * dayMs),
+      };
     }
     case 'bad_date_format': {
       const field = random.pick(['signup_ts', 'updated_at']);
@@ -32,9 +49,13 @@ function change(row: Readonly<Record<string, string>>, options: { readonly rando
     case 'bad_country_code':
       return { field: 'country_code', value: badCountryCode(row['country_code'] ?? '') };
     case 'wrong_type':
-      if (row['birth_year'] !== '' && random.chance(0.4)) return { field: 'birth_year', value: `${row['birth_year']}.0` };
+      if (row['birth_year'] !== '' && random.chance(0.4))
+        return { field: 'birth_year', value: `${row['birth_year']}.0` };
       return random.chance(0.5)
-        ? { field: 'monthly_price_cents', value: (Number(row['monthly_price_cents']) / 100).toFixed(2) }
+        ? {
+            field: 'monthly_price_cents',
+            value: (Number(row['monthly_price_cents']) / 100).toFixed(2),
+          }
         : { field: 'marketing_opt_in', value: random.pick(['yes', 'no', '1', 'Y']) };
     default:
       return null;

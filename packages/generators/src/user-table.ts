@@ -22,14 +22,28 @@ export const userActivity = 2;
 export const userMeta = 3;
 
 /** Allocates an empty table for `count` users. */
-export function createUserTable(options: { readonly count: number; readonly seed: number }): UserTable {
-  return { count: options.count, seed: options.seed, records: new Float64Array(options.count * userStride) };
+export function createUserTable(options: {
+  readonly count: number;
+  readonly seed: number;
+}): UserTable {
+  return {
+    count: options.count,
+    seed: options.seed,
+    records: new Float64Array(options.count * userStride),
+  };
 }
 
 /** Packs the small indices of a user into one number. */
-export function packUserMeta(indices: { readonly plan: number; readonly country: number; readonly device: number }): number {
+export function packUserMeta(indices: {
+  readonly plan: number;
+  readonly country: number;
+  readonly device: number;
+}): number {
   // Two bits of plan and six of country: a longer country list needs a wider layout.
-  if (indices.plan > 3 || indices.country > 63) throw new RangeError(`plan ${indices.plan} or country ${indices.country} does not fit the user record`);
+  if (indices.plan > 3 || indices.country > 63)
+    throw new RangeError(
+      `plan ${indices.plan} or country ${indices.country} does not fit the user record`,
+    );
   return indices.plan + 4 * indices.country + 256 * indices.device;
 }
 

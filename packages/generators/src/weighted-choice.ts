@@ -15,7 +15,8 @@ export class WeightedChoice {
     let total = 0;
     for (let i = 0; i < n; i++) {
       const weight = weights[i] ?? 0;
-      if (!(weight >= 0 && Number.isFinite(weight))) throw new RangeError(`weight ${i} must be a finite non-negative number`);
+      if (!(weight >= 0 && Number.isFinite(weight)))
+        throw new RangeError(`weight ${i} must be a finite non-negative number`);
       total += weight;
     }
     if (!(total > 0)) throw new RangeError('at least one weight must be positive');

@@ -14,7 +14,11 @@ function releaseMs(random: Random, index: number): number {
   const roll = index === 0 ? 1 : random.float();
   // 2% announced but not yet released: in the catalogue, never watched.
   if (roll < 0.02) return timeline.referenceMs + random.int(1, 120) * dayMs;
-  if (roll < 0.14) return timeline.sessionsFromMs + Math.floor(random.float() * (timeline.referenceMs - timeline.sessionsFromMs - dayMs));
+  if (roll < 0.14)
+    return (
+      timeline.sessionsFromMs +
+      Math.floor(random.float() * (timeline.referenceMs - timeline.sessionsFromMs - dayMs))
+    );
   const span = timeline.sessionsFromMs - timeline.catalogueFromMs;
   // Catalogues lean recent: most titles are from the last decade.
   return timeline.catalogueFromMs + Math.floor(Math.pow(random.float(), 0.35) * span);
@@ -24,11 +28,18 @@ function releaseMs(random: Random, index: number): number {
  * Writes `content.json` (one document per line inside a JSON array) and returns the compact
  * catalogue the sessions are drawn from. Only per-item scalars stay in memory, never documents.
  */
-export async function writeCatalogue(options: { readonly sink: FileSink; readonly seed: number; readonly titles: number }): Promise<Catalogue> {
+export async function writeCatalogue(options: {
+  readonly sink: FileSink;
+  readonly seed: number;
+  readonly titles: number;
+}): Promise<Catalogue> {
   const { sink, seed, titles } = options;
   const random = new Random(seed, 'catalogue');
   const ranks = new Random(seed, 'popularity');
-  const people = new PersonPool({ random: new Random(seed, 'people'), size: Math.max(60, titles * 2) });
+  const people = new PersonPool({
+    random: new Random(seed, 'people'),
+    size: Math.max(60, titles * 2),
+  });
   const itemIds: string[] = [];
   const itemRelease: number[] = [];
   const itemRuntime: number[] = [];
@@ -43,7 +54,13 @@ export async function writeCatalogue(options: { readonly sink: FileSink; readonl
   sink.append('[\n');
   for (let index = 0; index < titles; index++) {
     const kind = random.chance(0.3) ? 'series' : 'movie';
-    const built = buildContentDocument({ random, people, index, kind, releaseMs: releaseMs(random, index) });
+    const built = buildContentDocument({
+      random,
+      people,
+      index,
+      kind,
+      releaseMs: releaseMs(random, index),
+    });
     const line = JSON.stringify(built.document);
     if (sink.append(index === titles - 1 ? `${line}\n` : `${line},\n`)) await sink.flush();
     titleFirstItem[index] = itemIds.length;
@@ -74,7 +91,8 @@ export async function writeCatalogue(options: { readonly sink: FileSink; readonl
   }
   const weights = new Float64Array(titles);
   order.forEach((title, rank) => {
-    weights[title] = (titleBoosted[title] === 1 ? releaseBoost : 1) / Math.pow(rank + 1, zipfExponent);
+    weights[title] =
+      (titleBoosted[title] === 1 ? releaseBoost : 1) / Math.pow(rank + 1, zipfExponent);
   });
   let oldestTitle = 0;
   titleReleaseMs.forEach((ms, title) => {

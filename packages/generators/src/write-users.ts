@@ -9,15 +9,34 @@ import type { FileSink } from './file-sink.ts';
 import { isoTimestamp } from './iso-timestamp.ts';
 import { Random } from './random.ts';
 import { dayMs, hourMs, timeline } from './timeline.ts';
-import { channelChoice, countryChoice, deviceChoice, genderChoice, monthlyChurn, planChoice } from './user-mix.ts';
+import {
+  channelChoice,
+  countryChoice,
+  deviceChoice,
+  genderChoice,
+  monthlyChurn,
+  planChoice,
+} from './user-mix.ts';
 import { userIdWords } from './user-id.ts';
-import { createUserTable, packUserMeta, userActivity, userCancel, userMeta, userSignup, userStride, type UserTable } from './user-table.ts';
+import {
+  createUserTable,
+  packUserMeta,
+  userActivity,
+  userCancel,
+  userMeta,
+  userSignup,
+  userStride,
+  type UserTable,
+} from './user-table.ts';
 import { formatUuid } from './uuid.ts';
 
 const monthMs = 30.44 * dayMs;
 
 /** The `users.csv` records in order, filling `table` with each user's compact state on the way. */
-export function* userRows(options: { readonly seed: number; readonly table: UserTable }): Generator<string[]> {
+export function* userRows(options: {
+  readonly seed: number;
+  readonly table: UserTable;
+}): Generator<string[]> {
   const { table } = options;
   const random = new Random(options.seed, 'users');
   const span = timeline.referenceMs - dayMs - timeline.signupsFromMs;
@@ -45,7 +64,11 @@ export function* userRows(options: { readonly seed: number; readonly table: User
     const record = i * userStride;
     table.records[record + userSignup] = signupMs;
     table.records[record + userCancel] = cancelMs;
-    table.records[record + userMeta] = packUserMeta({ plan: planIndex, country: countryIndex, device: deviceChoice.draw(random) });
+    table.records[record + userMeta] = packUserMeta({
+      plan: planIndex,
+      country: countryIndex,
+      device: deviceChoice.draw(random),
+    });
     // Single precision, as the activity was first stored: the same seed keeps the same bytes.
     table.records[record + userActivity] = Math.fround(random.logNormal(1, 0.9));
     yield [
@@ -76,10 +99,15 @@ export function* userRows(options: { readonly seed: number; readonly table: User
  * sessions are generated from. The hand-written `csvRow` writes the same bytes as fast-csv at
  * twice its speed and without its garbage (see `scripts/bench-users.ts` and the tests).
  */
-export async function writeUsers(options: { readonly sink: FileSink; readonly seed: number; readonly users: number }): Promise<UserTable> {
+export async function writeUsers(options: {
+  readonly sink: FileSink;
+  readonly seed: number;
+  readonly users: number;
+}): Promise<UserTable> {
   const table = createUserTable({ count: options.users, seed: options.seed });
   const { sink } = options;
   sink.append(`${userColumns.join(',')}\n`);
-  for (const row of userRows({ seed: options.seed, table })) if (sink.append(csvRow(row))) await sink.flush();
+  for (const row of userRows({ seed: options.seed, table }))
+    if (sink.append(csvRow(row))) await sink.flush();
   return table;
 }

@@ -2,7 +2,8 @@
  * A strict single-line RFC 4180 parser: the parse gate as the loaders apply it. A line with a
  * BOM, a NUL, a carriage return, a stray or unbalanced quote fails; so does a wrong cell count.
  */
-export type ParsedLine = { readonly ok: true; readonly cells: string[] } | { readonly ok: false; readonly reason: string };
+export type ParsedLine =
+  { readonly ok: true; readonly cells: string[] } | { readonly ok: false; readonly reason: string };
 
 export function parseCsvLine(line: string, expectedCells: number): ParsedLine {
   if (line.includes('\uFEFF')) return { ok: false, reason: 'bom' };
@@ -39,11 +40,15 @@ export function parseCsvLine(line: string, expectedCells: number): ParsedLine {
     if (i >= line.length) break;
     i++;
   }
-  if (cells.length !== expectedCells) return { ok: false, reason: cells.length > expectedCells ? 'extra_column' : 'missing_column' };
+  if (cells.length !== expectedCells)
+    return { ok: false, reason: cells.length > expectedCells ? 'extra_column' : 'missing_column' };
   return { ok: true, cells };
 }
 
 /** Turns cells into a record keyed by the header's column names. */
-export function toRecord(columns: readonly string[], cells: readonly string[]): Record<string, string> {
+export function toRecord(
+  columns: readonly string[],
+  cells: readonly string[],
+): Record<string, string> {
   return Object.fromEntries(columns.map((column, index) => [column, cells[index] ?? '']));
 }

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { writeToString } from 'fast-csv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { contentDocument, dataFiles, dataManifest, userColumns, viewingSessionColumns } from '@reelhouse/contracts';
+import {
+  contentDocument,
+  dataFiles,
+  dataManifest,
+  userColumns,
+  viewingSessionColumns,
+} from '@reelhouse/contracts';
 import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
 
 import { generateDataSet, scalePresets, type GenerateOptions } from '../src/index.ts';
@@ -52,7 +58,12 @@ describe('generateDataSet', () => {
   it('is deterministic: the same seed and sizes give byte-identical files and manifest', async () => {
     const first = await generate('same-a');
     const second = await generate('same-b');
-    for (const file of [dataFiles.users, dataFiles.viewingSessions, dataFiles.content, dataFiles.manifest]) {
+    for (const file of [
+      dataFiles.users,
+      dataFiles.viewingSessions,
+      dataFiles.content,
+      dataFiles.manifest,
+    ]) {
       expect((await fileBytes(first, file)).equals(await fileBytes(second, file)), file).toBe(true);
     }
   });
@@ -68,20 +79,40 @@ describe('generateDataSet', () => {
   it('keeps users and catalogue unchanged when only the session count changes', async () => {
     const base = await generate('sessions-3000');
     const more = await generate('sessions-5000', { sessions: 5_000 });
-    expect((await fileBytes(base, dataFiles.users)).equals(await fileBytes(more, dataFiles.users))).toBe(true);
-    expect((await fileBytes(base, dataFiles.content)).equals(await fileBytes(more, dataFiles.content))).toBe(true);
+    expect(
+      (await fileBytes(base, dataFiles.users)).equals(await fileBytes(more, dataFiles.users)),
+    ).toBe(true);
+    expect(
+      (await fileBytes(base, dataFiles.content)).equals(await fileBytes(more, dataFiles.content)),
+    ).toBe(true);
   });
 
   it('writes a manifest with counts, fixed reference time and the true size and SHA-256 of each file', async () => {
     const dir = await generate('manifest');
-    const manifest = dataManifest.parse(JSON.parse(await readFile(join(dir, dataFiles.manifest), 'utf8')));
-    expect(manifest).toMatchObject({ seed: 7, scale: 'test', reference_time: '2025-07-01T00:00:00.000Z', defect_rate: 0 });
-    expect(manifest.counts).toMatchObject({ users: size.users, viewing_sessions: size.sessions, titles: size.titles });
+    const manifest = dataManifest.parse(
+      JSON.parse(await readFile(join(dir, dataFiles.manifest), 'utf8')),
+    );
+    expect(manifest).toMatchObject({
+      seed: 7,
+      scale: 'test',
+      reference_time: '2025-07-01T00:00:00.000Z',
+      defect_rate: 0,
+    });
+    expect(manifest.counts).toMatchObject({
+      users: size.users,
+      viewing_sessions: size.sessions,
+      titles: size.titles,
+    });
     expect(manifest.counts.movies + manifest.counts.series).toBe(size.titles);
-    expect(Object.keys(manifest.files).sort()).toEqual([dataFiles.content, dataFiles.users, dataFiles.viewingSessions].sort());
+    expect(Object.keys(manifest.files).sort()).toEqual(
+      [dataFiles.content, dataFiles.users, dataFiles.viewingSessions].sort(),
+    );
     for (const [file, digest] of Object.entries(manifest.files)) {
       const bytes = await fileBytes(dir, file);
-      expect(digest).toEqual({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+      expect(digest).toEqual({
+        bytes: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
     }
   });
 
@@ -93,8 +124,10 @@ describe('generateDataSet', () => {
     expect(sessions[0]).toBe(viewingSessionColumns.join(','));
     expect(users).toHaveLength(size.users + 1);
     expect(sessions).toHaveLength(size.sessions + 1);
-    for (const line of users) expect(parseCsvLine(line, userColumns.length), line).toMatchObject({ ok: true });
-    for (const line of sessions) expect(parseCsvLine(line, viewingSessionColumns.length), line).toMatchObject({ ok: true });
+    for (const line of users)
+      expect(parseCsvLine(line, userColumns.length), line).toMatchObject({ ok: true });
+    for (const line of sessions)
+      expect(parseCsvLine(line, viewingSessionColumns.length), line).toMatchObject({ ok: true });
     // Cities such as "Washington, D.C." and names such as O'Brien travel through RFC 4180 quoting.
     expect(users.some((line) => line.includes('"'))).toBe(true);
     const content = readLines(dir, dataFiles.content);
@@ -113,7 +146,10 @@ describe('generateDataSet', () => {
     const dir = await generate('fast-csv-oracle');
     for (const file of [dataFiles.users, dataFiles.viewingSessions]) {
       const [header = '', ...lines] = readLines(dir, file);
-      const expected = await writeToString(lines.map(splitCsvLine), { headers: header.split(','), includeEndRowDelimiter: true });
+      const expected = await writeToString(lines.map(splitCsvLine), {
+        headers: header.split(','),
+        includeEndRowDelimiter: true,
+      });
       expect((await fileBytes(dir, file)).toString('utf8') === expected, file).toBe(true);
     }
   });
@@ -126,14 +162,26 @@ describe('generateDataSet', () => {
 
   it('leaves no temporary files behind', async () => {
     const dir = await generate('temporary');
-    for (const file of [dataFiles.users, dataFiles.viewingSessions, dataFiles.content, dataFiles.manifest]) {
+    for (const file of [
+      dataFiles.users,
+      dataFiles.viewingSessions,
+      dataFiles.content,
+      dataFiles.manifest,
+    ]) {
       await expect(stat(join(dir, `${file}.partial`))).rejects.toThrow();
     }
   });
 
   it('rejects invalid options before writing anything', async () => {
     const outDir = join(root, 'invalid');
-    const error: unknown = await generateDataSet({ outDir, seed: -1, scale: 'Bad Scale', users: 0, sessions: 10, titles: 5 }).catch((e: unknown) => e);
+    const error: unknown = await generateDataSet({
+      outDir,
+      seed: -1,
+      scale: 'Bad Scale',
+      users: 0,
+      sessions: 10,
+      titles: 5,
+    }).catch((e: unknown) => e);
     expect(ReelhouseError.is(error) && error.code).toBe('invalid_input');
     expect(String(error)).toMatch(/seed.*scale.*users/);
     await expect(stat(outDir)).rejects.toThrow();
@@ -143,7 +191,9 @@ describe('generateDataSet', () => {
     const blocker = join(root, 'a-file');
     await writeFile(blocker, 'not a folder');
     const outDir = join(blocker, 'data');
-    const error: unknown = await generateDataSet({ outDir, seed: 1, scale: 'test', ...size }).catch((e: unknown) => e);
+    const error: unknown = await generateDataSet({ outDir, seed: 1, scale: 'test', ...size }).catch(
+      (e: unknown) => e,
+    );
     expect(ReelhouseError.is(error) && error.context).toMatchObject({ outDir });
   });
 
@@ -157,7 +207,14 @@ describe('generateDataSet', () => {
       },
       child: () => logger,
     };
-    const error: unknown = await generateDataSet({ outDir, seed: 1, scale: 'test', ...size, signal: controller.signal, logger }).catch((e: unknown) => e);
+    const error: unknown = await generateDataSet({
+      outDir,
+      seed: 1,
+      scale: 'test',
+      ...size,
+      signal: controller.signal,
+      logger,
+    }).catch((e: unknown) => e);
     expect(ReelhouseError.is(error) && error.code).toBe('aborted');
     expect((await readdir(outDir)).sort()).toEqual([]);
   });
@@ -166,7 +223,13 @@ describe('generateDataSet', () => {
     const controller = new AbortController();
     controller.abort();
     const outDir = join(root, 'aborted');
-    const error: unknown = await generateDataSet({ outDir, seed: 1, scale: 'test', ...size, signal: controller.signal }).catch((e: unknown) => e);
+    const error: unknown = await generateDataSet({
+      outDir,
+      seed: 1,
+      scale: 'test',
+      ...size,
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
     expect(ReelhouseError.is(error) && error.code).toBe('aborted');
     await expect(stat(join(outDir, dataFiles.manifest))).rejects.toThrow();
     await expect(stat(join(outDir, `${dataFiles.viewingSessions}.partial`))).rejects.toThrow();

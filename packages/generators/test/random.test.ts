@@ -35,7 +35,9 @@ describe('Random', () => {
 
   it('draws log-normal values around the requested median', () => {
     const random = new Random(2, 'log-normal');
-    const values = Array.from({ length: 20_001 }, () => random.logNormal(780, 1)).sort((a, b) => a - b);
+    const values = Array.from({ length: 20_001 }, () => random.logNormal(780, 1)).sort(
+      (a, b) => a - b,
+    );
     expect(values[10_000]).toBeGreaterThan(740);
     expect(values[10_000]).toBeLessThan(820);
   });
@@ -63,6 +65,8 @@ describe('WeightedChoice', () => {
   it('names the drawn option when built from a record', () => {
     const options = new WeightedOptions({ only: 1, never: 0 });
     const random = new Random(4, 'options');
-    expect(new Set(Array.from({ length: 100 }, () => options.draw(random)))).toEqual(new Set(['only']));
+    expect(new Set(Array.from({ length: 100 }, () => options.draw(random)))).toEqual(
+      new Set(['only']),
+    );
   });
 });

@@ -31,7 +31,11 @@ export const bridge_content_genre = defineModel({
           .selectFrom('item_title as i')
           .where('i.title_id', 'is', null)
           .where('i.primary_genre', '<>', sql.lit('unknown'))
-          .select(['i.content_key', 'i.primary_genre as genre', sql<boolean>`true`.as('is_primary')]),
+          .select([
+            'i.content_key',
+            'i.primary_genre as genre',
+            sql<boolean>`true`.as('is_primary'),
+          ]),
       ),
   contract: {
     columns: {

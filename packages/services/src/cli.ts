@@ -31,19 +31,39 @@ const stateFile = join(cache, 'services-up.json');
 const path = process.env['PATH'];
 
 async function up(): Promise<void> {
-  const postgres = await resolvePostgres({ url: config.warehouseDatabaseUrl, config, logger: stderrLogger });
+  const postgres = await resolvePostgres({
+    url: config.warehouseDatabaseUrl,
+    config,
+    logger: stderrLogger,
+  });
   let mongoUrl = config.mongodbUrl?.toString();
   if (mongoUrl === undefined) {
     if (existsSync(stateFile)) {
       mongoUrl = (JSON.parse(readFileSync(stateFile, 'utf8')) as { mongoUrl: string }).mongoUrl;
     } else {
       const ferretdb = await locateFerretdb({ cache, path, logger: stderrLogger, build: true });
-      if (ferretdb === undefined) throw new ReelhouseError({ code: 'service_unavailable', message: 'no FerretDB and no Go to build it; set MONGODB_URL' });
+      if (ferretdb === undefined)
+        throw new ReelhouseError({
+          code: 'service_unavailable',
+          message: 'no FerretDB and no Go to build it; set MONGODB_URL',
+        });
       const stateDir = join(cache, 'dev-ferretdb');
       mkdirSync(stateDir, { recursive: true });
       const port = await freePort();
       // Detached on purpose: a development server outlives this command until `services:down`.
-      const child = spawn(ferretdb.path, [`--listen-addr=127.0.0.1:${port}`, `--debug-addr=127.0.0.1:${await freePort()}`, '--handler=sqlite', `--sqlite-url=file:${stateDir}/`, `--state-dir=${stateDir}`, '--telemetry=disable', '--log-level=error'], { detached: true, stdio: 'ignore' });
+      const child = spawn(
+        ferretdb.path,
+        [
+          `--listen-addr=127.0.0.1:${port}`,
+          `--debug-addr=127.0.0.1:${await freePort()}`,
+          '--handler=sqlite',
+          `--sqlite-url=file:${stateDir}/`,
+          `--state-dir=${stateDir}`,
+          '--telemetry=disable',
+          '--log-level=error',
+        ],
+        { detached: true, stdio: 'ignore' },
+      );
       child.unref();
       mongoUrl = `mongodb://127.0.0.1:${port}/`;
       const started = mongoUrl;
@@ -51,7 +71,9 @@ async function up(): Promise<void> {
       writeFileSync(stateFile, JSON.stringify({ pid: child.pid, mongoUrl }));
     }
   }
-  process.stdout.write(`WAREHOUSE_DATABASE_URL=${postgres.url.toString()}\nMONGODB_URL=${mongoUrl}\n`);
+  process.stdout.write(
+    `WAREHOUSE_DATABASE_URL=${postgres.url.toString()}\nMONGODB_URL=${mongoUrl}\n`,
+  );
 }
 
 function down(): void {
@@ -73,8 +95,15 @@ const command = process.argv[2];
 try {
   if (command === 'up') await up();
   else if (command === 'down') down();
-  else if (command === 'build-ferretdb') process.stdout.write(`${existsSync(cachedFerretdbPath(cache)) ? cachedFerretdbPath(cache) : await buildFerretdb({ cache, path, logger: stderrLogger })}\n`);
-  else throw new ReelhouseError({ code: 'invalid_input', message: `unknown command ${String(command)}; use up, down or build-ferretdb` });
+  else if (command === 'build-ferretdb')
+    process.stdout.write(
+      `${existsSync(cachedFerretdbPath(cache)) ? cachedFerretdbPath(cache) : await buildFerretdb({ cache, path, logger: stderrLogger })}\n`,
+    );
+  else
+    throw new ReelhouseError({
+      code: 'invalid_input',
+      message: `unknown command ${String(command)}; use up, down or build-ferretdb`,
+    });
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

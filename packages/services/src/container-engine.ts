@@ -6,7 +6,11 @@ import { homedir } from 'node:os';
  * then by asking testcontainers, which also knows the Podman and Colima locations.
  */
 export async function containerEngineAvailable(dockerHost: string | undefined): Promise<boolean> {
-  const sockets = ['/var/run/docker.sock', `${homedir()}/.docker/run/docker.sock`, '/run/podman/podman.sock'];
+  const sockets = [
+    '/var/run/docker.sock',
+    `${homedir()}/.docker/run/docker.sock`,
+    '/run/podman/podman.sock',
+  ];
   if (dockerHost === undefined && !sockets.some((path) => existsSync(path))) return false;
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');

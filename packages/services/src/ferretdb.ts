@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -30,20 +38,34 @@ export function cachedFerretdbPath(cache: string): string {
  * the main module, so FerretDB's version check wants `build/version/version.txt`: we vendor the
  * pinned module and write that file, which `go install -mod=vendor` then embeds.
  */
-export async function buildFerretdb(options: { cache: string; path: string | undefined; logger: Logger }): Promise<string> {
+export async function buildFerretdb(options: {
+  cache: string;
+  path: string | undefined;
+  logger: Logger;
+}): Promise<string> {
   const target = cachedFerretdbPath(options.cache);
   if (existsSync(target)) return target;
   const go = findExecutable('go', options.path);
   if (go === undefined) {
-    throw new ReelhouseError({ code: 'service_unavailable', message: 'Go is not on PATH, so FerretDB cannot be built', retryable: false });
+    throw new ReelhouseError({
+      code: 'service_unavailable',
+      message: 'Go is not on PATH, so FerretDB cannot be built',
+      retryable: false,
+    });
   }
   mkdirSync(options.cache, { recursive: true });
   const work = mkdtempSync(join(options.cache, 'ferretdb-build-'));
   try {
     cpSync(buildModuleDir, work, { recursive: true });
-    options.logger.info({ version: ferretdbVersion, work }, 'building FerretDB from the Go module proxy (once; takes a minute or two)');
+    options.logger.info(
+      { version: ferretdbVersion, work },
+      'building FerretDB from the Go module proxy (once; takes a minute or two)',
+    );
     await run(go, ['mod', 'vendor'], { cwd: work, maxBuffer: 16 * 1024 * 1024 });
-    writeFileSync(join(work, 'vendor/github.com/FerretDB/FerretDB/build/version/version.txt'), `${ferretdbVersion}\n`);
+    writeFileSync(
+      join(work, 'vendor/github.com/FerretDB/FerretDB/build/version/version.txt'),
+      `${ferretdbVersion}\n`,
+    );
     const bin = join(work, 'bin');
     await run(go, ['install', '-mod=vendor', 'github.com/FerretDB/FerretDB/cmd/ferretdb'], {
       cwd: work,
@@ -71,7 +93,12 @@ function sanitizedEnv(path: string | undefined): NodeJS.ProcessEnv {
 }
 
 /** Finds FerretDB on PATH or in the cache, or builds it when Go is there. */
-export async function locateFerretdb(options: { cache: string; path: string | undefined; logger: Logger; build: boolean }): Promise<FerretdbLocation | undefined> {
+export async function locateFerretdb(options: {
+  cache: string;
+  path: string | undefined;
+  logger: Logger;
+  build: boolean;
+}): Promise<FerretdbLocation | undefined> {
   const onPath = findExecutable('ferretdb', options.path);
   if (onPath !== undefined) return { path: onPath, origin: 'path' };
   const cached = cachedFerretdbPath(options.cache);

@@ -1,8 +1,17 @@
 export type { ResolvedService, ServiceKind, ServiceSource } from './resolved-service.ts';
 export { resolvePostgres, type ResolvePostgresOptions } from './resolve-postgres.ts';
 export { resolveMongo, type ResolveMongoOptions } from './resolve-mongo.ts';
-export { resolveServices, defaultDatabaseNames, type ResolvedServices } from './resolve-services.ts';
-export { ensureDatabase, dropDatabase, createIsolatedDatabase, type IsolatedDatabase } from './postgres-databases.ts';
+export {
+  resolveServices,
+  defaultDatabaseNames,
+  type ResolvedServices,
+} from './resolve-services.ts';
+export {
+  ensureDatabase,
+  dropDatabase,
+  createIsolatedDatabase,
+  type IsolatedDatabase,
+} from './postgres-databases.ts';
 export { withDatabase } from './database-url.ts';
 export { buildFerretdb, locateFerretdb, cachedFerretdbPath, ferretdbVersion } from './ferretdb.ts';
 export { cacheDir } from './cache-dir.ts';

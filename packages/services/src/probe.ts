@@ -14,7 +14,10 @@ export async function probePostgres(url: string, timeoutMs = 2_000): Promise<voi
 
 /** Connects and pings; throws when no MongoDB-wire server answers. */
 export async function probeMongo(url: string, timeoutMs = 2_000): Promise<void> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+  const client = new MongoClient(url, {
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+  });
   try {
     await client.connect();
     await client.db('admin').command({ ping: 1 });

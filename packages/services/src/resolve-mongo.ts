@@ -26,15 +26,30 @@ export interface ResolveMongoOptions {
 
 function resolved(source: ServiceSource, url: string, stop: () => Promise<void>): ResolvedService {
   const redacted = Redacted.url(url);
-  return { kind: 'mongodb', source, url: redacted, description: `MongoDB-wire server via ${source} at ${redacted.toString()}`, stop };
+  return {
+    kind: 'mongodb',
+    source,
+    url: redacted,
+    description: `MongoDB-wire server via ${source} at ${redacted.toString()}`,
+    stop,
+  };
 }
 
-async function startAndWait(source: ServiceSource, url: string, process: WatchedProcess): Promise<ResolvedService> {
+async function startAndWait(
+  source: ServiceSource,
+  url: string,
+  process: WatchedProcess,
+): Promise<ResolvedService> {
   try {
     await waitUntilReady(() => probeMongo(url, 500), 30_000);
   } catch (error) {
     await process.stop();
-    throw new ReelhouseError({ code: 'service_unavailable', message: `${source} did not start: ${String(error)}`, cause: error, retryable: false });
+    throw new ReelhouseError({
+      code: 'service_unavailable',
+      message: `${source} did not start: ${String(error)}`,
+      cause: error,
+      retryable: false,
+    });
   }
   return resolved(source, url, () => process.stop());
 }
@@ -43,7 +58,9 @@ async function tryMemoryServer(): Promise<ResolvedService | undefined> {
   // Optional: used only when the package is installed and can fetch its mongod binary.
   const moduleName = 'mongodb-memory-server';
   try {
-    const module = (await import(moduleName)) as { MongoMemoryServer: { create(): Promise<{ getUri(): string; stop(): Promise<boolean> }> } };
+    const module = (await import(moduleName)) as {
+      MongoMemoryServer: { create(): Promise<{ getUri(): string; stop(): Promise<boolean> }> };
+    };
     const server = await module.MongoMemoryServer.create();
     return resolved('mongodb-memory-server', server.getUri(), async () => {
       await server.stop();
@@ -61,30 +78,51 @@ async function tryMemoryServer(): Promise<ResolvedService | undefined> {
 export async function resolveMongo(options: ResolveMongoOptions): Promise<ResolvedService> {
   const logger = options.logger ?? silentLogger;
   const service = await findMongo(options, logger);
-  logger.info({ service: 'mongodb', source: service.source, url: service.url.toString() }, service.description);
+  logger.info(
+    { service: 'mongodb', source: service.source, url: service.url.toString() },
+    service.description,
+  );
   return service;
 }
 
 async function findMongo(options: ResolveMongoOptions, logger: Logger): Promise<ResolvedService> {
-  if (options.config.mongodbUrl !== undefined) return resolved('config', options.config.mongodbUrl.expose(), () => Promise.resolve());
+  if (options.config.mongodbUrl !== undefined)
+    return resolved('config', options.config.mongodbUrl.expose(), () => Promise.resolve());
   if (await containerEngineAvailable(options.config.dockerHost)) {
     const { MongoDBContainer } = await import('@testcontainers/mongodb');
     const container = await new MongoDBContainer('mongo:7').start();
-    return resolved('testcontainers', `${container.getConnectionString()}?directConnection=true`, async () => {
-      await container.stop();
-    });
+    return resolved(
+      'testcontainers',
+      `${container.getConnectionString()}?directConnection=true`,
+      async () => {
+        await container.stop();
+      },
+    );
   }
   const mongod = findExecutable('mongod', options.path);
   if (mongod !== undefined) {
     const port = await freePort();
     const dbPath = mkdtempSync(join(tmpdir(), 'reelhouse-mongod-'));
-    const process = startWatchedProcess(mongod, ['--port', String(port), '--bind_ip', '127.0.0.1', '--dbpath', dbPath, '--quiet']);
+    const process = startWatchedProcess(mongod, [
+      '--port',
+      String(port),
+      '--bind_ip',
+      '127.0.0.1',
+      '--dbpath',
+      dbPath,
+      '--quiet',
+    ]);
     return startAndWait('mongod', `mongodb://127.0.0.1:${port}/`, process);
   }
   const memory = await tryMemoryServer();
   if (memory !== undefined) return memory;
   const cache = cacheDir(options.config.cacheDir);
-  const ferretdb = await locateFerretdb({ cache, path: options.path, logger, build: options.buildFerretdb ?? true });
+  const ferretdb = await locateFerretdb({
+    cache,
+    path: options.path,
+    logger,
+    build: options.buildFerretdb ?? true,
+  });
   if (ferretdb !== undefined) {
     const running = await startFerretdb(ferretdb.path, join(cache, 'run'));
     return startAndWait('ferretdb', running.url, running.process);

@@ -16,8 +16,18 @@ export interface ResolvePostgresOptions {
 
 const defaultLocalCandidates = ['postgres://postgres@127.0.0.1:5432/postgres'];
 
-function resolved(source: ResolvedService['source'], url: Redacted, stop: () => Promise<void>): ResolvedService {
-  return { kind: 'postgres', source, url, description: `PostgreSQL via ${source} at ${url.toString()}`, stop };
+function resolved(
+  source: ResolvedService['source'],
+  url: Redacted,
+  stop: () => Promise<void>,
+): ResolvedService {
+  return {
+    kind: 'postgres',
+    source,
+    url,
+    description: `PostgreSQL via ${source} at ${url.toString()}`,
+    stop,
+  };
 }
 
 /**
@@ -32,7 +42,9 @@ export async function resolvePostgres(options: ResolvePostgresOptions): Promise<
     service = resolved('config', options.url, noop);
   } else if (await containerEngineAvailable(options.config.dockerHost)) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-    const container = await new PostgreSqlContainer('postgres:16-alpine').withDatabase('postgres').start();
+    const container = await new PostgreSqlContainer('postgres:16-alpine')
+      .withDatabase('postgres')
+      .start();
     service = resolved('testcontainers', Redacted.url(container.getConnectionUri()), async () => {
       await container.stop();
     });
@@ -44,7 +56,9 @@ export async function resolvePostgres(options: ResolvePostgresOptions): Promise<
         service = resolved('local-postgres', Redacted.url(candidate), noop);
         break;
       } catch (error) {
-        tried.push(`${Redacted.url(candidate).toString()} (${error instanceof Error ? error.message : String(error)})`);
+        tried.push(
+          `${Redacted.url(candidate).toString()} (${error instanceof Error ? error.message : String(error)})`,
+        );
       }
     }
     if (service === undefined) {
@@ -62,6 +76,9 @@ export async function resolvePostgres(options: ResolvePostgresOptions): Promise<
       });
     }
   }
-  logger.info({ service: 'postgres', source: service.source, url: service.url.toString() }, service.description);
+  logger.info(
+    { service: 'postgres', source: service.source, url: service.url.toString() },
+    service.description,
+  );
   return service;
 }

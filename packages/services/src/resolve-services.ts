@@ -7,7 +7,11 @@ import { resolvePostgres } from './resolve-postgres.ts';
 import type { ResolvedService } from './resolved-service.ts';
 
 /** Database names used when Reelhouse creates its databases on a server it found. */
-export const defaultDatabaseNames = { source: 'streaming_source', warehouse: 'streaming_dw', mongo: 'streaming' } as const;
+export const defaultDatabaseNames = {
+  source: 'streaming_source',
+  warehouse: 'streaming_dw',
+  mongo: 'streaming',
+} as const;
 
 export interface ResolvedServices {
   /** URL of the source database: SOURCE_DATABASE_URL, or `streaming_source` created on a found server. */
@@ -27,7 +31,11 @@ export interface ResolvedServices {
  * URL is used as it is; otherwise one PostgreSQL server is found once and both databases are
  * created on it.
  */
-export async function resolveServices(options: { config: ReelhouseConfig; path: string | undefined; logger?: Logger }): Promise<ResolvedServices> {
+export async function resolveServices(options: {
+  config: ReelhouseConfig;
+  path: string | undefined;
+  logger?: Logger;
+}): Promise<ResolvedServices> {
   const logger = options.logger ?? silentLogger;
   const { config } = options;
   const started: ResolvedService[] = [];
@@ -44,8 +52,14 @@ export async function resolveServices(options: { config: ReelhouseConfig; path: 
     return Redacted.url(await ensureDatabase(server.url.expose(), name));
   };
   try {
-    const sourceDatabaseUrl = await databaseUrl(config.sourceDatabaseUrl, defaultDatabaseNames.source);
-    const warehouseDatabaseUrl = await databaseUrl(config.warehouseDatabaseUrl, defaultDatabaseNames.warehouse);
+    const sourceDatabaseUrl = await databaseUrl(
+      config.sourceDatabaseUrl,
+      defaultDatabaseNames.source,
+    );
+    const warehouseDatabaseUrl = await databaseUrl(
+      config.warehouseDatabaseUrl,
+      defaultDatabaseNames.warehouse,
+    );
     const mongo = await resolveMongo({ config, logger, path: options.path });
     started.push(mongo);
     return {

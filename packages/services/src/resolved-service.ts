@@ -3,7 +3,8 @@ import type { Redacted } from '@reelhouse/config';
 export type ServiceKind = 'postgres' | 'mongodb';
 
 /** How a service was found, in resolution order. */
-export type ServiceSource = 'config' | 'testcontainers' | 'local-postgres' | 'mongod' | 'mongodb-memory-server' | 'ferretdb';
+export type ServiceSource =
+  'config' | 'testcontainers' | 'local-postgres' | 'mongod' | 'mongodb-memory-server' | 'ferretdb';
 
 /**
  * A database server ready for use. For PostgreSQL, `url` points at the server's `postgres`

@@ -11,7 +11,8 @@ export interface WatchedProcess {
   stop(): Promise<void>;
 }
 
-const watchdog = 'set -u; "$@" & server=$!; echo "$server" >&2; cat >/dev/null; kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; exit 0';
+const watchdog =
+  'set -u; "$@" & server=$!; echo "$server" >&2; cat >/dev/null; kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; exit 0';
 
 export function startWatchedProcess(command: string, args: readonly string[]): WatchedProcess {
   const child: ChildProcess = spawn('sh', ['-c', watchdog, 'watchdog', command, ...args], {

@@ -9,7 +9,12 @@ import { describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@reelhouse/config';
 import { ReelhouseError, createMemoryLogger } from '@reelhouse/core';
 
-import { createIsolatedDatabase, resolveMongo, resolvePostgres, resolveServices } from '../src/index.ts';
+import {
+  createIsolatedDatabase,
+  resolveMongo,
+  resolvePostgres,
+  resolveServices,
+} from '../src/index.ts';
 import { useMongoDatabase, usePostgresDatabase } from '../src/testing/index.ts';
 
 // eslint-disable-next-line no-restricted-properties -- tests locate executables the same way the code does
@@ -40,7 +45,9 @@ describe('isolated PostgreSQL databases', () => {
     const isolated = await createIsolatedDatabase(database.serverUrl, 'rh_drop_me');
     const server = new pg.Client({ connectionString: database.serverUrl });
     await server.connect();
-    const count = async () => (await server.query('select 1 from pg_database where datname = $1', [isolated.name])).rowCount;
+    const count = async () =>
+      (await server.query('select 1 from pg_database where datname = $1', [isolated.name]))
+        .rowCount;
     expect(await count()).toBe(1);
     await isolated.drop();
     expect(await count()).toBe(0);
@@ -52,7 +59,9 @@ describe('MongoDB-wire server through the official driver', () => {
   const mongo = useMongoDatabase('services');
 
   it('writes and reads documents', async () => {
-    const content = mongo.db.collection<{ _id: string; title: string; seasons: { n: number }[] }>('content');
+    const content = mongo.db.collection<{ _id: string; title: string; seasons: { n: number }[] }>(
+      'content',
+    );
     await content.insertMany([
       { _id: 'ser_1', title: 'Night Shift', seasons: [{ n: 1 }, { n: 2 }] },
       { _id: 'mov_1', title: 'Low Tide', seasons: [] },
@@ -69,7 +78,10 @@ describe('resolution order', () => {
   it('uses a configured URL before anything else and says so', async () => {
     const logger = createMemoryLogger();
     const url = inject('postgresServerUrl');
-    const config = loadConfig({ WAREHOUSE_DATABASE_URL: url, DOCKER_HOST: 'unix:///nonexistent.sock' });
+    const config = loadConfig({
+      WAREHOUSE_DATABASE_URL: url,
+      DOCKER_HOST: 'unix:///nonexistent.sock',
+    });
     const service = await resolvePostgres({ url: config.warehouseDatabaseUrl, config, logger });
     expect(service.source).toBe('config');
     expect(logger.records[0]?.fields).toMatchObject({ service: 'postgres', source: 'config' });
@@ -77,19 +89,30 @@ describe('resolution order', () => {
 
   it('falls back to the local server when nothing is configured and no container engine answers', async () => {
     const config = loadConfig({ DOCKER_HOST: 'unix:///nonexistent.sock' });
-    const service = await resolvePostgres({ config, localCandidates: ['postgres://postgres@127.0.0.1:5432/postgres'] });
+    const service = await resolvePostgres({
+      config,
+      localCandidates: ['postgres://postgres@127.0.0.1:5432/postgres'],
+    });
     expect(service.source).toBe('local-postgres');
   });
 
   it('fails with every way to provide PostgreSQL listed when nothing answers', async () => {
     const config = loadConfig({ DOCKER_HOST: 'unix:///nonexistent.sock' });
-    const error = await resolvePostgres({ config, localCandidates: ['postgres://postgres@127.0.0.1:1/postgres'] }).catch((e: unknown) => e);
+    const error = await resolvePostgres({
+      config,
+      localCandidates: ['postgres://postgres@127.0.0.1:1/postgres'],
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReelhouseError);
-    expect((error as ReelhouseError).message).toMatch(/SOURCE_DATABASE_URL[\s\S]*container engine[\s\S]*127\.0\.0\.1:5432/);
+    expect((error as ReelhouseError).message).toMatch(
+      /SOURCE_DATABASE_URL[\s\S]*container engine[\s\S]*127\.0\.0\.1:5432/,
+    );
   });
 
   it('prefers MONGODB_URL over starting a server', async () => {
-    const config = loadConfig({ MONGODB_URL: inject('mongoServerUrl'), DOCKER_HOST: 'unix:///nonexistent.sock' });
+    const config = loadConfig({
+      MONGODB_URL: inject('mongoServerUrl'),
+      DOCKER_HOST: 'unix:///nonexistent.sock',
+    });
     expect((await resolveMongo({ config, path })).source).toBe('config');
   });
 
@@ -100,18 +123,27 @@ describe('resolution order', () => {
     expect(service.url.toString()).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
     const port = new URL(service.url.expose()).port;
     await service.stop();
-    expect(() => execFileSync('sh', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' })).toThrow();
+    expect(() =>
+      execFileSync('sh', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }),
+    ).toThrow();
   });
 
   it('fails with every way to provide MongoDB listed when nothing can be found or built', async () => {
-    const config = loadConfig({ DOCKER_HOST: 'unix:///nonexistent.sock', REELHOUSE_CACHE_DIR: mkdtempSync(join(tmpdir(), 'rh-empty-cache-')) });
+    const config = loadConfig({
+      DOCKER_HOST: 'unix:///nonexistent.sock',
+      REELHOUSE_CACHE_DIR: mkdtempSync(join(tmpdir(), 'rh-empty-cache-')),
+    });
     const error = await resolveMongo({ config, path: '/nonexistent' }).catch((e: unknown) => e);
     expect((error as ReelhouseError).code).toBe('service_unavailable');
     expect((error as ReelhouseError).message).toMatch(/MONGODB_URL[\s\S]*mongod[\s\S]*FerretDB/);
   });
 
   it('resolves source, warehouse and MongoDB together for the pipeline', async () => {
-    const config = loadConfig({ WAREHOUSE_DATABASE_URL: inject('postgresServerUrl'), SOURCE_DATABASE_URL: inject('postgresServerUrl'), MONGODB_URL: inject('mongoServerUrl') });
+    const config = loadConfig({
+      WAREHOUSE_DATABASE_URL: inject('postgresServerUrl'),
+      SOURCE_DATABASE_URL: inject('postgresServerUrl'),
+      MONGODB_URL: inject('mongoServerUrl'),
+    });
     const services = await resolveServices({ config, path });
     expect(services.descriptions).toHaveLength(3);
     expect(services.mongoUrl.expose()).toBe(inject('mongoServerUrl'));
@@ -133,7 +165,11 @@ describe('no orphans', () => {
       setInterval(() => undefined, 1000);
     `;
     // Node itself with tsx's loader, not the tsx CLI, which would add a process between us and the parent.
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: packageRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const serverPid = await new Promise<number>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
       child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
@@ -141,7 +177,8 @@ describe('no orphans', () => {
     expect(isAlive(serverPid)).toBe(true);
     child.kill('SIGKILL');
     const deadline = Date.now() + 10_000;
-    while (isAlive(serverPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (isAlive(serverPid) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(isAlive(serverPid)).toBe(false);
     expect(existsSync(`/proc/${serverPid}`)).toBe(false);
   });

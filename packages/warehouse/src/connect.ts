@@ -28,7 +28,10 @@ const typeParsers: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === DATE_OID) return keepText;
     if (oid === INT8_OID || oid === NUMERIC_OID) return toNumber;
-    const fallback: unknown = format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
+    const fallback: unknown =
+      format === 'binary'
+        ? pg.types.getTypeParser(oid, 'binary')
+        : pg.types.getTypeParser(oid, 'text');
     return fallback;
   }) as pg.CustomTypesConfig['getTypeParser'],
 };

@@ -26,7 +26,10 @@ export async function setup(context: GlobalSetupContext): Promise<() => Promise<
   const config = loadConfig();
   const started: ResolvedService[] = [];
   // Test runs use the warehouse URL as the server when given: CI points it at the local server.
-  const postgres = await resolvePostgres({ url: config.warehouseDatabaseUrl ?? config.sourceDatabaseUrl, config });
+  const postgres = await resolvePostgres({
+    url: config.warehouseDatabaseUrl ?? config.sourceDatabaseUrl,
+    config,
+  });
   started.push(postgres);
   // eslint-disable-next-line no-restricted-properties -- PATH locates executables, it is not configuration
   const mongo = await resolveMongo({ config, path: process.env['PATH'] });

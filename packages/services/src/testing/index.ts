@@ -1,2 +1,7 @@
 export { setup } from './global-setup.ts';
-export { usePostgresDatabase, useMongoDatabase, type TestPostgres, type TestMongo } from './test-databases.ts';
+export {
+  usePostgresDatabase,
+  useMongoDatabase,
+  type TestPostgres,
+  type TestMongo,
+} from './test-databases.ts';

@@ -23,7 +23,8 @@ export function usePostgresDatabase(prefix = 'test'): TestPostgres {
     await database?.drop();
   });
   const current = () => {
-    if (database === undefined) throw new Error('usePostgresDatabase: read inside a test or hook, after beforeAll');
+    if (database === undefined)
+      throw new Error('usePostgresDatabase: read inside a test or hook, after beforeAll');
     return database;
   };
   return {
@@ -55,11 +56,15 @@ export function useMongoDatabase(prefix = 'test'): TestMongo {
     await client.connect();
   });
   afterAll(async () => {
-    await client?.db(databaseName).dropDatabase().catch(() => undefined);
+    await client
+      ?.db(databaseName)
+      .dropDatabase()
+      .catch(() => undefined);
     await client?.close();
   });
   const connected = () => {
-    if (client === undefined) throw new Error('useMongoDatabase: read inside a test or hook, after beforeAll');
+    if (client === undefined)
+      throw new Error('useMongoDatabase: read inside a test or hook, after beforeAll');
     return client;
   };
   return {

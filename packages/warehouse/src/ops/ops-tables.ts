@@ -3,7 +3,15 @@ import type { Generated, Selectable } from 'kysely';
 import type { BigIntNumber, Json, Timestamp } from '../column-types.ts';
 
 /** Airflow's task states, plus `running`, `queued` and `interrupted` (a run stopped by a signal). */
-export type TaskState = 'queued' | 'running' | 'success' | 'failed' | 'up_for_retry' | 'upstream_failed' | 'skipped' | 'interrupted';
+export type TaskState =
+  | 'queued'
+  | 'running'
+  | 'success'
+  | 'failed'
+  | 'up_for_retry'
+  | 'upstream_failed'
+  | 'skipped'
+  | 'interrupted';
 export type RunState = 'running' | 'success' | 'failed' | 'interrupted';
 
 /** `ops.dag_runs`: one row per run of a DAG. */
