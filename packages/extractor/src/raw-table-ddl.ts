@@ -27,6 +27,8 @@ export const rawTableDdl: readonly string[] = [
   'create schema if not exists raw',
   sourceTableDdl(usersStream),
   sourceTableDdl(viewingSessionsStream),
+  // Incremental models read only the sessions extracted since their last build.
+  'create index if not exists viewing_sessions__extracted_at_idx on raw.viewing_sessions (_extracted_at)',
   `create table if not exists raw.content (
     content_id text primary key,
     type text not null,

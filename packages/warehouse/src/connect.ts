@@ -43,6 +43,9 @@ export function createPool(options: PoolOptions): pg.Pool {
     connectionString: url,
     max: options.max ?? 5,
     application_name: options.applicationName ?? 'reelhouse',
+    // JIT pays off only for long single queries; in model builds it cost seconds of compile time
+    // on sub-second incremental statements whose row estimates it trusted.
+    options: '-c jit=off',
     types: typeParsers,
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
