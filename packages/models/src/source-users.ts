@@ -1,29 +1,17 @@
 import { sql } from 'kysely';
 
 import type { ModelContext } from '@reelhouse/model-compiler';
+import type { DimUser } from '@reelhouse/warehouse';
 
 import { aliasedColumns } from './aliased-columns.ts';
 import { ref_country } from './ref_country.ts';
 import { stg_users } from './stg_users.ts';
 
-/** The current state of a user in raw, shaped as dim_user attributes. */
-export interface SourceUser {
-  user_id: string;
-  email_sha256: string | null;
-  age_band: string;
-  gender: string;
-  country_code: string;
-  region: string;
-  preferred_language: string | null;
-  plan: string;
-  monthly_price_cents: number | null;
-  currency: string | null;
-  subscription_status: string;
-  signup_date_key: number;
-  acquisition_channel: string;
+/** The current state of a user in raw: dim_user's attributes plus the times a version derives from. */
+export type SourceUser = Omit<DimUser, 'user_key' | 'valid_from' | 'valid_to' | 'is_current'> & {
   signup_ts: Date;
   updated_at: Date;
-}
+};
 
 /** The CTEs `sourceUsers` defines, for the queries built on them. */
 export interface WithSource {
