@@ -22,6 +22,7 @@ import { createOfflineKysely } from './offline-kysely.ts';
 import type { TimeRange } from './plan-intervals.ts';
 import { runDataTests } from './run-data-tests.ts';
 import { rangesOfTable, rangesToRebuild } from './time-ranges.ts';
+import { relationExists } from './relation-exists.ts';
 import { uniqueKeyTest } from './unique-key-test.ts';
 import { quoteRelation } from './sql-identifier.ts';
 
@@ -35,7 +36,13 @@ export type PublishStep =
       readonly deferredForeignKeysTo?: readonly string[];
     }
   | { readonly kind: 'create_view'; readonly model: string }
-  | { readonly kind: 'apply_delta'; readonly model: string; readonly plan: DeltaPlan };
+  | {
+      readonly kind: 'apply_delta';
+      readonly model: string;
+      readonly plan: DeltaPlan;
+      /** Rows in the delta: publish re-analyzes the table only when they are a large share of it. */
+      readonly rows: number;
+    };
 
 export interface BuildModelOptions {
   /** The connection the model is built on. */
@@ -239,7 +246,7 @@ async function buildIncrementalRun(
     rows: built.rows,
     contract,
     tests: [...tests, ...uniqueKeyTest({ materialization, delta, tests })],
-    publish: { kind: 'apply_delta', model: model.name, plan: built.plan },
+    publish: { kind: 'apply_delta', model: model.name, plan: built.plan, rows: built.rows },
     ...(byTimeRange(materialization) ? { ranges } : {}),
   };
 }
@@ -252,12 +259,8 @@ async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
     case 'table':
       return 'table';
     case 'incremental': {
-      const { rows } = await sql<{
-        exists: boolean;
-      }>`select to_regclass(${`${options.targetSchema}.${options.model.name}`}) is not null as "exists"`.execute(
-        options.db,
-      );
-      if (rows[0]?.exists !== true) return 'incremental_full';
+      if (!(await relationExists(options.db, `${options.targetSchema}.${options.model.name}`)))
+        return 'incremental_full';
       if (!options.fullRefresh) return 'incremental_delta';
       if (materialization.allowFullRefresh === false && !options.forceFullRefresh) {
         // dbt's `full_refresh: false`: a protected model keeps its history and is updated incrementally.

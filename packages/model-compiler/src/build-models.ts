@@ -8,10 +8,19 @@ import type { AnyKysely } from './any-kysely.ts';
 import { buildModel, type PublishStep } from './build-model.ts';
 import type { BuildMode, BuildResult, ModelResult } from './build-result.ts';
 import { throwIfAborted, withCancelOnAbort } from './cancel-on-abort.ts';
-import type { CompiledProject } from './compiled-model.ts';
+import type { CompiledModel, CompiledProject } from './compiled-model.ts';
 import { compileProject } from './compile-project.ts';
 import type { AnyModel } from './define-model.ts';
+import {
+  readModelStates,
+  recordModelStates,
+  staleReason,
+  type ModelState,
+  type SourceVersions,
+} from './model-state.ts';
+import { byTimeRange } from './incremental-delta.ts';
 import { publishBuild } from './publish-build.ts';
+import { relationExists } from './relation-exists.ts';
 import { runGraph } from './run-graph.ts';
 import { selectModels, type SelectModelsOptions } from './select-models.ts';
 import { withBuildLock } from './with-build-lock.ts';
@@ -47,6 +56,15 @@ export interface BuildModelsOptions {
   readonly publishLockTimeoutMs?: number;
   /** Writes `manifest.json` and `run_results.json` there. */
   readonly artifactsDir?: string;
+  /**
+   * The current version of each source relation (e.g. `@reelhouse/extractor`'s `readSourceVersions`):
+   * a value that changes whenever the relation's data does. Given, and without `fullRefresh`, a
+   * selected model is skipped as up to date (mode `up_to_date`, its published relation kept) when
+   * its last published build had the same fingerprint, read every source at these versions and saw
+   * every upstream model as it is published now, none of them rebuilt in this run: SQLMesh's
+   * behaviour, dbt's `source_status:fresher+`. Models by time range are always built.
+   */
+  readonly sourceVersions?: SourceVersions;
   /** Models by time range build the intervals before the one holding this instant. Default: now. */
   readonly now?: Date;
   readonly signal?: AbortSignal;
@@ -85,6 +103,9 @@ export async function buildModels(
     logger: logger.child({ buildId }),
     results: new Map(),
     steps: new Map(),
+    builtInRun: new Set(selected),
+    states: new Map(),
+    compiled: new Map(project.models.map((model) => [model.name, model])),
   };
   throwIfAborted(options.signal);
   run.logger.info(
@@ -131,6 +152,17 @@ interface BuildRun {
   readonly logger: Logger;
   readonly results: Map<string, ModelResult>;
   readonly steps: Map<string, PublishStep>;
+  /** Selected models not skipped as up to date: references to them read the staging schema. */
+  readonly builtInRun: Set<string>;
+  /** What each published model's last build read, loaded once the build lock is held. */
+  states: ReadonlyMap<string, ModelState>;
+  /** The project's compiled models by name. */
+  readonly compiled: ReadonlyMap<string, CompiledModel>;
+}
+
+/** Models by time range replace whole intervals each run: never skipped, never "unchanged". */
+function builtByTimeRange(model: CompiledModel): boolean {
+  return model.materialization.type === 'incremental' && byTimeRange(model.materialization);
 }
 
 interface RunOutcome {
@@ -217,7 +249,10 @@ async function buildSelected(
   onConnection: OnConnection,
   concurrency = run.options.concurrency ?? 2,
 ): Promise<boolean> {
-  const builtInRun = new Set(run.selected);
+  const { builtInRun } = run;
+  run.states = await onConnection((connection) =>
+    readModelStates(connection, run.project.targetSchema),
+  );
   const modes = new Map<string, BuildMode>();
   const byName = new Map(run.options.models.map((model) => [model.name, model]));
   const dependsOn = new Map(run.project.models.map((model) => [model.name, model.dependsOn]));
@@ -232,6 +267,12 @@ async function buildSelected(
       if (model === undefined) return 'error';
       // Logged when scheduled, before any await: the order of these lines shows the parallelism.
       run.logger.debug({ model: name }, 'model started');
+      const upToDate = await onConnection((connection) => checkUpToDate(run, connection, name));
+      if (upToDate !== undefined) {
+        builtInRun.delete(name);
+        run.results.set(name, upToDate);
+        return 'success';
+      }
       const built = await onConnection((connection) =>
         buildModel({
           db: connection,
@@ -256,6 +297,100 @@ async function buildSelected(
   return [...outcomes.values()].every((outcome) => outcome === 'success');
 }
 
+/**
+ * The result of a model skipped as up to date, or `undefined` when it must be built: skipping
+ * needs source versions, no full refresh, a relation in the target and a matching recorded state.
+ */
+async function checkUpToDate(
+  run: BuildRun,
+  db: AnyKysely,
+  name: string,
+): Promise<ModelResult | undefined> {
+  const started = performance.now();
+  const { sourceVersions } = run.options;
+  const model = run.compiled.get(name);
+  if (sourceVersions === undefined || run.options.fullRefresh === true || model === undefined)
+    return undefined;
+  if (builtByTimeRange(model)) return undefined;
+  const stale = staleReason({
+    state: run.states.get(name),
+    fingerprint: model.fingerprint,
+    sources: model.sources,
+    sourceVersions,
+    upstream: model.dependsOn,
+    currentBuildOf: (upstream) => run.states.get(upstream)?.buildId ?? null,
+    rebuiltInRun: (upstream) => changedInRun(run, upstream),
+  });
+  if (stale !== undefined) {
+    run.logger.debug({ model: name, because: stale }, 'model not up to date');
+    return undefined;
+  }
+  if (!(await relationExists(db, `${run.project.targetSchema}.${name}`))) return undefined;
+  run.logger.info({ model: name, mode: 'up_to_date' }, 'model up to date: skipped');
+  return {
+    name,
+    materialization: model.materialization.type,
+    mode: 'up_to_date',
+    status: 'success',
+    rows: 0,
+    startedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    tests: [],
+  };
+}
+
+/**
+ * Whether this run changes the model's data: an incremental run that merged no row into an
+ * unchanged model (not by time range, whose empty ranges delete) leaves its table as it was.
+ */
+function changedInRun(run: BuildRun, name: string): boolean {
+  if (!run.builtInRun.has(name)) return false;
+  const result = run.results.get(name);
+  const model = run.compiled.get(name);
+  const unchanged =
+    result?.mode === 'incremental_delta' &&
+    result.rows === 0 &&
+    model !== undefined &&
+    !builtByTimeRange(model) &&
+    run.states.get(name)?.fingerprint === model.fingerprint;
+  return !unchanged;
+}
+
+/**
+ * What each model published by this run read, for the next build's up-to-date check. `buildId` is
+ * the build that last changed a model's data: downstream models compare it.
+ */
+function publishedStates(run: BuildRun, published: readonly string[]): ModelState[] {
+  const versions = run.options.sourceVersions ?? {};
+  return published.flatMap((name) => {
+    const model = run.compiled.get(name);
+    if (model === undefined) return [];
+    const sourceVersions = Object.fromEntries(
+      model.sources.flatMap((source) => {
+        const version = versions[source];
+        return version === undefined ? [] : [[source, version]];
+      }),
+    );
+    const upstreamBuilds = Object.fromEntries(
+      model.dependsOn.map((upstream) => [
+        upstream,
+        changedInRun(run, upstream) ? run.buildId : (run.states.get(upstream)?.buildId ?? null),
+      ]),
+    );
+    return [
+      {
+        model: name,
+        fingerprint: model.fingerprint,
+        sourceVersions,
+        upstreamBuilds,
+        buildId: changedInRun(run, name)
+          ? run.buildId
+          : (run.states.get(name)?.buildId ?? run.buildId),
+      },
+    ];
+  });
+}
+
 async function publish(run: BuildRun, trx: AnyKysely): Promise<void> {
   const steps = run.selected
     .map((name) => run.steps.get(name))
@@ -270,6 +405,13 @@ async function publish(run: BuildRun, trx: AnyKysely): Promise<void> {
     steps,
     buildId: run.buildId,
     grantSelectTo: run.options.grantSelectTo,
+  });
+  await recordModelStates(trx, {
+    targetSchema: run.project.targetSchema,
+    states: publishedStates(
+      run,
+      steps.map((step) => step.model),
+    ),
   });
 }
 

@@ -3,8 +3,8 @@ import type { ErrorCode, StepReport } from '@reelhouse/core';
 import type { Materialization } from './materialization.ts';
 import type { TestResult } from './test-result.ts';
 
-/** How a model was built in this run. */
-export type BuildMode = 'view' | 'table' | 'incremental_full' | 'incremental_delta';
+/** How a model was built in this run; `up_to_date`: not built, its published relation already reflects its current inputs. */
+export type BuildMode = 'view' | 'table' | 'incremental_full' | 'incremental_delta' | 'up_to_date';
 
 /** The outcome of one selected model. */
 export interface ModelResult {
@@ -13,7 +13,7 @@ export interface ModelResult {
   readonly status: 'success' | 'error' | 'skipped';
   /** Set once the model ran. */
   readonly mode?: BuildMode;
-  /** Rows written (the delta, for an incremental run); null for views. */
+  /** Rows written (the delta, for an incremental run; 0 when up to date); null for views. */
   readonly rows: number | null;
   readonly startedAt?: string;
   readonly durationMs: number;

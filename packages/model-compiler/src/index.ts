@@ -43,6 +43,7 @@ export type {
 } from './compiled-model.ts';
 export { selectModels, type SelectModelsOptions } from './select-models.ts';
 export { buildModels, type BuildModelsOptions } from './build-models.ts';
+export type { SourceVersions } from './model-state.ts';
 export type { BuildResult, ModelResult, BuildMode } from './build-result.ts';
 export type { TestResult, TestStatus } from './test-result.ts';
 export { writeArtifacts } from './write-artifacts.ts';

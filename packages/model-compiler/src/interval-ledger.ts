@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 
 import type { AnyKysely } from './any-kysely.ts';
 import type { TimeRange } from './plan-intervals.ts';
+import { relationExists } from './relation-exists.ts';
 
 /** Creates `ops.model_intervals` (the ranges each incremental model by time range has built) if missing. */
 export async function ensureIntervalLedger(db: AnyKysely): Promise<void> {
@@ -22,10 +23,7 @@ export async function ensureIntervalLedger(db: AnyKysely): Promise<void> {
 
 /** The ranges the ledger records as built for `model` (none when the ledger does not exist yet). */
 export async function readBuiltIntervals(db: AnyKysely, model: string): Promise<TimeRange[]> {
-  const { rows } = await sql<{
-    exists: boolean;
-  }>`select to_regclass('ops.model_intervals') is not null as "exists"`.execute(db);
-  if (rows[0]?.exists !== true) return [];
+  if (!(await relationExists(db, 'ops.model_intervals'))) return [];
   const built = await sql<{ start: Date; end: Date }>`
     select interval_start as "start", interval_end as "end" from ops.model_intervals where model = ${model} order by interval_start`.execute(
     db,

@@ -59,7 +59,8 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
       case 'apply_delta':
         for (const statement of applyDeltaStatements(step.plan))
           await sql.raw(statement).execute(db);
-        await sql.raw(`analyze ${quoteRelation(published)}`).execute(db);
+        if (await deltaWorthAnalyzing(db, { relation: published, rows: step.rows }))
+          await sql.raw(`analyze ${quoteRelation(published)}`).execute(db);
         if (step.plan.ranges.length > 0)
           await recordIntervals(db, {
             model: step.model,
@@ -102,6 +103,26 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
       );
   }
   await sql`drop schema if exists ${sql.id(options.stagingSchema)} cascade`.execute(db);
+}
+
+/**
+ * Whether a merged delta changes the table enough to refresh its planner statistics inside the
+ * publish: more than 10% of its rows (autovacuum's own analyze threshold), or a table never
+ * analyzed. A small delta is left to autovacuum: analyzing a large table takes most of a small
+ * incremental build, and holds the publish transaction open meanwhile.
+ */
+async function deltaWorthAnalyzing(
+  db: AnyKysely,
+  options: { readonly relation: string; readonly rows: number },
+): Promise<boolean> {
+  if (options.rows === 0) return false;
+  const { rows } = await sql<{
+    tuples: number;
+  }>`select reltuples::float8 as tuples from pg_class where oid = to_regclass(${options.relation})`.execute(
+    db,
+  );
+  const tuples = rows[0]?.tuples ?? -1;
+  return tuples <= 0 || options.rows > 0.1 * tuples;
 }
 
 /** Views and foreign keys of models not in this build that `drop ... cascade` removed with an old object. */
