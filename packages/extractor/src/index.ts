@@ -3,3 +3,4 @@ export { extractToWarehouse, type ExtractOptions } from './extract-to-warehouse.
 export type { ExtractReport, StreamLoadReport } from './extract-report.ts';
 export { ensureRawTables } from './ensure-raw-tables.ts';
 export { rawTableDdl } from './raw-table-ddl.ts';
+export { readSourceVersions } from './source-versions.ts';

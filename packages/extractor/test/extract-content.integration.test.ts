@@ -5,7 +5,7 @@ import { MongoClient, type Collection } from 'mongodb';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { extractToWarehouse, type ExtractOptions } from '../src/index.ts';
+import { extractToWarehouse, readSourceVersions, type ExtractOptions } from '../src/index.ts';
 import { movie, nestedCounts, series, type StoredDocument } from './content-fixture.ts';
 import { endPools } from './end-pools.ts';
 import { countRows } from './source-fixture.ts';
@@ -169,6 +169,22 @@ describe('extractToWarehouse: the MongoDB content stream', () => {
       `select title, (select count(*)::int from raw.content__seasons__episodes where _root_id = 'ser_2') as episodes from raw.content where content_id = 'ser_2'`,
     );
     expect(renamed.rows).toEqual([{ title: 'Renamed', episodes: 1 }]);
+  });
+
+  it('readSourceVersions: a rerun that changes nothing keeps the versions; a change moves every content table to its load', async () => {
+    const before = await readSourceVersions(warehouse);
+    expect(Object.keys(before).sort()).toEqual(
+      ['raw.content', ...Object.values(childTables)].sort(),
+    );
+    await extract();
+    expect(await readSourceVersions(warehouse)).toEqual(before);
+
+    await content.replaceOne({ _id: 'mov_1' }, movie(1, at('2025-04-02T10:00:00Z')));
+    const report = await extract();
+    const loadId = report.streams[0]!.loadId;
+    const after = await readSourceVersions(warehouse);
+    expect(Object.values(after)).toEqual(Object.values(before).map(() => loadId));
+    expect(loadId).not.toBe(before['raw.content']);
   });
 
   it('keeps fields outside the contract in _doc and reports them', async () => {
