@@ -12,8 +12,8 @@ export const dim_date = defineModel({
   // whole (small) dimension is recomputed and merged; rows are never deleted.
   materialization: incremental({ strategy: 'merge', uniqueKey: ['date_key'] }),
   tags: ['dimension'],
-  select: (ctx) =>
-    ctx.db
+  select: (ctx) => {
+    const allDays = ctx.db
       // Bounds come from raw, not staging: deduplication cannot widen them, and a min/max needs no
       // anti-join over every session.
       .with('bounds', (db) =>
@@ -87,7 +87,17 @@ export const dim_date = defineModel({
           sql<string | null>`null::text`.as('day_name'),
           sql<boolean | null>`null::boolean`.as('is_weekend'),
         ]),
-      ),
+      );
+    if (!ctx.isIncremental) return allDays;
+    // Only the days the table lacks: sessions within the covered years merge nothing, so the
+    // models reading dim_date are not rebuilt on its account.
+    return ctx.db
+      .selectFrom(allDays.as('n'))
+      .selectAll('n')
+      .where(
+        sql<boolean>`not exists (select 1 from ${ctx.self('d')} where "d"."date_key" = "n"."date_key")`,
+      );
+  },
   contract: {
     columns: {
       date_key: {
