@@ -67,6 +67,8 @@ export type Command =
       readonly fullRefresh: boolean;
       /** Also rebuild models protected by `allowFullRefresh: false` (dim_user's SCD2 history). */
       readonly forceFullRefresh: boolean;
+      /** Build every selected model, even those whose sources and code did not change since their last build. */
+      readonly rebuildUpToDate: boolean;
     }
   | { readonly name: 'models-docs'; readonly out?: string | undefined }
   | { readonly name: 'help' };
@@ -293,6 +295,7 @@ function parseModels(args: readonly string[]): Command {
       validate: { type: 'boolean' },
       'full-refresh': { type: 'boolean' },
       'force-full-refresh': { type: 'boolean' },
+      'rebuild-up-to-date': { type: 'boolean' },
     });
     if (values.help === true) return { name: 'help' };
     // dbt style: `--select a b` and `--select a,b` both work.
@@ -312,6 +315,7 @@ function parseModels(args: readonly string[]): Command {
       validate: values.validate === true,
       fullRefresh: values['full-refresh'] === true || values['force-full-refresh'] === true,
       forceFullRefresh: values['force-full-refresh'] === true,
+      rebuildUpToDate: values['rebuild-up-to-date'] === true,
     };
   }
   if (sub === 'docs') {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import type { StepReport } from '@reelhouse/core';
-import { extractToWarehouse } from '@reelhouse/extractor';
+import { extractToWarehouse, readSourceVersions } from '@reelhouse/extractor';
 import { generateDataSet } from '@reelhouse/generators';
 import {
   createMongoCollections,
@@ -153,6 +153,8 @@ export function createPipelineDag(resources: () => PipelineResources) {
           const result = await buildModels(createKysely(warehouse), {
             models,
             fullRefresh: pipelineParamsSchema.parse(params).fullRefresh,
+            // Models whose raw tables no load changed since their last build are skipped.
+            sourceVersions: await readSourceVersions(warehouse),
             artifactsDir: join(targetDir, 'models'),
             signal,
             logger,

@@ -13,6 +13,7 @@ Commands:
   airflow-dag        an Airflow DAG file running each task via "task <id>": --out FILE --project-dir DIR
   models build       the transforms only: --select SEL... --dry-run --validate --full-refresh
                      --force-full-refresh (also rebuilds dim_user, whose SCD2 history is otherwise kept)
+                     --rebuild-up-to-date (also builds models whose sources and code did not change)
   models docs        model docs and lineage: --out DIR (default target/docs)
 
 Exit codes: 0 success, 1 run/task failed, 2 bad arguments or config, 69 database unavailable,

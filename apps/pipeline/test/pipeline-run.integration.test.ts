@@ -72,10 +72,31 @@ describe('pnpm pipeline run', () => {
     expect(report.status).not.toBe('fail');
   });
 
-  it('a second full run with the same seed skips generation and leaves trusted identical', async () => {
+  const modelModes = async () => {
+    const results = JSON.parse(
+      await readFile(join(environment.dir, 'target', 'models', 'run_results.json'), 'utf8'),
+    ) as { models: { name: string; mode: string }[] };
+    return new Set(results.models.map((m) => m.mode));
+  };
+
+  it('a second full run with the same seed skips generation, finds every model up to date and leaves trusted identical', async () => {
     const result = await runCli(['run', ...tiny, ...targetArgs(environment)], environment.env());
     expect(result.code, result.stderr).toBe(0);
     expect((await taskStates(await latestRunId()))['generate_data']).toBe('skipped');
+    // The extract found nothing new: no raw table changed, so no model was built again.
+    expect(await modelModes()).toEqual(new Set(['up_to_date']));
+    expect(await fingerprintSchemas(environment.warehousePool(), ['trusted'])).toEqual(
+      firstTrusted,
+    );
+  });
+
+  it('models build --rebuild-up-to-date builds every model again on unchanged raw: trusted identical, keys included', async () => {
+    const result = await runCli(
+      ['models', 'build', '--rebuild-up-to-date', ...targetArgs(environment)],
+      environment.env(),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(await modelModes()).not.toContain('up_to_date');
     expect(await fingerprintSchemas(environment.warehousePool(), ['trusted'])).toEqual(
       firstTrusted,
     );

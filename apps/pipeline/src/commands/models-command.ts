@@ -8,6 +8,7 @@ import {
   selectModels,
   type BuildResult,
 } from '@reelhouse/model-compiler';
+import { readSourceVersions } from '@reelhouse/extractor';
 import { models } from '@reelhouse/models';
 import { createKysely } from '@reelhouse/warehouse';
 
@@ -25,6 +26,8 @@ type ModelsDocsCommand = Extract<Command, { name: 'models-docs' }>;
 export function renderBuildSummary(result: BuildResult): string {
   const width = Math.max(5, ...result.models.map((m) => m.name.length));
   const lines = result.models.map((m) => {
+    if (m.mode === 'up_to_date')
+      return `  ${m.status.padEnd(7)} ${m.name.padEnd(width)}  ${m.materialization.padEnd(11)} ${'up to date'.padStart(14)}  sources and code unchanged since its last build`;
     const failing = m.tests.filter((t) => t.status !== 'pass');
     const tests = `${m.tests.length - failing.length}/${m.tests.length} tests pass`;
     const rows = m.rows === null ? '' : `${m.rows.toLocaleString('en-US')} rows`;
@@ -75,6 +78,9 @@ export async function modelsBuildCommand(
       fullRefresh: command.fullRefresh,
       forceFullRefresh: command.forceFullRefresh,
       validateOnly: command.validate,
+      ...(command.rebuildUpToDate
+        ? {}
+        : { sourceVersions: await readSourceVersions(resources.warehouse) }),
       artifactsDir: join(targetDir, 'models'),
       signal: context.signal,
       logger,
