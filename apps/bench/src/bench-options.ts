@@ -11,6 +11,7 @@ export const stageNames = [
   'transform',
   'incremental',
   'end_to_end',
+  'dashboard',
 ] as const;
 export type StageName = (typeof stageNames)[number];
 

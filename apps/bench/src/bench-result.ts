@@ -7,6 +7,8 @@ export interface ContenderRuns {
   readonly name: string;
   readonly runsMs: readonly number[];
   readonly maxRssMb: number;
+  /** Sub-timings per run, by part name (e.g. an incremental run's `build`). */
+  readonly parts?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** A target: Reelhouse's speed relative to one baseline (baseline time / ours) must reach `minRatio`. */
@@ -14,6 +16,15 @@ export interface RatioTarget {
   readonly baseline: string;
   readonly minRatio: number;
   readonly description: string;
+  /** Compare the medians of this part of both contenders' runs instead of their whole runs. */
+  readonly part?: string;
+}
+
+function partMedian(runs: ContenderRuns, part: string): number {
+  const times = runs.parts?.[part];
+  if (times === undefined || times.length === 0)
+    throw new RangeError(`target names part ${part} that ${runs.name} did not report`);
+  return median(times);
 }
 
 export interface StageSpec {
@@ -27,6 +38,12 @@ export interface StageSpec {
   /** Absolute floor for our rows/s, where the issue states one (generation). */
   readonly minRowsPerSecond?: number;
   readonly maxRssMb?: number;
+  /** Absolute ceilings the issue states in milliseconds (a panel's p95, a first render): ratio = limit / value. */
+  readonly ceilingsMs?: readonly {
+    readonly description: string;
+    readonly valueMs: number;
+    readonly limitMs: number;
+  }[];
   readonly notes?: readonly string[];
   readonly profile?: readonly ProfileEntry[] | undefined;
 }
@@ -48,10 +65,13 @@ export function evaluateStage(spec: StageSpec): StageResult {
   const ours = summarize(spec.ours, spec);
   const baselines = spec.baselines.map((b) => summarize(b, spec));
   const outcomes: TargetOutcome[] = spec.targets.map((target) => {
-    const baseline = baselines.find((b) => b.name === target.baseline);
+    const baseline = spec.baselines.find((b) => b.name === target.baseline);
     if (baseline === undefined)
       throw new RangeError(`target names unknown baseline ${target.baseline}`);
-    const ratio = speedRatio(ours.medianMs, baseline.medianMs);
+    const ratio =
+      target.part === undefined
+        ? speedRatio(ours.medianMs, median(baseline.runsMs))
+        : speedRatio(partMedian(spec.ours, target.part), partMedian(baseline, target.part));
     return {
       description: target.description,
       ratio,
@@ -65,6 +85,14 @@ export function evaluateStage(spec: StageSpec): StageResult {
       ratio: ours.rowsPerSecond / spec.minRowsPerSecond,
       required: 1,
       met: ours.rowsPerSecond >= spec.minRowsPerSecond,
+    });
+  }
+  for (const ceiling of spec.ceilingsMs ?? []) {
+    outcomes.push({
+      description: ceiling.description,
+      ratio: ceiling.limitMs / ceiling.valueMs,
+      required: 1,
+      met: ceiling.valueMs < ceiling.limitMs,
     });
   }
   if (spec.maxRssMb !== undefined) {

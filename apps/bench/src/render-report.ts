@@ -14,7 +14,7 @@ function stageTables(stages: readonly StageResult[]): string[] {
   for (const stage of stages) {
     for (const c of [stage.ours, ...stage.baselines]) {
       lines.push(
-        `| ${stage.stage} | ${c.name} | ${seconds(c.medianMs)} | ${count(c.rowsPerSecond)} | ${megabytesPerSecond(c)} | ${c.maxRssMb.toFixed(0)} | ${c.runsMs.map(seconds).join(' / ')} |`,
+        `| ${stage.stage} | ${c.name} | ${seconds(c.medianMs)} | ${count(c.rowsPerSecond)} | ${megabytesPerSecond(c)} | ${c.maxRssMb.toFixed(0)} | ${runsCell(c.runsMs)} |`,
       );
     }
   }
@@ -26,6 +26,12 @@ function stageTables(stages: readonly StageResult[]): string[] {
       );
   }
   return lines;
+}
+
+/** Every run's time, or for many samples (a dashboard stage's requests) their count and range. */
+function runsCell(runsMs: readonly number[]): string {
+  if (runsMs.length <= 10) return runsMs.map(seconds).join(' / ');
+  return `${runsMs.length} samples, ${seconds(Math.min(...runsMs))}–${seconds(Math.max(...runsMs))}`;
 }
 
 /** The same stages at several scales: medians, time growth against session growth, and peak RSS; stages measured at one scale only are left out. */

@@ -12,4 +12,5 @@ export const stageModules: Record<StageName, () => Promise<StageModule>> = {
   transform: async () => (await import('./stages/transform.ts')).transformStage,
   incremental: async () => (await import('./stages/incremental.ts')).incrementalStage,
   end_to_end: async () => (await import('./stages/end-to-end.ts')).endToEndStage,
+  dashboard: async () => (await import('./stages/dashboard.ts')).dashboardStage,
 };

@@ -21,3 +21,11 @@ export function speedRatio(oursMs: number, baselineMs: number): number {
   if (oursMs <= 0 || baselineMs <= 0) throw new RangeError('durations must be positive');
   return baselineMs / oursMs;
 }
+
+/** The `p`th percentile of a non-empty list, nearest rank (p95 of 20 values is the 19th smallest). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new RangeError('percentile of an empty list');
+  if (p <= 0 || p > 100) throw new RangeError('p must be in (0, 100]');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1] ?? Number.NaN;
+}

@@ -69,6 +69,40 @@ describe('evaluateStage', () => {
     expect(evaluateStage(spec).ours.bytesPerSecond).toBeUndefined();
   });
 
+  it('judges a target on one part of the runs when it names one', () => {
+    const result = evaluateStage({
+      ...spec,
+      ours: { ...spec.ours, parts: { build: [900, 1_000, 1_100], extract: [3_000, 3_000, 3_000] } },
+      baselines: [
+        { ...spec.baselines[0]!, parts: { build: [12_000, 10_000, 11_000] } },
+        spec.baselines[1]!,
+      ],
+      targets: [{ baseline: 'psql \\copy', minRatio: 10, part: 'build', description: 'build' }],
+    });
+    expect(result.outcomes[0]).toMatchObject({ description: 'build', ratio: 11, met: true });
+    expect(() =>
+      evaluateStage({
+        ...spec,
+        targets: [{ baseline: 'pgloader', minRatio: 1, part: 'build', description: 'x' }],
+      }),
+    ).toThrow(/part build that reelhouse did not report/);
+  });
+
+  it('judges absolute ceilings as limit over value', () => {
+    const result = evaluateStage({
+      ...spec,
+      targets: [],
+      ceilingsMs: [
+        { description: 'p95 < 150 ms', valueMs: 50, limitMs: 150 },
+        { description: 'first render < 1 s', valueMs: 1_250, limitMs: 1_000 },
+      ],
+    });
+    expect(result.outcomes.slice(0, 2).map((o) => [o.description, o.ratio, o.met])).toEqual([
+      ['p95 < 150 ms', 3, true],
+      ['first render < 1 s', 0.8, false],
+    ]);
+  });
+
   it('refuses a target naming a baseline that did not run', () => {
     expect(() =>
       evaluateStage({ ...spec, targets: [{ baseline: 'dd', minRatio: 1, description: 'x' }] }),

@@ -15,3 +15,4 @@ export {
 export { withDatabase } from './database-url.ts';
 export { buildFerretdb, locateFerretdb, cachedFerretdbPath, ferretdbVersion } from './ferretdb.ts';
 export { cacheDir } from './cache-dir.ts';
+export { freePort } from './free-port.ts';
