@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 
 import type { AnyKysely } from './any-kysely.ts';
+import { applyDelta, planDeltaApplication } from './apply-delta.ts';
 import type { PublishStep } from './build-model.ts';
 import type { CompiledProject } from './compiled-model.ts';
 import { createViewSql, foreignKeyStatements, keyStatements } from './contract-ddl.ts';
-import { applyDeltaStatements } from './incremental-delta.ts';
 import { recordIntervals } from './interval-ledger.ts';
 import { applyGrants, readGrants, type RelationGrant } from './relation-grants.ts';
 import { quoteIdent, quoteRelation } from './sql-identifier.ts';
@@ -56,11 +56,12 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
           });
         break;
       }
-      case 'apply_delta':
-        for (const statement of applyDeltaStatements(step.plan))
-          await sql.raw(statement).execute(db);
-        if (await deltaWorthAnalyzing(db, { relation: published, rows: step.rows }))
-          await sql.raw(`analyze ${quoteRelation(published)}`).execute(db);
+      case 'apply_delta': {
+        const application = await planDeltaApplication(db, { plan: step.plan, rows: step.rows });
+        await applyDelta(db, application);
+        // A small delta is left to autovacuum: analyzing a large table would take most of a small
+        // incremental build, and hold the publish transaction open meanwhile.
+        if (application.analyze) await sql.raw(`analyze ${quoteRelation(published)}`).execute(db);
         if (step.plan.ranges.length > 0)
           await recordIntervals(db, {
             model: step.model,
@@ -69,6 +70,7 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
             replace: false,
           });
         break;
+      }
       case 'create_view': {
         await dropRelation(db, { relation: published, relkind: before.get(step.model) });
         await sql.raw(createViewSql(published, model.contract, model.sql)).execute(db);
@@ -103,26 +105,6 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
       );
   }
   await sql`drop schema if exists ${sql.id(options.stagingSchema)} cascade`.execute(db);
-}
-
-/**
- * Whether a merged delta changes the table enough to refresh its planner statistics inside the
- * publish: more than 10% of its rows (autovacuum's own analyze threshold), or a table never
- * analyzed. A small delta is left to autovacuum: analyzing a large table takes most of a small
- * incremental build, and holds the publish transaction open meanwhile.
- */
-async function deltaWorthAnalyzing(
-  db: AnyKysely,
-  options: { readonly relation: string; readonly rows: number },
-): Promise<boolean> {
-  if (options.rows === 0) return false;
-  const { rows } = await sql<{
-    tuples: number;
-  }>`select reltuples::float8 as tuples from pg_class where oid = to_regclass(${options.relation})`.execute(
-    db,
-  );
-  const tuples = rows[0]?.tuples ?? -1;
-  return tuples <= 0 || options.rows > 0.1 * tuples;
 }
 
 /** Views and foreign keys of models not in this build that `drop ... cascade` removed with an old object. */
