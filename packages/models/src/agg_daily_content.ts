@@ -3,7 +3,7 @@ import { sql, type AliasedRawBuilder } from 'kysely';
 import { defineModel, incremental } from '@reelhouse/model-compiler';
 import type { AggDailyContent } from '@reelhouse/warehouse';
 
-import { daysWithNewSessions } from './days-with-new-sessions.ts';
+import { isNewSessionDay, newSessionDays, newSessionDaysCte } from './days-with-new-sessions.ts';
 import { dim_content } from './dim_content.ts';
 import { dim_date } from './dim_date.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
@@ -37,13 +37,14 @@ export const agg_daily_content = defineModel({
     // no session belongs to any more is emitted with zero measures, replacing its stale counts.
     const self = () => ctx.self('a') as unknown as AliasedRawBuilder<AggDailyContent, 'a'>;
     return ctx.db
-      .with('fresh', () => query.where('f.date_key', '=', daysWithNewSessions(ctx)))
+      .with(newSessionDaysCte, () => newSessionDays(ctx))
+      .with('fresh', () => query.where('f.date_key', '=', isNewSessionDay))
       .selectFrom('fresh')
       .selectAll()
       .unionAll((eb) =>
         eb
           .selectFrom(self())
-          .where('a.date_key', '=', daysWithNewSessions(ctx))
+          .where('a.date_key', '=', isNewSessionDay)
           .where((inner) =>
             inner.not(
               inner.exists(

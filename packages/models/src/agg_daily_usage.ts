@@ -4,7 +4,7 @@ import { plans } from '@reelhouse/contracts';
 import { defineModel, incremental } from '@reelhouse/model-compiler';
 import type { AggDailyUsage } from '@reelhouse/warehouse';
 
-import { daysWithNewSessions } from './days-with-new-sessions.ts';
+import { isNewSessionDay, newSessionDays, newSessionDaysCte } from './days-with-new-sessions.ts';
 import { dim_date } from './dim_date.ts';
 import { dim_user } from './dim_user.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
@@ -69,13 +69,14 @@ export const agg_daily_usage = defineModel({
     // zero measures, so that it replaces the stale counts.
     const self = () => ctx.self('a') as unknown as AliasedRawBuilder<AggDailyUsage, 'a'>;
     return ctx.db
-      .with('fresh', () => query.where('f.date_key', '=', daysWithNewSessions(ctx)))
+      .with(newSessionDaysCte, () => newSessionDays(ctx))
+      .with('fresh', () => query.where('f.date_key', '=', isNewSessionDay))
       .selectFrom('fresh')
       .selectAll()
       .unionAll((eb) =>
         eb
           .selectFrom(self())
-          .where('a.date_key', '=', daysWithNewSessions(ctx))
+          .where('a.date_key', '=', isNewSessionDay)
           .where((inner) =>
             inner.not(
               inner.exists(

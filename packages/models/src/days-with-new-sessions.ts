@@ -4,14 +4,16 @@ import type { ModelContext } from '@reelhouse/model-compiler';
 
 import { fact_viewing_session } from './fact_viewing_session.ts';
 
+/** The CTE an incremental aggregate declares with `newSessionDays`, read by `isNewSessionDay`. */
+export const newSessionDaysCte = 'new_session_days';
+
 /**
- * `any(array(...))` of the days (`date_key`) holding sessions extracted after the newest one an
- * aggregate already covers (its `_extracted_at`): an incremental aggregate rebuilds those days,
- * whole. As an array, PostgreSQL plans a date_key index scan of the fact for a few days instead
- * of assuming the subquery may return every day.
+ * The days (`date_key`) holding sessions extracted after the newest one an aggregate already
+ * covers (its `_extracted_at`): an incremental aggregate rebuilds those days, whole. Declared once
+ * as a CTE, so the aggregate's watermark is read once however many times the days are used.
  */
-export function daysWithNewSessions(ctx: ModelContext): RawBuilder<number> {
-  const days = ctx.db
+export function newSessionDays(ctx: ModelContext) {
+  return ctx.db
     .selectFrom(ctx.ref(fact_viewing_session, 'n'))
     .select('n.date_key')
     .distinct()
@@ -30,5 +32,10 @@ export function daysWithNewSessions(ctx: ModelContext): RawBuilder<number> {
         eb('n._extracted_at', '<', sql<Date>`'infinity'::timestamptz`),
       ]),
     );
-  return sql<number>`any(array(${days}))`;
 }
+
+/**
+ * `= any(array(...))` over the `newSessionDays` CTE: as an array, PostgreSQL plans a date_key
+ * index scan of the fact for a few days instead of assuming the days may be every day.
+ */
+export const isNewSessionDay: RawBuilder<number> = sql<number>`any(array(select "date_key" from ${sql.table(newSessionDaysCte)}))`;

@@ -274,23 +274,22 @@ describe('compiled SQL', () => {
 
   it('agg_daily_usage (incremental)', () => {
     expect(compile(star.agg_daily_usage, { isIncremental: true })).toMatchInlineSnapshot(`
-      "with "fresh" as (select "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality", count(*) as "sessions", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", sum("f"."rebuffer_count")::bigint as "rebuffer_count", sum("f"."rebuffer_ms")::bigint as "rebuffer_ms", sum("f"."startup_ms")::bigint as "startup_ms_total", sum("f"."avg_bitrate_kbps"::bigint * "f"."watch_duration_s")::bigint as "bitrate_kbps_seconds", sum("f"."bytes_transferred")::bigint as "bytes_transferred", max("f"."_extracted_at") as "_extracted_at"
-      from "trusted"."fact_viewing_session" as "f"
-      inner join "trusted"."dim_user" as "u" on "u"."user_key" = "f"."user_key"
-      where "f"."date_key" = any(array((select distinct "n"."date_key"
+      "with "new_session_days" as (select distinct "n"."date_key"
       from "trusted"."fact_viewing_session" as "n"
       where ("n"."_extracted_at" > (select coalesce(max(covered._extracted_at), '-infinity'::timestamptz) as "since"
-      from "trusted"."agg_daily_usage" as "covered") and "n"."_extracted_at" < 'infinity'::timestamptz))))
+      from "trusted"."agg_daily_usage" as "covered") and "n"."_extracted_at" < 'infinity'::timestamptz)), "fresh" as (select "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality", count(*) as "sessions", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", sum("f"."rebuffer_count")::bigint as "rebuffer_count", sum("f"."rebuffer_ms")::bigint as "rebuffer_ms", sum("f"."startup_ms")::bigint as "startup_ms_total", sum("f"."avg_bitrate_kbps"::bigint * "f"."watch_duration_s")::bigint as "bitrate_kbps_seconds", sum("f"."bytes_transferred")::bigint as "bytes_transferred", max("f"."_extracted_at") as "_extracted_at"
+      from "trusted"."fact_viewing_session" as "f"
+      inner join "trusted"."dim_user" as "u" on "u"."user_key" = "f"."user_key"
+      where "f"."date_key" = any(array(select "date_key"
+      from "new_session_days"))
       group by "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality")
       select *
       from "fresh"
       union all
       select "a"."date_key", "a"."country_code", "a"."region", "a"."device_type", "a"."plan", "a"."quality", 0::bigint as "sessions", 0::bigint as "watch_seconds", 0::bigint as "completed_sessions", 0::bigint as "rebuffer_count", 0::bigint as "rebuffer_ms", 0::bigint as "startup_ms_total", 0::bigint as "bitrate_kbps_seconds", 0::bigint as "bytes_transferred", "a"."_extracted_at" as "_extracted_at"
       from "trusted"."agg_daily_usage" as "a"
-      where "a"."date_key" = any(array((select distinct "n"."date_key"
-      from "trusted"."fact_viewing_session" as "n"
-      where ("n"."_extracted_at" > (select coalesce(max(covered._extracted_at), '-infinity'::timestamptz) as "since"
-      from "trusted"."agg_daily_usage" as "covered") and "n"."_extracted_at" < 'infinity'::timestamptz)))) and not exists (select 1 as "one"
+      where "a"."date_key" = any(array(select "date_key"
+      from "new_session_days")) and not exists (select 1 as "one"
       from "fresh" as "n"
       where "n"."date_key" = "a"."date_key" and "n"."country_code" = "a"."country_code" and "n"."device_type" = "a"."device_type" and "n"."plan" = "a"."plan" and "n"."quality" = "a"."quality")"
     `);
