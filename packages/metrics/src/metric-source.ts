@@ -96,11 +96,9 @@ export const metricSources: readonly MetricSource[] = [
   {
     name: 'cancellations',
     from: (db) => db.selectFrom('trusted.dim_user as u'),
-    // The current version of a cancelled user starts at the cancellation (SCD type 2 on status).
-    dayKey: sql<number>`to_char(u.valid_from at time zone 'UTC', 'YYYYMMDD')::int`,
-    inPeriod: eventDayWithin(
-      sql<number>`to_char(u.valid_from at time zone 'UTC', 'YYYYMMDD')::int`,
-    ),
+    // Dated by the cancellation itself: the version it opened starts when the warehouse saw it.
+    dayKey: sql<number>`u.cancelled_date_key`,
+    inPeriod: eventDayWithin(sql<number>`u.cancelled_date_key`),
     where: sql<boolean>`u.is_current and u.subscription_status = 'cancelled' and u.user_key <> -1`,
   },
   {

@@ -65,7 +65,7 @@ const handWritten: Record<
   signups: (p) =>
     sql`select count(*) from trusted.dim_user u where is_current and user_key <> -1 and signup_date_key between ${Number(p.from.replaceAll('-', ''))} and ${Number(p.to.replaceAll('-', ''))}`,
   cancellations: (p) =>
-    sql`select count(*) from trusted.dim_user u where is_current and subscription_status = 'cancelled' and (valid_from at time zone 'UTC')::date between ${p.from}::date and ${p.to}::date`,
+    sql`select count(*) from trusted.dim_user u where is_current and subscription_status = 'cancelled' and to_date(cancelled_date_key::text, 'YYYYMMDD') between ${p.from}::date and ${p.to}::date`,
   subscribers: (p) =>
     sql`select count(*) from trusted.dim_user u where ${asOf(p)} and user_key <> -1`,
 };

@@ -18,7 +18,7 @@ select lower(trim(u.user_id::text)) as user_id, lower(trim(u.email)) as email, u
        nullif(lower(trim(u.gender)), '') as gender, upper(trim(u.country_code)) as country_code,
        trim(u.preferred_language) as preferred_language, u.signup_ts, lower(trim(u.plan)) as plan,
        u.monthly_price_cents, upper(trim(u.currency)) as currency,
-       lower(trim(u.subscription_status)) as subscription_status,
+       lower(trim(u.subscription_status)) as subscription_status, u.cancelled_at,
        lower(trim(u.acquisition_channel)) as acquisition_channel, u.updated_at
 from raw.users u
 where not exists (select 1 from raw.users n where n.user_id = u.user_id
@@ -95,7 +95,7 @@ create table dim_date as
 with bounds as (
   select date_trunc('year', min(first_at) at time zone 'UTC')::date as first_day,
          (date_trunc('year', max(last_at) at time zone 'UTC') + interval '1 year - 1 day')::date as last_day
-  from (select min(signup_ts) as first_at, max(signup_ts) as last_at from raw.users
+  from (select min(signup_ts) as first_at, greatest(max(signup_ts), max(cancelled_at)) as last_at from raw.users
         union all select min(started_at), max(started_at) from raw.viewing_sessions) b
 ), days as (select g.day::date as d from bounds, generate_series(bounds.first_day, bounds.last_day, interval '1 day') g(day))
 select to_char(d, 'YYYYMMDD')::integer as date_key, d as full_date, extract(year from d)::smallint as year,
@@ -119,11 +119,12 @@ select ('x' || substr(md5(u.user_id || '|' || ((extract(epoch from u.signup_ts) 
             when r.year - u.birth_year < 65 then '55-64' else '65+' end as age_band,
        coalesce(u.gender, 'unknown') as gender, u.country_code, coalesce(c.region, 'unknown') as region,
        u.preferred_language, u.plan, u.monthly_price_cents, u.currency, u.subscription_status,
-       to_char(u.signup_ts at time zone 'UTC', 'YYYYMMDD')::integer as signup_date_key, u.acquisition_channel,
+       to_char(u.signup_ts at time zone 'UTC', 'YYYYMMDD')::integer as signup_date_key,
+       to_char(u.cancelled_at at time zone 'UTC', 'YYYYMMDD')::integer as cancelled_date_key, u.acquisition_channel,
        u.signup_ts as valid_from, null::timestamptz as valid_to, true as is_current
 from stg_users u cross join reference r left join ref_country c on c.country_code = u.country_code
 union all
-select -1, 'unknown', null, 'unknown', 'unknown', 'ZZ', 'unknown', null, 'unknown', null, null, 'unknown', -1, 'unknown',
+select -1, 'unknown', null, 'unknown', 'unknown', 'ZZ', 'unknown', null, 'unknown', null, null, 'unknown', -1, null, 'unknown',
        '1900-01-01T00:00:00Z', null, true;
 alter table dim_user add primary key (user_key);
 create index on dim_user (user_id, valid_from);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 
 import { defineModel, incremental } from '@reelhouse/model-compiler';
 
-/** Calendar days covering whole years from the first sign-up to the last session, plus the `-1` unknown day. */
+/** Calendar days covering whole years from the first sign-up to the last session or cancellation, plus the `-1` unknown day. */
 export const dim_date = defineModel({
   name: 'dim_date',
   description:
@@ -23,7 +23,10 @@ export const dim_date = defineModel({
               .selectFrom(ctx.source('raw.users', 'u'))
               .select((eb) => [
                 eb.fn.min('u.signup_ts').as('first_at'),
-                eb.fn.max('u.signup_ts').as('last_at'),
+                // greatest() ignores nulls: cancellation days are in the calendar too.
+                sql<Date>`greatest(max(${eb.ref('u.signup_ts')}), max(${eb.ref('u.cancelled_at')}))`.as(
+                  'last_at',
+                ),
               ])
               .unionAll(
                 db

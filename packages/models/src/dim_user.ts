@@ -19,6 +19,8 @@ const overwritten = [
   'monthly_price_cents',
   'currency',
   'signup_date_key',
+  // Type 1: the day of the cancellation the current status refers to (churn is dated by it).
+  'cancelled_date_key',
   'acquisition_channel',
 ] as const satisfies readonly (keyof SourceUser & keyof DimUser)[];
 
@@ -45,6 +47,7 @@ const sourceAttributes = {
   currency: s('currency'),
   subscription_status: s('subscription_status'),
   signup_date_key: s('signup_date_key'),
+  cancelled_date_key: s('cancelled_date_key'),
   acquisition_channel: s('acquisition_channel'),
 };
 
@@ -76,6 +79,7 @@ function unknownUser(db: QueryCreator<WithSource>) {
       currency: sql<string | null>`null::text`,
       subscription_status: sql<string>`'unknown'`,
       signup_date_key: sql<number>`-1`,
+      cancelled_date_key: sql<number | null>`null::integer`,
       acquisition_channel: sql<string>`'unknown'`,
       valid_from: sql<Date>`'1900-01-01T00:00:00Z'::timestamptz`,
       valid_to: sql<Date | null>`null::timestamptz`,
@@ -128,6 +132,7 @@ function laterVersions(db: QueryCreator<WithSource>, ctx: ModelContext) {
         currency: d('currency'),
         subscription_status: d('subscription_status'),
         signup_date_key: d('signup_date_key'),
+        cancelled_date_key: d('cancelled_date_key'),
         acquisition_channel: d('acquisition_channel'),
         valid_from: d('valid_from'),
         valid_to: changedAt,
@@ -182,6 +187,7 @@ export const dim_user = defineModel({
       currency: { type: 'text', nullable: true },
       subscription_status: { type: 'text' },
       signup_date_key: { type: 'integer' },
+      cancelled_date_key: { type: 'integer', nullable: true },
       acquisition_channel: { type: 'text' },
       valid_from: { type: 'timestamptz' },
       valid_to: { type: 'timestamptz', nullable: true },
@@ -198,6 +204,7 @@ export const dim_user = defineModel({
     t.acceptedValues('acquisition_channel', [...acquisitionChannels, 'unknown']),
     // No foreign key: dim_user outlives rebuilds of dim_date, so the test guards the link instead.
     t.relationships('signup_date_key', { model: dim_date, field: 'date_key' }),
+    t.relationships('cancelled_date_key', { model: dim_date, field: 'date_key' }),
     t.acceptedValues('age_band', [
       'under_18',
       '18-24',

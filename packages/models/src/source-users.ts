@@ -56,6 +56,9 @@ export function sourceUsers(ctx: ModelContext) {
             currency: eb.ref('u.currency'),
             subscription_status: eb.ref('u.subscription_status'),
             signup_date_key: sql<number>`to_char(${eb.ref('u.signup_ts')} at time zone 'UTC', 'YYYYMMDD')::integer`,
+            cancelled_date_key: sql<
+              number | null
+            >`to_char(${eb.ref('u.cancelled_at')} at time zone 'UTC', 'YYYYMMDD')::integer`,
             acquisition_channel: eb.ref('u.acquisition_channel'),
             signup_ts: eb.ref('u.signup_ts'),
             updated_at: eb.ref('u.updated_at'),

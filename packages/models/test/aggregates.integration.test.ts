@@ -27,6 +27,7 @@ const member = {
   currency: null,
   subscription_status: 'active',
   signup_date_key: -1,
+  cancelled_date_key: null,
   acquisition_channel: 'organic',
   valid_to: null,
   is_current: true,

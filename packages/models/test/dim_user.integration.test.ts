@@ -146,4 +146,40 @@ describe('dim_user', () => {
     const again = await build(users, first.rows);
     expect(again.rows).toEqual(first.rows);
   });
+
+  it('dates a cancellation on the version it opens, and clears the day when the user comes back', async () => {
+    const first = await build([stagedUser({ user_id: 'u1' })]);
+    const cancelledAt = '2024-02-01T23:30:00.000Z';
+    const cancelled = await build(
+      [
+        stagedUser({
+          user_id: 'u1',
+          subscription_status: 'cancelled',
+          cancelled_at: new Date(cancelledAt),
+          updated_at: new Date('2024-02-20T08:00:00.000Z'),
+        }),
+      ],
+      first.rows,
+    );
+    const u1 = (rows: readonly DimUserRow[]) =>
+      rows
+        .filter((r) => r.user_id === 'u1')
+        .sort((a, b) => a.valid_from.getTime() - b.valid_from.getTime())
+        .map((r) => [r.subscription_status, r.cancelled_date_key, r.is_current]);
+    // The new version opens when the warehouse sees the change (updated_at); the day is the cancellation's.
+    expect(u1(cancelled.rows)).toEqual([
+      ['active', null, false],
+      ['cancelled', 20240201, true],
+    ]);
+    expect(cancelled.testResults.filter((t) => t.status !== 'pass')).toEqual([]);
+    const back = await build(
+      [stagedUser({ user_id: 'u1', updated_at: new Date('2024-03-01T00:00:00.000Z') })],
+      cancelled.rows,
+    );
+    expect(u1(back.rows)).toEqual([
+      ['active', null, false],
+      ['cancelled', 20240201, false],
+      ['active', null, true],
+    ]);
+  });
 });

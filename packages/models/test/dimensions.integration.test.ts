@@ -37,9 +37,12 @@ describe('dim_date', () => {
     const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: dim_date,
       inputs: [
-        sourceRows('raw.users', [
-          rawUser({ user_id: 'u1', signup_ts: new Date('2023-06-30T23:30:00Z') }),
-        ]),
+        // No one cancelled: a column of nulls needs its type declared.
+        sourceRows(
+          'raw.users',
+          [rawUser({ user_id: 'u1', signup_ts: new Date('2023-06-30T23:30:00Z') })],
+          { cancelled_at: 'timestamptz' },
+        ),
         sourceRows('raw.viewing_sessions', [
           rawSession({ session_id: 's1', started_at: new Date('2024-02-29T10:00:00Z') }),
         ]),
@@ -63,6 +66,30 @@ describe('dim_date', () => {
       is_weekend: false,
     });
     expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);
+  });
+
+  it('reaches the year of the last cancellation when it is later than every session', async () => {
+    const { rows } = await buildModelInIsolation(warehouse.db, {
+      model: dim_date,
+      inputs: [
+        sourceRows(
+          'raw.users',
+          [
+            rawUser({ user_id: 'u1', signup_ts: new Date('2023-06-30T23:30:00Z') }),
+            rawUser({
+              user_id: 'u2',
+              subscription_status: 'cancelled',
+              cancelled_at: new Date('2025-01-03T00:00:00Z'),
+            }),
+          ],
+          { cancelled_at: 'timestamptz' },
+        ),
+        sourceRows('raw.viewing_sessions', [
+          rawSession({ session_id: 's1', started_at: new Date('2024-02-29T10:00:00Z') }),
+        ]),
+      ],
+    });
+    expect(rows.at(-1)?.date_key).toBe(20251231);
   });
 });
 

@@ -32,6 +32,7 @@ const userVersion = {
   currency: 'USD',
   subscription_status: 'active',
   signup_date_key: 20230110,
+  cancelled_date_key: null,
   acquisition_channel: 'organic',
 };
 // u1 was on `standard` until 2024-02-15, then `premium`.

@@ -40,7 +40,7 @@ export function buildSessions(options: {
     const versions = users.filter((user) => user.row.user_id === userId);
     const cancelled = versions.find((user) => user.row.subscription_status === 'cancelled');
     const startLimit = Math.max(rangeStart, versions[0]!.fromMs);
-    const endLimit = Math.min(rangeEnd, cancelled?.fromMs ?? rangeEnd);
+    const endLimit = Math.min(rangeEnd, cancelled?.cancelledMs ?? rangeEnd);
     if (endLimit - startLimit < 3_600_000) continue;
     const startedMs = startLimit + Math.floor(next() * (endLimit - startLimit - 3_600_000));
     const version = orphan

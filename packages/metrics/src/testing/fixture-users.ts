@@ -16,6 +16,8 @@ export interface UserVersion {
   readonly row: Insertable<DimUserTable>;
   readonly fromMs: number;
   readonly toMs: number;
+  /** When the subscription was cancelled: days before the warehouse saw it and opened the version. */
+  readonly cancelledMs?: number;
 }
 
 export function buildUsers(next: () => number, count: number): UserVersion[] {
@@ -33,6 +35,7 @@ export function buildUsers(next: () => number, count: number): UserVersion[] {
     currency: null,
     subscription_status: 'unknown',
     signup_date_key: -1,
+    cancelled_date_key: null,
     acquisition_channel: 'unknown',
     valid_from: new Date(0),
     valid_to: null,
@@ -59,9 +62,12 @@ export function buildUsers(next: () => number, count: number): UserVersion[] {
       acquisition_channel: pick(next, channels),
     };
     let plan = pick(next, plans);
-    const changes: { ms: number; plan: (typeof plans)[number]; status: string }[] = [
-      { ms: signupMs, plan, status: 'active' },
-    ];
+    const changes: {
+      ms: number;
+      plan: (typeof plans)[number];
+      status: string;
+      cancelledMs?: number;
+    }[] = [{ ms: signupMs, plan, status: 'active' }];
     let lastMs = signupMs;
     if (index % 5 === 0) {
       lastMs += (20 + Math.floor(next() * 40)) * dayMs;
@@ -70,19 +76,23 @@ export function buildUsers(next: () => number, count: number): UserVersion[] {
     }
     if (index % 7 === 3) {
       lastMs += (15 + Math.floor(next() * 60)) * dayMs;
-      if (lastMs < end) changes.push({ ms: lastMs, plan, status: 'cancelled' });
+      const cancelledMs = lastMs - (2 + Math.floor(next() * 14)) * dayMs;
+      if (lastMs < end) changes.push({ ms: lastMs, plan, status: 'cancelled', cancelledMs });
     }
     changes.forEach((change, position) => {
       const toMs = changes[position + 1]?.ms ?? Number.POSITIVE_INFINITY;
       versions.push({
         fromMs: change.ms,
         toMs,
+        ...(change.cancelledMs === undefined ? {} : { cancelledMs: change.cancelledMs }),
         row: {
           ...base,
           user_key: index * 10 + position,
           plan: change.plan.plan,
           monthly_price_cents: change.plan.price,
           subscription_status: change.status,
+          cancelled_date_key:
+            change.cancelledMs === undefined ? null : dayKeyOf(change.cancelledMs),
           valid_from: new Date(change.ms),
           valid_to: Number.isFinite(toMs) ? new Date(toMs) : null,
           is_current: position === changes.length - 1,

@@ -15,7 +15,7 @@ export async function createTrustedTables(db: Kysely<TrustedSchema>): Promise<vo
   await sql`create table if not exists trusted.dim_user (
     user_key bigint primary key, user_id text not null, email_sha256 text, age_band text not null, gender text not null,
     country_code text not null, region text not null, preferred_language text, plan text not null, monthly_price_cents int,
-    currency text, subscription_status text not null, signup_date_key int not null, acquisition_channel text not null,
+    currency text, subscription_status text not null, signup_date_key int not null, cancelled_date_key int, acquisition_channel text not null,
     valid_from timestamptz not null, valid_to timestamptz, is_current boolean not null)`.execute(
     db,
   );

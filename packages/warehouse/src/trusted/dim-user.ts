@@ -21,6 +21,8 @@ export interface DimUserTable {
   currency: string | null;
   subscription_status: string;
   signup_date_key: number;
+  /** The UTC day (yyyymmdd) the subscription was cancelled; null unless cancelled. */
+  cancelled_date_key: number | null;
   acquisition_channel: string;
   valid_from: Timestamp;
   valid_to: Timestamp | null;
