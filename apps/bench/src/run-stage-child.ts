@@ -16,6 +16,11 @@ const childLine = childOutcome.extend({ ms: z.number().positive() });
 const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const entry = fileURLToPath(new URL('./stage-child.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
+/**
+ * The heap cap `pnpm pipeline` and `pnpm models:build` run with (apps/pipeline/package.json):
+ * without it V8 sizes the heap from the machine's RAM and peak RSS measures lazy collection.
+ */
+const heapCap = '--max-old-space-size=512';
 
 export interface StageChildRun extends Measurement {
   readonly rows: number;
@@ -41,7 +46,16 @@ export async function runStageChild(options: {
         : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
     if (options.profileDir !== undefined) mkdirSync(options.profileDir, { recursive: true });
     const { stdout, maxRssMb } = await measureProcess({
-      argv: [process.execPath, ...profile, '--import', tsxLoader, entry, options.stage, jobFile],
+      argv: [
+        process.execPath,
+        heapCap,
+        ...profile,
+        '--import',
+        tsxLoader,
+        entry,
+        options.stage,
+        jobFile,
+      ],
       cwd: appDir,
       label: `stage-child.ts ${options.stage}`,
     });
