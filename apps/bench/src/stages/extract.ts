@@ -121,7 +121,7 @@ export const extractStage: StageModule = {
       profile: ours.profile,
       notes: [
         'viewing_sessions only, full refresh each run; the pipes copy into a truncated table with the same columns and primary key',
-        'the extractor truncates raw, pipes COPY (binary when the column types allow) into a staging table, merges it on the key with load metadata, and records the ledger and the cursor in the same transaction: work the pipes do not do',
+        'the extractor truncates raw, drops its key and indexes, pipes COPY (binary when the column types allow) with load metadata into it, rebuilds the key and indexes, and records the ledger and the cursor in the same transaction; the ledger and cursor are work the pipes do not do',
       ],
     };
   },
