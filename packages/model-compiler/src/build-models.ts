@@ -255,10 +255,9 @@ async function buildSelected(
   );
   const modes = new Map<string, BuildMode>();
   const byName = new Map(run.options.models.map((model) => [model.name, model]));
-  const dependsOn = new Map(run.project.models.map((model) => [model.name, model.dependsOn]));
   const outcomes = await runGraph({
     nodes: run.selected,
-    dependsOn: (name) => dependsOn.get(name) ?? [],
+    dependsOn: (name) => run.compiled.get(name)?.dependsOn ?? [],
     concurrency,
     signal: run.options.signal,
     skip: (name, because) => run.results.set(name, skipped(run.project, name, because)),

@@ -18,7 +18,7 @@ export interface ModelState {
 }
 
 /** Creates `ops.model_state` (one row per published model and target schema) if missing. */
-export async function ensureModelStateTable(db: AnyKysely): Promise<void> {
+async function ensureModelStateTable(db: AnyKysely): Promise<void> {
   await sql`create schema if not exists ops`.execute(db);
   await sql`
     create table if not exists ops.model_state (
@@ -79,17 +79,6 @@ export async function recordModelStates(
       db,
     );
   }
-}
-
-/** Forgets models (a full refresh of them, or a build that could not say what it read). */
-export async function forgetModelStates(
-  db: AnyKysely,
-  options: { readonly targetSchema: string; readonly models: readonly string[] },
-): Promise<void> {
-  if (options.models.length === 0) return;
-  await ensureModelStateTable(db);
-  await sql`delete from ops.model_state where target_schema = ${options.targetSchema}
-             and model in (${sql.join(options.models)})`.execute(db);
 }
 
 /**
