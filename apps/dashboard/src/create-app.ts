@@ -12,8 +12,8 @@ import type { Kysely } from 'kysely';
 
 import {
   parseDashboardParams,
+  rangeProblem,
   resolveFilters,
-  type DashboardFilters,
 } from './dashboard-filters.ts';
 import { createDataStatusReader } from './data-status.ts';
 import { createPanelCache, type PanelCache } from './panel-cache.ts';
@@ -24,6 +24,7 @@ import {
   renderEmptyState,
   renderLayout,
   renderPanels,
+  renderRangeWithoutData,
   type FilterOptions,
 } from './render-page.ts';
 import { runPanel, type PanelAnswer, type PanelFailure } from './run-panel.ts';
@@ -91,7 +92,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
 
   async function filterOptions(
     loadKey: string,
-    filters: DashboardFilters & { firstDay: string },
+    range: { firstDay: string; latestDay: string },
   ): Promise<FilterOptions> {
     const dimensions = ['country', 'region', 'device', 'plan'] as const;
     const entries = await Promise.all(
@@ -99,8 +100,9 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
         const query = parseMetricQuery({
           metrics: ['sessions'],
           dimensions: [dimension],
-          from: filters.firstDay,
-          to: filters.to,
+          // Every value the data holds, whatever range is shown: a range outside it still offers them.
+          from: range.firstDay,
+          to: range.latestDay,
           limit: 300,
         });
         const result = await cache.get({
@@ -143,6 +145,34 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
         }),
       );
     const filters = resolveFilters(params.params, status.latestDay);
+    const tooLong = rangeProblem(filters);
+    if (tooLong !== undefined)
+      return c.html(
+        renderLayout({
+          page: id,
+          title: 'Invalid filters',
+          filters: undefined,
+          filterOptions: {},
+          body: renderBadRequest([tooLong]),
+        }),
+        400,
+      );
+    if (filters.to < status.firstDay || filters.from > status.latestDay)
+      return c.html(
+        renderLayout({
+          page: id,
+          title: pages[id].title,
+          filters,
+          filterOptions: await filterOptions(status.loadKey, status),
+          body: renderRangeWithoutData({
+            filters,
+            firstDay: status.firstDay,
+            latestDay: status.latestDay,
+            path: pages[id].path,
+          }),
+          footer: `Data from ${status.firstDay} to ${status.latestDay}`,
+        }),
+      );
     const [answers, choices] = await Promise.all([
       Promise.all(
         panelDefinitions
@@ -158,7 +188,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
             ),
           ),
       ),
-      filterOptions(status.loadKey, { ...filters, firstDay: status.firstDay }),
+      filterOptions(status.loadKey, status),
     ]);
     const elapsed = performance.now() - started;
     return c.html(
@@ -203,12 +233,19 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
       );
     const status = await readStatus();
     if (!status.ready) return c.json({ error: 'no_data', message: status.reason }, 503);
+    const filters = resolveFilters(params.params, status.latestDay);
+    const tooLong = rangeProblem(filters);
+    if (tooLong !== undefined)
+      return c.json(
+        { error: 'invalid_input', message: `Invalid parameters: ${tooLong}`, problems: [tooLong] },
+        400,
+      );
     const answer: PanelAnswer = await runPanel({
       db,
       cache,
       loadKey: status.loadKey,
       panel,
-      filters: resolveFilters(params.params, status.latestDay),
+      filters,
     });
     const timing = { 'server-timing': `panel;dur=${(performance.now() - started).toFixed(1)}` };
     if (csv) {
@@ -234,6 +271,18 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
   });
 
   app.get('/api/metrics', async (c) => {
+    const repeated = Object.entries(c.req.queries())
+      .filter(([, values]) => values.length > 1)
+      .map(([key]) => `${key}: given more than once (use a comma-separated list)`);
+    if (repeated.length > 0)
+      return c.json(
+        {
+          error: 'invalid_input',
+          message: `Invalid metric query: ${repeated.join('; ')}`,
+          problems: repeated,
+        },
+        400,
+      );
     const query = c.req.query();
     const filters = Object.fromEntries(
       Object.entries(query)

@@ -1,4 +1,4 @@
-import { dimensionValueSchemas, type DimensionName } from '@reelhouse/metrics';
+import { metricQueryLimits, parseFilterValue, type DimensionName } from '@reelhouse/metrics';
 import { z } from 'zod';
 
 /** Dimensions the URL can filter by; clicking a bar or slice of one of them sets it. */
@@ -27,33 +27,29 @@ const isoDate = z.preprocess(
   z.iso.date('must be an ISO date (YYYY-MM-DD)').optional(),
 );
 
-const valueList = (dimension: FilterDimension) => {
-  const kind = dimension === 'country' ? 'country' : dimension === 'genre' ? 'text' : 'code';
-  return z.preprocess(
+const valueList = (dimension: FilterDimension) =>
+  z.preprocess(
     blankAsUnset,
     z
       .string()
       .max(2000, 'is too long')
-      .transform((text) => text.split(',').map((value) => value.trim()))
-      .pipe(
-        z
-          .array(z.string())
-          .max(maxValues, `at most ${maxValues} values`)
-          .superRefine((values, context) => {
-            values.forEach((value, index) => {
-              const checked = dimensionValueSchemas[kind].safeParse(value);
-              if (!checked.success)
-                context.addIssue({
-                  code: 'custom',
-                  path: [index],
-                  message: checked.error.issues[0]?.message ?? 'invalid value',
-                });
-            });
-          }),
-      )
+      .transform((text, context) => {
+        const values = text.split(',').map((value) => value.trim());
+        if (values.length > maxValues) {
+          context.addIssue({ code: 'custom', message: `at most ${maxValues} values` });
+          return z.NEVER;
+        }
+        // Canonical spelling (`us` → `US`, `MOBILE` → `mobile`); unknown codes name the allowed ones.
+        const canonical = values.map((value, index) => {
+          const parsed = parseFilterValue(dimension, value);
+          if (parsed.ok) return String(parsed.value);
+          context.addIssue({ code: 'custom', path: [index], message: parsed.message });
+          return value;
+        });
+        return [...new Set(canonical)];
+      })
       .optional(),
   );
-};
 
 /** The URL query of every page and panel API: unknown keys are refused, values checked per dimension. */
 export const dashboardParamsSchema = z
@@ -75,6 +71,16 @@ export const dashboardParamsSchema = z
         path: ['to'],
         message: `'to' (${params.to}) is before 'from' (${params.from})`,
       });
+    }
+    // The same limit the metrics layer applies, checked here so a page refuses it before any SQL.
+    if (params.from !== undefined && params.to !== undefined) {
+      const days = (Date.parse(params.to) - Date.parse(params.from)) / 86_400_000 + 1;
+      if (days > metricQueryLimits.maxDays)
+        context.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `the range spans ${days} days, at most ${metricQueryLimits.maxDays}`,
+        });
     }
   });
 
@@ -133,6 +139,14 @@ export function resolveFilters(params: DashboardParams, latestDay: string): Dash
     preset: params.from === undefined ? preset : undefined,
     dimensions,
   };
+}
+
+/** Why a resolved range is refused (a `from` alone reaching back further than the limit), if it is. */
+export function rangeProblem(filters: DashboardFilters): string | undefined {
+  const days = (Date.parse(filters.to) - Date.parse(filters.from)) / dayMs + 1;
+  return days > metricQueryLimits.maxDays
+    ? `to: the range spans ${days} days, at most ${metricQueryLimits.maxDays}`
+    : undefined;
 }
 
 /** The URL query of a filter set, optionally changed: what every link and export carries. */

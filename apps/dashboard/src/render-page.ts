@@ -233,6 +233,30 @@ export function renderEmptyState(reason: string): SafeHtml {
   </section>`;
 }
 
+/** What a page shows for a range that holds no data at all: where the data is, one click away. */
+export function renderRangeWithoutData(options: {
+  filters: DashboardFilters;
+  firstDay: string;
+  latestDay: string;
+  path: string;
+}): SafeHtml {
+  const { filters, firstDay, latestDay, path } = options;
+  const lastMonthFrom = new Date(Date.parse(`${latestDay}T00:00:00Z`) - 29 * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  const from = lastMonthFrom < firstDay ? firstDay : lastMonthFrom;
+  const where = `${filters.from} to ${filters.to} has no sessions. The warehouse holds sessions from ${firstDay} to ${latestDay}.`;
+  return html`<section class="empty-state" data-empty="range">
+    <h1>No data in this range</h1>
+    <p>${where}</p>
+    <p>
+      <a href="${path}?${filtersToSearch(filters, { from, to: latestDay })}"
+        >Show ${from} to ${latestDay}</a
+      >
+    </p>
+  </section>`;
+}
+
 /** A page explaining why the URL was refused. */
 export function renderBadRequest(problems: readonly string[]): SafeHtml {
   return html`<section class="empty-state">

@@ -7,7 +7,13 @@ import {
   type DimensionName,
   type TimeGrain,
 } from './dimension-definitions.ts';
-import { metricDefinitions, type MetricExpression, type MetricName } from './metric-definitions.ts';
+import {
+  metricDefinitions,
+  type MetricDefinition,
+  type MetricExpression,
+  type MetricName,
+} from './metric-definitions.ts';
+import { caseInsensitiveDimensions } from './filter-values.ts';
 import type { MetricQuery } from './metric-query.ts';
 import {
   metricSources,
@@ -31,6 +37,15 @@ const metricExpression = (source: MetricSource, name: MetricName): MetricExpress
   (metricDefinitions[name].expressions as Partial<Record<MetricSource['name'], MetricExpression>>)[
     source.name
   ];
+
+// Totals over no rows are 0 (SQL's sum gives null, count gives 0): one answer for "nothing matched".
+// Ratios and averages over no rows stay null: there is nothing to divide.
+function zeroWhenEmpty(name: MetricName, expression: MetricExpression): MetricExpression {
+  const definition: MetricDefinition = metricDefinitions[name];
+  return definition.total === true
+    ? (inPeriod) => sql<number>`coalesce(${expression(inPeriod)}, 0)`
+    : expression;
+}
 
 function dimensionExpression(options: {
   source: MetricSource;
@@ -121,12 +136,18 @@ export function planMetricQuery(db: Kysely<TrustedSchema>, query: MetricQuery): 
     );
   for (const [name, values] of Object.entries(query.filters)) {
     const expression = dimensionExpression({ source, name: name as DimensionName, period })!;
-    builder = builder.where(expression, 'in', values);
+    builder = caseInsensitiveDimensions.has(name as DimensionName)
+      ? builder.where(
+          sql`lower(${expression})`,
+          'in',
+          values.map((value) => String(value).toLowerCase()),
+        )
+      : builder.where(expression, 'in', values);
   }
   builder = builder.select([
     ...dimensions.map(({ name, expression }) => expression.as(name)),
     ...query.metrics.flatMap((name) => {
-      const expression = metricExpression(source, name)!;
+      const expression = zeroWhenEmpty(name, metricExpression(source, name)!);
       return [expression(current).as(name), expression(previous).as(`${name}${previousSuffix}`)];
     }),
   ]);

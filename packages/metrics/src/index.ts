@@ -44,3 +44,9 @@ export {
   type MetricRow,
   type MetricValue,
 } from './run-metric-query.ts';
+export {
+  parseFilterValue,
+  dimensionVocabularies,
+  caseInsensitiveDimensions,
+  type FilterValueResult,
+} from './filter-values.ts';

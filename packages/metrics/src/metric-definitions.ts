@@ -15,6 +15,8 @@ export interface MetricDefinition {
   readonly unit: MetricUnit;
   /** True when a higher value is good news (the dashboard colours changes by it). */
   readonly higherIsBetter: boolean;
+  /** A count or sum: 0 over no rows. Ratios and averages are null there (nothing to divide). */
+  readonly total?: true;
   /** One expression per source that can answer it, in the sources' preference order. */
   readonly expressions: Partial<Record<SourceName, MetricExpression>>;
 }
@@ -38,6 +40,7 @@ export const metricDefinitions = {
     description: 'Viewing sessions started in the period.',
     unit: 'count',
     higherIsBetter: true,
+    total: true,
     expressions: {
       usage: (p) => sumIf('a.sessions', p),
       content: (p) => sumIf('ac.sessions', p),
@@ -49,6 +52,7 @@ export const metricDefinitions = {
     description: 'Distinct users with at least one session in the period.',
     unit: 'count',
     higherIsBetter: true,
+    total: true,
     expressions: {
       sessions: (p) =>
         sql<number>`count(distinct u.user_id) filter (where ${p} and u.user_key <> -1)`,
@@ -59,6 +63,7 @@ export const metricDefinitions = {
     description: 'Hours watched in sessions started in the period.',
     unit: 'hours',
     higherIsBetter: true,
+    total: true,
     expressions: {
       usage: (p) => scaled(sumIf('a.watch_seconds', p), 3600),
       content: (p) => scaled(sumIf('ac.watch_seconds', p), 3600),
@@ -158,6 +163,7 @@ export const metricDefinitions = {
       'Monthly recurring revenue of paying subscribers as of the last day of the period (price currency units).',
     unit: 'currency',
     higherIsBetter: true,
+    total: true,
     expressions: { subscribers: (p) => scaled(sumIf('u.monthly_price_cents', payingAt(p)), 100) },
   },
   signups: {
@@ -165,6 +171,7 @@ export const metricDefinitions = {
     description: 'Users who signed up in the period.',
     unit: 'count',
     higherIsBetter: true,
+    total: true,
     expressions: { signups: (p) => distinctUsersIf(p) },
   },
   cancellations: {
@@ -172,6 +179,7 @@ export const metricDefinitions = {
     description: 'Users whose subscription was cancelled in the period (churned).',
     unit: 'count',
     higherIsBetter: false,
+    total: true,
     expressions: { cancellations: (p) => distinctUsersIf(p) },
   },
   subscribers: {
@@ -179,6 +187,7 @@ export const metricDefinitions = {
     description: 'Users as of the last day of the period, by their attributes on that day.',
     unit: 'count',
     higherIsBetter: true,
+    total: true,
     expressions: { subscribers: (p) => distinctUsersIf(p) },
   },
 } as const satisfies Record<string, MetricDefinition>;

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import {
   dimensionDefinitions,
   dimensionNames,
-  dimensionValueSchemas,
   type DimensionName,
 } from './dimension-definitions.ts';
+import { parseFilterValue } from './filter-values.ts';
 import { metricNames, type MetricName } from './metric-definitions.ts';
 
 /** Limits that keep one query cheap and one URL readable. */
@@ -74,9 +74,8 @@ export const metricQuerySchema = z
         message: `the range spans ${days} days, at most ${metricQueryLimits.maxDays}`,
       });
     for (const [name, values] of Object.entries(query.filters)) {
-      const definition = dimensionDefinitions[name as DimensionName];
       if (values === undefined) continue;
-      if (definition.kind === 'time') {
+      if (dimensionDefinitions[name as DimensionName].kind === 'time') {
         context.addIssue({
           code: 'custom',
           path: ['filters', name],
@@ -85,24 +84,31 @@ export const metricQuerySchema = z
         continue;
       }
       values.forEach((value, index) => {
-        const parsed = dimensionValueSchemas[definition.values].safeParse(value);
-        if (!parsed.success)
+        const parsed = parseFilterValue(name as DimensionName, value);
+        if (!parsed.ok)
           context.addIssue({
             code: 'custom',
             path: ['filters', name, index],
-            message: parsed.error.issues[0]?.message ?? 'invalid value',
+            message: parsed.message,
           });
       });
     }
   })
+  // Canonical values (`us` → `US`): the cache key and the bound parameters see one spelling.
   .transform((query) => ({
     ...query,
     filters: Object.fromEntries(
-      Object.entries(query.filters).map(([name, values]) => {
-        const definition = dimensionDefinitions[name as DimensionName];
-        const kind = definition.kind === 'category' ? definition.values : 'code';
-        return [name, values.map((value) => dimensionValueSchemas[kind].parse(value))];
-      }),
+      Object.entries(query.filters).map(([name, values]) => [
+        name,
+        [
+          ...new Set(
+            values.map((value) => {
+              const parsed = parseFilterValue(name as DimensionName, value);
+              return parsed.ok ? parsed.value : value;
+            }),
+          ),
+        ],
+      ]),
     ),
   }));
 
