@@ -8,13 +8,10 @@ import {
 } from '@reelhouse/metrics';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 
-import {
-  parseDashboardParams,
-  rangeProblem,
-  resolveFilters,
-} from './dashboard-filters.ts';
+import { parseDashboardParams, rangeProblem, resolveFilters } from './dashboard-filters.ts';
 import { createDataStatusReader } from './data-status.ts';
 import { createPanelCache, type PanelCache } from './panel-cache.ts';
 import { panelCsv, panelCsvFileName } from './panel-csv.ts';
@@ -28,6 +25,7 @@ import {
   type FilterOptions,
 } from './render-page.ts';
 import { runPanel, type PanelAnswer, type PanelFailure } from './run-panel.ts';
+import { dashboardAuthMiddleware, dashboardSecureHeaders, type DashboardAuth } from './security.ts';
 import { loadStaticAssets } from './static-assets.ts';
 import { warmUpOnNewLoad } from './warm-up.ts';
 
@@ -40,6 +38,8 @@ export interface DashboardAppOptions {
   readonly repairGrants?: () => Promise<void>;
   /** Fill the cache with every panel's default view when a new load appears (the server does). */
   readonly warmUp?: boolean;
+  /** Credentials every request must carry; none means open (the server binds loopback then). */
+  readonly auth?: DashboardAuth;
 }
 
 const listParam = (value: string | undefined) =>
@@ -67,8 +67,13 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
       : readCatalog;
   const assets = await loadStaticAssets();
   const app = new Hono();
+  app.use(dashboardSecureHeaders);
+  const auth = options.auth === undefined ? undefined : dashboardAuthMiddleware(options.auth);
+  if (auth !== undefined) app.use(auth);
 
   app.onError((error, c) => {
+    // Refusals raised by middleware (401 from authentication) keep their own response.
+    if (error instanceof HTTPException) return error.getResponse();
     logger.error(
       { err: error instanceof Error ? error.message : String(error), path: c.req.path },
       'request failed',

@@ -1,63 +1,87 @@
 import { silentLogger, type Logger } from '@reelhouse/core';
 import { sql, type Kysely } from 'kysely';
 
-/** The read-only role the dashboard connects as. */
-export const dashboardRoleName = 'reelhouse_dashboard';
+import { scramSha256Verifier } from './scram-verifier.ts';
+
+/** The read-only role of one warehouse database: `reelhouse_dashboard_<database>`. */
+export function dashboardRoleName(database: string): string {
+  const suffix = database.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  return `reelhouse_dashboard_${suffix}`.slice(0, 63);
+}
 
 export interface DashboardRoleReport {
   /** True when the role exists with its grants; false when this connection lacks the rights. */
   readonly ready: boolean;
+  readonly role: string;
   readonly message: string;
 }
 
+const statementTimeout = '15s';
+
 /**
- * Creates (or updates) the role `reelhouse_dashboard`: LOGIN, read-only transactions by default,
- * USAGE on `trusted` and SELECT on its tables, including those a later build creates. Idempotent;
- * a connection without the rights gets `ready: false` and a message, not an error.
+ * Creates the read-only role of the connected warehouse database, or brings an existing one's
+ * grants up to date: LOGIN, no other attribute, SELECT on `trusted` only, read-only transactions
+ * and a statement timeout by default, CONNECT on this database only, no temporary tables.
+ * `password` (when given) is sent as a SCRAM verifier computed here, never in clear text; without
+ * it an existing role keeps its password. Idempotent; a connection without the rights to manage
+ * roles gets `ready: false` and a message, not an error.
  */
 export async function ensureDashboardRole<Database>(
   db: Kysely<Database>,
-  options: { password: string; logger?: Logger },
+  options: { password?: string; logger?: Logger },
 ): Promise<DashboardRoleReport> {
   const logger = options.logger ?? silentLogger;
-  const rights = await sql<{ can: boolean }>`
-    select (r.rolsuper or r.rolcreaterole) and has_database_privilege(current_database(), 'CREATE') as can
+  const facts = await sql<{ can: boolean; database: string }>`
+    select (r.rolsuper or r.rolcreaterole) and has_database_privilege(current_database(), 'CREATE') as can,
+      current_database() as database
     from pg_catalog.pg_roles r where r.rolname = current_user`.execute(db);
-  if (rights.rows[0]?.can !== true) {
-    const message = `${dashboardRoleName} not set up: the connected user cannot create roles; ask a DBA to run the setup (see apps/dashboard README)`;
-    logger.warn({ role: dashboardRoleName }, message);
-    return { ready: false, message };
-  }
-  // Role names and passwords cannot be bind parameters in DDL: format() with %I/%L quotes them server-side.
-  const exists = await sql<{
+  const { can, database } = facts.rows[0]!;
+  const role = dashboardRoleName(database);
+  const found = await sql<{
     exists: boolean;
-  }>`select exists (select 1 from pg_catalog.pg_roles where rolname = ${dashboardRoleName}) as exists`.execute(
+  }>`select exists (select 1 from pg_catalog.pg_roles where rolname = ${role}) as exists`.execute(
     db,
   );
-  const verb = exists.rows[0]?.exists === true ? 'alter' : 'create';
-  const statement = await sql<{
-    text: string;
-  }>`select format(${`${verb} role %I login password %L`}, ${dashboardRoleName}::text, ${options.password}::text) as text`.execute(
-    db,
+  const exists = found.rows[0]?.exists === true;
+  if (!can) {
+    const message = `${role} not set up: the connected user cannot create roles; ask a DBA to run the setup (see apps/dashboard README)`;
+    logger.warn({ role }, message);
+    return { ready: false, role, message };
+  }
+  const id = sql.id(role);
+  const attributes = sql.raw(
+    'login nosuperuser nocreatedb nocreaterole noinherit noreplication nobypassrls',
   );
-  await sql.raw(statement.rows[0]!.text).execute(db);
-  await sql`create schema if not exists trusted`.execute(db);
-  const grants = [
-    sql`alter role ${sql.id(dashboardRoleName)} set default_transaction_read_only = on`,
-    sql`alter role ${sql.id(dashboardRoleName)} set statement_timeout = '15s'`,
-    sql`grant usage on schema trusted to ${sql.id(dashboardRoleName)}`,
-    sql`grant select on all tables in schema trusted to ${sql.id(dashboardRoleName)}`,
+  if (options.password !== undefined) {
+    // DDL takes no bind parameters; the verifier is base64 and '$', ':' only, so a literal is safe.
+    const verifier = sql.lit(scramSha256Verifier(options.password));
+    await (
+      exists
+        ? sql`alter role ${id} with ${attributes} password ${verifier}`
+        : sql`create role ${id} with ${attributes} password ${verifier}`
+    ).execute(db);
+  } else if (!exists) {
+    await sql`create role ${id} with ${attributes}`.execute(db);
+  } else {
+    await sql`alter role ${id} with ${attributes}`.execute(db);
+  }
+  const databaseId = sql.id(database);
+  const statements = [
+    // Pinned for this database (role-in-database settings override the role's own defaults).
+    sql`alter role ${id} in database ${databaseId} set default_transaction_read_only = on`,
+    sql`alter role ${id} in database ${databaseId} set statement_timeout = ${sql.lit(statementTimeout)}`,
+    sql`create schema if not exists trusted`,
+    sql`grant usage on schema trusted to ${id}`,
+    sql`grant select on all tables in schema trusted to ${id}`,
     // Tables a later build creates (same owner as now) are readable too.
-    sql`alter default privileges in schema trusted grant select on tables to ${sql.id(dashboardRoleName)}`,
+    sql`alter default privileges in schema trusted grant select on tables to ${id}`,
+    sql`grant connect on database ${databaseId} to ${id}`,
+    // Temporary tables are a PUBLIC default of every database: take it away here, keep it for the owner.
+    sql`revoke temporary on database ${databaseId} from public`,
+    sql`grant temporary on database ${databaseId} to current_user`,
   ];
-  for (const grant of grants) await grant.execute(db);
-  const database = await sql<{
-    text: string;
-  }>`select format('grant connect on database %I to %I', current_database(), ${dashboardRoleName}::text) as text`.execute(
-    db,
-  );
-  await sql.raw(database.rows[0]!.text).execute(db);
-  const message = `${dashboardRoleName} ready: SELECT on trusted only, read-only transactions`;
-  logger.info({ role: dashboardRoleName }, message);
-  return { ready: true, message };
+  for (const statement of statements) await statement.execute(db);
+  const message = `${role} ready: SELECT on trusted only, read-only transactions, no temporary tables`;
+  logger.info({ role }, message);
+  return { ready: true, role, message };
 }

@@ -13,3 +13,11 @@ export {
   filterDimensions,
   type DashboardFilters,
 } from './dashboard-filters.ts';
+export {
+  startDashboard,
+  dashboardAuthFromConfig,
+  type DashboardServer,
+  type DashboardServerOptions,
+} from './start-dashboard.ts';
+export { isLoopbackHost, type DashboardAuth } from './security.ts';
+export { scramSha256Verifier } from './scram-verifier.ts';

@@ -46,6 +46,26 @@ export const configSchema = z.object({
   ),
   /** Port of the dashboard. */
   PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(65535).default(3000)),
+  /** Interface the dashboard listens on; anything but loopback requires DASHBOARD_TOKEN or DASHBOARD_BASIC_AUTH. */
+  HOST: z.preprocess(blankAsUnset, z.string().trim().min(1).default('127.0.0.1')),
+  /** Bearer token the dashboard requires (`Authorization: Bearer <token>`), at least 16 characters. */
+  DASHBOARD_TOKEN: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .transform((value) => new Redacted(value, '***'))
+      .optional(),
+  ),
+  /** `user:password` the dashboard requires through HTTP basic authentication. */
+  DASHBOARD_BASIC_AUTH: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^[^:]+:.{8,}$/, 'must be user:password with a password of at least 8 characters')
+      .transform((value) => new Redacted(value, `${value.split(':')[0]}:***`))
+      .optional(),
+  ),
   /** Container engine for testcontainers, when not at the default socket. */
   DOCKER_HOST: z.preprocess(blankAsUnset, z.string().optional()),
   /** Folder where @reelhouse/services keeps servers it builds or starts (FerretDB binary, data). */

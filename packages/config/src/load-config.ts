@@ -13,6 +13,11 @@ export interface ReelhouseConfig {
   readonly scale: Scale;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly port: number;
+  /** Interface the dashboard listens on (default 127.0.0.1). */
+  readonly host: string;
+  readonly dashboardToken: Redacted | undefined;
+  /** `user:password` for HTTP basic authentication. */
+  readonly dashboardBasicAuth: Redacted | undefined;
   readonly cacheDir: string | undefined;
   readonly dockerHost: string | undefined;
 }
@@ -45,6 +50,9 @@ export function loadConfig(
     scale: value.REELHOUSE_SCALE,
     logLevel: value.REELHOUSE_LOG_LEVEL,
     port: value.PORT,
+    host: value.HOST,
+    dashboardToken: value.DASHBOARD_TOKEN,
+    dashboardBasicAuth: value.DASHBOARD_BASIC_AUTH,
     cacheDir: value.REELHOUSE_CACHE_DIR,
     dockerHost: value.DOCKER_HOST,
   });

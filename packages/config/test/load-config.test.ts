@@ -24,9 +24,28 @@ describe('loadConfig', () => {
       scale: 'small',
       logLevel: 'info',
       port: 3000,
+      host: '127.0.0.1',
     });
+    expect(config.dashboardToken).toBeUndefined();
     expect(config.sourceDatabaseUrl).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the dashboard credentials without ever printing them', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0',
+      DASHBOARD_TOKEN: 'tok-0123456789abcdef',
+      DASHBOARD_BASIC_AUTH: 'ana:pass-word-1',
+    });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.dashboardToken?.expose()).toBe('tok-0123456789abcdef');
+    expect(config.dashboardBasicAuth?.expose()).toBe('ana:pass-word-1');
+    const printed = `${JSON.stringify(config)} ${inspect(config)}`;
+    expect(printed).not.toContain('tok-0123456789abcdef');
+    expect(printed).not.toContain('pass-word-1');
+    expect(configError({ DASHBOARD_TOKEN: 'short' }).message).toContain(
+      'DASHBOARD_TOKEN: must be at least 16 characters',
+    );
   });
 
   it('treats blank variables as unset', () => {
