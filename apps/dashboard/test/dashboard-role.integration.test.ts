@@ -125,6 +125,27 @@ describe('the dashboard role (issue 14)', () => {
     }
   });
 
+  it('gets its limits back at the next start when it lifted them itself (PostgreSQL 15 lets a role do that)', async () => {
+    const first = await openDashboardDatabase({ url: pg.url, secretDir });
+    try {
+      await sql`begin read write; alter role ${sql.id(role)} in database ${sql.id(pg.name)} set statement_timeout = 0; commit`.execute(
+        first.db,
+      );
+    } finally {
+      await first.db.destroy();
+    }
+    const second = await openDashboardDatabase({ url: pg.url, secretDir });
+    try {
+      const timeout = await sql<{ timeout: string }>`
+        select setting as timeout from pg_catalog.pg_db_role_setting s,
+          lateral unnest(s.setconfig) as setting
+        where s.setrole = ${role}::regrole and setting like 'statement_timeout=%'`.execute(owner);
+      expect(timeout.rows.map((row) => row.timeout)).toEqual(['statement_timeout=15s']);
+    } finally {
+      await second.db.destroy();
+    }
+  });
+
   it('grants itself SELECT again on a table a build published without it', async () => {
     const opened = await openDashboardDatabase({ url: pg.url, secretDir });
     try {
