@@ -19,6 +19,7 @@ import {
   metricSources,
   type MetricSource,
   type PeriodBounds,
+  type PeriodRange,
   type SourceQuery,
 } from './metric-source.ts';
 import { periodBounds } from './period-bounds.ts';
@@ -43,7 +44,7 @@ const metricExpression = (source: MetricSource, name: MetricName): MetricExpress
 function zeroWhenEmpty(name: MetricName, expression: MetricExpression): MetricExpression {
   const definition: MetricDefinition = metricDefinitions[name];
   return definition.total === true
-    ? (inPeriod) => sql<number>`coalesce(${expression(inPeriod)}, 0)`
+    ? (inPeriod, range) => sql<number>`coalesce(${expression(inPeriod, range)}, 0)`
     : expression;
 }
 
@@ -117,12 +118,20 @@ export function answerableDimensions(metrics: readonly MetricName[]): DimensionN
 export function planMetricQuery(db: Kysely<TrustedSchema>, query: MetricQuery): MetricQueryPlan {
   const period = periodBounds(query);
   const source = pickSource(query, period);
-  const current = source.inPeriod({ fromKey: period.fromKey, toKey: period.toKey, to: period.to });
-  const previous = source.inPeriod({
+  const currentRange: PeriodRange = {
+    fromKey: period.fromKey,
+    toKey: period.toKey,
+    from: period.from,
+    to: period.to,
+  };
+  const previousRange: PeriodRange = {
     fromKey: period.previousFromKey,
     toKey: period.previousToKey,
+    from: period.previousFrom,
     to: period.previousTo,
-  });
+  };
+  const current = source.inPeriod(currentRange);
+  const previous = source.inPeriod(previousRange);
   const dimensions = query.dimensions.map((name) => ({
     name,
     expression: dimensionExpression({ source, name, period })!,
@@ -148,7 +157,10 @@ export function planMetricQuery(db: Kysely<TrustedSchema>, query: MetricQuery): 
     ...dimensions.map(({ name, expression }) => expression.as(name)),
     ...query.metrics.flatMap((name) => {
       const expression = zeroWhenEmpty(name, metricExpression(source, name)!);
-      return [expression(current).as(name), expression(previous).as(`${name}${previousSuffix}`)];
+      return [
+        expression(current, currentRange).as(name),
+        expression(previous, previousRange).as(`${name}${previousSuffix}`),
+      ];
     }),
   ]);
   if (dimensions.length > 0)

@@ -1,13 +1,19 @@
 import { sql, type RawBuilder } from 'kysely';
 
-import type { SourceName } from './metric-source.ts';
+import type { PeriodRange, SourceName } from './metric-source.ts';
 
 /** How a value reads: the dashboard formats numbers by unit. */
 export type MetricUnit =
   'count' | 'hours' | 'minutes' | 'ratio' | 'kbps' | 'milliseconds' | 'currency';
 
-/** An aggregate over the rows of one period; `inPeriod` is the source's test for that period. */
-export type MetricExpression = (inPeriod: RawBuilder<boolean>) => RawBuilder<number | null>;
+/**
+ * An aggregate over the rows of one period; `inPeriod` is the source's test for that period and
+ * `range` its bounds (for metrics that also look at the period's start).
+ */
+export type MetricExpression = (
+  inPeriod: RawBuilder<boolean>,
+  range: PeriodRange,
+) => RawBuilder<number | null>;
 
 export interface MetricDefinition {
   readonly label: string;
@@ -28,6 +34,12 @@ const distinctUsersIf = (inPeriod: RawBuilder<boolean>) =>
   sql<number>`count(distinct u.user_id) filter (where ${inPeriod})`;
 const payingAt = (inPeriod: RawBuilder<boolean>) =>
   sql<boolean>`${inPeriod} and u.subscription_status = 'active'`;
+/** Active or paused: a subscriber (paused users keep their subscription, cancelled ones do not). */
+const subscribedAt = (inPeriod: RawBuilder<boolean>) =>
+  sql<boolean>`${inPeriod} and u.subscription_status in ('active', 'paused')`;
+/** The user version valid at the start of the period's first day (the end of the day before). */
+const validAtStart = (range: PeriodRange) =>
+  sql<boolean>`(u.valid_from < ${range.from}::date::timestamp at time zone 'UTC' and (u.valid_to is null or u.valid_to >= ${range.from}::date::timestamp at time zone 'UTC'))`;
 const ratio = (numerator: RawBuilder<number>, denominator: RawBuilder<number>) =>
   sql<number | null>`${numerator}::float8 / nullif(${denominator}, 0)`;
 const scaled = (value: RawBuilder<number>, divisor: number) =>
@@ -184,11 +196,36 @@ export const metricDefinitions = {
   },
   subscribers: {
     label: 'Subscribers',
-    description: 'Users as of the last day of the period, by their attributes on that day.',
+    description:
+      'Users whose dim_user version valid at the end of the period (its last day, 24:00 UTC) is active or paused, by their attributes in that version.',
+    unit: 'count',
+    higherIsBetter: true,
+    total: true,
+    expressions: { subscribers: (p) => distinctUsersIf(subscribedAt(p)) },
+  },
+  users: {
+    label: 'Users',
+    description:
+      'Users with a dim_user version valid at the end of the period, whatever their status (active, paused or cancelled).',
     unit: 'count',
     higherIsBetter: true,
     total: true,
     expressions: { subscribers: (p) => distinctUsersIf(p) },
+  },
+  churn_rate: {
+    label: 'Churn rate',
+    description:
+      'Subscribers at the start of the period (active or paused the day before it) whose version valid at its end is cancelled, over those subscribers.',
+    unit: 'ratio',
+    higherIsBetter: false,
+    expressions: {
+      // Filters by user attributes apply to each version: the starting subscriber's and the cancelled one's.
+      subscribers: (p, range) =>
+        ratio(
+          sql<number>`count(distinct u.user_id) filter (where ${p} and u.subscription_status = 'cancelled' and u.user_id in (select s.user_id from trusted.dim_user s where s.user_key <> -1 and s.subscription_status in ('active', 'paused') and s.valid_from < ${range.from}::date::timestamp at time zone 'UTC' and (s.valid_to is null or s.valid_to >= ${range.from}::date::timestamp at time zone 'UTC')))`,
+          distinctUsersIf(subscribedAt(validAtStart(range))),
+        ),
+    },
   },
 } as const satisfies Record<string, MetricDefinition>;
 

@@ -48,6 +48,7 @@ export interface MetricSource {
 export interface PeriodRange {
   readonly fromKey: number;
   readonly toKey: number;
+  readonly from: string;
   readonly to: string;
 }
 

@@ -67,7 +67,12 @@ const handWritten: Record<
   cancellations: (p) =>
     sql`select count(*) from trusted.dim_user u where is_current and subscription_status = 'cancelled' and to_date(cancelled_date_key::text, 'YYYYMMDD') between ${p.from}::date and ${p.to}::date`,
   subscribers: (p) =>
-    sql`select count(*) from trusted.dim_user u where ${asOf(p)} and user_key <> -1`,
+    sql`select count(*) from trusted.dim_user u where ${asOf(p)} and user_key <> -1 and subscription_status in ('active', 'paused')`,
+  users: (p) => sql`select count(*) from trusted.dim_user u where ${asOf(p)} and user_key <> -1`,
+  churn_rate: (p) =>
+    sql`with start as (select user_id from trusted.dim_user u where user_key <> -1 and subscription_status in ('active', 'paused') and u.valid_from < date '${sql.raw(p.from)}' and (u.valid_to is null or u.valid_to >= date '${sql.raw(p.from)}'))
+      select count(*) filter (where u.subscription_status = 'cancelled')::float8 / (select count(*) from start)
+      from trusted.dim_user u join start using (user_id) where ${asOf(p)}`,
 };
 
 async function expected(

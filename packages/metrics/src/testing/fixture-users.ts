@@ -74,6 +74,11 @@ export function buildUsers(next: () => number, count: number): UserVersion[] {
       plan = plans[(plans.indexOf(plan) + 1) % plans.length]!;
       if (lastMs < end) changes.push({ ms: lastMs, plan, status: 'active' });
     }
+    // A pause keeps the subscription (a subscriber, no revenue change in the fixture).
+    if (index % 11 === 6) {
+      lastMs += 30 * dayMs;
+      if (lastMs < end) changes.push({ ms: lastMs, plan, status: 'paused' });
+    }
     if (index % 7 === 3) {
       lastMs += (15 + Math.floor(next() * 60)) * dayMs;
       const cancelledMs = lastMs - (2 + Math.floor(next() * 14)) * dayMs;
