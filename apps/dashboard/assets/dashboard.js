@@ -2,21 +2,33 @@
 // cross-filtering (a click sets one URL filter) and turns filter-bar changes into a new URL.
 (function () {
   'use strict';
-  // Codes such as smart_tv read as 'Smart tv'; values keep their raw form for filtering.
+  // Codes read as words: smart_tv 'Smart TV', tv_ad 'TV ad', sci-fi 'Sci-Fi'; values keep their raw
+  // form for filtering (only the label changes).
+  var acronyms = { tv: 'TV', os: 'OS', ios: 'iOS', sd: 'SD', hd: 'HD', fhd: 'FHD', uhd: 'UHD' };
+  var capital = function (word) {
+    return word.charAt(0).toUpperCase() + word.slice(1);
+  };
   var pretty = function (value) {
     var text = String(value);
-    return /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(text)
-      ? text.replace(/_/g, ' ').replace(/^./, function (c) {
-          return c.toUpperCase();
-        })
-      : text;
+    if (!/^[a-z][a-z0-9]*([_-][a-z0-9]+)*$/.test(text)) return text;
+    return text
+      .split('_')
+      .map(function (word, index) {
+        if (acronyms[word]) return acronyms[word];
+        // Hyphenated words are names (Sci-Fi): every part capitalised.
+        if (word.indexOf('-') >= 0) return word.split('-').map(capital).join('-');
+        return index === 0 ? capital(word) : word;
+      })
+      .join(' ');
   };
+  // Three significant digits: ticks are round numbers, so neighbouring labels never read the same
+  // (0.005%, 0.01%, 0.015%), however small the ratio.
   var unitFormat = {
     ratio: function (v) {
-      return (v * 100).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 2 : 0) + '%';
+      return (v === 0 ? '0' : String(Number((v * 100).toPrecision(3)))) + '%';
     },
     kbps: function (v) {
-      return (v / 1000).toFixed(0) + ' Mbps';
+      return String(Number((v / 1000).toPrecision(3))) + ' Mbps';
     },
   };
   var navigate = function (changes) {
@@ -49,6 +61,21 @@
       })
     )
       option.legend.formatter = pretty;
+    // On a phone, legends keep one scrollable line: below a pie (centred above it), above the plot
+    // of other charts, never wrapping over the series.
+    if (option.legend && element.clientWidth < 520) {
+      var pie = (option.series || []).some(function (s) {
+        return s.type === 'pie';
+      });
+      option.legend = Object.assign({}, option.legend, { type: 'scroll', orient: 'horizontal' });
+      if (pie) {
+        option.legend = Object.assign(option.legend, { left: 8, right: 8, top: 'auto', bottom: 0 });
+        (option.series || []).forEach(function (s) {
+          if (s.type === 'pie')
+            Object.assign(s, { center: ['50%', '44%'], radius: ['36%', '62%'] });
+        });
+      }
+    }
     // Respect a request for less motion (also what makes screenshots and tests deterministic).
     if (window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches)
       option.animation = false;

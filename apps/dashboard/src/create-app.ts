@@ -258,6 +258,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
         ...timing,
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="${panelCsvFileName(answer)}"`,
+        'x-reelhouse-previous-period': `${answer.result.period.previousFrom}_${answer.result.period.previousTo}`,
       });
     }
     return c.json(

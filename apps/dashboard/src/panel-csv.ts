@@ -1,4 +1,4 @@
-import { metricDefinitions, type MetricName } from '@reelhouse/metrics';
+import { metricDefinitions, type MetricName, type MetricUnit } from '@reelhouse/metrics';
 
 import { filterDimensions } from './dashboard-filters.ts';
 import type { PanelAnswer } from './run-panel.ts';
@@ -9,40 +9,46 @@ const quote = (value: string | number | null | undefined): string => {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
-/** The filters of an answer as `key=value` pairs: they head the CSV and name its file. */
-export function describeFilters(answer: PanelAnswer): string[] {
-  return [
-    `from=${answer.filters.from}`,
-    `to=${answer.filters.to}`,
-    ...filterDimensions
-      .filter((dimension) => answer.applied.includes(dimension))
-      .map((dimension) => `${dimension}=${answer.filters.dimensions[dimension]?.join('|')}`),
-  ];
+// Rounded for people and spreadsheets: whole counts, cents, and 6 significant digits for ratios.
+const decimalsByUnit: Record<MetricUnit, number | 'significant'> = {
+  count: 2,
+  hours: 2,
+  minutes: 2,
+  ratio: 'significant',
+  kbps: 0,
+  milliseconds: 1,
+  currency: 2,
+};
+
+/** A metric value as CSV text: rounded by its unit, trailing zeros dropped. */
+export function csvNumber(value: number | null | undefined, unit: MetricUnit): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '';
+  const rule = decimalsByUnit[unit];
+  return String(
+    rule === 'significant' ? Number(value.toPrecision(6)) : Number(value.toFixed(rule)),
+  );
 }
 
-/** A panel's rows as CSV, preceded by `#` lines stating the panel, its filters and the previous period. */
+/**
+ * A panel's rows as CSV: the header line first, as spreadsheets and `read_csv` expect. The range
+ * and filters are in the file name (`panelCsvFileName`); the previous period's dates are in the
+ * `X-Reelhouse-Previous-Period` header.
+ */
 export function panelCsv(answer: PanelAnswer): string {
-  const { result, panel } = answer;
+  const { result } = answer;
   const metrics = result.query.metrics as readonly MetricName[];
   const header = [
     ...result.query.dimensions,
     ...metrics.flatMap((metric) => [metric, `${metric}_previous`]),
   ];
   const lines = [
-    `# Reelhouse panel: ${panel.title} (${panel.id})`,
-    `# filters: ${describeFilters(answer).join(', ')}`,
-    ...(answer.ignored.length > 0
-      ? [`# not filtered by (no such split): ${answer.ignored.join(', ')}`]
-      : []),
-    `# previous period: ${result.period.previousFrom} to ${result.period.previousTo}`,
-    `# metrics: ${metrics.map((metric) => `${metric} = ${metricDefinitions[metric].description}`).join(' | ')}`,
     header.join(','),
     ...result.rows.map((row) =>
       [
         ...result.query.dimensions.map((dimension) => quote(row.dimensions[dimension])),
         ...metrics.flatMap((metric) => [
-          quote(row.values[metric]?.current),
-          quote(row.values[metric]?.previous),
+          csvNumber(row.values[metric]?.current, metricDefinitions[metric].unit),
+          csvNumber(row.values[metric]?.previous, metricDefinitions[metric].unit),
         ]),
       ].join(','),
     ),

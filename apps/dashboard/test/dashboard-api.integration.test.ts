@@ -66,24 +66,20 @@ describe('panel API', () => {
     });
   });
 
-  it('exports a panel as CSV whose first lines state the filters', async () => {
+  it('exports a panel as CSV: the header first, the filters in the file name (issue 14)', async () => {
     const response = await app.request(`/api/panels/sessions_by_device.csv?${range}&country=US,CA`);
     expect(response.headers.get('content-disposition')).toBe(
       'attachment; filename="reelhouse-sessions_by_device-2026-02-15_2026-03-31-country-US+CA.csv"',
     );
+    expect(response.headers.get('x-reelhouse-previous-period')).toBe('2026-01-01_2026-02-14');
     const lines = (await response.text()).trim().split('\n');
-    expect(lines.slice(0, 3)).toEqual([
-      '# Reelhouse panel: Sessions by device (sessions_by_device)',
-      '# filters: from=2026-02-15, to=2026-03-31, country=US|CA',
-      '# previous period: 2026-01-01 to 2026-02-14',
-    ]);
-    expect(lines[4]).toBe('device,sessions,sessions_previous');
+    expect(lines[0]).toBe('device,sessions,sessions_previous');
     const counted = await sql<{ device_type: string; n: number }>`
       select device_type, count(*)::int as n from trusted.fact_viewing_session
       where date_key between 20260215 and 20260331 and country_code in ('US', 'CA') group by device_type`.execute(
       db,
     );
-    const exported = lines.slice(5).map((line) => line.split(','));
+    const exported = lines.slice(1).map((line) => line.split(','));
     expect(new Map(exported.map(([device, current]) => [device, Number(current)]))).toEqual(
       new Map(counted.rows.map((row) => [row.device_type, row.n])),
     );
@@ -115,6 +111,21 @@ describe('panel API', () => {
     await sql`drop table trusted.agg_daily_usage`.execute(db);
     await sql`alter table trusted.agg_daily_usage_next rename to agg_daily_usage`.execute(db);
     expect(await devices()).toEqual(['vr_headset', ...before]);
+  });
+});
+
+describe('CSV numbers (issue 14)', () => {
+  it('are rounded by unit: ratios to 6 significant digits, hours to 2 decimals', async () => {
+    const response = await app.request(`/api/panels/rebuffering_by_device.csv?${range}`);
+    const [header, ...rows] = (await response.text()).trim().split('\n');
+    expect(header).toBe('device,rebuffer_ratio,rebuffer_ratio_previous');
+    for (const row of rows) {
+      const ratio = row.split(',')[1]!;
+      expect(ratio.replace(/^0\.0*/, '').length, row).toBeLessThanOrEqual(6);
+    }
+    const hours = await app.request(`/api/panels/watch_hours_by_plan.csv?${range}`);
+    for (const row of (await hours.text()).trim().split('\n').slice(1))
+      expect(row.split(',')[1], row).toMatch(/^\d+(\.\d{1,2})?$/);
   });
 });
 

@@ -186,10 +186,115 @@ describe('dashboard in a real browser', () => {
       rows: { dimensions: { device: string }; values: { sessions: { current: number } } }[];
     };
     const lines = text.trim().split('\n');
-    expect(lines[1]).toBe('# filters: from=2026-02-15, to=2026-03-31, plan=premium');
-    const rows = lines.filter((line) => !line.startsWith('#')).slice(1);
+    expect(lines[0]).toBe('device,sessions,sessions_previous');
+    const rows = lines.slice(1);
     expect(rows.map((line) => line.split(',').slice(0, 2).join(','))).toEqual(
       api.rows.map((row) => `${row.dimensions.device},${row.values.sessions.current}`),
     );
+  });
+
+  it('shows an empty state, not an error, for a range before the data (issue 14)', async () => {
+    await page.goto(`${base}/sessions?from=2020-01-01&to=2020-01-31`, { waitUntil: 'networkidle' });
+    await expect(page.locator('.empty-state h1').innerText()).resolves.toBe(
+      'No data in this range',
+    );
+    const href = await page.locator('.empty-state a').getAttribute('href');
+    expect(href).toBe('/sessions?from=2026-03-02&to=2026-03-31');
+    await page.goto(`${base}${href}`, { waitUntil: 'networkidle' });
+    expect(Object.keys(await chartData()).length).toBeGreaterThan(3);
+  });
+
+  it('labels codes as words and never repeats a ratio axis label (issue 14)', async () => {
+    await page.goto(`${base}/sessions?${range}`, { waitUntil: 'networkidle' });
+    const labels = await page.evaluate(() => {
+      interface Chart {
+        getModel(): {
+          getComponent(
+            kind: string,
+            index: number,
+          ): { axis: { getViewLabels(): { formattedLabel: string }[] } };
+        };
+      }
+      const charts = (globalThis as unknown as { reelhouseCharts: Record<string, Chart> })
+        .reelhouseCharts;
+      const view = (id: string, kind: string) =>
+        charts[id]!.getModel()
+          .getComponent(kind, 0)
+          .axis.getViewLabels()
+          .map((label) => label.formattedLabel);
+      return {
+        ratio: view('rebuffering_over_time', 'yAxis'),
+        devices: view('rebuffering_by_device', 'xAxis'),
+      };
+    });
+    expect(labels.ratio.length).toBeGreaterThan(2);
+    expect(new Set(labels.ratio).size).toBe(labels.ratio.length);
+    expect(labels.devices).toContain('Smart TV');
+  });
+
+  it('keeps every tab reachable and legends off the charts at phone width (issue 14)', async () => {
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      reducedMotion: 'reduce',
+    });
+    try {
+      await phone.goto(`${base}/?${range}`, { waitUntil: 'networkidle' });
+      const sessions = phone.locator('nav a', { hasText: 'Sessions' });
+      const box = (await sessions.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      await Promise.all([phone.waitForURL(/\/sessions/), sessions.click()]);
+      await phone.waitForLoadState('networkidle');
+      // Each legend's drawn box against its chart's plot area (or pie), from ECharts' own layout.
+      const overlaps = await phone.evaluate(() => {
+        interface Rect {
+          x: number;
+          y: number;
+          width: number;
+          height: number;
+          applyTransform(m: unknown): void;
+          intersect(other: Rect): boolean;
+        }
+        interface Chart {
+          getViewOfComponentModel(model: unknown): {
+            group: { getBoundingRect(): Rect; updateTransform(): void; transform: unknown };
+          };
+          getViewOfSeriesModel(model: unknown): {
+            group: { getBoundingRect(): Rect; updateTransform(): void; transform: unknown };
+          };
+          getModel(): {
+            getComponent(kind: string, index: number): unknown;
+            getSeriesByIndex(index: number): unknown;
+          };
+        }
+        const charts = (globalThis as unknown as { reelhouseCharts: Record<string, Chart> })
+          .reelhouseCharts;
+        const found: string[] = [];
+        for (const [id, chart] of Object.entries(charts)) {
+          const legendModel = chart.getModel().getComponent('legend', 0);
+          if (legendModel === undefined || legendModel === null) continue;
+          const legend = chart.getViewOfComponentModel(legendModel).group;
+          legend.updateTransform();
+          const legendRect = (legend.getBoundingRect() as Rect & { clone(): Rect }).clone();
+          if (legend.transform) legendRect.applyTransform(legend.transform);
+          // The plot area of a cartesian chart; a pie's own drawn shape otherwise.
+          const grid = chart.getModel().getComponent('grid', 0) as
+            { coordinateSystem?: { getRect(): Rect } } | undefined;
+          let plotRect: Rect;
+          if (grid?.coordinateSystem !== undefined) plotRect = grid.coordinateSystem.getRect();
+          else {
+            const series = chart.getViewOfSeriesModel(chart.getModel().getSeriesByIndex(0)).group;
+            series.updateTransform();
+            plotRect = (series.getBoundingRect() as Rect & { clone(): Rect }).clone();
+            if (series.transform) plotRect.applyTransform(series.transform);
+          }
+          if (legendRect.width > 0 && legendRect.intersect(plotRect)) found.push(id);
+        }
+        return found;
+      });
+      expect(overlaps).toEqual([]);
+    } finally {
+      await phone.close();
+    }
   });
 });
