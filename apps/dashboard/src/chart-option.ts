@@ -18,8 +18,34 @@ import {
 import { heatmapSpec, multilineSpec } from './matrix-chart-options.ts';
 import type { PanelAnswer } from './run-panel.ts';
 
-/** Builds the ECharts option of a panel from its rows. */
-export function buildChartSpec(answer: PanelAnswer): ChartSpec {
+const timeDimensions = new Set(['date', 'week', 'month']);
+
+/** A shaded band over the bucket holding the partial last day, so its drop reads as incomplete. */
+function partialDayMark(categories: readonly string[], partialDay: string | undefined) {
+  const bucket =
+    partialDay === undefined ? undefined : categories.filter((day) => day <= partialDay).at(-1);
+  if (bucket === undefined || bucket !== categories.at(-1)) return {};
+  return {
+    markArea: {
+      silent: true,
+      itemStyle: { color: 'rgba(148, 163, 184, 0.18)' },
+      label: {
+        show: true,
+        position: 'insideTop',
+        color: '#64748b',
+        fontSize: 10,
+        formatter: 'partial day',
+      },
+      data: [[{ xAxis: bucket }, { xAxis: bucket }]],
+    },
+  };
+}
+
+/** Builds the ECharts option of a panel from its rows; `partialDay` is the data's incomplete last day. */
+export function buildChartSpec(
+  answer: PanelAnswer,
+  options: { partialDay?: string | undefined } = {},
+): ChartSpec {
   const { panel, result } = answer;
   const dimension = result.query.dimensions[0] ?? '';
   // Quality reads best in ladder order, not alphabetically.
@@ -35,6 +61,8 @@ export function buildChartSpec(answer: PanelAnswer): ChartSpec {
     dimensionLabel(dimension, row.dimensions[dimension as keyof MetricRow['dimensions']]),
   );
   const [first, second] = panel.metrics as [MetricName, MetricName | undefined];
+  const timeline = timeDimensions.has(dimension);
+  const partial = timeline ? partialDayMark(categories, options.partialDay) : {};
   switch (panel.chart) {
     case 'kpi':
       return { option: {}, crossFilter: undefined };
@@ -46,7 +74,12 @@ export function buildChartSpec(answer: PanelAnswer): ChartSpec {
           tooltip,
           legend,
           grid,
-          xAxis: { type: 'category', data: categories, boundaryGap: false },
+          xAxis: {
+            type: 'category',
+            data: categories,
+            boundaryGap: false,
+            axisLabel: { hideOverlap: true },
+          },
           yAxis: panel.metrics.map((metric) => axisFor(metric)),
           series: panel.metrics.flatMap((metric, index) => [
             {
@@ -57,6 +90,7 @@ export function buildChartSpec(answer: PanelAnswer): ChartSpec {
               smooth: false,
               data: rows.map((row) => round(valueOf(row, metric))),
               lineStyle: { width: 2.2 },
+              ...(index === 0 ? partial : {}),
             },
             {
               name: `${metricDefinitions[metric].label} (previous)`,
@@ -83,11 +117,14 @@ export function buildChartSpec(answer: PanelAnswer): ChartSpec {
             type: 'category',
             data: categories,
             triggerEvent: panel.crossFilter !== undefined,
-            axisLabel: {
-              interval: categories.length > 16 ? 'auto' : 0,
-              rotate: categories.length > 4 ? 30 : 0,
-              hideOverlap: true,
-            },
+            // Dates stay horizontal and thin out (ECharts drops the ones that would overlap).
+            axisLabel: timeline
+              ? { interval: 'auto', rotate: 0, hideOverlap: true }
+              : {
+                  interval: categories.length > 16 ? 'auto' : 0,
+                  rotate: categories.length > 4 ? 30 : 0,
+                  hideOverlap: true,
+                },
           },
           yAxis:
             second === undefined
@@ -99,6 +136,7 @@ export function buildChartSpec(answer: PanelAnswer): ChartSpec {
               type: 'bar',
               data: rows.map((row) => round(valueOf(row, first))),
               itemStyle: { borderRadius: [3, 3, 0, 0] },
+              ...partial,
             },
             {
               name: 'Previous period',

@@ -8,6 +8,10 @@ export type DataStatus =
       readonly loadKey: string;
       readonly firstDay: string;
       readonly latestDay: string;
+      /** The last day, when its data ends before 23:00 UTC (a load taken mid-day): charts mark it. */
+      readonly partialDay: string | undefined;
+      /** Start of the newest session (ISO, UTC). */
+      readonly dataEndsAt: string;
     }
   | { readonly ready: false; readonly loadKey: string; readonly reason: string };
 
@@ -88,15 +92,31 @@ export function createDataStatusReader(
       .select((eb) => [eb.fn.min('date_key').as('first'), eb.fn.max('date_key').as('latest')])
       .where('date_key', '>', 0)
       .executeTakeFirst();
-    last =
-      range?.first == null || range.latest == null
-        ? { ready: false, loadKey, reason: 'The trusted tables exist but hold no sessions yet.' }
-        : {
-            ready: true,
-            loadKey,
-            firstDay: dayOfKey(range.first),
-            latestDay: dayOfKey(range.latest),
-          };
+    if (range?.first == null || range.latest == null) {
+      last = {
+        ready: false,
+        loadKey,
+        reason: 'The trusted tables exist but hold no sessions yet.',
+      };
+      return last;
+    }
+    // The fact table's date_key index keeps this to the last day's rows.
+    const newest = await db
+      .selectFrom('trusted.fact_viewing_session')
+      .select((eb) => eb.fn.max('started_at').as('at'))
+      .where('date_key', '=', range.latest)
+      .executeTakeFirst();
+    const latestDay = dayOfKey(range.latest);
+    const endsAt =
+      newest?.at == null ? `${latestDay}T23:59:59.000Z` : new Date(newest.at).toISOString();
+    last = {
+      ready: true,
+      loadKey,
+      firstDay: dayOfKey(range.first),
+      latestDay,
+      partialDay: endsAt < `${latestDay}T23:00:00.000Z` ? latestDay : undefined,
+      dataEndsAt: endsAt,
+    };
     return last;
   };
 }

@@ -166,11 +166,11 @@ function renderKpis(answers: readonly PanelAnswer[]): SafeHtml {
   return html`<section class="kpis">${cards}</section>`;
 }
 
-function renderPanel(answer: PanelAnswer): SafeHtml {
+function renderPanel(answer: PanelAnswer, partialDay: string | undefined): SafeHtml {
   const { panel, filters } = answer;
   const search = filtersToSearch(filters);
   const empty = answer.result.rows.length === 0;
-  const spec = empty ? undefined : buildChartSpec(answer);
+  const spec = empty ? undefined : buildChartSpec(answer, { partialDay });
   return html`<section class="panel ${panel.width}" data-panel="${panel.id}">
     <div class="panel-head">
       <div>
@@ -199,7 +199,10 @@ function renderPanel(answer: PanelAnswer): SafeHtml {
 }
 
 /** A dashboard page: KPI cards first, then the panels in their grid. */
-export function renderPanels(outcomes: readonly (PanelAnswer | PanelFailure)[]): SafeHtml {
+export function renderPanels(
+  outcomes: readonly (PanelAnswer | PanelFailure)[],
+  options: { partialDay?: string | undefined } = {},
+): SafeHtml {
   const answers = outcomes.filter((outcome): outcome is PanelAnswer => 'result' in outcome);
   const failures = outcomes.filter((outcome): outcome is PanelFailure => 'error' in outcome);
   const kpis = answers.filter((answer) => answer.panel.chart === 'kpi');
@@ -214,7 +217,7 @@ export function renderPanels(outcomes: readonly (PanelAnswer | PanelFailure)[]):
               <div class="panel-head"><h2>${outcome.panel.title}</h2></div>
               <div class="panel-error">This panel failed: ${outcome.error}</div>
             </section>`
-          : renderPanel(outcome),
+          : renderPanel(outcome, options.partialDay),
       )}
     </div>`;
 }

@@ -2,7 +2,7 @@ import { buildTrustedFixture, closeKysely, insertTrustedFixture } from '@reelhou
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
 import type { Hono } from 'hono';
-import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
+import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createDashboardApp } from '../src/index.ts';
@@ -129,5 +129,32 @@ describe('filter values', () => {
 
   it('of an open vocabulary (genre) give an empty state with zero, not null', async () => {
     expect(await sessionsOf('genre=Opera')).toBe(0);
+  });
+});
+
+describe('the last, partial day', () => {
+  const spec = async (app: Hono) => {
+    const page = await (await app.request('/?from=2026-03-18&to=2026-03-31')).text();
+    const json = /<script type="application\/json" id="spec-usage_over_time">(.*?)<\/script>/s.exec(
+      page,
+    )?.[1];
+    return { page, spec: json ?? '' };
+  };
+
+  it('is marked on time series when the data ends before 23:00 UTC, and only then', async () => {
+    await sql`update trusted.fact_viewing_session set started_at = '2026-03-31 23:30:00+00'
+      where session_id = (select max(session_id) from trusted.fact_viewing_session where date_key = 20260331)`.execute(
+      db,
+    );
+    const full = await spec(await createDashboardApp({ db }));
+    expect(full.spec).not.toContain('partial day');
+    expect(full.page).not.toContain('partial day');
+    await sql`delete from trusted.fact_viewing_session where date_key = 20260331 and started_at >= '2026-03-31 18:00:00+00'`.execute(
+      db,
+    );
+    const partial = await spec(await createDashboardApp({ db }));
+    expect(partial.spec).toContain('"formatter":"partial day"');
+    expect(partial.spec).toContain('"xAxis":"2026-03-31"');
+    expect(partial.page).toMatch(/last session 1[0-7]:\d\d UTC: partial day/);
   });
 });
