@@ -1,6 +1,7 @@
 import { Redacted, type ReelhouseConfig } from '@reelhouse/config';
 import { silentLogger, type Logger } from '@reelhouse/core';
 
+import { ensureNamedDatabase } from './ensure-named-database.ts';
 import { ensureDatabase } from './postgres-databases.ts';
 import { resolveMongo } from './resolve-mongo.ts';
 import { resolvePostgres } from './resolve-postgres.ts';
@@ -28,8 +29,9 @@ export interface ResolvedServices {
 
 /**
  * Resolves the source database, the warehouse database and the MongoDB-wire server. A configured
- * URL is used as it is; otherwise one PostgreSQL server is found once and both databases are
- * created on it.
+ * URL is used as it is (its database created when missing); otherwise one PostgreSQL server is
+ * found once and both databases are created on it. A MongoDB-wire server started here is the
+ * persistent local one, reused by every later command.
  */
 export async function resolveServices(options: {
   config: ReelhouseConfig;
@@ -43,6 +45,7 @@ export async function resolveServices(options: {
   const databaseUrl = async (configured: Redacted | undefined, name: string): Promise<Redacted> => {
     if (configured !== undefined) {
       started.push(await resolvePostgres({ url: configured, config, logger }));
+      await ensureNamedDatabase(configured.expose());
       return configured;
     }
     if (server === undefined) {
