@@ -10,6 +10,7 @@ export {
   type ServiceState,
 } from './persistent/service-state.ts';
 export { removeStaleStateFolders } from './persistent/stale-state-folders.ts';
+export { stopPersistentServer } from './persistent/stop-persistent-server.ts';
 export {
   resolveServices,
   defaultDatabaseNames,
