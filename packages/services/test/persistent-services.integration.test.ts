@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -145,18 +145,23 @@ describe('persistent local MongoDB-wire server', () => {
     const deadOwner = join(root, 'ferretdb-dead');
     const live = join(root, 'ferretdb-live');
     const legacy = join(root, 'ferretdb-legacy');
-    for (const folder of [deadOwner, live, legacy]) mkdirSync(folder, { recursive: true });
+    const legacyInUse = join(root, 'ferretdb-legacy-in-use');
+    for (const folder of [deadOwner, live, legacy, legacyInUse])
+      mkdirSync(folder, { recursive: true });
     writeFileSync(join(deadOwner, 'owner.pid'), '999999\n');
     writeFileSync(join(live, 'owner.pid'), `${process.pid}\n`);
-    await run('touch', ['-d', '2 hours ago', legacy]);
+    await run('touch', ['-d', '2 hours ago', legacy, legacyInUse]);
+    // A server from before owner files names its folder on its command line.
+    const user = spawn('sh', ['-c', 'sleep 60', `--state-dir=${legacyInUse}`], { stdio: 'ignore' });
     await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'down'], {
       cwd: packageRoot,
       env: { PATH: path, REELHOUSE_CACHE_DIR: cache },
     });
     expect(alive(server.pid)).toBe(false);
     expect(existsSync(serviceStatePath(cache))).toBe(false);
-    expect(readdirSync(root)).toEqual(['ferretdb-live']);
+    expect(readdirSync(root).sort()).toEqual(['ferretdb-legacy-in-use', 'ferretdb-live']);
     expect(removeStaleStateFolders(cache)).toEqual([]);
+    user.kill();
   });
 
   it('services:up --help prints its own usage and starts nothing', async () => {

@@ -31,10 +31,32 @@ function ownerAlive(folder: string): boolean | undefined {
   }
 }
 
+// Command lines of the running processes, where /proc tells: a server names its folder in its own.
+function runningCommandLines(): string[] {
+  try {
+    return readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .map((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        } catch {
+          return '';
+        }
+      });
+  } catch {
+    return [];
+  }
+}
+
+// A whole path in a NUL-separated command line: `run/x` must not match `run/xy`.
+function namesFolder(commandLine: string, folder: string): boolean {
+  return [`${folder}/`, `${folder}\0`].some((end) => commandLine.includes(end));
+}
+
 /**
- * Removes the temporary state folders whose owner is gone (or, for folders from before owner
- * files, that are older than ten minutes). Persistent servers keep their data outside `run/`.
- * Returns the removed paths.
+ * Removes the temporary state folders whose owner is gone and that no running process names
+ * (folders from before owner files: once older than ten minutes). Persistent servers keep their
+ * data outside `run/`. Returns the removed paths.
  */
 export function removeStaleStateFolders(cache: string, now = Date.now()): string[] {
   const root = temporaryStateRoot(cache);
@@ -45,12 +67,13 @@ export function removeStaleStateFolders(cache: string, now = Date.now()): string
     return [];
   }
   const removed: string[] = [];
+  const commandLines = runningCommandLines();
   for (const name of names) {
     const folder = join(root, name);
     try {
       const owned = ownerAlive(folder);
       const stale = owned === undefined ? now - statSync(folder).mtimeMs > unownedGraceMs : !owned;
-      if (!stale) continue;
+      if (!stale || commandLines.some((line) => namesFolder(line, folder))) continue;
       rmSync(folder, { recursive: true, force: true });
       removed.push(folder);
     } catch {
