@@ -23,6 +23,11 @@ export const pipelineParamsSchema = z.strictObject({
 });
 export type PipelineParams = z.output<typeof pipelineParamsSchema>;
 
+/** `0.02` → `d0p02`: the rate in a data-set name without a dot, which the name rule refuses. */
+export function defectLabel(rate: number): string {
+  return `d${String(rate).replace('.', 'p')}`;
+}
+
 const isPreset = (scale: string): scale is ScaleName => Object.hasOwn(scalePresets, scale);
 
 /**
@@ -54,7 +59,7 @@ export function resolvePipelineParams(options: {
   const matchesPreset =
     preset?.users === users && preset.sessions === sessions && preset.titles === titles;
   const sized = matchesPreset ? scale : `${scale}-u${users}-s${sessions}-t${titles}`;
-  const label = defectRate > 0 ? `${sized}-d${defectRate}` : sized;
+  const label = defectRate > 0 ? `${sized}-${defectLabel(defectRate)}` : sized;
   return pipelineParamsSchema.parse({
     scale: label,
     preset: scale,
