@@ -11,6 +11,10 @@ export interface DataSetFlags {
   readonly sessions?: number | undefined;
   readonly titles?: number | undefined;
   readonly defects?: number | undefined;
+  /** `--data-dir`: run the existing data set in this folder (checked against its manifest). */
+  readonly dataDir?: string | undefined;
+  /** `--allow-empty`: a source file without records loads instead of failing. */
+  readonly allowEmpty?: boolean | undefined;
 }
 
 export interface OutputFlags {

@@ -9,7 +9,8 @@ import { exitCodes } from '../exit-codes.ts';
 import { createLiveView } from '../live-view.ts';
 import { openResources } from '../open-resources.ts';
 import { createPipelineDag, pipelineDagId } from '../pipeline-dag.ts';
-import { resolvePipelineParams } from '../pipeline-params.ts';
+import { resolveRunParams } from '../resolve-run-params.ts';
+import { renderLoadSummary, summarizeLoads } from '../quality/load-summary.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
 type RunCommand = Extract<Command, { name: 'run' }>;
@@ -46,7 +47,7 @@ export async function runCommand(command: RunCommand, context: CliContext): Prom
   const params =
     continuing && !explicitParams
       ? undefined
-      : resolvePipelineParams({ flags: command.data, config, fullRefresh: command.fullRefresh });
+      : await resolveRunParams({ flags: command.data, config, fullRefresh: command.fullRefresh });
   const note = (line: string) => (live ? stdout : stderr).write(`${line}\n`);
   const resources = await openResources({
     config,
@@ -63,6 +64,7 @@ export async function runCommand(command: RunCommand, context: CliContext): Prom
     warehouse: resources.warehouse,
     dataDir,
     targetDir,
+    plausibility: config.plausibility,
   }));
   const view = live
     ? createLiveView({ out: stdout, title: pipelineDagId, taskIds: dag.taskIds })
@@ -87,6 +89,9 @@ export async function runCommand(command: RunCommand, context: CliContext): Prom
       const error = task.result?.error;
       if (error !== undefined) note(`  ${id}: ${task.state}: ${error.code}: ${error.message}`);
     }
+    // The sources' state, so a resumed or partial run reports too; a failure here must not hide the run's.
+    const summary = await summarizeLoads({ source, mongo }).catch(() => undefined);
+    if (summary !== undefined) for (const line of renderLoadSummary(summary)) note(line);
     if (result.tasks.quality_report.state === 'success')
       note(`quality report: ${join(targetDir, 'quality', 'quality-report.md')}`);
     return runExitCode(result.state);

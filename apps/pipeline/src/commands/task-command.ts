@@ -6,7 +6,7 @@ import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { openResources } from '../open-resources.ts';
 import { createPipelineDag } from '../pipeline-dag.ts';
-import { resolvePipelineParams } from '../pipeline-params.ts';
+import { resolveRunParams } from '../resolve-run-params.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
 type TaskCommand = Extract<Command, { name: 'task' }>;
@@ -19,7 +19,7 @@ export async function taskCommand(command: TaskCommand, context: CliContext): Pr
     level: config.logLevel,
     file: command.output.logFile === undefined ? undefined : fromRoot(command.output.logFile),
   });
-  const params = resolvePipelineParams({
+  const params = await resolveRunParams({
     flags: command.data,
     config,
     fullRefresh: command.fullRefresh,
@@ -40,6 +40,7 @@ export async function taskCommand(command: TaskCommand, context: CliContext): Pr
       warehouse: resources.warehouse,
       dataDir: fromRoot(config.dataDir),
       targetDir,
+      plausibility: config.plausibility,
     }));
     const runId = command.runId ?? newRunId();
     const result = await runTask(dag, {
