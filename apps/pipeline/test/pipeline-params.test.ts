@@ -44,8 +44,7 @@ describe('resolvePipelineParams', () => {
     });
     expect(params.scale).toBe('small-d0p02');
     expect(
-      generateOptionsSchema.safeParse({ outDir: '/d', ...scalePresets.small, ...params })
-        .success,
+      generateOptionsSchema.safeParse({ outDir: '/d', ...scalePresets.small, ...params }).success,
     ).toBe(true);
   });
 

@@ -7,6 +7,7 @@ import { runDag, type DagRunResult } from '@reelhouse/orchestrator';
 import type { CliContext } from '../cli-context.ts';
 import {
   addDataOptions,
+  addDataSetSourceOptions,
   addOutputOptions,
   dataFlags,
   optionalTaskId,
@@ -39,7 +40,7 @@ export const registerRunCommand: RegisterCommand = (program, select) => {
   const command = program
     .command('run', { isDefault: true })
     .description('run the DAG video_streaming_elt_pipeline (the default command)');
-  addDataOptions(command)
+  addDataSetSourceOptions(addDataOptions(command))
     .option(
       '--resume',
       'resume the last run that did not succeed (its params unless new ones are given)',
@@ -141,7 +142,14 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
       if (error !== undefined) note(`  ${id}: ${task.state}: ${error.code}: ${error.message}`);
     }
     // The sources' state, so a resumed or partial run reports too; a failure here must not hide the run's.
-    const summary = await summarizeLoads({ source, mongo }).catch(() => undefined);
+    const summary = await summarizeLoads({
+      source,
+      mongo,
+      reports: {
+        csv: result.tasks.load_csvs_to_postgres.result?.report,
+        json: result.tasks.load_json_to_mongo.result?.report,
+      },
+    }).catch(() => undefined);
     if (summary !== undefined) for (const line of renderLoadSummary(summary)) note(line);
     if (result.tasks.quality_report.state === 'success')
       note(`quality report: ${join(targetDir, 'quality', 'quality-report.md')}`);

@@ -3,6 +3,7 @@ import { newRunId, runTask } from '@reelhouse/orchestrator';
 import type { CliContext } from '../cli-context.ts';
 import {
   addDataOptions,
+  addDataSetSourceOptions,
   addOutputOptions,
   dataFlags,
   outputFlags,
@@ -34,7 +35,7 @@ export const registerTaskCommand: RegisterCommand = (program, select) => {
     .argument('<task-id>', 'the task, e.g. extract_to_warehouse')
     .option('--run-id <id>', 'the run the attempt belongs to (default a new run id)')
     .option('--full-refresh', 'extract everything again and rebuild the models from scratch');
-  addOutputOptions(addDataOptions(command)).action(
+  addOutputOptions(addDataSetSourceOptions(addDataOptions(command))).action(
     (taskId: string, values: Record<string, unknown>) => {
       const options: TaskOptions = {
         taskId: validated(taskIdSchema, taskId, 'task'),

@@ -1,13 +1,33 @@
 import { dataFiles } from '@reelhouse/contracts';
+import type { StepReport } from '@reelhouse/core';
 import { contentCollection } from '@reelhouse/loaders';
 import type { Db } from 'mongodb';
 import type pg from 'pg';
 
-/** Rows now held in a source for one data file, and how many of its records the last load quarantined. */
+/** Rows of one data file loaded and quarantined: by this run's load, or else the sources' current state. */
 export interface FileLoadSummary {
   readonly file: string;
   readonly loaded: number | null;
   readonly quarantined: number;
+  /** `run`: counted by this run's load; `sources`: rows the source holds now (the file was not loaded by this run). */
+  readonly from: 'run' | 'sources';
+}
+
+/** This run's load reports, when the load tasks ran (their `details` as the loaders write them). */
+export interface LoadReports {
+  readonly csv?: StepReport | undefined;
+  readonly json?: StepReport | undefined;
+}
+
+const accepted = (report: StepReport | undefined): number | undefined => {
+  const value = report?.details?.['accepted'];
+  return typeof value === 'number' ? value : undefined;
+};
+
+/** The per-file report inside `load_csvs_to_postgres`'s combined report. */
+function csvFileReport(report: StepReport | undefined, step: string): StepReport | undefined {
+  const value = report?.details?.[step];
+  return typeof value === 'object' && value !== null ? (value as StepReport) : undefined;
 }
 
 // `table` is a constant of this file, never input.
@@ -25,8 +45,9 @@ async function tableRows(source: pg.Pool, table: string): Promise<number | null>
 export async function summarizeLoads(options: {
   source: pg.Pool;
   mongo: Db;
+  reports: LoadReports;
 }): Promise<FileLoadSummary[]> {
-  const { source, mongo } = options;
+  const { source, mongo, reports } = options;
   const rejects = new Map<string, number>();
   const hasRejects = await source.query<{ found: boolean }>(
     "select to_regclass('public.load_rejects') is not null as found",
@@ -38,25 +59,33 @@ export async function summarizeLoads(options: {
     for (const row of rows) rejects.set(row.file, row.n);
   }
   const collections = await mongo.listCollections({ name: contentCollection }).toArray();
+  const entry = (
+    file: string,
+    report: StepReport | undefined,
+    held: () => Promise<number | null>,
+  ): Promise<FileLoadSummary> => {
+    const loaded = accepted(report);
+    return loaded !== undefined && report !== undefined
+      ? Promise.resolve({ file, loaded, quarantined: report.rowsRejected, from: 'run' })
+      : held().then((rows) => ({
+          file,
+          loaded: rows,
+          quarantined: rejects.get(file) ?? 0,
+          from: 'sources',
+        }));
+  };
   return [
-    {
-      file: dataFiles.users,
-      loaded: await tableRows(source, 'public.users'),
-      quarantined: rejects.get(dataFiles.users) ?? 0,
-    },
-    {
-      file: dataFiles.viewingSessions,
-      loaded: await tableRows(source, 'public.viewing_sessions'),
-      quarantined: rejects.get(dataFiles.viewingSessions) ?? 0,
-    },
-    {
-      file: dataFiles.content,
-      loaded:
-        collections.length === 0
-          ? null
-          : await mongo.collection(contentCollection).countDocuments(),
-      quarantined: rejects.get(dataFiles.content) ?? 0,
-    },
+    await entry(dataFiles.users, csvFileReport(reports.csv, 'load_users'), () =>
+      tableRows(source, 'public.users'),
+    ),
+    await entry(
+      dataFiles.viewingSessions,
+      csvFileReport(reports.csv, 'load_viewing_sessions'),
+      () => tableRows(source, 'public.viewing_sessions'),
+    ),
+    await entry(dataFiles.content, reports.json, async () =>
+      collections.length === 0 ? null : mongo.collection(contentCollection).countDocuments(),
+    ),
   ];
 }
 
@@ -66,7 +95,11 @@ export function renderLoadSummary(files: readonly FileLoadSummary[]): string[] {
   const count = (n: number | null) => (n === null ? 'n/a' : n.toLocaleString('en-US'));
   const lines = files.map(
     (f) =>
-      `  ${f.file.padEnd(width)}  ${count(f.loaded)} loaded, ${count(f.quarantined)} quarantined`,
+      `  ${f.file.padEnd(width)}  ${
+        f.from === 'run'
+          ? `${count(f.loaded)} loaded, ${count(f.quarantined)} quarantined`
+          : `not loaded by this run: the source holds ${count(f.loaded)} rows, the last load quarantined ${count(f.quarantined)}`
+      }`,
   );
   const quarantined = files.reduce((sum, f) => sum + f.quarantined, 0);
   return [
