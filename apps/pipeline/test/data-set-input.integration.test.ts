@@ -46,14 +46,20 @@ describe('data sets given to the pipeline (issue 16)', () => {
   it('--data-dir refuses an empty users.csv unless --allow-empty, and the end of the run says what loaded', async () => {
     const dir = join(environment.dir, 'empty-users');
     expect((await generate(dir)).code).toBe(0);
-    // A hand-made data set: its manifest is updated, so only the empty source is wrong.
-    const text = `${userColumns.join(',')}\n`;
-    await writeFile(join(dir, 'users.csv'), text);
+    // A hand-made data set: its manifest is updated, so only the files' contents are wrong.
     const manifest = await readManifest(dir);
-    manifest.files['users.csv'] = {
-      bytes: Buffer.byteLength(text),
-      sha256: createHash('sha256').update(text).digest('hex'),
+    const replace = async (file: string, text: string) => {
+      await writeFile(join(dir, file), text);
+      manifest.files[file] = {
+        bytes: Buffer.byteLength(text),
+        sha256: createHash('sha256').update(text).digest('hex'),
+      };
     };
+    await replace('users.csv', `${userColumns.join(',')}\n`);
+    // One broken catalogue document (1 of 20, within the 5% limit).
+    const content = (await readFile(join(dir, 'content.json'), 'utf8')).split('\n');
+    content[1] = (content[1] ?? '').slice(1);
+    await replace('content.json', content.join('\n'));
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
     const result = await runCli(['--data-dir', dir, ...targetArgs(environment)], environment.env());
     expect(result.code).toBe(1);
@@ -61,6 +67,13 @@ describe('data sets given to the pipeline (issue 16)', () => {
       'load_csvs_to_postgres: failed: file_malformed: users.csv: the file has a header but no data lines',
     );
     expect(result.stderr).toContain('Pass --allow-empty');
-    expect(result.stderr).toMatch(/ {2}content\.json +20 loaded, 0 quarantined/);
+    expect(result.stderr).toMatch(/ {2}content\.json +19 loaded, 1 quarantined/);
+    expect(result.stderr).toContain('reasons: table public.load_rejects of the source database');
+    // The quality report's Rejects table has content.json beside the CSV files.
+    const report = await readFile(
+      join(environment.dir, 'target', 'quality', 'quality-report.md'),
+      'utf8',
+    );
+    expect(report).toContain('| content.json | parse | 1 |');
   });
 });
