@@ -102,7 +102,14 @@
       var target = event.target;
       if (!target || !target.name) return;
       var changes = {};
-      changes[target.name] = target.value;
+      // A multi-select slicer sends every picked value, comma-separated (the URL's list form).
+      changes[target.name] = target.multiple
+        ? Array.prototype.map
+            .call(target.selectedOptions, function (option) {
+              return option.value;
+            })
+            .join(',')
+        : target.value;
       navigate(changes);
     });
   }

@@ -2,6 +2,7 @@ import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
 import {
   compileMetricQuery,
   dimensionNames,
+  dimensionVocabularies,
   parseMetricQuery,
   runMetricQuery,
   type DimensionName,
@@ -11,7 +12,12 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 
-import { parseDashboardParams, rangeProblem, resolveFilters } from './dashboard-filters.ts';
+import {
+  filterDimensions,
+  parseDashboardParams,
+  rangeProblem,
+  resolveFilters,
+} from './dashboard-filters.ts';
 import { createDataStatusReader } from './data-status.ts';
 import { createPanelCache, type PanelCache } from './panel-cache.ts';
 import { panelCsv, panelCsvFileName } from './panel-csv.ts';
@@ -95,15 +101,23 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
 
   app.get('/healthz', async (c) => c.json({ ok: true, data: await readStatus() }));
 
+  /**
+   * Values offered by the slicers: a closed vocabulary straight from the contracts (no SQL), the
+   * others (country, genre, age band) from the data, cached per load.
+   */
   async function filterOptions(
     loadKey: string,
     range: { firstDay: string; latestDay: string },
   ): Promise<FilterOptions> {
-    const dimensions = ['country', 'region', 'device', 'plan'] as const;
+    const fromData = [
+      ['country', 'sessions'],
+      ['genre', 'sessions'],
+      ['age_band', 'users'],
+    ] as const;
     const entries = await Promise.all(
-      dimensions.map(async (dimension) => {
+      fromData.map(async ([dimension, metric]) => {
         const query = parseMetricQuery({
-          metrics: ['sessions'],
+          metrics: [metric],
           dimensions: [dimension],
           // Every value the data holds, whatever range is shown: a range outside it still offers them.
           from: range.firstDay,
@@ -121,7 +135,13 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
         ] as const;
       }),
     );
-    return Object.fromEntries(entries);
+    const closed = filterDimensions.flatMap((dimension) => {
+      const vocabulary = dimensionVocabularies[dimension];
+      return vocabulary === undefined
+        ? []
+        : [[dimension, vocabulary.filter((value) => value !== 'unknown')] as const];
+    });
+    return Object.fromEntries([...closed, ...entries]);
   }
 
   async function page(c: Context, id: PageId): Promise<Response> {

@@ -14,9 +14,7 @@ import { pages, type PageId } from './panel-definitions.ts';
 import type { PanelAnswer, PanelFailure } from './run-panel.ts';
 
 /** Values offered in the filter bar's selects. */
-export type FilterOptions = Partial<
-  Record<'country' | 'region' | 'device' | 'plan', readonly string[]>
->;
+export type FilterOptions = Partial<Record<FilterDimension, readonly string[]>>;
 
 const filterLabels: Record<FilterDimension, string> = {
   country: 'Country',
@@ -93,16 +91,24 @@ function renderFilterBar(options: {
       >`;
     },
   );
-  const selects = (['country', 'region', 'device', 'plan'] as const).map((dimension) => {
-    const current = filters.dimensions[dimension]?.join(',') ?? '';
+  // One multi-select slicer per filter dimension (Ctrl/Cmd or touch to pick several).
+  const selects = filterDimensions.map((dimension) => {
+    const current = filters.dimensions[dimension] ?? [];
     const values = options.options[dimension] ?? [];
-    const choices = current !== '' && !values.includes(current) ? [...values, current] : values;
-    return html`<label
-      >${filterLabels[dimension]}<select name="${dimension}" data-filter="${dimension}">
-        <option value="">All</option>
+    const choices = [...values, ...current.filter((value) => !values.includes(value))];
+    return html`<label class="slicer"
+      >${filterLabels[dimension]}<select
+        name="${dimension}"
+        data-filter="${dimension}"
+        multiple
+        size="3"
+      >
         ${choices.map(
           (value) =>
-            html`<option value="${value}" ${value === current ? new SafeHtml(' selected') : ''}>
+            html`<option
+              value="${value}"
+              ${current.includes(value) ? new SafeHtml(' selected') : ''}
+            >
               ${value}
             </option>`,
         )}
@@ -125,7 +131,6 @@ function renderFilterBar(options: {
     ><label>To<input type="date" name="to" value="${filters.to}" /></label>
     <div class="presets">${presetLinks}</div>
     ${selects}
-    ${filterDimensions.filter((dimension) => !['country', 'region', 'device', 'plan'].includes(dimension) && filters.dimensions[dimension] !== undefined).map((dimension) => html`<input type="hidden" name="${dimension}" value="${filters.dimensions[dimension]?.join(',')}" />`)}
     <noscript><button type="submit">Apply</button></noscript>
     <div class="chips">
       ${chips}${chips.length > 0 ? html`<a class="chip clear" href="${path}?${filtersToSearch(filters, Object.fromEntries(filterDimensions.map((dimension) => [dimension, undefined])))}">Clear filters</a>` : ''}

@@ -297,4 +297,33 @@ describe('dashboard in a real browser', () => {
       await phone.close();
     }
   });
+
+  it('filters by several values of a slicer at once (issue 14)', async () => {
+    await page.goto(`${base}/?${range}`, { waitUntil: 'networkidle' });
+    for (const slicer of [
+      'genre',
+      'content_type',
+      'age_band',
+      'gender',
+      'quality',
+      'acquisition_channel',
+    ])
+      expect(await page.locator(`select[name="${slicer}"] option`).count(), slicer).toBeGreaterThan(
+        1,
+      );
+    await Promise.all([
+      page.waitForURL(/device=mobile%2Ctablet|device=mobile,tablet/),
+      page.selectOption('select[name="device"]', ['mobile', 'tablet']),
+    ]);
+    await page.waitForLoadState('networkidle');
+    expect(new URL(page.url()).searchParams.get('device')).toBe('mobile,tablet');
+    const api = (await (
+      await fetch(`${base}/api/panels/kpi_engagement?${range}&device=mobile,tablet`)
+    ).json()) as { rows: { values: { sessions: { current: number } } }[] };
+    expect((await kpi('sessions')).replace(/,/g, '')).toBe(
+      String(api.rows[0]?.values.sessions.current),
+    );
+    const picked = await page.locator('select[name="device"] option:checked').allTextContents();
+    expect(picked.map((text) => text.trim())).toEqual(['mobile', 'tablet']);
+  });
 });
