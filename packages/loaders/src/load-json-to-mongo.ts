@@ -47,6 +47,14 @@ export interface LoadJsonToMongoOptions {
 
 const file = dataFiles.content;
 
+/**
+ * Most replace statements in one `update` command. FerretDB v1.24's SQLite backend keeps each
+ * statement's query open (a pooled connection, `defer` in a loop) until the whole command ends,
+ * and its pool has 100 connections: a command of 100+ statements waits for a connection forever.
+ * That hung the second `pnpm pipeline` against a long-lived FerretDB (issue 12).
+ */
+const maxReplacesPerCommand = 64;
+
 /** A document of `content`, keyed by the content id. */
 interface StoredContent {
   _id: string;
@@ -198,8 +206,9 @@ export async function loadJsonToMongo(
     let modified = 0;
     const flush = async (): Promise<void> => {
       signal?.throwIfAborted();
+      const perCommand = intoEmpty ? batchSize : Math.min(batchSize, maxReplacesPerCommand);
       while (batch.length > 0) {
-        const operations = batch.splice(0, batchSize);
+        const operations = batch.splice(0, perCommand);
         const result = await content.bulkWrite(operations, { ordered: false });
         upserted += result.upsertedCount + result.insertedCount;
         modified += result.modifiedCount;
