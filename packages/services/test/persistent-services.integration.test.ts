@@ -88,7 +88,7 @@ afterEach(async () => {
   }
 });
 
-// Each case starts several tsx processes and FerretDB servers: minutes on a loaded 2-core machine.
+// Each test starts new Node processes and servers: slow on a busy 2-core machine, never a hang.
 describe('persistent local MongoDB-wire server', { timeout: 240_000 }, () => {
   it('keeps what one command wrote for the next command, and restarts a killed server on its data and port', async () => {
     const cache = freshCache();
