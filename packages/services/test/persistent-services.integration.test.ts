@@ -88,7 +88,8 @@ afterEach(async () => {
   }
 });
 
-describe('persistent local MongoDB-wire server', () => {
+// Each test starts new Node processes and servers: slow on a busy 2-core machine, never a hang.
+describe('persistent local MongoDB-wire server', { timeout: 240_000 }, () => {
   it('keeps what one command wrote for the next command, and restarts a killed server on its data and port', async () => {
     const cache = freshCache();
     await inNewProcess(
