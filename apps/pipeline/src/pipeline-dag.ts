@@ -143,7 +143,8 @@ export function createPipelineDag(resources: () => PipelineResources) {
         },
       },
       transform_with_models: {
-        description: 'Builds and tests the trusted star schema, published in one transaction.',
+        description:
+          'Builds and tests the trusted star schema; a failed model and its descendants are not published.',
         upstream: ['extract_to_warehouse'],
         retries: 1,
         retryDelayMs: 2_000,

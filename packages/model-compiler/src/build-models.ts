@@ -37,8 +37,16 @@ export interface BuildModelsOptions {
   readonly fullRefresh?: boolean;
   /** With `fullRefresh`, also rebuild the models protected by `allowFullRefresh: false`. */
   readonly forceFullRefresh?: boolean;
-  /** Run the whole build, tests and publish included, in one transaction that is rolled back. */
+  /** Run the whole build, tests and publish included, in one transaction that is rolled back; nothing is skipped as up to date. */
   readonly validateOnly?: boolean;
+  /**
+   * Publish only if every selected model passed, all in one transaction (the behaviour before
+   * dbt's semantics). Default false: a model that fails its build, a blocking test or its publish
+   * is not published and its descendants are skipped; every other model is published.
+   */
+  readonly atomic?: boolean;
+  /** Start no model after the first failure (dbt's `--fail-fast`); what passed is still published unless `atomic`. */
+  readonly failFast?: boolean;
   /** Default `trusted`. */
   readonly targetSchema?: string;
   /**
@@ -73,9 +81,11 @@ export interface BuildModelsOptions {
 
 /**
  * Builds the selected models write-audit-publish: each into a fresh staging schema in dependency
- * order (parallel where the graph allows), contract applied and tests run right after it; then, if
- * everything passed, publishes them all into `targetSchema` in one transaction. Any failure leaves
- * the target exactly as it was. One build at a time per warehouse (`lock_unavailable` otherwise).
+ * order (parallel where the graph allows), contract applied and tests run right after it; then
+ * publishes, in one transaction with a savepoint per model, every model that passed and whose
+ * upstream models did: a failed model and its descendants leave the target as it was (with
+ * `atomic`, any failure publishes nothing). One build at a time per warehouse (`lock_unavailable`
+ * otherwise).
  *
  * @example
  * const result = await buildModels(db, { models, select: ['+fact_viewing_session'], artifactsDir: 'target' });
@@ -117,13 +127,15 @@ export async function buildModels(
   );
   const models = selected.map((name) => run.results.get(name) ?? skipped(project, name, 'not run'));
   const failed = models.some((model) => model.status !== 'success') || outcome.error !== undefined;
+  const publishedModels = outcome.publishedModels ?? [];
   const result: BuildResult = {
     step: 'build_models',
     buildId,
     status: failed ? 'error' : 'success',
     targetSchema,
     stagingSchema,
-    published: outcome.published,
+    published: !failed && outcome.published,
+    publishedModels,
     validateOnly,
     models,
     rowsRead: 0,
@@ -166,7 +178,9 @@ function builtByTimeRange(model: CompiledModel): boolean {
 }
 
 interface RunOutcome {
+  /** The publish transaction committed (it may have held models back). */
   readonly published: boolean;
+  readonly publishedModels?: readonly string[];
   readonly error?: BuildResult['error'];
 }
 
@@ -181,9 +195,9 @@ async function runAndPublish(run: BuildRun): Promise<RunOutcome> {
           withCancelOnAbort({ connection, canceller: db, signal: run.options.signal }, work),
         ),
     );
-    if (!allPassed) return { published: false };
+    if (!allPassed && run.options.atomic === true) return { published: false };
     const publishStarted = performance.now();
-    await db
+    const publishedModels = await db
       .transaction()
       .execute((trx) =>
         withCancelOnAbort(
@@ -193,13 +207,13 @@ async function runAndPublish(run: BuildRun): Promise<RunOutcome> {
       );
     run.logger.info(
       {
-        models: run.selected.length,
+        models: publishedModels.length,
         targetSchema: run.project.targetSchema,
         publishMs: Math.round(performance.now() - publishStarted),
       },
       'build published',
     );
-    return { published: true };
+    return { published: true, publishedModels };
   } catch (error) {
     const classified = classifyError(error, { stagingSchema });
     if (classified.code === 'aborted') throw classified;
@@ -228,7 +242,7 @@ async function runValidateOnly(run: BuildRun): Promise<RunOutcome> {
           await sql`create schema ${sql.id(run.stagingSchema)}`.execute(guarded);
           // One transaction is one connection: models run one after the other.
           const allPassed = await buildSelected(run, (work) => work(guarded), 1);
-          if (allPassed) await publish(run, guarded);
+          if (allPassed || run.options.atomic !== true) await publish(run, guarded);
           throw new ValidationRollback();
         },
       ),
@@ -260,6 +274,7 @@ async function buildSelected(
     dependsOn: (name) => run.compiled.get(name)?.dependsOn ?? [],
     concurrency,
     signal: run.options.signal,
+    failFast: run.options.failFast,
     skip: (name, because) => run.results.set(name, skipped(run.project, name, because)),
     run: async (name) => {
       const model = byName.get(name);
@@ -308,7 +323,13 @@ async function checkUpToDate(
   const started = performance.now();
   const { sourceVersions } = run.options;
   const model = run.compiled.get(name);
-  if (sourceVersions === undefined || run.options.fullRefresh === true || model === undefined)
+  // A validation checks every selected model, unchanged ones included.
+  if (
+    sourceVersions === undefined ||
+    run.options.fullRefresh === true ||
+    run.options.validateOnly === true ||
+    model === undefined
+  )
     return undefined;
   if (builtByTimeRange(model)) return undefined;
   const stale = staleReason({
@@ -390,28 +411,44 @@ function publishedStates(run: BuildRun, published: readonly string[]): ModelStat
   });
 }
 
-async function publish(run: BuildRun, trx: AnyKysely): Promise<void> {
+/**
+ * Publishes the models that passed (each under its own savepoint unless `atomic`), records their
+ * state, and turns publish failures and held-back descendants into results; returns what it published.
+ */
+async function publish(run: BuildRun, trx: AnyKysely): Promise<readonly string[]> {
   const steps = run.selected
+    .filter((name) => run.results.get(name)?.status === 'success')
     .map((name) => run.steps.get(name))
     .filter((step) => step !== undefined);
   // Replacing a table waits for its readers; fail the build rather than queue every new reader behind it.
   await sql`select set_config('lock_timeout', ${`${run.options.publishLockTimeoutMs ?? 60_000}ms`}, true)`.execute(
     trx,
   );
-  await publishBuild(trx, {
+  const outcome = await publishBuild(trx, {
     project: run.project,
     stagingSchema: run.stagingSchema,
     steps,
     buildId: run.buildId,
     grantSelectTo: run.options.grantSelectTo,
+    isolate: run.options.atomic !== true,
   });
+  for (const [name, error] of outcome.failed) {
+    const result = run.results.get(name);
+    if (result === undefined) continue;
+    run.logger.error({ model: name, code: error.code, err: error.message }, 'model not published');
+    run.results.set(name, {
+      ...result,
+      status: 'error',
+      error: { code: error.code, message: `publish failed: ${error.message}` },
+    });
+  }
+  for (const [name, because] of outcome.heldBack)
+    run.results.set(name, skipped(run.project, name, because));
   await recordModelStates(trx, {
     targetSchema: run.project.targetSchema,
-    states: publishedStates(
-      run,
-      steps.map((step) => step.model),
-    ),
+    states: publishedStates(run, outcome.published),
   });
+  return outcome.published;
 }
 
 function skipped(project: CompiledProject, name: string, because: string): ModelResult {
@@ -423,12 +460,20 @@ function skipped(project: CompiledProject, name: string, because: string): Model
     rows: null,
     durationMs: 0,
     tests: [],
-    error: {
-      code: because === 'aborted' ? 'aborted' : 'upstream_failed',
-      message:
-        because === 'aborted'
-          ? 'the build was aborted'
-          : `upstream model ${because} failed or was skipped`,
-    },
+    error: skipReason(because),
   };
+}
+
+function skipReason(because: string): NonNullable<ModelResult['error']> {
+  switch (because) {
+    case 'aborted':
+      return { code: 'aborted', message: 'the build was aborted' };
+    case 'fail_fast':
+      return { code: 'upstream_failed', message: 'not run: a model failed and --fail-fast is set' };
+    default:
+      return {
+        code: 'upstream_failed',
+        message: `upstream model ${because} failed or was skipped`,
+      };
+  }
 }

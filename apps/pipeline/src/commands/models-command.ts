@@ -39,8 +39,16 @@ export function renderBuildSummary(result: BuildResult): string {
   });
   const verdict = result.validateOnly
     ? `validated (rolled back): ${result.status}`
-    : `${result.status}${result.published ? `, published to ${result.targetSchema}` : ', nothing published'}`;
+    : `${result.status}${publishedLine(result)}`;
   return `${lines.join('\n')}\nbuild ${result.buildId}: ${verdict} in ${(result.durationMs / 1000).toFixed(1)} s${result.error ? `: ${result.error.message}` : ''}\n`;
+}
+
+function publishedLine(result: BuildResult): string {
+  if (result.published) return `, published to ${result.targetSchema}`;
+  const built = result.models.filter((m) => m.mode !== 'up_to_date').length;
+  const skipped = result.models.filter((m) => m.status === 'skipped').map((m) => m.name);
+  const published = result.publishedModels.length;
+  return `, ${published === 0 ? 'nothing' : `${published} of ${built} models`} published to ${result.targetSchema}${skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : ''}`;
 }
 
 /** `models build`: the transforms alone; `--dry-run` compiles offline and prints the plan and SQL. */
