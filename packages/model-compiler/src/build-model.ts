@@ -52,6 +52,8 @@ export interface BuildModelOptions {
   readonly targetSchema: string;
   /** Models built in this run: references to them read the staging schema. */
   readonly builtInRun: ReadonlySet<string>;
+  /** Unselected models read from another schema than the target (`defer`). */
+  readonly deferredTo?: ReadonlyMap<string, string>;
   readonly fullRefresh: boolean;
   /** With `fullRefresh`, rebuild models protected by `allowFullRefresh: false` too. */
   readonly forceFullRefresh: boolean;
@@ -78,7 +80,8 @@ export async function buildModel(options: BuildModelOptions): Promise<BuiltModel
   const started = performance.now();
   const relation = `${stagingSchema}.${model.name}`;
   const resolver: RelationResolver = {
-    ref: (name) => `${options.builtInRun.has(name) ? stagingSchema : targetSchema}.${name}`,
+    ref: (name) =>
+      `${options.builtInRun.has(name) ? stagingSchema : (options.deferredTo?.get(name) ?? targetSchema)}.${name}`,
     source: (name) => name,
     self: `${targetSchema}.${model.name}`,
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 
 import { sql } from 'kysely';
 
@@ -23,16 +24,26 @@ import { publishBuild } from './publish-build.ts';
 import { relationExists } from './relation-exists.ts';
 import { runGraph } from './run-graph.ts';
 import { selectModels, type SelectModelsOptions } from './select-models.ts';
+import type { PreviousState } from './selector-methods.ts';
 import { withBuildLock } from './with-build-lock.ts';
 import { writeArtifacts } from './write-artifacts.ts';
 
 export interface BuildModelsOptions {
   /** The project: every model, in any order. */
   readonly models: readonly AnyModel[];
-  /** dbt-style selectors (`m`, `+m`, `m+`, `tag:x`); default every model. Unselected upstream models are read as published. */
+  /** dbt selectors (see `selectModels`); default every model. Unselected upstream models are read as published. */
   readonly select?: readonly string[];
-  /** The manifest of an earlier build, for the `state:modified` selector. */
-  readonly previous?: SelectModelsOptions['previous'];
+  /** Selectors of models left out (dbt's `--exclude`). */
+  readonly exclude?: readonly string[];
+  /** An earlier build's artifacts (`readPreviousState`), for `state:`, `result:` and `source_status:` selectors and `defer`. */
+  readonly previous?: PreviousState;
+  /** The file each model is defined in, for `path:` selectors. */
+  readonly modelPath?: SelectModelsOptions['modelPath'];
+  /**
+   * dbt's `--defer`: an unselected upstream model missing from `targetSchema` is read from the
+   * schema `previous` built into (e.g. a dev target reads what it did not build from `trusted`).
+   */
+  readonly defer?: boolean;
   /** Rebuild incremental models from scratch (except those with `allowFullRefresh: false`). */
   readonly fullRefresh?: boolean;
   /** With `fullRefresh`, also rebuild the models protected by `allowFullRefresh: false`. */
@@ -62,8 +73,12 @@ export interface BuildModelsOptions {
   readonly grantSelectTo?: readonly string[];
   /** How long the publish transaction waits for readers' locks on replaced relations. Default 60 s. */
   readonly publishLockTimeoutMs?: number;
-  /** Writes `manifest.json` and `run_results.json` there. */
+  /** Writes `manifest.json` and `run_results.json` there (overwritten by the next build). */
   readonly artifactsDir?: string;
+  /** Keeps each build's artifacts in `<runsDir>/<buildId>/`, the folder `--state` reads. */
+  readonly runsDir?: string;
+  /** Also writes dbt-compatible `manifest.json` (v12) and `run_results.json` (v6) into `dbt/` of each artifacts folder. */
+  readonly dbtArtifacts?: boolean;
   /**
    * The current version of each source relation (e.g. `@reelhouse/extractor`'s `readSourceVersions`):
    * a value that changes whenever the relation's data does. Given, and without `fullRefresh`, a
@@ -99,7 +114,12 @@ export async function buildModels(
   const logger = options.logger ?? silentLogger;
   const targetSchema = options.targetSchema ?? 'trusted';
   const project = compileProject(options.models, { targetSchema });
-  const selected = selectModels(project, options.select ?? [], { previous: options.previous });
+  const selected = selectModels(project, options.select ?? [], {
+    previous: options.previous,
+    exclude: options.exclude,
+    sourceVersions: options.sourceVersions,
+    modelPath: options.modelPath,
+  });
   const buildId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const stagingSchema = `${targetSchema}__build_${buildId}`;
   const validateOnly = options.validateOnly ?? false;
@@ -115,6 +135,7 @@ export async function buildModels(
     steps: new Map(),
     builtInRun: new Set(selected),
     states: new Map(),
+    deferredTo: new Map(),
     compiled: new Map(project.models.map((model) => [model.name, model])),
   };
   throwIfAborted(options.signal);
@@ -149,8 +170,12 @@ export async function buildModels(
     ),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
   };
+  const artifacts = { project, result, sourceVersions: options.sourceVersions ?? {} };
+  const dbt = options.dbtArtifacts ?? false;
   if (options.artifactsDir !== undefined)
-    await writeArtifacts(options.artifactsDir, { project, result });
+    await writeArtifacts(options.artifactsDir, { ...artifacts, dbt });
+  if (options.runsDir !== undefined)
+    await writeArtifacts(join(options.runsDir, buildId), { ...artifacts, dbt });
   return result;
 }
 
@@ -168,6 +193,8 @@ interface BuildRun {
   readonly builtInRun: Set<string>;
   /** What each published model's last build read, loaded once the build lock is held. */
   states: ReadonlyMap<string, ModelState>;
+  /** Unselected upstream models read from another schema (`defer`). */
+  deferredTo: ReadonlyMap<string, string>;
   /** The project's compiled models by name. */
   readonly compiled: ReadonlyMap<string, CompiledModel>;
 }
@@ -267,6 +294,7 @@ async function buildSelected(
   run.states = await onConnection((connection) =>
     readModelStates(connection, run.project.targetSchema),
   );
+  run.deferredTo = await onConnection((connection) => deferredUpstream(run, connection));
   const modes = new Map<string, BuildMode>();
   const byName = new Map(run.options.models.map((model) => [model.name, model]));
   const outcomes = await runGraph({
@@ -294,6 +322,7 @@ async function buildSelected(
           stagingSchema: run.stagingSchema,
           targetSchema: run.project.targetSchema,
           builtInRun,
+          deferredTo: run.deferredTo,
           fullRefresh: run.options.fullRefresh ?? false,
           forceFullRefresh: run.options.forceFullRefresh ?? false,
           modes,
@@ -309,6 +338,24 @@ async function buildSelected(
   });
   throwIfAborted(run.options.signal);
   return [...outcomes.values()].every((outcome) => outcome === 'success');
+}
+
+/** Unselected upstream models missing from the target, read from the previous build's schema under `defer`. */
+async function deferredUpstream(run: BuildRun, db: AnyKysely): Promise<Map<string, string>> {
+  const deferred = new Map<string, string>();
+  const from = run.options.previous?.targetSchema;
+  if (run.options.defer !== true || from === undefined || from === run.project.targetSchema)
+    return deferred;
+  const selected = new Set(run.selected);
+  for (const name of run.selected)
+    for (const upstream of run.compiled.get(name)?.dependsOn ?? []) {
+      if (selected.has(upstream) || deferred.has(upstream)) continue;
+      if (!(await relationExists(db, `${run.project.targetSchema}.${upstream}`)))
+        deferred.set(upstream, from);
+    }
+  if (deferred.size > 0)
+    run.logger.info({ models: [...deferred.keys()], from }, 'upstream models deferred');
+  return deferred;
 }
 
 /**

@@ -42,6 +42,9 @@ export type {
   CompiledTest,
 } from './compiled-model.ts';
 export { selectModels, type SelectModelsOptions } from './select-models.ts';
+export type { PreviousState } from './selector-methods.ts';
+export { readPreviousState } from './read-previous-state.ts';
+export { toDbtArtifacts, type DbtArtifacts } from './dbt-artifacts.ts';
 export { buildModels, type BuildModelsOptions } from './build-models.ts';
 export type { SourceVersions } from './model-state.ts';
 export type { BuildResult, ModelResult, BuildMode } from './build-result.ts';
