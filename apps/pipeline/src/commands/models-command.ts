@@ -6,10 +6,12 @@ import { Option } from 'commander';
 import {
   buildModels,
   compileProject,
+  readPreviousState,
   renderModelDocs,
   selectModels,
   type BuildResult,
 } from '@reelhouse/model-compiler';
+import { ReelhouseError } from '@reelhouse/core';
 import { readSourceVersions } from '@reelhouse/extractor';
 import { models } from '@reelhouse/models';
 import { createKysely } from '@reelhouse/warehouse';
@@ -32,6 +34,16 @@ export interface ModelsBuildOptions {
   readonly forceFullRefresh: boolean;
   /** Build every selected model, even those whose sources and code did not change since their last build. */
   readonly rebuildUpToDate: boolean;
+  /** dbt's `--exclude`: selectors of models left out. */
+  readonly exclude: readonly string[];
+  /** A run folder (`target/runs/<id>`) for `state:`, `result:`, `source_status:` and `--defer`. */
+  readonly state?: string | undefined;
+  readonly defer: boolean;
+  readonly failFast: boolean;
+  /** Publish only if every model passed (all or nothing). */
+  readonly atomic: boolean;
+  /** Also write dbt's manifest.json (v12) and run_results.json (v6). */
+  readonly dbtArtifacts: boolean;
 }
 
 export interface ModelsDocsOptions {
@@ -45,7 +57,22 @@ export const registerModelsCommand: RegisterCommand = (program, select) => {
     .command('build')
     .description('build the models (the transforms only)')
     .argument('[selectors...]', 'models to build, as with --select')
-    .option('-s, --select <selectors...>', 'dbt-style selectors: a b, a,b, +model, tag:daily')
+    .option(
+      '-s, --select <selectors...>',
+      "dbt's grammar: a b (union), a,b (intersection), +m, 2+m, m+, @m, tag:, path:, config.materialized:, state:modified",
+    )
+    .option('--exclude <selectors...>', 'models left out, same grammar')
+    .option(
+      '--state <dir>',
+      'an earlier run folder (target/runs/<id>) for state:, result:, source_status:',
+    )
+    .option(
+      '--defer',
+      'read unselected upstream models missing from the target from the --state run',
+    )
+    .option('--fail-fast', 'start no model after the first failure')
+    .option('--atomic', 'publish only if every model passed, all or nothing')
+    .option('--dbt-artifacts', "also write dbt's manifest.json (v12) and run_results.json (v6)")
     .addOption(
       new Option('--dry-run', 'compile offline and print the plan and SQL').conflicts('validate'),
     )
@@ -57,10 +84,10 @@ export const registerModelsCommand: RegisterCommand = (program, select) => {
       'also build models whose sources and code did not change since their last build',
     );
   addOutputOptions(build).action((selectors: string[], values: Record<string, unknown>) => {
-    // dbt style: `--select a b` and `--select a,b` both work.
-    const selection = [...((values['select'] as string[] | undefined) ?? []), ...selectors]
-      .flatMap((s) => s.split(/[\s,]+/))
-      .filter((s) => s !== '');
+    // dbt's grammar: spaces (or separate values) are a union, commas an intersection.
+    const terms = (list: readonly string[]) =>
+      list.flatMap((s) => s.split(/\s+/)).filter((s) => s !== '');
+    const selection = terms([...((values['select'] as string[] | undefined) ?? []), ...selectors]);
     const options: ModelsBuildOptions = {
       output: outputFlags(values),
       select: selection,
@@ -69,7 +96,18 @@ export const registerModelsCommand: RegisterCommand = (program, select) => {
       fullRefresh: values['fullRefresh'] === true || values['forceFullRefresh'] === true,
       forceFullRefresh: values['forceFullRefresh'] === true,
       rebuildUpToDate: values['rebuildUpToDate'] === true,
+      exclude: terms((values['exclude'] as string[] | undefined) ?? []),
+      state: values['state'] as string | undefined,
+      defer: values['defer'] === true,
+      failFast: values['failFast'] === true,
+      atomic: values['atomic'] === true,
+      dbtArtifacts: values['dbtArtifacts'] === true,
     };
+    if (options.defer && options.state === undefined)
+      throw new ReelhouseError({
+        code: 'invalid_input',
+        message: 'models build: --defer needs --state DIR',
+      });
     select({
       name: 'models build',
       options,
@@ -119,15 +157,26 @@ function publishedLine(result: BuildResult): string {
   return `, ${published === 0 ? 'nothing' : `${published} of ${built} models`} published to ${result.targetSchema}${skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : ''}`;
 }
 
+/** Where each model is defined, for `path:` selectors. */
+const modelPath = (name: string) => `packages/models/src/${name}.ts`;
+
 /** `models build`: the transforms alone; `--dry-run` compiles offline and prints the plan and SQL. */
 export async function modelsBuildCommand(
   command: ModelsBuildOptions,
   context: CliContext,
 ): Promise<number> {
   const { config, stdout, stderr } = context;
+  const previous =
+    command.state === undefined ? undefined : await readPreviousState(fromRoot(command.state));
   if (command.dryRun) {
     const project = compileProject(models);
-    const selected = new Set(selectModels(project, command.select));
+    const selected = new Set(
+      selectModels(project, command.select, {
+        exclude: command.exclude,
+        previous,
+        modelPath,
+      }),
+    );
     for (const model of project.models.filter((m) => selected.has(m.name))) {
       stdout.write(
         `-- ${model.name} (${model.materialization.type}) depends on: ${model.dependsOn.join(', ') || 'sources only'}\n${model.sql};\n\n`,
@@ -151,6 +200,13 @@ export async function modelsBuildCommand(
     const result = await buildModels(createKysely(resources.warehouse), {
       models,
       select: command.select,
+      exclude: command.exclude,
+      ...(previous === undefined ? {} : { previous }),
+      modelPath,
+      defer: command.defer,
+      failFast: command.failFast,
+      atomic: command.atomic,
+      dbtArtifacts: command.dbtArtifacts,
       fullRefresh: command.fullRefresh,
       forceFullRefresh: command.forceFullRefresh,
       validateOnly: command.validate,
@@ -158,11 +214,14 @@ export async function modelsBuildCommand(
         ? {}
         : { sourceVersions: await readSourceVersions(resources.warehouse) }),
       artifactsDir: join(targetDir, 'models'),
+      runsDir: join(targetDir, 'runs'),
       signal: context.signal,
       logger,
     });
     // Off a terminal stdout carries the JSON logs: the human summary goes to stderr.
-    (stdout.isTTY ? stdout : stderr).write(renderBuildSummary(result));
+    (stdout.isTTY ? stdout : stderr).write(
+      `${renderBuildSummary(result)}artifacts: ${join(targetDir, 'runs', result.buildId)}\n`,
+    );
     return result.status === 'success' ? exitCodes.success : exitCodes.failed;
   } finally {
     await resources.close();
