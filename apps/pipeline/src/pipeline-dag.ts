@@ -157,6 +157,7 @@ export function createPipelineDag(resources: () => PipelineResources) {
             // Models whose raw tables no load changed since their last build are skipped.
             sourceVersions: await readSourceVersions(warehouse),
             artifactsDir: join(targetDir, 'models'),
+            runsDir: join(targetDir, 'runs'),
             signal,
             logger,
           });
