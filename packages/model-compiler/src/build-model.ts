@@ -21,6 +21,7 @@ import type { RelationResolver } from './model-context.ts';
 import { createOfflineKysely } from './offline-kysely.ts';
 import type { TimeRange } from './plan-intervals.ts';
 import { runDataTests } from './run-data-tests.ts';
+import { ledgerKey } from './interval-ledger.ts';
 import { rangesOfTable, rangesToRebuild } from './time-ranges.ts';
 import { relationExists } from './relation-exists.ts';
 import { uniqueKeyTest } from './unique-key-test.ts';
@@ -229,7 +230,7 @@ async function buildIncrementalRun(
   const delta = `${at.relation}__delta`;
   const ranges = byTimeRange(materialization)
     ? await rangesToRebuild(db, {
-        model: model.name,
+        model: ledgerKey(options.targetSchema, model.name),
         relation: at.resolver.self,
         materialization,
         now: options.now,

@@ -25,6 +25,7 @@ import { relationExists } from './relation-exists.ts';
 import { runGraph } from './run-graph.ts';
 import { selectModels, type SelectModelsOptions } from './select-models.ts';
 import type { PreviousState } from './selector-methods.ts';
+import { createVirtualViews, planVirtualEnvironment } from './virtual-environment.ts';
 import { withBuildLock } from './with-build-lock.ts';
 import { writeArtifacts } from './write-artifacts.ts';
 
@@ -44,6 +45,12 @@ export interface BuildModelsOptions {
    * schema `previous` built into (e.g. a dev target reads what it did not build from `trusted`).
    */
   readonly defer?: boolean;
+  /**
+   * Build a virtual environment over this schema (e.g. `trusted` under a dev `targetSchema`):
+   * models unchanged since their build there are views over its relations (zero copy, SQLMesh's
+   * virtual layer); the rest of the selection is built. `promoteEnvironment` swaps it in.
+   */
+  readonly virtualBase?: string;
   /** Rebuild incremental models from scratch (except those with `allowFullRefresh: false`). */
   readonly fullRefresh?: boolean;
   /** With `fullRefresh`, also rebuild the models protected by `allowFullRefresh: false`. */
@@ -114,12 +121,22 @@ export async function buildModels(
   const logger = options.logger ?? silentLogger;
   const targetSchema = options.targetSchema ?? 'trusted';
   const project = compileProject(options.models, { targetSchema });
-  const selected = selectModels(project, options.select ?? [], {
+  const chosen = selectModels(project, options.select ?? [], {
     previous: options.previous,
     exclude: options.exclude,
     sourceVersions: options.sourceVersions,
     modelPath: options.modelPath,
   });
+  const base = options.validateOnly === true ? undefined : options.virtualBase;
+  const plan =
+    base === undefined
+      ? { build: chosen, virtual: [] }
+      : await planVirtualEnvironment(db, {
+          project: compileProject(options.models, { targetSchema: base }),
+          base,
+          selected: chosen,
+        });
+  const selected = plan.build;
   const buildId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const stagingSchema = `${targetSchema}__build_${buildId}`;
   const validateOnly = options.validateOnly ?? false;
@@ -136,6 +153,7 @@ export async function buildModels(
     builtInRun: new Set(selected),
     states: new Map(),
     deferredTo: new Map(),
+    virtual: new Map(plan.virtual.map((name) => [name, base ?? targetSchema])),
     compiled: new Map(project.models.map((model) => [model.name, model])),
   };
   throwIfAborted(options.signal);
@@ -143,9 +161,11 @@ export async function buildModels(
     { models: selected, stagingSchema, validateOnly, fullRefresh: options.fullRefresh ?? false },
     'model build started',
   );
-  const outcome = await withBuildLock(db, targetSchema, async () =>
-    validateOnly ? runValidateOnly(run) : runAndPublish(run),
-  );
+  const outcome = await withBuildLock(db, targetSchema, async () => {
+    if (base !== undefined && plan.virtual.length > 0)
+      await createVirtualViews(db, { target: targetSchema, base, names: plan.virtual });
+    return validateOnly ? runValidateOnly(run) : runAndPublish(run);
+  });
   const models = selected.map((name) => run.results.get(name) ?? skipped(project, name, 'not run'));
   const failed = models.some((model) => model.status !== 'success') || outcome.error !== undefined;
   const publishedModels = outcome.publishedModels ?? [];
@@ -193,8 +213,10 @@ interface BuildRun {
   readonly builtInRun: Set<string>;
   /** What each published model's last build read, loaded once the build lock is held. */
   states: ReadonlyMap<string, ModelState>;
-  /** Unselected upstream models read from another schema (`defer`). */
+  /** Unselected upstream models read from another schema (`defer`, virtual models). */
   deferredTo: ReadonlyMap<string, string>;
+  /** Virtual models: views of the target over the base's relations, which the build reads directly. */
+  readonly virtual: ReadonlyMap<string, string>;
   /** The project's compiled models by name. */
   readonly compiled: ReadonlyMap<string, CompiledModel>;
 }
@@ -294,7 +316,8 @@ async function buildSelected(
   run.states = await onConnection((connection) =>
     readModelStates(connection, run.project.targetSchema),
   );
-  run.deferredTo = await onConnection((connection) => deferredUpstream(run, connection));
+  const deferred = await onConnection((connection) => deferredUpstream(run, connection));
+  run.deferredTo = new Map([...run.virtual, ...deferred]);
   const modes = new Map<string, BuildMode>();
   const byName = new Map(run.options.models.map((model) => [model.name, model]));
   const outcomes = await runGraph({

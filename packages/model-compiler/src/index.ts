@@ -50,6 +50,8 @@ export type { SourceVersions } from './model-state.ts';
 export type { BuildResult, ModelResult, BuildMode } from './build-result.ts';
 export type { TestResult, TestStatus } from './test-result.ts';
 export { writeArtifacts } from './write-artifacts.ts';
+export { promoteEnvironment, type PromoteEnvironmentOptions } from './promote-environment.ts';
+export { diffEnvironment, type ModelDiff } from './diff-environment.ts';
 export { createOfflineKysely } from './offline-kysely.ts';
 export type { TimeRange, IntervalUnit } from './plan-intervals.ts';
 export { renderModelDocs, type ModelDocs } from './render-model-docs.ts';

@@ -7,7 +7,7 @@ import { applyDelta, planDeltaApplication } from './apply-delta.ts';
 import type { PublishStep } from './build-model.ts';
 import type { CompiledModel, CompiledProject } from './compiled-model.ts';
 import { createViewSql, foreignKeyStatements, keyStatements } from './contract-ddl.ts';
-import { recordIntervals } from './interval-ledger.ts';
+import { ledgerKey, recordIntervals } from './interval-ledger.ts';
 import { applyGrants, readGrants, type RelationGrant } from './relation-grants.ts';
 import { quoteIdent, quoteRelation } from './sql-identifier.ts';
 
@@ -127,7 +127,7 @@ async function publishStep(
         await applyGrants(db, { relation: published, grants: grants.get(step.model) ?? [] });
         if (step.ledger !== undefined)
           await recordIntervals(db, {
-            model: step.model,
+            model: ledgerKey(target, step.model),
             ranges: step.ledger.ranges,
             buildId: options.buildId,
             replace: true,
@@ -142,7 +142,7 @@ async function publishStep(
         if (application.analyze) await sql.raw(`analyze ${quoteRelation(published)}`).execute(db);
         if (step.plan.ranges.length > 0)
           await recordIntervals(db, {
-            model: step.model,
+            model: ledgerKey(target, step.model),
             ranges: step.plan.ranges,
             buildId: options.buildId,
             replace: false,
