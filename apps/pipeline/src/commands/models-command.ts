@@ -22,6 +22,7 @@ import type { RegisterCommand } from '../cli-program.ts';
 import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { openResources } from '../open-resources.ts';
+import { registerEnvironmentCommands, targetSchemaOf } from './models-environment-command.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
 export interface ModelsBuildOptions {
@@ -44,6 +45,8 @@ export interface ModelsBuildOptions {
   readonly atomic: boolean;
   /** Also write dbt's manifest.json (v12) and run_results.json (v6). */
   readonly dbtArtifacts: boolean;
+  /** A dev target: build into `trusted__<name>`, unchanged models as views over trusted. */
+  readonly target?: string | undefined;
 }
 
 export interface ModelsDocsOptions {
@@ -73,6 +76,10 @@ export const registerModelsCommand: RegisterCommand = (program, select) => {
     .option('--fail-fast', 'start no model after the first failure')
     .option('--atomic', 'publish only if every model passed, all or nothing')
     .option('--dbt-artifacts', "also write dbt's manifest.json (v12) and run_results.json (v6)")
+    .option(
+      '--target <name>',
+      'build into the dev schema trusted__<name>: changed models built, the rest views over trusted',
+    )
     .addOption(
       new Option('--dry-run', 'compile offline and print the plan and SQL').conflicts('validate'),
     )
@@ -102,7 +109,9 @@ export const registerModelsCommand: RegisterCommand = (program, select) => {
       failFast: values['failFast'] === true,
       atomic: values['atomic'] === true,
       dbtArtifacts: values['dbtArtifacts'] === true,
+      target: values['target'] as string | undefined,
     };
+    if (options.target !== undefined) targetSchemaOf(options.target);
     if (options.defer && options.state === undefined)
       throw new ReelhouseError({
         code: 'invalid_input',
@@ -114,6 +123,7 @@ export const registerModelsCommand: RegisterCommand = (program, select) => {
       execute: (context) => modelsBuildCommand(options, context),
     });
   });
+  registerEnvironmentCommands(models, select);
   models
     .command('docs')
     .description('model docs and lineage, written offline')
@@ -207,6 +217,9 @@ export async function modelsBuildCommand(
       failFast: command.failFast,
       atomic: command.atomic,
       dbtArtifacts: command.dbtArtifacts,
+      ...(command.target === undefined
+        ? {}
+        : { targetSchema: targetSchemaOf(command.target), virtualBase: 'trusted' }),
       fullRefresh: command.fullRefresh,
       forceFullRefresh: command.forceFullRefresh,
       validateOnly: command.validate,
