@@ -52,6 +52,12 @@ export type { TestResult, TestStatus } from './test-result.ts';
 export { writeArtifacts } from './write-artifacts.ts';
 export { promoteEnvironment, type PromoteEnvironmentOptions } from './promote-environment.ts';
 export { diffEnvironment, type ModelDiff } from './diff-environment.ts';
+export {
+  checkSourceFreshness,
+  sourceFreshnessSchema,
+  type SourceFreshness,
+  type FreshnessResult,
+} from './source-freshness.ts';
 export { createOfflineKysely } from './offline-kysely.ts';
 export type { TimeRange, IntervalUnit } from './plan-intervals.ts';
 export { renderModelDocs, type ModelDocs } from './render-model-docs.ts';

@@ -23,6 +23,7 @@ import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { openResources } from '../open-resources.ts';
 import { registerEnvironmentCommands, targetSchemaOf } from './models-environment-command.ts';
+import { registerFreshnessCommand } from './models-freshness-command.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
 export interface ModelsBuildOptions {
@@ -124,6 +125,7 @@ export const registerModelsCommand: RegisterCommand = (program, select) => {
     });
   });
   registerEnvironmentCommands(models, select);
+  registerFreshnessCommand(models, select);
   models
     .command('docs')
     .description('model docs and lineage, written offline')
