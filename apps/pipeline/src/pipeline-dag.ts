@@ -168,7 +168,8 @@ export function createPipelineDag(resources: () => PipelineResources) {
         },
       },
       transform_with_models: {
-        description: 'Builds and tests the trusted star schema, published in one transaction.',
+        description:
+          'Builds and tests the trusted star schema; a failed model and its descendants are not published.',
         upstream: ['extract_to_warehouse'],
         retries: 1,
         retryDelayMs: 2_000,
@@ -181,6 +182,7 @@ export function createPipelineDag(resources: () => PipelineResources) {
             // Models whose raw tables no load changed since their last build are skipped.
             sourceVersions: await readSourceVersions(warehouse),
             artifactsDir: join(targetDir, 'models'),
+            runsDir: join(targetDir, 'runs'),
             signal,
             logger,
           });
