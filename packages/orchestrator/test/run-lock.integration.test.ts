@@ -118,7 +118,7 @@ describe('one active run per warehouse', () => {
   });
 });
 
-const terminate = (pool: pg.Pool, applicationName: string) =>
+const terminate = (pool: pg.Pool | pg.PoolClient, applicationName: string) =>
   pool.query(
     `select pg_terminate_backend(pid) from pg_stat_activity
      where datname = current_database() and application_name = $1`,
