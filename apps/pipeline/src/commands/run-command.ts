@@ -1,9 +1,10 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { runDag, type DagRunResult } from '@reelhouse/orchestrator';
 
 import type { CliContext } from '../cli-context.ts';
 import type { Command } from '../cli-options.ts';
+import { checkFolders } from '../check-folders.ts';
 import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { createLiveView } from '../live-view.ts';
@@ -35,6 +36,11 @@ export async function runCommand(command: RunCommand, context: CliContext): Prom
   const live = stdout.isTTY;
   const logFile =
     command.output.logFile ?? (live ? join(targetDir, 'logs', 'pipeline.jsonl') : undefined);
+  await checkFolders([
+    { setting: '--target-dir', path: targetDir },
+    { setting: 'REELHOUSE_DATA_DIR', path: dataDir },
+    ...(logFile === undefined ? [] : [{ setting: '--log-file', path: dirname(fromRoot(logFile)) }]),
+  ]);
   const logger = createLogger({
     level: config.logLevel,
     file: logFile === undefined ? undefined : fromRoot(logFile),

@@ -1,7 +1,10 @@
+import { dirname } from 'node:path';
+
 import { newRunId, runTask } from '@reelhouse/orchestrator';
 
 import type { CliContext } from '../cli-context.ts';
 import type { Command } from '../cli-options.ts';
+import { checkFolders } from '../check-folders.ts';
 import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { openResources } from '../open-resources.ts';
@@ -15,6 +18,12 @@ type TaskCommand = Extract<Command, { name: 'task' }>;
 export async function taskCommand(command: TaskCommand, context: CliContext): Promise<number> {
   const { config, stderr } = context;
   const targetDir = fromRoot(command.output.targetDir ?? 'target');
+  const logFile = command.output.logFile;
+  await checkFolders([
+    { setting: '--target-dir', path: targetDir },
+    { setting: 'REELHOUSE_DATA_DIR', path: fromRoot(config.dataDir) },
+    ...(logFile === undefined ? [] : [{ setting: '--log-file', path: dirname(fromRoot(logFile)) }]),
+  ]);
   const logger = createLogger({
     level: config.logLevel,
     file: command.output.logFile === undefined ? undefined : fromRoot(command.output.logFile),
