@@ -15,6 +15,7 @@ export interface CliResult {
 export function spawnCli(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
+  options: { readonly detached?: boolean } = {},
 ): ChildProcess & { readonly result: Promise<CliResult> } {
   // eslint-disable-next-line no-restricted-properties -- the child needs PATH and HOME; its configuration is the explicit `env`
   const inherited = process.env;
@@ -22,6 +23,8 @@ export function spawnCli(
     cwd: appDir,
     env: { ...inherited, REELHOUSE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a test can kill the whole group as a terminal would.
+    detached: options.detached === true,
   });
   let stdout = '';
   let stderr = '';

@@ -74,7 +74,7 @@ describe('issue 12: runs across processes', () => {
     const trusted = await fingerprintSchemas(oneProcess.warehousePool(), ['trusted']);
     expect(Object.keys(trusted).length).toBeGreaterThan(4);
     expect(await fingerprintSchemas(perTask.warehousePool(), ['trusted'])).toEqual(trusted);
-  });
+  }, 600_000);
 
   it('--only extract_to_warehouse after a full run exits 0 in a new run and leaves the earlier run unchanged', async () => {
     const pool = oneProcess.warehousePool();
@@ -94,5 +94,5 @@ describe('issue 12: runs across processes', () => {
       'select state from ops.dag_runs order by started_at',
     );
     expect(runs.rows).toEqual([{ state: 'success' }, { state: 'success' }]);
-  });
+  }, 300_000);
 });
