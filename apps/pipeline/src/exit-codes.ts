@@ -36,6 +36,7 @@ export function exitCodeFor(error: unknown): number {
     case 'query_failed':
     case 'constraint_violation':
     case 'file_malformed':
+    case 'file_access_denied':
     case 'reject_threshold_exceeded':
     case 'unsupported_feature':
     case 'graph_invalid':

@@ -45,19 +45,17 @@ function pool(options: {
   applicationName: string;
   logger: Logger;
 }): pg.Pool {
-  const created = createPool({
+  return createPool({
     url: options.url,
     max: options.max,
     applicationName: options.applicationName,
+    // A dropped connection must not crash the process; the query that used it fails retryably.
+    onConnectionLost: (error) =>
+      options.logger.warn(
+        { err: error.message, pool: options.applicationName },
+        'database connection lost',
+      ),
   });
-  // An idle connection dropped by the server must not crash the process; the next query reports it.
-  created.on('error', (error) =>
-    options.logger.warn(
-      { err: error.message, pool: options.applicationName },
-      'idle database connection lost',
-    ),
-  );
-  return created;
 }
 
 /**

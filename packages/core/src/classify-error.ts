@@ -16,8 +16,21 @@ const socketErrorCodes = new Set([
 // MongoDB driver labels that the driver itself uses to decide retries.
 const mongoRetryableLabels = ['RetryableWriteError', 'ResetPool', 'TransientTransactionError'];
 
+// Node file system errors whose retry cannot help: the path or its permissions must change.
+const fileAccessCodes = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'EDQUOT',
+  'ENOTDIR',
+  'EISDIR',
+]);
+
 interface ErrorFields {
   readonly code?: unknown;
+  readonly syscall?: unknown;
+  readonly path?: unknown;
   readonly errorLabels?: unknown;
   readonly errorLabelSet?: unknown;
   readonly name?: unknown;
@@ -53,6 +66,18 @@ function classifyFields(error: Error & ErrorFields): {
 } {
   const code = typeof error.code === 'string' ? error.code : undefined;
   if (error.name === 'AbortError') return { code: 'aborted', retryable: false, context: {} };
+  // A Node system error carries `syscall`; its errno code ("EPERM") is not an SQLSTATE.
+  if (code !== undefined && typeof error.syscall === 'string' && !socketErrorCodes.has(code)) {
+    return {
+      code: fileAccessCodes.has(code) ? 'file_access_denied' : 'internal',
+      retryable: false,
+      context: {
+        errno: code,
+        syscall: error.syscall,
+        ...(typeof error.path === 'string' ? { path: error.path } : {}),
+      },
+    };
+  }
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code) && !socketErrorCodes.has(code)) {
     return { code: sqlStateCode(code), context: { sqlState: code } };
   }
@@ -71,7 +96,9 @@ function classifyFields(error: Error & ErrorFields): {
   }
   if (
     typeof error.message === 'string' &&
-    /Connection terminated|connection terminated unexpectedly/i.test(error.message)
+    /Connection terminated|connection terminated unexpectedly|connection error and is not queryable/i.test(
+      error.message,
+    )
   ) {
     return { code: 'connection_lost', retryable: true, context: {} };
   }

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'constraint_violation'
   | 'invalid_input'
   | 'file_malformed'
+  | 'file_access_denied'
   | 'reject_threshold_exceeded'
   | 'unsupported_feature'
   | 'lock_unavailable'

@@ -33,6 +33,25 @@ describe('classifyError', () => {
     },
   );
 
+  it('issue 12: labels an EPERM from the file system file_access_denied, not an SQLSTATE', () => {
+    const fsError = Object.assign(new Error("EPERM: operation not permitted, mkdir '/x'"), {
+      code: 'EPERM',
+      errno: -1,
+      syscall: 'mkdir',
+      path: '/x',
+    });
+    const error = classifyError(fsError);
+    expect(error.code).toBe('file_access_denied');
+    expect(error.retryable).toBe(false);
+    expect(error.context).toEqual({ errno: 'EPERM', syscall: 'mkdir', path: '/x' });
+  });
+
+  it('issue 12: treats a pg client broken by a terminated backend as a retryable lost connection', () => {
+    const broken = new Error('Client has encountered a connection error and is not queryable');
+    expect(classifyError(broken).code).toBe('connection_lost');
+    expect(isRetryable(broken)).toBe(true);
+  });
+
   it('treats MongoDB errors labelled RetryableWriteError as retryable', () => {
     const mongo = Object.assign(new Error('not primary'), {
       name: 'MongoServerError',

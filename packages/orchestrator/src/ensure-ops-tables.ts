@@ -1,6 +1,7 @@
 import type {
   OpsDagRunsTable,
   OpsMaterializationsTable,
+  OpsRunLeasesTable,
   OpsTaskAttemptsTable,
   OpsTaskRunsTable,
 } from '@reelhouse/warehouse';
@@ -56,6 +57,15 @@ export const opsColumns = {
     metadata: `jsonb not null default '{}'`,
     recorded_at: 'timestamptz not null default now()',
   } satisfies Record<keyof OpsMaterializationsTable, string>,
+  run_leases: {
+    holder: 'text primary key',
+    mode: `text not null check (mode in ('exclusive','shared'))`,
+    run_id: 'text',
+    host: 'text not null',
+    pid: 'integer not null',
+    acquired_at: 'timestamptz not null default now()',
+    heartbeat_at: 'timestamptz not null default now()',
+  } satisfies Record<keyof OpsRunLeasesTable, string>,
 };
 
 const tableConstraints: Readonly<Record<keyof typeof opsColumns, readonly string[]>> = {
@@ -66,6 +76,7 @@ const tableConstraints: Readonly<Record<keyof typeof opsColumns, readonly string
     'foreign key (run_id, task_id) references ops.task_runs (run_id, task_id) on delete cascade',
   ],
   materializations: [],
+  run_leases: [],
 };
 
 function createTable(table: keyof typeof opsColumns): string {
@@ -81,9 +92,10 @@ const statements = [
   createTable('task_attempts'),
   createTable('materializations'),
   'create index if not exists materializations_asset_idx on ops.materializations (asset, recorded_at desc)',
+  createTable('run_leases'),
 ];
 
-/** Creates schema `ops` and the run history tables (`dag_runs`, `task_runs`, `task_attempts`, `materializations`); rerunnable and safe to call concurrently. */
+/** Creates schema `ops` and the run history tables (`dag_runs`, `task_runs`, `task_attempts`, `materializations`) and the run lock's `run_leases`; rerunnable and safe to call concurrently. */
 export async function ensureOpsTables(warehouse: pg.Pool): Promise<void> {
   const client = await warehouse.connect();
   try {

@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-
 import type { ReelhouseError } from '@reelhouse/core';
 import {
   createKysely,
@@ -12,6 +11,7 @@ import {
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 
+import { reconnecting } from './reconnecting.ts';
 import type { Materialization } from './task-spec.ts';
 
 export interface TaskStateChange {
@@ -59,10 +59,23 @@ export interface RunHistory {
 
 const unfinishedTaskStates: readonly TaskState[] = ['running', 'up_for_retry'];
 
-/** Builds the `ops` writer over the history pool (the pool stays the caller's: it is never ended here). */
+function withReconnect(history: RunHistory): RunHistory {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(history) as [
+    string,
+    (...a: unknown[]) => Promise<unknown>,
+  ][])
+    wrapped[name] = (...args: unknown[]) => reconnecting(() => method(...args));
+  return wrapped as unknown as RunHistory;
+}
+
+/**
+ * Builds the `ops` writer over the history pool (the pool stays the caller's: it is never ended
+ * here); a statement that loses its connection is retried on a new one.
+ */
 export function createRunHistory(warehouse: pg.Pool): RunHistory {
   const db: Kysely<OpsSchema> = createKysely<OpsSchema>(warehouse);
-  return {
+  return withReconnect({
     findRun: (runId) =>
       db.selectFrom('ops.dag_runs').selectAll().where('run_id', '=', runId).executeTakeFirst(),
     latestRun: (dagId) =>
@@ -189,6 +202,12 @@ export function createRunHistory(warehouse: pg.Pool): RunHistory {
           error_message: null,
           retryable: null,
         })
+        // A retried insert whose first try did commit.
+        .onConflict((oc) =>
+          oc
+            .columns(['run_id', 'task_id', 'attempt'])
+            .doUpdateSet({ state: 'running', started_at: startedAt }),
+        )
         .execute();
     },
     finishAttempt: async ({ runId, taskId, attempt, state, finishedAt, error }) => {
@@ -221,5 +240,5 @@ export function createRunHistory(warehouse: pg.Pool): RunHistory {
         )
         .execute();
     },
-  };
+  });
 }

@@ -111,12 +111,24 @@ describe('resume, from and only', () => {
     expect(seen).toEqual([{ seed: 7 }]);
   });
 
-  it('from clears a task and its downstream, leaving its upstream alone', async () => {
+  it('issue 12: from starts a new run of a task and its downstream, reusing the rest and leaving the finished run unchanged', async () => {
     const first = await runDag(dag, { warehouse });
+    const before = await warehouse.query('select * from ops.dag_runs');
     calls.length = 0;
     const result = await runDag(dag, { warehouse, from: 'transform' });
-    expect(result.runId).toBe(first.runId);
+    expect(result.runId).not.toBe(first.runId);
+    expect(result.state).toBe('success');
     expect(calls).toEqual(['transform', 'report']);
+    expect(await statesOf(result.runId)).toEqual({
+      extract: 'success',
+      transform: 'success',
+      report: 'success',
+      side: 'success',
+    });
+    const after = await warehouse.query('select * from ops.dag_runs where run_id = $1', [
+      first.runId,
+    ]);
+    expect(after.rows).toEqual(before.rows);
   });
 
   it('only runs one task whose upstream succeeded, and refuses one whose upstream did not', async () => {
@@ -126,7 +138,9 @@ describe('resume, from and only', () => {
     );
     const result = await runDag(dag, { warehouse, only: 'transform' });
     expect(calls).toEqual(['transform']);
-    expect(await statesOf(runId)).toEqual({
+    expect(result.runId).not.toBe(runId);
+    expect(await statesOf(runId)).toMatchObject({ transform: 'failed' });
+    expect(await statesOf(result.runId)).toEqual({
       extract: 'success',
       transform: 'success',
       report: 'upstream_failed',
@@ -139,9 +153,21 @@ describe('resume, from and only', () => {
     await expect(runDag(dag, { warehouse, from: 'transfrom' })).rejects.toThrow(
       "--from: unknown task 'transfrom'",
     );
-    await expect(runDag(dag, { warehouse, resume: true })).rejects.toMatchObject({
+    await expect(runDag(dag, { warehouse, only: 'transform' })).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+
+  it('issue 12: resume with no run to resume, or after a success, starts a new run', async () => {
+    const first = await runDag(dag, { warehouse, resume: true });
+    expect(first.state).toBe('success');
+    const second = await runDag(dag, { warehouse, resume: true });
+    expect(second.runId).not.toBe(first.runId);
+    expect(second.state).toBe('success');
+    expect((await warehouse.query('select state from ops.dag_runs')).rows).toEqual([
+      { state: 'success' },
+      { state: 'success' },
+    ]);
   });
 });
 

@@ -1,10 +1,13 @@
-import { ReelhouseError } from '@reelhouse/core';
+import { hostname } from 'node:os';
+
+import { ReelhouseError, silentLogger } from '@reelhouse/core';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 import { createPool } from '@reelhouse/warehouse';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { defineDag, runDag, runTask } from '../src/index.ts';
+import { acquireRunLock } from '../src/run-lock.ts';
 
 import { closePool } from './close-pool.ts';
 
@@ -14,8 +17,8 @@ let second: pg.Pool;
 
 beforeAll(() => {
   // Two pools: two processes as far as the server can tell.
-  first = createPool({ url: database.url, max: 3 });
-  second = createPool({ url: database.url, max: 3 });
+  first = createPool({ url: database.url, max: 3, applicationName: 'rh-lock-first' });
+  second = createPool({ url: database.url, max: 3, applicationName: 'rh-lock-second' });
 });
 afterAll(async () => {
   await closePool(first);
@@ -112,5 +115,116 @@ describe('one active run per warehouse', () => {
     ]);
     const run = await first.query("select state from ops.dag_runs where run_id = 'scheduled__1'");
     expect(run.rows).toEqual([{ state: 'failed' }]);
+  });
+});
+
+const terminate = (pool: pg.Pool | pg.PoolClient, applicationName: string) =>
+  pool.query(
+    `select pg_terminate_backend(pid) from pg_stat_activity
+     where datname = current_database() and application_name = $1`,
+    [applicationName],
+  );
+
+describe('issue 12: the run lock survives connection loss', () => {
+  it('re-takes the lock on a new connection after every backend of the run is terminated; a second run is refused meanwhile and the first ends success', async () => {
+    const started = gate();
+    const finish = gate();
+    const dag = defineDag({
+      dagId: 'lease_dag',
+      tasks: {
+        hold: {
+          async run() {
+            started.open();
+            await finish.opened;
+          },
+        },
+      },
+    });
+    const running = runDag(dag, { warehouse: first, lease: { heartbeatMs: 100 } });
+    await started.opened;
+    await terminate(second, 'rh-lock-first');
+
+    // The advisory lock went with its session; the live holder's lease still keeps others out.
+    const error = await rejection(runDag(dag, { warehouse: second }));
+    expect(error.code).toBe('lock_unavailable');
+    expect(error.message).toContain(`pid ${process.pid}`);
+    await expect
+      .poll(async () => {
+        const { rows } = await second.query<{ n: number }>(
+          `select count(*)::int as n from pg_locks l join pg_stat_activity a using (pid)
+           where l.locktype = 'advisory' and a.application_name = 'rh-lock-first'`,
+        );
+        return rows[0]?.n;
+      })
+      .toBe(1);
+    expect((await rejection(runDag(dag, { warehouse: second }))).code).toBe('lock_unavailable');
+
+    finish.open();
+    expect((await running).state).toBe('success');
+    expect((await second.query('select * from ops.run_leases')).rows).toEqual([]);
+    expect((await runDag(dag, { warehouse: second })).state).toBe('success');
+  });
+
+  it('stops the run as failed when the lock cannot be re-taken within the lease TTL', async () => {
+    const started = gate();
+    const dag = defineDag({
+      dagId: 'lost_dag',
+      tasks: {
+        hold: {
+          run: ({ signal }) =>
+            new Promise<void>((_resolve, reject) => {
+              started.open();
+              signal.addEventListener('abort', () => reject(new Error('aborted')), {
+                once: true,
+              });
+            }),
+        },
+        after: { upstream: ['hold'], run: () => Promise.resolve() },
+      },
+    });
+    const running = runDag(dag, {
+      warehouse: first,
+      lease: { heartbeatMs: 100, leaseTtlMs: 1_000 },
+    });
+    await started.opened;
+    // Another session takes the advisory lock the moment the holder's is gone, and keeps it.
+    const intruder = await second.connect();
+    await terminate(intruder, 'rh-lock-first');
+    await intruder.query(`select pg_advisory_lock(hashtext('reelhouse.orchestrator.run'))`);
+    const result = await running;
+    intruder.release(true);
+    expect(result.state).toBe('failed');
+    expect(result.tasks.hold.state).toBe('interrupted');
+    expect(result.tasks.after.state).toBe('queued');
+    const run = await second.query('select state from ops.dag_runs where run_id = $1', [
+      result.runId,
+    ]);
+    expect(run.rows).toEqual([{ state: 'failed' }]);
+  });
+
+  it('admits a newcomer over a lease whose process is gone from this host, or whose other host stopped renewing it', async () => {
+    const lock = await acquireRunLock(first, { mode: 'exclusive', logger: silentLogger });
+    await lock.release();
+    await first.query(
+      `insert into ops.run_leases (holder, mode, run_id, host, pid, heartbeat_at) values
+         ('gone-here', 'exclusive', 'r1', $1, 2147483646, now()),
+         ('silent-there', 'exclusive', 'r2', 'another-host', 1, now() - interval '1 hour')`,
+      [hostname()],
+    );
+    const taken = await acquireRunLock(second, { mode: 'exclusive', logger: silentLogger });
+    const holders = await first.query<{ holder: string }>('select holder from ops.run_leases');
+    expect(holders.rows.map((r) => r.holder)).not.toContain('gone-here');
+    expect(holders.rows).toHaveLength(1);
+    await taken.release();
+
+    await first.query(
+      `insert into ops.run_leases (holder, mode, run_id, host, pid) values
+         ('alive-there', 'exclusive', 'r3', 'another-host', 1)`,
+    );
+    const refused = await rejection(
+      acquireRunLock(second, { mode: 'shared', logger: silentLogger }),
+    );
+    expect(refused.message).toContain('run r3, pid 1 on another-host');
+    await first.query('delete from ops.run_leases');
   });
 });

@@ -15,6 +15,8 @@ export interface PoolOptions {
   readonly applicationName?: string;
   /** Per-statement limit in ms (PostgreSQL `statement_timeout`); 0 or unset means none. */
   readonly statementTimeoutMs?: number;
+  /** Told of a connection the server dropped (`57P01`, reset socket); the query that used it fails retryably. */
+  readonly onConnectionLost?: (error: Error) => void;
 }
 
 // Parsers shared by every pool: dates stay 'YYYY-MM-DD' (no time zone shift), counts become numbers.
@@ -36,10 +38,13 @@ const typeParsers: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/** Opens a `pg.Pool` with Reelhouse's type parsers. Only the apps call this; packages receive the pool. */
+/**
+ * Opens a `pg.Pool` with Reelhouse's type parsers, where no dropped connection can crash the
+ * process. Only the apps call this; packages receive the pool.
+ */
 export function createPool(options: PoolOptions): pg.Pool {
   const url = typeof options.url === 'string' ? options.url : options.url.expose();
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 5,
     application_name: options.applicationName ?? 'reelhouse',
@@ -49,6 +54,12 @@ export function createPool(options: PoolOptions): pg.Pool {
     types: typeParsers,
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
+  const onLost = (error: Error) => options.onConnectionLost?.(error);
+  // pg emits 'error' on the pool for idle clients and on the client itself while it is checked out
+  // (a Kysely transaction between statements): unheard, either kills the process.
+  pool.on('error', onLost);
+  pool.on('connect', (client) => client.on('error', onLost));
+  return pool;
 }
 
 /** Wraps a pool in a typed Kysely instance. Destroying the Kysely instance ends the pool. */

@@ -54,9 +54,11 @@ export type {
   OpsTaskAttemptsTable,
   OpsMaterializationsTable,
   OpsModelIntervalsTable,
+  OpsRunLeasesTable,
   OpsDagRun,
   OpsTaskRun,
   OpsTaskAttempt,
+  OpsRunLease,
 } from './ops/ops-tables.ts';
 export {
   type WarehouseDatabase,

@@ -12,6 +12,7 @@ import type {
   OpsDagRunsTable,
   OpsMaterializationsTable,
   OpsModelIntervalsTable,
+  OpsRunLeasesTable,
   OpsTaskAttemptsTable,
   OpsTaskRunsTable,
 } from './ops/ops-tables.ts';
@@ -62,6 +63,7 @@ export interface OpsSchema {
   'ops.task_attempts': OpsTaskAttemptsTable;
   'ops.materializations': OpsMaterializationsTable;
   'ops.model_intervals': OpsModelIntervalsTable;
+  'ops.run_leases': OpsRunLeasesTable;
 }
 
 /** Every warehouse table, keyed schema-qualified (`'raw.users'`), as Kysely's schema recipe does. */

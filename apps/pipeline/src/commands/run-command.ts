@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { Option } from 'commander';
 
@@ -16,6 +16,7 @@ import {
   type OutputFlags,
 } from '../cli-options.ts';
 import type { RegisterCommand } from '../cli-program.ts';
+import { checkFolders } from '../check-folders.ts';
 import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { createLiveView } from '../live-view.ts';
@@ -88,6 +89,11 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
   const live = stdout.isTTY;
   const logFile =
     command.output.logFile ?? (live ? join(targetDir, 'logs', 'pipeline.jsonl') : undefined);
+  await checkFolders([
+    { setting: '--target-dir', path: targetDir },
+    { setting: 'the data folder', path: dataDir },
+    ...(logFile === undefined ? [] : [{ setting: '--log-file', path: dirname(fromRoot(logFile)) }]),
+  ]);
   const logger = createLogger({
     level: config.logLevel,
     file: logFile === undefined ? undefined : fromRoot(logFile),

@@ -1,3 +1,5 @@
+import { dirname } from 'node:path';
+
 import { newRunId, runTask } from '@reelhouse/orchestrator';
 
 import type { CliContext } from '../cli-context.ts';
@@ -13,6 +15,7 @@ import {
   type OutputFlags,
 } from '../cli-options.ts';
 import type { RegisterCommand } from '../cli-program.ts';
+import { checkFolders } from '../check-folders.ts';
 import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { openResources } from '../open-resources.ts';
@@ -53,6 +56,12 @@ export const registerTaskCommand: RegisterCommand = (program, select) => {
 export async function taskCommand(command: TaskOptions, context: CliContext): Promise<number> {
   const { config, stderr } = context;
   const targetDir = fromRoot(command.output.targetDir ?? 'target');
+  const logFile = command.output.logFile;
+  await checkFolders([
+    { setting: '--target-dir', path: targetDir },
+    { setting: 'the data folder', path: fromRoot(config.dataDir) },
+    ...(logFile === undefined ? [] : [{ setting: '--log-file', path: dirname(fromRoot(logFile)) }]),
+  ]);
   const logger = createLogger({
     level: config.logLevel,
     file: command.output.logFile === undefined ? undefined : fromRoot(command.output.logFile),

@@ -186,10 +186,12 @@ export async function collectQualityReport(options: CollectQualityOptions): Prom
     orphanChecks.some((o) => (o.rows ?? 0) > 0) ||
     streams.some((s) => (s.sourceRejects ?? 0) + s.rawRejects > 0);
   const missing = trustedTables.length === 0 || tests === null;
+  // A build that ran no test proves nothing: such a report must not say `pass`.
+  const untested = tests?.length === 0;
   return {
     runId: options.runId,
     generatedAt: new Date().toISOString(),
-    status: failedTests || missing ? 'fail' : warnings ? 'warn' : 'pass',
+    status: failedTests || missing ? 'fail' : warnings || untested ? 'warn' : 'pass',
     streams,
     sourceRejects,
     rawRejects,

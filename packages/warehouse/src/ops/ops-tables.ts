@@ -63,6 +63,18 @@ export interface OpsMaterializationsTable {
   recorded_at: Generated<Timestamp>;
 }
 
+/** `ops.run_leases`: who holds the run lock, kept alive by a heartbeat from the holder's lock session. */
+export interface OpsRunLeasesTable {
+  /** One id per lock taken; a process re-taking its lost lock keeps it. */
+  holder: string;
+  mode: 'exclusive' | 'shared';
+  run_id: string | null;
+  host: string;
+  pid: number;
+  acquired_at: Timestamp;
+  heartbeat_at: Timestamp;
+}
+
 /** `ops.model_intervals`: time ranges an incremental model has built, so gaps can be found and rebuilt. */
 export interface OpsModelIntervalsTable {
   model: string;
@@ -75,3 +87,4 @@ export interface OpsModelIntervalsTable {
 export type OpsDagRun = Selectable<OpsDagRunsTable>;
 export type OpsTaskRun = Selectable<OpsTaskRunsTable>;
 export type OpsTaskAttempt = Selectable<OpsTaskAttemptsTable>;
+export type OpsRunLease = Selectable<OpsRunLeasesTable>;
