@@ -20,6 +20,8 @@ export const pipelineParamsSchema = z.strictObject({
   titles: z.int().positive(),
   defectRate: z.number().min(0).max(0.5),
   fullRefresh: z.boolean(),
+  /** The run's logical date (`YYYY-MM-DD`): the load tasks apply the day batches up to it. */
+  logicalDate: z.iso.date().optional(),
 });
 export type PipelineParams = z.output<typeof pipelineParamsSchema>;
 
@@ -33,6 +35,7 @@ export function resolvePipelineParams(options: {
   flags: DataSetFlags;
   config: ReelhouseConfig;
   fullRefresh: boolean;
+  logicalDate?: string | undefined;
 }): PipelineParams {
   const { flags, config } = options;
   const scale = flags.scale ?? config.scale;
@@ -64,6 +67,7 @@ export function resolvePipelineParams(options: {
     titles,
     defectRate,
     fullRefresh: options.fullRefresh,
+    ...(options.logicalDate === undefined ? {} : { logicalDate: options.logicalDate }),
   });
 }
 

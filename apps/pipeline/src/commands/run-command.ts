@@ -7,8 +7,10 @@ import { runDag, type DagRunResult } from '@reelhouse/orchestrator';
 import type { CliContext } from '../cli-context.ts';
 import {
   addDataOptions,
+  addLogicalDateOption,
   addOutputOptions,
   dataFlags,
+  logicalDateFlag,
   optionalTaskId,
   outputFlags,
   type DataSetFlags,
@@ -31,6 +33,8 @@ export interface RunOptions {
   readonly from?: string | undefined;
   readonly only?: string | undefined;
   readonly fullRefresh: boolean;
+  /** The day batch the run processes (YYYY-MM-DD). */
+  readonly logicalDate?: string | undefined;
 }
 
 /** `run`, the default command: `pnpm pipeline [run] [options]`. */
@@ -51,7 +55,7 @@ export const registerRunCommand: RegisterCommand = (program, select) => {
     )
     .addOption(new Option('--only <task>', 'a new run of this task alone, reusing earlier data'))
     .option('--full-refresh', 'extract everything again and rebuild the models from scratch');
-  addOutputOptions(command).action((values: Record<string, unknown>) => {
+  addOutputOptions(addLogicalDateOption(command)).action((values: Record<string, unknown>) => {
     const options: RunOptions = {
       data: dataFlags(values, 'run'),
       output: outputFlags(values),
@@ -60,6 +64,7 @@ export const registerRunCommand: RegisterCommand = (program, select) => {
       from: optionalTaskId(values['from'], 'run --from'),
       only: optionalTaskId(values['only'], 'run --only'),
       fullRefresh: values['fullRefresh'] === true,
+      logicalDate: logicalDateFlag(values, 'run'),
     };
     select({ name: 'run', options, execute: (context) => runCommand(options, context) });
   });
@@ -92,12 +97,19 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
   });
   const continuing = command.resume || command.from !== undefined || command.only !== undefined;
   const explicitParams =
-    Object.values(command.data).some((value) => value !== undefined) || command.fullRefresh;
+    Object.values(command.data).some((value) => value !== undefined) ||
+    command.fullRefresh ||
+    command.logicalDate !== undefined;
   // A resume keeps the params its run started with unless new ones are given (then they must match).
   const params =
     continuing && !explicitParams
       ? undefined
-      : resolvePipelineParams({ flags: command.data, config, fullRefresh: command.fullRefresh });
+      : resolvePipelineParams({
+          flags: command.data,
+          config,
+          fullRefresh: command.fullRefresh,
+          logicalDate: command.logicalDate,
+        });
   const note = (line: string) => (live ? stdout : stderr).write(`${line}\n`);
   const resources = await openResources({
     config,

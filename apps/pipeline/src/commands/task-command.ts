@@ -3,8 +3,10 @@ import { newRunId, runTask } from '@reelhouse/orchestrator';
 import type { CliContext } from '../cli-context.ts';
 import {
   addDataOptions,
+  addLogicalDateOption,
   addOutputOptions,
   dataFlags,
+  logicalDateFlag,
   outputFlags,
   taskIdSchema,
   validated,
@@ -25,6 +27,7 @@ export interface TaskOptions {
   readonly output: OutputFlags;
   readonly runId?: string | undefined;
   readonly fullRefresh: boolean;
+  readonly logicalDate?: string | undefined;
 }
 
 export const registerTaskCommand: RegisterCommand = (program, select) => {
@@ -34,7 +37,7 @@ export const registerTaskCommand: RegisterCommand = (program, select) => {
     .argument('<task-id>', 'the task, e.g. extract_to_warehouse')
     .option('--run-id <id>', 'the run the attempt belongs to (default a new run id)')
     .option('--full-refresh', 'extract everything again and rebuild the models from scratch');
-  addOutputOptions(addDataOptions(command)).action(
+  addOutputOptions(addLogicalDateOption(addDataOptions(command))).action(
     (taskId: string, values: Record<string, unknown>) => {
       const options: TaskOptions = {
         taskId: validated(taskIdSchema, taskId, 'task'),
@@ -42,6 +45,7 @@ export const registerTaskCommand: RegisterCommand = (program, select) => {
         output: outputFlags(values),
         runId: values['runId'] as string | undefined,
         fullRefresh: values['fullRefresh'] === true,
+        logicalDate: logicalDateFlag(values, 'task'),
       };
       select({ name: 'task', options, execute: (context) => taskCommand(options, context) });
     },
@@ -60,6 +64,7 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
     flags: command.data,
     config,
     fullRefresh: command.fullRefresh,
+    logicalDate: command.logicalDate,
   });
   const resources = await openResources({
     config,
