@@ -15,6 +15,10 @@ export interface ReelhouseConfig {
   readonly port: number;
   readonly cacheDir: string | undefined;
   readonly dockerHost: string | undefined;
+  /** Run when a scheduled or backfill run fails. */
+  readonly notifyCommand: string | undefined;
+  /** POSTed a JSON notice when a scheduled or backfill run fails. */
+  readonly notifyWebhook: Redacted | undefined;
 }
 
 /**
@@ -47,5 +51,7 @@ export function loadConfig(
     port: value.PORT,
     cacheDir: value.REELHOUSE_CACHE_DIR,
     dockerHost: value.DOCKER_HOST,
+    notifyCommand: value.REELHOUSE_NOTIFY_COMMAND,
+    notifyWebhook: value.REELHOUSE_NOTIFY_WEBHOOK,
   });
 }

@@ -19,6 +19,8 @@ export interface RunTaskOptions {
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: DagEvent) => void;
   readonly abortGraceMs?: number;
+  /** The run's logical date (`YYYY-MM-DD`), stored when the run is created. */
+  readonly logicalDate?: string;
 }
 
 /**
@@ -54,7 +56,13 @@ export async function runTask<Ids extends string>(
   try {
     const history = createRunHistory(options.warehouse);
     const params = options.params ?? {};
-    await history.openRun({ runId: options.runId, dagId: dag.dagId, params, taskIds: dag.taskIds });
+    await history.openRun({
+      runId: options.runId,
+      dagId: dag.dagId,
+      params,
+      taskIds: dag.taskIds,
+      logicalDate: options.logicalDate,
+    });
     const previous = (await history.taskRuns(options.runId)).find((t) => t.task_id === taskId);
     const result = await executeTask(
       {

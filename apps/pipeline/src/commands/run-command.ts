@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Option } from 'commander';
 
 import { runDag, type DagRunResult } from '@reelhouse/orchestrator';
+import type { RunType } from '@reelhouse/warehouse';
 
 import type { CliContext } from '../cli-context.ts';
 import {
@@ -21,7 +22,7 @@ import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { createLiveView } from '../live-view.ts';
 import { openResources } from '../open-resources.ts';
-import { createPipelineDag, pipelineDagId } from '../pipeline-dag.ts';
+import { createPipelineDag, pipelineDagId, type PipelineDag } from '../pipeline-dag.ts';
 import { resolvePipelineParams } from '../pipeline-params.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
@@ -85,6 +86,15 @@ export function runExitCode(state: DagRunResult['state']): number {
 
 /** `pipeline run`: the whole DAG (or a resume, `--from`, `--only`) with a live view on a terminal. */
 export async function runCommand(command: RunOptions, context: CliContext): Promise<number> {
+  return runExitCode((await runPipeline(command, context)).state);
+}
+
+/** One run of the DAG as `run` makes it; `backfill` and `schedule` call it once per logical date. */
+export async function runPipeline(
+  command: RunOptions,
+  context: CliContext,
+  runType: RunType = 'manual',
+): Promise<DagRunResult<PipelineDag['taskIds'][number]>> {
   const { config, stdout, stderr } = context;
   const targetDir = fromRoot(command.output.targetDir ?? 'target');
   const dataDir = fromRoot(config.dataDir);
@@ -94,6 +104,7 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
   const logger = createLogger({
     level: config.logLevel,
     file: logFile === undefined ? undefined : fromRoot(logFile),
+    runLogsDir: join(targetDir, 'logs'),
   });
   const continuing = command.resume || command.from !== undefined || command.only !== undefined;
   const explicitParams =
@@ -139,6 +150,8 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
       ...(command.from === undefined ? {} : { from: command.from }),
       ...(command.only === undefined ? {} : { only: command.only }),
       ...(params === undefined ? {} : { params }),
+      ...(params?.logicalDate === undefined ? {} : { logicalDate: params.logicalDate }),
+      runType,
       logger,
       signal: context.signal,
       ...(view === undefined ? {} : { onEvent: (event) => view.onEvent(event) }),
@@ -152,7 +165,7 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
     }
     if (result.tasks.quality_report.state === 'success')
       note(`quality report: ${join(targetDir, 'quality', 'quality-report.md')}`);
-    return runExitCode(result.state);
+    return result;
   } finally {
     view?.stop();
     await resources.close();

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 import { newRunId, runTask } from '@reelhouse/orchestrator';
 
 import type { CliContext } from '../cli-context.ts';
@@ -59,6 +61,7 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
   const logger = createLogger({
     level: config.logLevel,
     file: command.output.logFile === undefined ? undefined : fromRoot(command.output.logFile),
+    runLogsDir: join(targetDir, 'logs'),
   });
   const params = resolvePipelineParams({
     flags: command.data,
@@ -89,6 +92,7 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
       runId,
       taskId: command.taskId,
       params,
+      ...(params.logicalDate === undefined ? {} : { logicalDate: params.logicalDate }),
       logger,
       signal: context.signal,
     });
