@@ -182,17 +182,13 @@ describe('pnpm pipeline schedule', () => {
     expect([0, 130], result.stderr).toContain(result.code);
 
     const rows = (
-      await scheduled
-        .warehousePool()
-        .query<{
-          run_id: string;
-          state: string;
-          logical_date: string;
-          started_at: Date;
-          finished_at: Date;
-        }>(
-          "select run_id, state, logical_date, started_at, finished_at from ops.dag_runs where run_type = 'scheduled' order by started_at",
-        )
+      await scheduled.warehousePool().query<{
+        run_id: string;
+        state: string;
+        logical_date: string;
+        started_at: Date;
+        finished_at: Date;
+      }>("select run_id, state, logical_date, started_at, finished_at from ops.dag_runs where run_type = 'scheduled' order by started_at")
     ).rows;
     expect(rows.filter((r) => r.state === 'success').length).toBeGreaterThanOrEqual(2);
     for (const row of rows) {
