@@ -1,3 +1,4 @@
+import type { PlausibilityPolicy } from '@reelhouse/contracts';
 import { ReelhouseError } from '@reelhouse/core';
 
 import { configSchema, type Scale } from './config-schema.ts';
@@ -19,6 +20,8 @@ export interface ReelhouseConfig {
   readonly notifyCommand: string | undefined;
   /** POSTed a JSON notice when a scheduled or backfill run fails. */
   readonly notifyWebhook: Redacted | undefined;
+  /** How the loaders apply the contracts' plausibility rules. */
+  readonly plausibility: PlausibilityPolicy;
 }
 
 /**
@@ -53,5 +56,13 @@ export function loadConfig(
     dockerHost: value.DOCKER_HOST,
     notifyCommand: value.REELHOUSE_NOTIFY_COMMAND,
     notifyWebhook: value.REELHOUSE_NOTIFY_WEBHOOK,
+    plausibility: Object.freeze({
+      actions: Object.freeze({
+        future_timestamp: value.REELHOUSE_RULE_FUTURE_TIMESTAMP,
+        unknown_country: value.REELHOUSE_RULE_UNKNOWN_COUNTRY,
+        out_of_range_value: value.REELHOUSE_RULE_OUT_OF_RANGE_VALUE,
+      }),
+      futureToleranceHours: value.REELHOUSE_FUTURE_TOLERANCE_HOURS,
+    }),
   });
 }

@@ -6,6 +6,7 @@ import type { CliContext } from '../cli-context.ts';
 import {
   addDataOptions,
   addLogicalDateOption,
+  addDataSetSourceOptions,
   addOutputOptions,
   dataFlags,
   logicalDateFlag,
@@ -20,7 +21,7 @@ import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { openResources } from '../open-resources.ts';
 import { createPipelineDag } from '../pipeline-dag.ts';
-import { resolvePipelineParams } from '../pipeline-params.ts';
+import { resolveRunParams } from '../resolve-run-params.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
 export interface TaskOptions {
@@ -39,7 +40,7 @@ export const registerTaskCommand: RegisterCommand = (program, select) => {
     .argument('<task-id>', 'the task, e.g. extract_to_warehouse')
     .option('--run-id <id>', 'the run the attempt belongs to (default a new run id)')
     .option('--full-refresh', 'extract everything again and rebuild the models from scratch');
-  addOutputOptions(addLogicalDateOption(addDataOptions(command))).action(
+  addOutputOptions(addLogicalDateOption(addDataSetSourceOptions(addDataOptions(command)))).action(
     (taskId: string, values: Record<string, unknown>) => {
       const options: TaskOptions = {
         taskId: validated(taskIdSchema, taskId, 'task'),
@@ -63,12 +64,14 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
     file: command.output.logFile === undefined ? undefined : fromRoot(command.output.logFile),
     runLogsDir: join(targetDir, 'logs'),
   });
-  const params = resolvePipelineParams({
-    flags: command.data,
-    config,
-    fullRefresh: command.fullRefresh,
-    logicalDate: command.logicalDate,
-  });
+  const params = {
+    ...(await resolveRunParams({
+      flags: command.data,
+      config,
+      fullRefresh: command.fullRefresh,
+    })),
+    ...(command.logicalDate === undefined ? {} : { logicalDate: command.logicalDate }),
+  };
   const resources = await openResources({
     config,
     needs: 'all',
@@ -85,6 +88,7 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
       warehouse: resources.warehouse,
       dataDir: fromRoot(config.dataDir),
       targetDir,
+      plausibility: config.plausibility,
     }));
     const runId = command.runId ?? newRunId();
     const result = await runTask(dag, {
