@@ -67,6 +67,28 @@ const dataSchema = z.object({
   allowEmpty: z.boolean().optional(),
 });
 
+/** Adds `--logical-date` (the day batch a run processes). */
+export function addLogicalDateOption(command: Command): Command {
+  return command.option(
+    '--logical-date <date>',
+    "the run's logical date YYYY-MM-DD: apply the day batches up to it (empty: none)",
+  );
+}
+
+// Empty means none: Airflow 3 may give a manual run no logical date, and `{{ ds }}` renders empty.
+const logicalDateSchema = z.union([z.literal('').transform(() => undefined), z.iso.date()]);
+
+/** The `--logical-date` of a parsed command, validated. */
+export function logicalDateFlag(
+  values: Record<string, unknown>,
+  command: string,
+): string | undefined {
+  const value = values['logicalDate'];
+  return value === undefined
+    ? undefined
+    : validated(logicalDateSchema, value, `${command} --logical-date`);
+}
+
 /** A DAG task id as the CLI accepts it. */
 export const taskIdSchema = z
   .string()

@@ -4,10 +4,13 @@ import { ReelhouseError } from '@reelhouse/core';
 
 import type { CliContext } from './cli-context.ts';
 import { registerAirflowDagCommand } from './commands/airflow-dag-command.ts';
+import { registerBackfillCommand } from './commands/backfill-command.ts';
 import { registerGenerateCommand } from './commands/generate-command.ts';
 import { registerGraphCommand } from './commands/graph-command.ts';
+import { registerLogsCommand } from './commands/logs-command.ts';
 import { registerModelsCommand } from './commands/models-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
+import { registerScheduleCommand } from './commands/schedule-command.ts';
 import { registerStatusCommand } from './commands/status-command.ts';
 import { registerTaskCommand } from './commands/task-command.ts';
 import { exitCodes } from './exit-codes.ts';
@@ -36,6 +39,9 @@ const registrations: readonly RegisterCommand[] = [
   registerGraphCommand,
   registerAirflowDagCommand,
   registerModelsCommand,
+  registerBackfillCommand,
+  registerScheduleCommand,
+  registerLogsCommand,
 ];
 
 const exitCodesHelp = `

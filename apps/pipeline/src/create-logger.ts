@@ -4,12 +4,16 @@ import { dirname } from 'node:path';
 import type { Logger } from '@reelhouse/core';
 import pino from 'pino';
 
+import { createAttemptLogStream } from './attempt-log-stream.ts';
+
 export interface CreateLoggerOptions {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
   /** A file for the JSON lines; otherwise `stream`. */
   readonly file: string | undefined;
   /** Default stdout; commands whose stdout is their answer (status) log to stderr. */
   readonly stream?: 'stdout' | 'stderr';
+  /** Also file every line of a run by run, task and attempt under this folder (`target/logs`). */
+  readonly runLogsDir?: string;
 }
 
 /** The pino logger of the CLI: JSON lines on stdout or appended to a file, written synchronously so nothing is lost on exit. */
@@ -20,12 +24,19 @@ export function createLogger(options: CreateLoggerOptions): Logger & { flush(): 
     sync: true,
     append: true,
   });
+  const streams =
+    options.runLogsDir === undefined
+      ? destination
+      : pino.multistream([
+          { stream: destination, level: options.level },
+          { stream: createAttemptLogStream(options.runLogsDir), level: options.level },
+        ]);
   return pino(
     {
       level: options.level,
       base: { app: 'reelhouse-pipeline' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    streams,
   );
 }

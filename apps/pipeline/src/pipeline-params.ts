@@ -20,6 +20,8 @@ export const pipelineParamsSchema = z.strictObject({
   titles: z.int().positive(),
   defectRate: z.number().min(0).max(0.5),
   fullRefresh: z.boolean(),
+  /** The run's logical date (`YYYY-MM-DD`): the load tasks apply the day batches up to it. */
+  logicalDate: z.iso.date().optional(),
   /** `--data-dir`: the folder of an existing data set, used as it is instead of `<dataDir>/<scale>-seed<seed>`. */
   dataSetPath: z.string().optional(),
   /** `--allow-empty`: a source file without records loads instead of failing the run. */
@@ -42,6 +44,7 @@ export function resolvePipelineParams(options: {
   flags: DataSetFlags;
   config: ReelhouseConfig;
   fullRefresh: boolean;
+  logicalDate?: string | undefined;
 }): PipelineParams {
   const { flags, config } = options;
   const scale = flags.scale ?? config.scale;
@@ -73,6 +76,7 @@ export function resolvePipelineParams(options: {
     titles,
     defectRate,
     fullRefresh: options.fullRefresh,
+    ...(options.logicalDate === undefined ? {} : { logicalDate: options.logicalDate }),
   });
 }
 

@@ -30,9 +30,19 @@ export function renderStatusGrid(options: {
   const lines = ['runs (newest first):'];
   runs.forEach((run, index) => {
     lines.push(
-      `  #${index + 1}  ${run.run_id}  ${run.state.padEnd(11)}  started ${run.started_at.toISOString()}  ${duration(run).padStart(8)}  ${run.host}:${run.pid}`,
+      `  #${index + 1}  ${run.run_id}  ${run.state.padEnd(11)}  ${(run.logical_date ?? '-').padEnd(10)}  ${run.run_type.padEnd(9)}  started ${run.started_at.toISOString()}  ${duration(run).padStart(8)}  ${run.host}:${run.pid}`,
     );
   });
+  // Airflow's view of a schedule: each logical date with the state of its latest run.
+  const byDate = new Map<string, OpsDagRun>();
+  for (const run of runs)
+    if (run.logical_date !== null && !byDate.has(run.logical_date))
+      byDate.set(run.logical_date, run);
+  if (byDate.size > 0) {
+    lines.push('', 'logical dates (latest run of each):');
+    for (const [date, run] of [...byDate].sort(([a], [b]) => a.localeCompare(b)))
+      lines.push(`  ${date}  ${run.state.padEnd(11)}  ${run.run_id}`);
+  }
   const stateOf = new Map(taskRuns.map((t) => [`${t.run_id}\u0000${t.task_id}`, t]));
   const width = Math.max(4, ...taskIds.map((id) => id.length));
   const columns = runs.map((_, index) => `#${index + 1}`);

@@ -97,6 +97,27 @@ describe('parseCommand', () => {
     });
   });
 
+  it('takes a logical date (empty: none) and the Airflow DAG options', () => {
+    expect(parsed(['--logical-date', '2026-01-02'])).toMatchObject({
+      options: { logicalDate: '2026-01-02' },
+    });
+    expect(parsed(['task', 'quality_report', '--logical-date', ''])).toMatchObject({
+      options: { logicalDate: undefined },
+    });
+    expect(() => parsed(['--logical-date', '2026-13-01'])).toThrow('run --logical-date:');
+    expect(
+      parsed(['airflow-dag', '--schedule', '0 3 * * *', '--operator', 'kubernetes']),
+    ).toMatchObject({
+      options: { schedule: '0 3 * * *', operator: 'kubernetes', startDate: '2024-01-01' },
+    });
+    expect(() => parsed(['airflow-dag', '--schedule', '61 * * * *'])).toThrow(
+      "cron '61 * * * *': CronPattern: Invalid value for minute: 61",
+    );
+    expect(() => parsed(['airflow-dag', '--operator', 'ssh'])).toThrow(
+      "option '--operator <kind>' argument 'ssh' is invalid",
+    );
+  });
+
   it("prints each command's own usage on --help and selects nothing to run", () => {
     const cases = [
       { argv: ['--help'], shows: ['Usage: pnpm pipeline [options] [command]', 'airflow-dag'] },

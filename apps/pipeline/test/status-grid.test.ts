@@ -6,7 +6,7 @@ import { renderStatusGrid } from '../src/status-grid.ts';
 const run = (
   runId: string,
   state: OpsDagRun['state'],
-  timing: { started: string; seconds: number | null },
+  timing: { started: string; seconds: number | null; logicalDate?: string },
 ): OpsDagRun => ({
   run_id: runId,
   dag_id: 'd',
@@ -19,6 +19,8 @@ const run = (
       : new Date(new Date(timing.started).getTime() + timing.seconds * 1000),
   host: 'h',
   pid: 1,
+  logical_date: timing.logicalDate ?? null,
+  run_type: timing.logicalDate === undefined ? 'manual' : 'backfill',
 });
 const task = (runId: string, taskId: string, state: OpsTaskRun['state']): OpsTaskRun => ({
   run_id: runId,
@@ -50,14 +52,42 @@ describe('renderStatusGrid', () => {
     expect(text).toBe(
       [
         'runs (newest first):',
-        '  #1  r2  running      started 2026-01-02T00:00:00.000Z         -  h:1',
-        '  #2  r1  failed       started 2026-01-01T00:00:00.000Z     12.5s  h:1',
+        '  #1  r2  running      -           manual     started 2026-01-02T00:00:00.000Z         -  h:1',
+        '  #2  r1  failed       -           manual     started 2026-01-01T00:00:00.000Z     12.5s  h:1',
         '',
         'task     #1            #2',
         'load     ok            ok',
         'extract  RUNNING       FAILED×3',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('lists logical dates in order, each with its latest run', () => {
+    const text = renderStatusGrid({
+      runs: [
+        run('b3', 'success', {
+          started: '2026-01-03T00:00:00Z',
+          seconds: 1,
+          logicalDate: '2026-01-01',
+        }),
+        run('b2', 'success', {
+          started: '2026-01-02T00:00:00Z',
+          seconds: 1,
+          logicalDate: '2026-01-02',
+        }),
+        run('b1', 'failed', {
+          started: '2026-01-01T00:00:00Z',
+          seconds: 1,
+          logicalDate: '2026-01-01',
+        }),
+      ],
+      taskRuns: [],
+      taskIds: ['load'],
+    });
+    expect(text).toContain('  #1  b3  success      2026-01-01  backfill   started');
+    expect(text).toContain(
+      'logical dates (latest run of each):\n  2026-01-01  success      b3\n  2026-01-02  success      b2\n',
     );
   });
 

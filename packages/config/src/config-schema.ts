@@ -83,6 +83,20 @@ export const configSchema = z.object({
   ),
   /** Container engine for testcontainers, when not at the default socket. */
   DOCKER_HOST: z.preprocess(blankAsUnset, z.string().optional()),
+  /** Shell command run when a scheduled or backfill run fails (gets REELHOUSE_RUN_ID, REELHOUSE_TASK_ID, REELHOUSE_ERROR and the JSON on stdin). */
+  REELHOUSE_NOTIFY_COMMAND: z.preprocess(blankAsUnset, z.string().optional()),
+  /** URL a JSON notice is POSTed to when a scheduled or backfill run fails. */
+  REELHOUSE_NOTIFY_WEBHOOK: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+        message: 'must be an http:// or https:// URL',
+      })
+      .transform((value) => Redacted.url(value))
+      .optional(),
+  ),
   /** Folder where @reelhouse/services keeps servers it builds or starts (FerretDB binary, data). */
   REELHOUSE_CACHE_DIR: z.preprocess(blankAsUnset, z.string().optional()),
 });

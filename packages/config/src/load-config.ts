@@ -21,6 +21,10 @@ export interface ReelhouseConfig {
   readonly dashboardBasicAuth: Redacted | undefined;
   readonly cacheDir: string | undefined;
   readonly dockerHost: string | undefined;
+  /** Run when a scheduled or backfill run fails. */
+  readonly notifyCommand: string | undefined;
+  /** POSTed a JSON notice when a scheduled or backfill run fails. */
+  readonly notifyWebhook: Redacted | undefined;
   /** How the loaders apply the contracts' plausibility rules. */
   readonly plausibility: PlausibilityPolicy;
 }
@@ -58,6 +62,8 @@ export function loadConfig(
     dashboardBasicAuth: value.DASHBOARD_BASIC_AUTH,
     cacheDir: value.REELHOUSE_CACHE_DIR,
     dockerHost: value.DOCKER_HOST,
+    notifyCommand: value.REELHOUSE_NOTIFY_COMMAND,
+    notifyWebhook: value.REELHOUSE_NOTIFY_WEBHOOK,
     plausibility: Object.freeze({
       actions: Object.freeze({
         future_timestamp: value.REELHOUSE_RULE_FUTURE_TIMESTAMP,

@@ -87,6 +87,19 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain(secret);
   });
 
+  it('reads the failure notification command and webhook; a webhook must be http(s)', () => {
+    const config = loadConfig({
+      REELHOUSE_NOTIFY_COMMAND: 'notify-team',
+      REELHOUSE_NOTIFY_WEBHOOK: 'https://hooks.example/x',
+    });
+    expect(config.notifyCommand).toBe('notify-team');
+    expect(config.notifyWebhook?.expose()).toBe('https://hooks.example/x');
+    expect(loadConfig({}).notifyWebhook).toBeUndefined();
+    expect(configError({ REELHOUSE_NOTIFY_WEBHOOK: 'ftp://x' }).message).toContain(
+      'REELHOUSE_NOTIFY_WEBHOOK: must be an http:// or https:// URL',
+    );
+  });
+
   it('redacts only the password part of a URL', () => {
     expect(redactUrl('mongodb://127.0.0.1:27017/x')).toBe('mongodb://127.0.0.1:27017/x');
     expect(redactUrl('garbage')).toBe('[unparseable url]');

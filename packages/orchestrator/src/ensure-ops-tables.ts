@@ -25,6 +25,8 @@ export const opsColumns = {
     finished_at: 'timestamptz',
     host: 'text not null',
     pid: 'integer not null',
+    logical_date: 'date',
+    run_type: `text not null default 'manual' check (run_type in ('manual','scheduled','backfill'))`,
   } satisfies Record<keyof OpsDagRunsTable, string>,
   task_runs: {
     run_id: 'text not null references ops.dag_runs (run_id) on delete cascade',
@@ -87,7 +89,11 @@ function createTable(table: keyof typeof opsColumns): string {
 const statements = [
   'create schema if not exists ops',
   createTable('dag_runs'),
+  // Tables made before logical dates existed gain their columns.
+  'alter table ops.dag_runs add column if not exists logical_date date',
+  `alter table ops.dag_runs add column if not exists run_type ${opsColumns.dag_runs.run_type}`,
   'create index if not exists dag_runs_dag_started_idx on ops.dag_runs (dag_id, started_at desc)',
+  'create index if not exists dag_runs_dag_logical_date_idx on ops.dag_runs (dag_id, logical_date)',
   createTable('task_runs'),
   createTable('task_attempts'),
   createTable('materializations'),

@@ -19,4 +19,10 @@ export { retryDelay, type RetryDelayOptions } from './retry-delay.ts';
 export { triggerDecision, type TriggerDecision } from './trigger-decision.ts';
 export { planRun, type RunPlan } from './plan-run.ts';
 export { renderMermaid } from './render-mermaid.ts';
-export { renderAirflowDag, type RenderAirflowDagOptions } from './render-airflow-dag.ts';
+export {
+  renderAirflowDag,
+  type RenderAirflowDagOptions,
+  type AirflowParam,
+} from './render-airflow-dag.ts';
+export type { AirflowRunner, AirflowProjectDir } from './airflow-runner.ts';
+export { cronSchedule, type CronSchedule, type DataInterval } from './cron-schedule.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 
 import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
-import type { RunState, TaskState } from '@reelhouse/warehouse';
+import type { RunState, RunType, TaskState } from '@reelhouse/warehouse';
 import type pg from 'pg';
 
 import type { DagEvent } from './dag-event.ts';
@@ -34,6 +34,10 @@ export interface RunDagOptions {
   readonly maxActiveTasks?: number;
   /** How long an aborted attempt may take to stop (default 30 s). */
   readonly abortGraceMs?: number;
+  /** The run's logical date (`YYYY-MM-DD`), stored in `ops.dag_runs` (a resume keeps the stored one). */
+  readonly logicalDate?: string;
+  /** Who started the run (default `manual`). */
+  readonly runType?: RunType;
   /** Jitter source, fixed in tests. */
   readonly random?: () => number;
   /** Run lock lease timing (tests shorten it). */
@@ -171,7 +175,15 @@ export async function runDag<Ids extends string>(
       };
     }
     await lock.claim(runId);
-    await history.openRun({ runId, dagId: dag.dagId, params, taskIds: dag.taskIds });
+    await history.openRun({
+      runId,
+      dagId: dag.dagId,
+      params,
+      taskIds: dag.taskIds,
+      ...(continued === undefined
+        ? { logicalDate: options.logicalDate, runType: options.runType }
+        : {}),
+    });
     for (const id of dag.taskIds) {
       if (plan.toRun.has(id))
         await history.setTaskState(runId, id, { state: 'queued', error: null });

@@ -6,6 +6,7 @@ import {
   type OpsSchema,
   type OpsTaskRun,
   type RunState,
+  type RunType,
   type TaskState,
 } from '@reelhouse/warehouse';
 import type { Kysely } from 'kysely';
@@ -41,6 +42,9 @@ export interface RunHistory {
     dagId: string;
     params: Readonly<Record<string, unknown>>;
     taskIds: readonly string[];
+    /** Kept from the run's first opening when omitted later. */
+    logicalDate?: string | undefined;
+    runType?: RunType | undefined;
   }): Promise<void>;
   finishRun(runId: string, state: RunState): Promise<void>;
   /** Marks `running` runs with a task in flight interrupted: called under the exclusive run lock, so their processes are gone. */
@@ -88,7 +92,7 @@ export function createRunHistory(warehouse: pg.Pool): RunHistory {
         .executeTakeFirst(),
     taskRuns: (runId) =>
       db.selectFrom('ops.task_runs').selectAll().where('run_id', '=', runId).execute(),
-    openRun: async ({ runId, dagId, params, taskIds }) => {
+    openRun: async ({ runId, dagId, params, taskIds, logicalDate, runType }) => {
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('ops.dag_runs')
@@ -101,6 +105,8 @@ export function createRunHistory(warehouse: pg.Pool): RunHistory {
             finished_at: null,
             host: hostname(),
             pid: process.pid,
+            logical_date: logicalDate ?? null,
+            run_type: runType ?? 'manual',
           })
           .onConflict((oc) =>
             oc.column('run_id').doUpdateSet({

@@ -25,6 +25,8 @@ export interface RunTaskOptions {
   readonly abortGraceMs?: number;
   /** Run lock lease timing (tests shorten it). */
   readonly lease?: Pick<AcquireRunLockOptions, 'heartbeatMs' | 'leaseTtlMs'>;
+  /** The run's logical date (`YYYY-MM-DD`), stored when the run is created. */
+  readonly logicalDate?: string;
 }
 
 /** A task that did not run: its trigger rule is not met by its upstream states in the run. */
@@ -104,7 +106,13 @@ export async function runTask<Ids extends string>(
       const message = `Task ${taskId} of run ${runId} not run: its trigger rule ${rule} is not met by its upstream: ${list}`;
       if (decision === 'wait') return notRun('queued', message, { runId, task: taskId });
       // Decided by upstream outcomes, as Airflow's scheduler would mark it.
-      await history.openRun({ runId, dagId: dag.dagId, params, taskIds: dag.taskIds });
+      await history.openRun({
+      runId,
+      dagId: dag.dagId,
+      params,
+      taskIds: dag.taskIds,
+      logicalDate: options.logicalDate,
+    });
       await history.setTaskState(runId, taskId, { state: decision, finishedAt: new Date() });
       await settleRun(options.warehouse, dag, runId);
       return decision === 'skipped'
@@ -112,7 +120,13 @@ export async function runTask<Ids extends string>(
         : notRun('upstream_failed', message, { runId, task: taskId });
     }
     await lock.claim(runId);
-    await history.openRun({ runId, dagId: dag.dagId, params, taskIds: dag.taskIds });
+    await history.openRun({
+      runId,
+      dagId: dag.dagId,
+      params,
+      taskIds: dag.taskIds,
+      logicalDate: options.logicalDate,
+    });
     const result = await executeTask(
       {
         dag,

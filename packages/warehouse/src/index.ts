@@ -49,6 +49,7 @@ export type { RefCountryTable, RefCountry } from './trusted/ref-country.ts';
 export type {
   TaskState,
   RunState,
+  RunType,
   OpsDagRunsTable,
   OpsTaskRunsTable,
   OpsTaskAttemptsTable,

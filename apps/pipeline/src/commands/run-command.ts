@@ -3,13 +3,16 @@ import { dirname, join } from 'node:path';
 import { Option } from 'commander';
 
 import { runDag, type DagRunResult } from '@reelhouse/orchestrator';
+import type { RunType } from '@reelhouse/warehouse';
 
 import type { CliContext } from '../cli-context.ts';
 import {
   addDataOptions,
+  addLogicalDateOption,
   addDataSetSourceOptions,
   addOutputOptions,
   dataFlags,
+  logicalDateFlag,
   optionalTaskId,
   outputFlags,
   type DataSetFlags,
@@ -21,7 +24,7 @@ import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { createLiveView } from '../live-view.ts';
 import { openResources } from '../open-resources.ts';
-import { createPipelineDag, pipelineDagId } from '../pipeline-dag.ts';
+import { createPipelineDag, pipelineDagId, type PipelineDag } from '../pipeline-dag.ts';
 import { resolveRunParams } from '../resolve-run-params.ts';
 import { renderLoadSummary, summarizeLoads } from '../quality/load-summary.ts';
 import { fromRoot } from '../workspace-paths.ts';
@@ -34,6 +37,8 @@ export interface RunOptions {
   readonly from?: string | undefined;
   readonly only?: string | undefined;
   readonly fullRefresh: boolean;
+  /** The day batch the run processes (YYYY-MM-DD). */
+  readonly logicalDate?: string | undefined;
 }
 
 /** `run`, the default command: `pnpm pipeline [run] [options]`. */
@@ -54,7 +59,7 @@ export const registerRunCommand: RegisterCommand = (program, select) => {
     )
     .addOption(new Option('--only <task>', 'a new run of this task alone, reusing earlier data'))
     .option('--full-refresh', 'extract everything again and rebuild the models from scratch');
-  addOutputOptions(command).action((values: Record<string, unknown>) => {
+  addOutputOptions(addLogicalDateOption(command)).action((values: Record<string, unknown>) => {
     const options: RunOptions = {
       data: dataFlags(values, 'run'),
       output: outputFlags(values),
@@ -63,6 +68,7 @@ export const registerRunCommand: RegisterCommand = (program, select) => {
       from: optionalTaskId(values['from'], 'run --from'),
       only: optionalTaskId(values['only'], 'run --only'),
       fullRefresh: values['fullRefresh'] === true,
+      logicalDate: logicalDateFlag(values, 'run'),
     };
     select({ name: 'run', options, execute: (context) => runCommand(options, context) });
   });
@@ -83,6 +89,15 @@ export function runExitCode(state: DagRunResult['state']): number {
 
 /** `pipeline run`: the whole DAG (or a resume, `--from`, `--only`) with a live view on a terminal. */
 export async function runCommand(command: RunOptions, context: CliContext): Promise<number> {
+  return runExitCode((await runPipeline(command, context)).state);
+}
+
+/** One run of the DAG as `run` makes it; `backfill` and `schedule` call it once per logical date. */
+export async function runPipeline(
+  command: RunOptions,
+  context: CliContext,
+  runType: RunType = 'manual',
+): Promise<DagRunResult<PipelineDag['taskIds'][number]>> {
   const { config, stdout, stderr } = context;
   const targetDir = fromRoot(command.output.targetDir ?? 'target');
   const dataDir = fromRoot(config.dataDir);
@@ -97,15 +112,25 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
   const logger = createLogger({
     level: config.logLevel,
     file: logFile === undefined ? undefined : fromRoot(logFile),
+    runLogsDir: join(targetDir, 'logs'),
   });
   const continuing = command.resume || command.from !== undefined || command.only !== undefined;
   const explicitParams =
-    Object.values(command.data).some((value) => value !== undefined) || command.fullRefresh;
+    Object.values(command.data).some((value) => value !== undefined) ||
+    command.fullRefresh ||
+    command.logicalDate !== undefined;
   // A resume keeps the params its run started with unless new ones are given (then they must match).
   const params =
     continuing && !explicitParams
       ? undefined
-      : await resolveRunParams({ flags: command.data, config, fullRefresh: command.fullRefresh });
+      : {
+          ...(await resolveRunParams({
+            flags: command.data,
+            config,
+            fullRefresh: command.fullRefresh,
+          })),
+          ...(command.logicalDate === undefined ? {} : { logicalDate: command.logicalDate }),
+        };
   const note = (line: string) => (live ? stdout : stderr).write(`${line}\n`);
   const resources = await openResources({
     config,
@@ -136,6 +161,8 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
       ...(command.from === undefined ? {} : { from: command.from }),
       ...(command.only === undefined ? {} : { only: command.only }),
       ...(params === undefined ? {} : { params }),
+      ...(params?.logicalDate === undefined ? {} : { logicalDate: params.logicalDate }),
+      runType,
       logger,
       signal: context.signal,
       ...(view === undefined ? {} : { onEvent: (event) => view.onEvent(event) }),
@@ -159,7 +186,7 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
     if (summary !== undefined) for (const line of renderLoadSummary(summary)) note(line);
     if (result.tasks.quality_report.state === 'success')
       note(`quality report: ${join(targetDir, 'quality', 'quality-report.md')}`);
-    return runExitCode(result.state);
+    return result;
   } finally {
     view?.stop();
     await resources.close();

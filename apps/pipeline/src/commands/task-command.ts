@@ -1,13 +1,15 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { newRunId, runTask } from '@reelhouse/orchestrator';
 
 import type { CliContext } from '../cli-context.ts';
 import {
   addDataOptions,
+  addLogicalDateOption,
   addDataSetSourceOptions,
   addOutputOptions,
   dataFlags,
+  logicalDateFlag,
   outputFlags,
   taskIdSchema,
   validated,
@@ -29,6 +31,7 @@ export interface TaskOptions {
   readonly output: OutputFlags;
   readonly runId?: string | undefined;
   readonly fullRefresh: boolean;
+  readonly logicalDate?: string | undefined;
 }
 
 export const registerTaskCommand: RegisterCommand = (program, select) => {
@@ -38,7 +41,7 @@ export const registerTaskCommand: RegisterCommand = (program, select) => {
     .argument('<task-id>', 'the task, e.g. extract_to_warehouse')
     .option('--run-id <id>', 'the run the attempt belongs to (default a new run id)')
     .option('--full-refresh', 'extract everything again and rebuild the models from scratch');
-  addOutputOptions(addDataSetSourceOptions(addDataOptions(command))).action(
+  addOutputOptions(addLogicalDateOption(addDataSetSourceOptions(addDataOptions(command)))).action(
     (taskId: string, values: Record<string, unknown>) => {
       const options: TaskOptions = {
         taskId: validated(taskIdSchema, taskId, 'task'),
@@ -46,6 +49,7 @@ export const registerTaskCommand: RegisterCommand = (program, select) => {
         output: outputFlags(values),
         runId: values['runId'] as string | undefined,
         fullRefresh: values['fullRefresh'] === true,
+        logicalDate: logicalDateFlag(values, 'task'),
       };
       select({ name: 'task', options, execute: (context) => taskCommand(options, context) });
     },
@@ -65,12 +69,16 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
   const logger = createLogger({
     level: config.logLevel,
     file: command.output.logFile === undefined ? undefined : fromRoot(command.output.logFile),
+    runLogsDir: join(targetDir, 'logs'),
   });
-  const params = await resolveRunParams({
-    flags: command.data,
-    config,
-    fullRefresh: command.fullRefresh,
-  });
+  const params = {
+    ...(await resolveRunParams({
+      flags: command.data,
+      config,
+      fullRefresh: command.fullRefresh,
+    })),
+    ...(command.logicalDate === undefined ? {} : { logicalDate: command.logicalDate }),
+  };
   const resources = await openResources({
     config,
     needs: 'all',
@@ -95,6 +103,7 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
       runId,
       taskId: command.taskId,
       params,
+      ...(params.logicalDate === undefined ? {} : { logicalDate: params.logicalDate }),
       logger,
       signal: context.signal,
     });

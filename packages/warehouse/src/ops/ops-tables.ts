@@ -1,6 +1,6 @@
 import type { Generated, Selectable } from 'kysely';
 
-import type { BigIntNumber, Json, Timestamp } from '../column-types.ts';
+import type { BigIntNumber, DateText, Json, Timestamp } from '../column-types.ts';
 
 /** Airflow's task states, plus `running`, `queued` and `interrupted` (a run stopped by a signal). */
 export type TaskState =
@@ -13,6 +13,8 @@ export type TaskState =
   | 'skipped'
   | 'interrupted';
 export type RunState = 'running' | 'success' | 'failed' | 'interrupted';
+/** How a run was started (Airflow's run types): by hand, by `schedule`, or by `backfill`. */
+export type RunType = 'manual' | 'scheduled' | 'backfill';
 
 /** `ops.dag_runs`: one row per run of a DAG. */
 export interface OpsDagRunsTable {
@@ -24,6 +26,9 @@ export interface OpsDagRunsTable {
   finished_at: Timestamp | null;
   host: string;
   pid: number;
+  /** The run's logical date (the day batch it processes), if it has one. */
+  logical_date: DateText | null;
+  run_type: RunType;
 }
 
 /** `ops.task_runs`: the current state of each task of a run. */
