@@ -32,3 +32,12 @@ export {
 } from './manifest.ts';
 export { dataFiles, dataSetFolderName } from './data-files.ts';
 export { countries, countryByCode, type Country } from './countries.ts';
+export {
+  isoDay,
+  dayBatchFiles,
+  dayBatchFolder,
+  dayBatchDeletes,
+  dayBatchManifest,
+  type DayBatchDeletes,
+  type DayBatchManifest,
+} from './day-batch.ts';
