@@ -44,7 +44,7 @@ function thresholdError(spec: SourceTable, scan: CsvScan, maxRejectRate: number)
   });
 }
 
-async function copyAndMerge(
+export async function copyAndMerge(
   client: pg.PoolClient,
   options: LoadCsvFileOptions,
 ): Promise<{ scan: CsvScan; counts: MergeCounts; mode: CsvLoadMode }> {
