@@ -15,6 +15,8 @@ export interface ReelhouseConfig {
   readonly port: number;
   readonly cacheDir: string | undefined;
   readonly dockerHost: string | undefined;
+  /** Extra lookback of incremental extracts, in seconds (0: the exact cursor alone). */
+  readonly extractLookbackSeconds: number;
 }
 
 /**
@@ -47,5 +49,6 @@ export function loadConfig(
     port: value.PORT,
     cacheDir: value.REELHOUSE_CACHE_DIR,
     dockerHost: value.DOCKER_HOST,
+    extractLookbackSeconds: value.REELHOUSE_EXTRACT_LOOKBACK_SECONDS,
   });
 }
