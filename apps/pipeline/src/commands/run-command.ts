@@ -1,9 +1,20 @@
 import { join } from 'node:path';
 
+import { Option } from 'commander';
+
 import { runDag, type DagRunResult } from '@reelhouse/orchestrator';
 
 import type { CliContext } from '../cli-context.ts';
-import type { Command } from '../cli-options.ts';
+import {
+  addDataOptions,
+  addOutputOptions,
+  dataFlags,
+  optionalTaskId,
+  outputFlags,
+  type DataSetFlags,
+  type OutputFlags,
+} from '../cli-options.ts';
+import type { RegisterCommand } from '../cli-program.ts';
 import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { createLiveView } from '../live-view.ts';
@@ -12,7 +23,47 @@ import { createPipelineDag, pipelineDagId } from '../pipeline-dag.ts';
 import { resolvePipelineParams } from '../pipeline-params.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
-type RunCommand = Extract<Command, { name: 'run' }>;
+export interface RunOptions {
+  readonly data: DataSetFlags;
+  readonly output: OutputFlags;
+  readonly runId?: string | undefined;
+  readonly resume: boolean;
+  readonly from?: string | undefined;
+  readonly only?: string | undefined;
+  readonly fullRefresh: boolean;
+}
+
+/** `run`, the default command: `pnpm pipeline [run] [options]`. */
+export const registerRunCommand: RegisterCommand = (program, select) => {
+  const command = program
+    .command('run', { isDefault: true })
+    .description('run the DAG video_streaming_elt_pipeline (the default command)');
+  addDataOptions(command)
+    .option(
+      '--resume',
+      'resume the last run that did not succeed (its params unless new ones are given)',
+    )
+    .option('--run-id <id>', 'id of the new run (or of the run to resume)')
+    .addOption(
+      new Option('--from <task>', 'a new run from this task on, reusing earlier data').conflicts(
+        'only',
+      ),
+    )
+    .addOption(new Option('--only <task>', 'a new run of this task alone, reusing earlier data'))
+    .option('--full-refresh', 'extract everything again and rebuild the models from scratch');
+  addOutputOptions(command).action((values: Record<string, unknown>) => {
+    const options: RunOptions = {
+      data: dataFlags(values, 'run'),
+      output: outputFlags(values),
+      runId: values['runId'] as string | undefined,
+      resume: values['resume'] === true,
+      from: optionalTaskId(values['from'], 'run --from'),
+      only: optionalTaskId(values['only'], 'run --only'),
+      fullRefresh: values['fullRefresh'] === true,
+    };
+    select({ name: 'run', options, execute: (context) => runCommand(options, context) });
+  });
+};
 
 /** Exit code of a finished run. */
 export function runExitCode(state: DagRunResult['state']): number {
@@ -28,7 +79,7 @@ export function runExitCode(state: DagRunResult['state']): number {
 }
 
 /** `pipeline run`: the whole DAG (or a resume, `--from`, `--only`) with a live view on a terminal. */
-export async function runCommand(command: RunCommand, context: CliContext): Promise<number> {
+export async function runCommand(command: RunOptions, context: CliContext): Promise<number> {
   const { config, stdout, stderr } = context;
   const targetDir = fromRoot(command.output.targetDir ?? 'target');
   const dataDir = fromRoot(config.dataDir);
