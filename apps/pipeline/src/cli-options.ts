@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { isoDay } from '@reelhouse/contracts';
 import { ReelhouseError } from '@reelhouse/core';
 import { z } from 'zod';
 
@@ -100,4 +101,16 @@ export function outputFlags(values: Record<string, unknown>): OutputFlags {
 /** A task-id flag value (`--from`, `--only`), validated when given. */
 export function optionalTaskId(value: unknown, label: string): string | undefined {
   return value === undefined ? undefined : validated(taskIdSchema, value, label);
+}
+
+/** `--logical-date` as a calendar day (`YYYY-MM-DD`), or `undefined` when absent. */
+export function optionalLogicalDate(value: unknown, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = isoDay.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ReelhouseError({
+    code: 'invalid_input',
+    message: `${flag}: ${JSON.stringify(value)} ${parsed.error.issues[0]?.message ?? 'is not a day'}`,
+    context: { flag },
+  });
 }

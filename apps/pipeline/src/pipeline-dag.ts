@@ -4,10 +4,10 @@ import type { StepReport } from '@reelhouse/core';
 import { extractToWarehouse, readSourceVersions } from '@reelhouse/extractor';
 import { generateDataSet } from '@reelhouse/generators';
 import {
+  applyMongoBatches,
+  applyPostgresBatches,
   createMongoCollections,
   createPostgresTables,
-  loadCsvsToPostgres,
-  loadJsonToMongo,
 } from '@reelhouse/loaders';
 import { buildModels } from '@reelhouse/model-compiler';
 import { models } from '@reelhouse/models';
@@ -16,6 +16,7 @@ import { createKysely } from '@reelhouse/warehouse';
 import type { Db } from 'mongodb';
 import type pg from 'pg';
 
+import { ensureDayBatches } from './ensure-day-batches.ts';
 import { existingDataSet } from './existing-data-set.ts';
 import { modelBuildError } from './model-build-error.ts';
 import { dataSetDir, pipelineParamsSchema } from './pipeline-params.ts';
@@ -30,6 +31,8 @@ export interface PipelineResources {
   readonly mongo: Db;
   readonly dataDir: string;
   readonly targetDir: string;
+  /** Seconds of source changes each incremental extract rereads (config; default 0). */
+  readonly extractLookbackSeconds?: number;
 }
 
 const withAssets = (report: StepReport, assets: readonly string[]): TaskReport => ({
@@ -51,12 +54,27 @@ export function createPipelineDag(resources: () => PipelineResources) {
     tasks: {
       generate_data: {
         description:
-          "Writes the data set for the run's scale and seed unless its manifest already exists.",
+          "Writes the data set for the run's scale and seed unless its manifest already exists, and the day batches up to the run's logical date.",
         async run({ params, signal, logger }) {
           const p = pipelineParamsSchema.parse(params);
           const outDir = dataSetDir(resources().dataDir, p);
-          if ((await existingDataSet(outDir, p)) !== undefined)
-            return skipTask(`data set ${outDir} exists`);
+          if ((await existingDataSet(outDir, p)) !== undefined) {
+            const written = await ensureDayBatches({ outDir, params: p, signal, logger });
+            if (written.length === 0) return skipTask(`data set ${outDir} exists`);
+            return {
+              step: 'generate_data',
+              rowsRead: 0,
+              rowsWritten: 0,
+              rowsRejected: 0,
+              durationMs: 0,
+              warnings: [],
+              details: { days: written },
+              materializations: written.map((day) => ({
+                asset: `file:${outDir}/days/${day}`,
+                rows: null,
+              })),
+            };
+          }
           const report = await generateDataSet({
             outDir,
             seed: p.seed,
@@ -68,6 +86,7 @@ export function createPipelineDag(resources: () => PipelineResources) {
             signal,
             logger,
           });
+          await ensureDayBatches({ outDir, params: p, signal, logger });
           return withAssets(report, [`file:${outDir}`]);
         },
       },
@@ -87,31 +106,44 @@ export function createPipelineDag(resources: () => PipelineResources) {
         run: ({ logger }) => createPostgresTables(resources().source, { logger }),
       },
       load_json_to_mongo: {
-        description: 'Upserts content.json into MongoDB, quarantining bad documents.',
+        description:
+          "Upserts content.json into MongoDB once, then each day batch up to the run's logical date (upserts, deletes with tombstones), quarantining bad documents.",
         upstream: ['generate_data', 'create_mongo_collections'],
         triggerRule: 'none_failed',
         retries: 2,
         retryDelayMs: 2_000,
         async run({ params, signal, logger }) {
-          const dir = dataSetDir(resources().dataDir, pipelineParamsSchema.parse(params));
+          const p = pipelineParamsSchema.parse(params);
+          const dir = dataSetDir(resources().dataDir, p);
           return withAssets(
-            await loadJsonToMongo(resources().mongo, { dataDir: dir, signal, logger }),
+            await applyMongoBatches(resources().mongo, {
+              dataDir: dir,
+              through: p.logicalDate,
+              signal,
+              logger,
+            }),
             ['mongo:content'],
           );
         },
       },
       load_csvs_to_postgres: {
         description:
-          'Loads users.csv and viewing_sessions.csv into the source database, each file atomically.',
+          "Loads users.csv and viewing_sessions.csv into the source database once, each file atomically, then each day batch up to the run's logical date in one transaction.",
         upstream: ['generate_data', 'create_postgres_tables'],
         triggerRule: 'none_failed',
         retries: 2,
         retryDelayMs: 2_000,
         pool: 'source_postgres',
         async run({ params, signal, logger }) {
-          const dir = dataSetDir(resources().dataDir, pipelineParamsSchema.parse(params));
+          const p = pipelineParamsSchema.parse(params);
+          const dir = dataSetDir(resources().dataDir, p);
           return withAssets(
-            await loadCsvsToPostgres(resources().source, { dataDir: dir, signal, logger }),
+            await applyPostgresBatches(resources().source, {
+              dataDir: dir,
+              through: p.logicalDate,
+              signal,
+              logger,
+            }),
             ['source:public.users', 'source:public.viewing_sessions'],
           );
         },
@@ -123,12 +155,13 @@ export function createPipelineDag(resources: () => PipelineResources) {
         retryDelayMs: 2_000,
         pool: 'warehouse',
         async run({ params, signal, logger }) {
-          const { source, mongo, warehouse } = resources();
+          const { source, mongo, warehouse, extractLookbackSeconds } = resources();
           const report = await extractToWarehouse({
             source,
             mongo,
             warehouse,
             fullRefresh: pipelineParamsSchema.parse(params).fullRefresh,
+            lookbackSeconds: extractLookbackSeconds ?? 0,
             signal,
             logger,
           });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import type { ReelhouseConfig } from '@reelhouse/config';
-import { dataSetFolderName } from '@reelhouse/contracts';
+import { dataSetFolderName, isoDay } from '@reelhouse/contracts';
 import { ReelhouseError } from '@reelhouse/core';
 import { scalePresets, type ScaleName } from '@reelhouse/generators';
 import { z } from 'zod';
@@ -20,6 +20,8 @@ export const pipelineParamsSchema = z.strictObject({
   titles: z.int().positive(),
   defectRate: z.number().min(0).max(0.5),
   fullRefresh: z.boolean(),
+  /** The run's day (`YYYY-MM-DD`): the load tasks apply every day batch up to it. Absent: the base set only. */
+  logicalDate: isoDay.optional(),
 });
 export type PipelineParams = z.output<typeof pipelineParamsSchema>;
 
@@ -33,6 +35,7 @@ export function resolvePipelineParams(options: {
   flags: DataSetFlags;
   config: ReelhouseConfig;
   fullRefresh: boolean;
+  logicalDate?: string | undefined;
 }): PipelineParams {
   const { flags, config } = options;
   const scale = flags.scale ?? config.scale;
@@ -64,6 +67,7 @@ export function resolvePipelineParams(options: {
     titles,
     defectRate,
     fullRefresh: options.fullRefresh,
+    ...(options.logicalDate === undefined ? {} : { logicalDate: options.logicalDate }),
   });
 }
 

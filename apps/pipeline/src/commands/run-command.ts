@@ -9,6 +9,7 @@ import {
   addDataOptions,
   addOutputOptions,
   dataFlags,
+  optionalLogicalDate,
   optionalTaskId,
   outputFlags,
   type DataSetFlags,
@@ -31,6 +32,7 @@ export interface RunOptions {
   readonly from?: string | undefined;
   readonly only?: string | undefined;
   readonly fullRefresh: boolean;
+  readonly logicalDate?: string | undefined;
 }
 
 /** `run`, the default command: `pnpm pipeline [run] [options]`. */
@@ -50,7 +52,11 @@ export const registerRunCommand: RegisterCommand = (program, select) => {
       ),
     )
     .addOption(new Option('--only <task>', 'a new run of this task alone, reusing earlier data'))
-    .option('--full-refresh', 'extract everything again and rebuild the models from scratch');
+    .option('--full-refresh', 'extract everything again and rebuild the models from scratch')
+    .option(
+      '--logical-date <day>',
+      "the run's day (YYYY-MM-DD): the sources get every day batch up to it",
+    );
   addOutputOptions(command).action((values: Record<string, unknown>) => {
     const options: RunOptions = {
       data: dataFlags(values, 'run'),
@@ -60,6 +66,7 @@ export const registerRunCommand: RegisterCommand = (program, select) => {
       from: optionalTaskId(values['from'], 'run --from'),
       only: optionalTaskId(values['only'], 'run --only'),
       fullRefresh: values['fullRefresh'] === true,
+      logicalDate: optionalLogicalDate(values['logicalDate'], 'run --logical-date'),
     };
     select({ name: 'run', options, execute: (context) => runCommand(options, context) });
   });
@@ -92,12 +99,19 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
   });
   const continuing = command.resume || command.from !== undefined || command.only !== undefined;
   const explicitParams =
-    Object.values(command.data).some((value) => value !== undefined) || command.fullRefresh;
+    Object.values(command.data).some((value) => value !== undefined) ||
+    command.fullRefresh ||
+    command.logicalDate !== undefined;
   // A resume keeps the params its run started with unless new ones are given (then they must match).
   const params =
     continuing && !explicitParams
       ? undefined
-      : resolvePipelineParams({ flags: command.data, config, fullRefresh: command.fullRefresh });
+      : resolvePipelineParams({
+          flags: command.data,
+          config,
+          fullRefresh: command.fullRefresh,
+          logicalDate: command.logicalDate,
+        });
   const note = (line: string) => (live ? stdout : stderr).write(`${line}\n`);
   const resources = await openResources({
     config,

@@ -77,6 +77,7 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
       warehouse: resources.warehouse,
       dataDir: fromRoot(config.dataDir),
       targetDir,
+      extractLookbackSeconds: config.extractLookbackSeconds,
     }));
     const runId = command.runId ?? newRunId();
     const result = await runTask(dag, {
