@@ -12,6 +12,10 @@ export interface DataSetFlags {
   readonly sessions?: number | undefined;
   readonly titles?: number | undefined;
   readonly defects?: number | undefined;
+  /** `--data-dir`: run the existing data set in this folder (checked against its manifest). */
+  readonly dataDir?: string | undefined;
+  /** `--allow-empty`: a source file without records loads instead of failing. */
+  readonly allowEmpty?: boolean | undefined;
 }
 
 export interface OutputFlags {
@@ -32,6 +36,16 @@ export function addDataOptions(command: Command): Command {
     .option('--defects <rate>', 'share of deliberately bad rows, 0 to 0.5 (default 0)');
 }
 
+/** Adds `--data-dir --allow-empty`, for the commands that load a data set (`run`, `task`). */
+export function addDataSetSourceOptions(command: Command): Command {
+  return command
+    .option(
+      '--data-dir <dir>',
+      'run the existing data set in this folder (its manifest.json checksums are checked first)',
+    )
+    .option('--allow-empty', 'load a source file without records instead of failing');
+}
+
 /** Adds `--target-dir --log-file`. */
 export function addOutputOptions(command: Command): Command {
   return command
@@ -50,6 +64,8 @@ const dataSchema = z.object({
   sessions: count.optional(),
   titles: count.min(1).optional(),
   defects: z.coerce.number().min(0).max(0.5).optional(),
+  dataDir: z.string().min(1).optional(),
+  allowEmpty: z.boolean().optional(),
 });
 
 /** A DAG task id as the CLI accepts it. */
@@ -85,6 +101,8 @@ export function dataFlags(values: Record<string, unknown>, command: string): Dat
       sessions: values['sessions'],
       titles: values['titles'],
       defects: values['defects'],
+      dataDir: values['dataDir'],
+      allowEmpty: values['allowEmpty'],
     },
     command,
   );

@@ -20,7 +20,7 @@ export function modelBuildError(result: BuildResult): ReelhouseError {
   return new ReelhouseError({
     code,
     retryable: false,
-    message: `model build failed, nothing published: ${result.error?.message ?? problems.join('; ')}`,
+    message: `model build failed (${result.publishedModels.length === 0 ? 'nothing' : `only ${result.publishedModels.join(', ')}`} published): ${result.error?.message ?? problems.join('; ')}`,
     context: { models: problems },
   });
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import type { StepReport } from '@reelhouse/core';
+import { ReelhouseError, type StepReport } from '@reelhouse/core';
 import { extractToWarehouse, readSourceVersions } from '@reelhouse/extractor';
 import { generateDataSet } from '@reelhouse/generators';
 import {
@@ -15,6 +15,7 @@ import { defineDag, skipTask, type TaskReport } from '@reelhouse/orchestrator';
 import { createKysely } from '@reelhouse/warehouse';
 import type { Db } from 'mongodb';
 import type pg from 'pg';
+import type { PlausibilityPolicy } from '@reelhouse/contracts';
 
 import { ensureDayBatches } from './ensure-day-batches.ts';
 import { existingDataSet } from './existing-data-set.ts';
@@ -33,6 +34,8 @@ export interface PipelineResources {
   readonly targetDir: string;
   /** Seconds of source changes each incremental extract rereads (config; default 0). */
   readonly extractLookbackSeconds?: number;
+  /** How the loaders apply the contracts' plausibility rules (config); the rules' defaults when absent. */
+  readonly plausibility?: PlausibilityPolicy;
 }
 
 const withAssets = (report: StepReport, assets: readonly string[]): TaskReport => ({
@@ -75,6 +78,12 @@ export function createPipelineDag(resources: () => PipelineResources) {
               })),
             };
           }
+          if (p.dataSetPath !== undefined)
+            throw new ReelhouseError({
+              code: 'invalid_input',
+              message: `--data-dir ${outDir}: no manifest.json there; it runs only a complete generated data set`,
+              context: { file: outDir },
+            });
           const report = await generateDataSet({
             outDir,
             seed: p.seed,
@@ -108,17 +117,21 @@ export function createPipelineDag(resources: () => PipelineResources) {
       load_json_to_mongo: {
         description:
           "Upserts content.json into MongoDB once, then each day batch up to the run's logical date (upserts, deletes with tombstones), quarantining bad documents.",
-        upstream: ['generate_data', 'create_mongo_collections'],
+        // create_postgres_tables: content rejects are also kept in the source's load_rejects.
+        upstream: ['generate_data', 'create_mongo_collections', 'create_postgres_tables'],
         triggerRule: 'none_failed',
         retries: 2,
         retryDelayMs: 2_000,
         async run({ params, signal, logger }) {
           const p = pipelineParamsSchema.parse(params);
-          const dir = dataSetDir(resources().dataDir, p);
+          const { mongo, source, plausibility } = resources();
           return withAssets(
-            await applyMongoBatches(resources().mongo, {
-              dataDir: dir,
+            await applyMongoBatches(mongo, {
+              dataDir: dataSetDir(resources().dataDir, p),
               through: p.logicalDate,
+              rejectsPool: source,
+              allowEmpty: p.allowEmpty ?? false,
+              ...(plausibility === undefined ? {} : { plausibility }),
               signal,
               logger,
             }),
@@ -136,11 +149,13 @@ export function createPipelineDag(resources: () => PipelineResources) {
         pool: 'source_postgres',
         async run({ params, signal, logger }) {
           const p = pipelineParamsSchema.parse(params);
-          const dir = dataSetDir(resources().dataDir, p);
+          const { source, plausibility } = resources();
           return withAssets(
-            await applyPostgresBatches(resources().source, {
-              dataDir: dir,
+            await applyPostgresBatches(source, {
+              dataDir: dataSetDir(resources().dataDir, p),
               through: p.logicalDate,
+              allowEmpty: p.allowEmpty ?? false,
+              ...(plausibility === undefined ? {} : { plausibility }),
               signal,
               logger,
             }),
@@ -176,7 +191,8 @@ export function createPipelineDag(resources: () => PipelineResources) {
         },
       },
       transform_with_models: {
-        description: 'Builds and tests the trusted star schema, published in one transaction.',
+        description:
+          'Builds and tests the trusted star schema; a failed model and its descendants are not published.',
         upstream: ['extract_to_warehouse'],
         retries: 1,
         retryDelayMs: 2_000,
@@ -189,6 +205,7 @@ export function createPipelineDag(resources: () => PipelineResources) {
             // Models whose raw tables no load changed since their last build are skipped.
             sourceVersions: await readSourceVersions(warehouse),
             artifactsDir: join(targetDir, 'models'),
+            runsDir: join(targetDir, 'runs'),
             signal,
             logger,
           });

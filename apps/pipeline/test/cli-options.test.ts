@@ -70,13 +70,17 @@ describe('parseCommand', () => {
         'build',
         '--select',
         '+dim_user,fact_viewing_session',
-        'tag:daily',
+        'tag:daily stg_users',
+        '--exclude',
+        'dim_date',
         '--validate',
       ]),
     ).toMatchObject({
       name: 'models build',
+      // dbt: a comma is an intersection, kept within its term; spaces separate terms.
       options: {
-        select: ['+dim_user', 'fact_viewing_session', 'tag:daily'],
+        select: ['+dim_user,fact_viewing_session', 'tag:daily', 'stg_users'],
+        exclude: ['dim_date'],
         validate: true,
         dryRun: false,
       },

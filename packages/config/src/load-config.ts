@@ -1,3 +1,4 @@
+import type { PlausibilityPolicy } from '@reelhouse/contracts';
 import { ReelhouseError } from '@reelhouse/core';
 
 import { configSchema, type Scale } from './config-schema.ts';
@@ -17,6 +18,8 @@ export interface ReelhouseConfig {
   readonly dockerHost: string | undefined;
   /** Extra lookback of incremental extracts, in seconds (0: the exact cursor alone). */
   readonly extractLookbackSeconds: number;
+  /** How the loaders apply the contracts' plausibility rules. */
+  readonly plausibility: PlausibilityPolicy;
 }
 
 /**
@@ -50,5 +53,13 @@ export function loadConfig(
     cacheDir: value.REELHOUSE_CACHE_DIR,
     dockerHost: value.DOCKER_HOST,
     extractLookbackSeconds: value.REELHOUSE_EXTRACT_LOOKBACK_SECONDS,
+    plausibility: Object.freeze({
+      actions: Object.freeze({
+        future_timestamp: value.REELHOUSE_RULE_FUTURE_TIMESTAMP,
+        unknown_country: value.REELHOUSE_RULE_UNKNOWN_COUNTRY,
+        out_of_range_value: value.REELHOUSE_RULE_OUT_OF_RANGE_VALUE,
+      }),
+      futureToleranceHours: value.REELHOUSE_FUTURE_TOLERANCE_HOURS,
+    }),
   });
 }

@@ -41,3 +41,17 @@ export {
   type DayBatchDeletes,
   type DayBatchManifest,
 } from './day-batch.ts';
+export {
+  plausibilityRuleNames,
+  plausibilityActions,
+  plausibilityFields,
+  defaultPlausibilityPolicy,
+  earliestPlausible,
+  checkPlausibility,
+  latestPlausibleTimestamp,
+  isAfter,
+  type PlausibilityRuleName,
+  type PlausibilityAction,
+  type PlausibilityPolicy,
+  type PlausibilityViolation,
+} from './plausibility.ts';

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
+import type pg from 'pg';
 
-import { dayBatchFiles } from '@reelhouse/contracts';
+import { dayBatchFiles, type PlausibilityPolicy } from '@reelhouse/contracts';
 import {
   classifyError,
   combineReports,
@@ -22,6 +23,10 @@ import {
 } from './source-batches.ts';
 
 export interface ApplyMongoBatchesOptions extends ApplyBatchesOptions {
+  /** Passed to `loadJsonToMongo` for every file: where rejects are kept too, empty files, rules. */
+  readonly rejectsPool?: pg.Pool | undefined;
+  readonly allowEmpty?: boolean;
+  readonly plausibility?: PlausibilityPolicy;
   readonly logger?: Logger;
 }
 
@@ -95,6 +100,8 @@ export async function applyMongoDayBatch(
     });
     const upserts = await loadJsonToMongo(db, {
       dataDir: options.dataDir,
+      // A day may change no title: its content.json is an empty array.
+      allowEmpty: true,
       file: `${batch.folder}/${dayBatchFiles.content}`,
       ...(options.maxRejectRate === undefined ? {} : { maxRejectRate: options.maxRejectRate }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -137,6 +144,9 @@ export async function applyMongoBatches(
     reports.push(
       await loadJsonToMongo(db, {
         dataDir: options.dataDir,
+        rejectsPool: options.rejectsPool,
+        ...(options.allowEmpty === undefined ? {} : { allowEmpty: options.allowEmpty }),
+        ...(options.plausibility === undefined ? {} : { plausibility: options.plausibility }),
         ...(options.maxRejectRate === undefined ? {} : { maxRejectRate: options.maxRejectRate }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         logger,

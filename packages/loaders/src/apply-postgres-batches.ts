@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type pg from 'pg';
 
-import { dataFiles, dayBatchFiles } from '@reelhouse/contracts';
+import { dataFiles, dayBatchFiles, type PlausibilityPolicy } from '@reelhouse/contracts';
 import {
   classifyError,
+  ReelhouseError,
   combineReports,
   silentLogger,
   type Logger,
@@ -13,6 +14,7 @@ import {
 
 import { appliedBatchesTable } from './change-marker-migration.ts';
 import { loadCsvsToPostgres } from './load-csvs-to-postgres.ts';
+import { PlausibilityWarnings } from './plausibility-gate.ts';
 import { copyAndMerge } from './load-csv-file.ts';
 import {
   baseBatch,
@@ -28,6 +30,9 @@ import { usersTable } from './users-table.ts';
 import { viewingSessionsTable } from './viewing-sessions-table.ts';
 
 export interface ApplyPostgresBatchesOptions extends ApplyBatchesOptions {
+  /** For the base files (`loadCsvsToPostgres`): load an empty file instead of failing. */
+  readonly allowEmpty?: boolean;
+  readonly plausibility?: PlausibilityPolicy;
   readonly logger?: Logger;
 }
 
@@ -104,17 +109,31 @@ export async function applyPostgresDayBatch(
       baseLastDay: await baseLastDayOf(options.dataDir),
     });
     const loadId = randomUUID();
-    const load = async (spec: SourceTable, file: string) =>
-      copyAndMerge(client, {
-        dataDir: options.dataDir,
-        // The batch's own path names its rejects, so they never replace the base file's.
-        spec: { ...spec, file: `${batch.folder}/${file}` },
-        loadId,
-        maxRejectRate: options.maxRejectRate ?? 0.05,
-        readChunkBytes: 1 << 18,
-        signal: options.signal,
-        logger,
-      });
+    const warnings = new PlausibilityWarnings();
+    const load = async (spec: SourceTable, file: string) => {
+      const outcome = await copyAndMerge(
+        client,
+        {
+          dataDir: options.dataDir,
+          // The batch's own path names its rejects, so they never replace the base file's.
+          spec: { ...spec, file: `${batch.folder}/${file}` },
+          loadId,
+          maxRejectRate: options.maxRejectRate ?? 0.05,
+          readChunkBytes: 1 << 18,
+          signal: options.signal,
+          logger,
+          allowEmpty: true,
+        },
+        warnings,
+      );
+      if (outcome.kind === 'over_threshold')
+        throw new ReelhouseError({
+          code: 'reject_threshold_exceeded',
+          message: `${batch.folder}/${file}: ${outcome.scan.rejects.length} of ${outcome.scan.dataLines} lines rejected; the day batch was not applied`,
+          context: { file: `${batch.folder}/${file}`, rejected: outcome.scan.rejects.length },
+        });
+      return outcome;
+    };
     const users = await load(usersTable, dayBatchFiles.users);
     const sessions = await load(viewingSessionsTable, dayBatchFiles.viewingSessions);
     const deletedUsers = await client.query(
@@ -188,6 +207,8 @@ export async function applyPostgresBatches(
     reports.push(
       await loadCsvsToPostgres(pool, {
         dataDir: options.dataDir,
+        ...(options.allowEmpty === undefined ? {} : { allowEmpty: options.allowEmpty }),
+        ...(options.plausibility === undefined ? {} : { plausibility: options.plausibility }),
         ...(options.maxRejectRate === undefined ? {} : { maxRejectRate: options.maxRejectRate }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         logger,

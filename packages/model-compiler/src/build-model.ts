@@ -21,6 +21,7 @@ import type { RelationResolver } from './model-context.ts';
 import { createOfflineKysely } from './offline-kysely.ts';
 import type { TimeRange } from './plan-intervals.ts';
 import { runDataTests } from './run-data-tests.ts';
+import { ledgerKey } from './interval-ledger.ts';
 import { rangesOfTable, rangesToRebuild } from './time-ranges.ts';
 import { relationExists } from './relation-exists.ts';
 import { uniqueKeyTest } from './unique-key-test.ts';
@@ -52,6 +53,8 @@ export interface BuildModelOptions {
   readonly targetSchema: string;
   /** Models built in this run: references to them read the staging schema. */
   readonly builtInRun: ReadonlySet<string>;
+  /** Unselected models read from another schema than the target (`defer`). */
+  readonly deferredTo?: ReadonlyMap<string, string>;
   readonly fullRefresh: boolean;
   /** With `fullRefresh`, rebuild models protected by `allowFullRefresh: false` too. */
   readonly forceFullRefresh: boolean;
@@ -78,7 +81,8 @@ export async function buildModel(options: BuildModelOptions): Promise<BuiltModel
   const started = performance.now();
   const relation = `${stagingSchema}.${model.name}`;
   const resolver: RelationResolver = {
-    ref: (name) => `${options.builtInRun.has(name) ? stagingSchema : targetSchema}.${name}`,
+    ref: (name) =>
+      `${options.builtInRun.has(name) ? stagingSchema : (options.deferredTo?.get(name) ?? targetSchema)}.${name}`,
     source: (name) => name,
     self: `${targetSchema}.${model.name}`,
   };
@@ -226,7 +230,7 @@ async function buildIncrementalRun(
   const delta = `${at.relation}__delta`;
   const ranges = byTimeRange(materialization)
     ? await rangesToRebuild(db, {
-        model: model.name,
+        model: ledgerKey(options.targetSchema, model.name),
         relation: at.resolver.self,
         materialization,
         now: options.now,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 
 import { sql } from 'kysely';
 
@@ -23,22 +24,47 @@ import { publishBuild } from './publish-build.ts';
 import { relationExists } from './relation-exists.ts';
 import { runGraph } from './run-graph.ts';
 import { selectModels, type SelectModelsOptions } from './select-models.ts';
+import type { PreviousState } from './selector-methods.ts';
+import { createVirtualViews, planVirtualEnvironment } from './virtual-environment.ts';
 import { withBuildLock } from './with-build-lock.ts';
 import { writeArtifacts } from './write-artifacts.ts';
 
 export interface BuildModelsOptions {
   /** The project: every model, in any order. */
   readonly models: readonly AnyModel[];
-  /** dbt-style selectors (`m`, `+m`, `m+`, `tag:x`); default every model. Unselected upstream models are read as published. */
+  /** dbt selectors (see `selectModels`); default every model. Unselected upstream models are read as published. */
   readonly select?: readonly string[];
-  /** The manifest of an earlier build, for the `state:modified` selector. */
-  readonly previous?: SelectModelsOptions['previous'];
+  /** Selectors of models left out (dbt's `--exclude`). */
+  readonly exclude?: readonly string[];
+  /** An earlier build's artifacts (`readPreviousState`), for `state:`, `result:` and `source_status:` selectors and `defer`. */
+  readonly previous?: PreviousState;
+  /** The file each model is defined in, for `path:` selectors. */
+  readonly modelPath?: SelectModelsOptions['modelPath'];
+  /**
+   * dbt's `--defer`: an unselected upstream model missing from `targetSchema` is read from the
+   * schema `previous` built into (e.g. a dev target reads what it did not build from `trusted`).
+   */
+  readonly defer?: boolean;
+  /**
+   * Build a virtual environment over this schema (e.g. `trusted` under a dev `targetSchema`):
+   * models unchanged since their build there are views over its relations (zero copy, SQLMesh's
+   * virtual layer); the rest of the selection is built. `promoteEnvironment` swaps it in.
+   */
+  readonly virtualBase?: string;
   /** Rebuild incremental models from scratch (except those with `allowFullRefresh: false`). */
   readonly fullRefresh?: boolean;
   /** With `fullRefresh`, also rebuild the models protected by `allowFullRefresh: false`. */
   readonly forceFullRefresh?: boolean;
-  /** Run the whole build, tests and publish included, in one transaction that is rolled back. */
+  /** Run the whole build, tests and publish included, in one transaction that is rolled back; nothing is skipped as up to date. */
   readonly validateOnly?: boolean;
+  /**
+   * Publish only if every selected model passed, all in one transaction (the behaviour before
+   * dbt's semantics). Default false: a model that fails its build, a blocking test or its publish
+   * is not published and its descendants are skipped; every other model is published.
+   */
+  readonly atomic?: boolean;
+  /** Start no model after the first failure (dbt's `--fail-fast`); what passed is still published unless `atomic`. */
+  readonly failFast?: boolean;
   /** Default `trusted`. */
   readonly targetSchema?: string;
   /**
@@ -54,8 +80,12 @@ export interface BuildModelsOptions {
   readonly grantSelectTo?: readonly string[];
   /** How long the publish transaction waits for readers' locks on replaced relations. Default 60 s. */
   readonly publishLockTimeoutMs?: number;
-  /** Writes `manifest.json` and `run_results.json` there. */
+  /** Writes `manifest.json` and `run_results.json` there (overwritten by the next build). */
   readonly artifactsDir?: string;
+  /** Keeps each build's artifacts in `<runsDir>/<buildId>/`, the folder `--state` reads. */
+  readonly runsDir?: string;
+  /** Also writes dbt-compatible `manifest.json` (v12) and `run_results.json` (v6) into `dbt/` of each artifacts folder. */
+  readonly dbtArtifacts?: boolean;
   /**
    * The current version of each source relation (e.g. `@reelhouse/extractor`'s `readSourceVersions`):
    * a value that changes whenever the relation's data does. Given, and without `fullRefresh`, a
@@ -73,9 +103,11 @@ export interface BuildModelsOptions {
 
 /**
  * Builds the selected models write-audit-publish: each into a fresh staging schema in dependency
- * order (parallel where the graph allows), contract applied and tests run right after it; then, if
- * everything passed, publishes them all into `targetSchema` in one transaction. Any failure leaves
- * the target exactly as it was. One build at a time per warehouse (`lock_unavailable` otherwise).
+ * order (parallel where the graph allows), contract applied and tests run right after it; then
+ * publishes, in one transaction with a savepoint per model, every model that passed and whose
+ * upstream models did: a failed model and its descendants leave the target as it was (with
+ * `atomic`, any failure publishes nothing). One build at a time per warehouse (`lock_unavailable`
+ * otherwise).
  *
  * @example
  * const result = await buildModels(db, { models, select: ['+fact_viewing_session'], artifactsDir: 'target' });
@@ -89,7 +121,22 @@ export async function buildModels(
   const logger = options.logger ?? silentLogger;
   const targetSchema = options.targetSchema ?? 'trusted';
   const project = compileProject(options.models, { targetSchema });
-  const selected = selectModels(project, options.select ?? [], { previous: options.previous });
+  const chosen = selectModels(project, options.select ?? [], {
+    previous: options.previous,
+    exclude: options.exclude,
+    sourceVersions: options.sourceVersions,
+    modelPath: options.modelPath,
+  });
+  const base = options.validateOnly === true ? undefined : options.virtualBase;
+  const plan =
+    base === undefined
+      ? { build: chosen, virtual: [] }
+      : await planVirtualEnvironment(db, {
+          project: compileProject(options.models, { targetSchema: base }),
+          base,
+          selected: chosen,
+        });
+  const selected = plan.build;
   const buildId = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const stagingSchema = `${targetSchema}__build_${buildId}`;
   const validateOnly = options.validateOnly ?? false;
@@ -105,6 +152,8 @@ export async function buildModels(
     steps: new Map(),
     builtInRun: new Set(selected),
     states: new Map(),
+    deferredTo: new Map(),
+    virtual: new Map(plan.virtual.map((name) => [name, base ?? targetSchema])),
     compiled: new Map(project.models.map((model) => [model.name, model])),
   };
   throwIfAborted(options.signal);
@@ -112,18 +161,22 @@ export async function buildModels(
     { models: selected, stagingSchema, validateOnly, fullRefresh: options.fullRefresh ?? false },
     'model build started',
   );
-  const outcome = await withBuildLock(db, targetSchema, async () =>
-    validateOnly ? runValidateOnly(run) : runAndPublish(run),
-  );
+  const outcome = await withBuildLock(db, targetSchema, async () => {
+    if (base !== undefined && plan.virtual.length > 0)
+      await createVirtualViews(db, { target: targetSchema, base, names: plan.virtual });
+    return validateOnly ? runValidateOnly(run) : runAndPublish(run);
+  });
   const models = selected.map((name) => run.results.get(name) ?? skipped(project, name, 'not run'));
   const failed = models.some((model) => model.status !== 'success') || outcome.error !== undefined;
+  const publishedModels = outcome.publishedModels ?? [];
   const result: BuildResult = {
     step: 'build_models',
     buildId,
     status: failed ? 'error' : 'success',
     targetSchema,
     stagingSchema,
-    published: outcome.published,
+    published: !failed && outcome.published,
+    publishedModels,
     validateOnly,
     models,
     rowsRead: 0,
@@ -137,8 +190,12 @@ export async function buildModels(
     ),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
   };
+  const artifacts = { project, result, sourceVersions: options.sourceVersions ?? {} };
+  const dbt = options.dbtArtifacts ?? false;
   if (options.artifactsDir !== undefined)
-    await writeArtifacts(options.artifactsDir, { project, result });
+    await writeArtifacts(options.artifactsDir, { ...artifacts, dbt });
+  if (options.runsDir !== undefined)
+    await writeArtifacts(join(options.runsDir, buildId), { ...artifacts, dbt });
   return result;
 }
 
@@ -156,6 +213,10 @@ interface BuildRun {
   readonly builtInRun: Set<string>;
   /** What each published model's last build read, loaded once the build lock is held. */
   states: ReadonlyMap<string, ModelState>;
+  /** Unselected upstream models read from another schema (`defer`, virtual models). */
+  deferredTo: ReadonlyMap<string, string>;
+  /** Virtual models: views of the target over the base's relations, which the build reads directly. */
+  readonly virtual: ReadonlyMap<string, string>;
   /** The project's compiled models by name. */
   readonly compiled: ReadonlyMap<string, CompiledModel>;
 }
@@ -166,7 +227,9 @@ function builtByTimeRange(model: CompiledModel): boolean {
 }
 
 interface RunOutcome {
+  /** The publish transaction committed (it may have held models back). */
   readonly published: boolean;
+  readonly publishedModels?: readonly string[];
   readonly error?: BuildResult['error'];
 }
 
@@ -181,9 +244,9 @@ async function runAndPublish(run: BuildRun): Promise<RunOutcome> {
           withCancelOnAbort({ connection, canceller: db, signal: run.options.signal }, work),
         ),
     );
-    if (!allPassed) return { published: false };
+    if (!allPassed && run.options.atomic === true) return { published: false };
     const publishStarted = performance.now();
-    await db
+    const publishedModels = await db
       .transaction()
       .execute((trx) =>
         withCancelOnAbort(
@@ -193,13 +256,13 @@ async function runAndPublish(run: BuildRun): Promise<RunOutcome> {
       );
     run.logger.info(
       {
-        models: run.selected.length,
+        models: publishedModels.length,
         targetSchema: run.project.targetSchema,
         publishMs: Math.round(performance.now() - publishStarted),
       },
       'build published',
     );
-    return { published: true };
+    return { published: true, publishedModels };
   } catch (error) {
     const classified = classifyError(error, { stagingSchema });
     if (classified.code === 'aborted') throw classified;
@@ -228,7 +291,7 @@ async function runValidateOnly(run: BuildRun): Promise<RunOutcome> {
           await sql`create schema ${sql.id(run.stagingSchema)}`.execute(guarded);
           // One transaction is one connection: models run one after the other.
           const allPassed = await buildSelected(run, (work) => work(guarded), 1);
-          if (allPassed) await publish(run, guarded);
+          if (allPassed || run.options.atomic !== true) await publish(run, guarded);
           throw new ValidationRollback();
         },
       ),
@@ -253,6 +316,8 @@ async function buildSelected(
   run.states = await onConnection((connection) =>
     readModelStates(connection, run.project.targetSchema),
   );
+  const deferred = await onConnection((connection) => deferredUpstream(run, connection));
+  run.deferredTo = new Map([...run.virtual, ...deferred]);
   const modes = new Map<string, BuildMode>();
   const byName = new Map(run.options.models.map((model) => [model.name, model]));
   const outcomes = await runGraph({
@@ -260,6 +325,7 @@ async function buildSelected(
     dependsOn: (name) => run.compiled.get(name)?.dependsOn ?? [],
     concurrency,
     signal: run.options.signal,
+    failFast: run.options.failFast,
     skip: (name, because) => run.results.set(name, skipped(run.project, name, because)),
     run: async (name) => {
       const model = byName.get(name);
@@ -279,6 +345,7 @@ async function buildSelected(
           stagingSchema: run.stagingSchema,
           targetSchema: run.project.targetSchema,
           builtInRun,
+          deferredTo: run.deferredTo,
           fullRefresh: run.options.fullRefresh ?? false,
           forceFullRefresh: run.options.forceFullRefresh ?? false,
           modes,
@@ -296,6 +363,24 @@ async function buildSelected(
   return [...outcomes.values()].every((outcome) => outcome === 'success');
 }
 
+/** Unselected upstream models missing from the target, read from the previous build's schema under `defer`. */
+async function deferredUpstream(run: BuildRun, db: AnyKysely): Promise<Map<string, string>> {
+  const deferred = new Map<string, string>();
+  const from = run.options.previous?.targetSchema;
+  if (run.options.defer !== true || from === undefined || from === run.project.targetSchema)
+    return deferred;
+  const selected = new Set(run.selected);
+  for (const name of run.selected)
+    for (const upstream of run.compiled.get(name)?.dependsOn ?? []) {
+      if (selected.has(upstream) || deferred.has(upstream)) continue;
+      if (!(await relationExists(db, `${run.project.targetSchema}.${upstream}`)))
+        deferred.set(upstream, from);
+    }
+  if (deferred.size > 0)
+    run.logger.info({ models: [...deferred.keys()], from }, 'upstream models deferred');
+  return deferred;
+}
+
 /**
  * The result of a model skipped as up to date, or `undefined` when it must be built: skipping
  * needs source versions, no full refresh, a relation in the target and a matching recorded state.
@@ -308,7 +393,13 @@ async function checkUpToDate(
   const started = performance.now();
   const { sourceVersions } = run.options;
   const model = run.compiled.get(name);
-  if (sourceVersions === undefined || run.options.fullRefresh === true || model === undefined)
+  // A validation checks every selected model, unchanged ones included.
+  if (
+    sourceVersions === undefined ||
+    run.options.fullRefresh === true ||
+    run.options.validateOnly === true ||
+    model === undefined
+  )
     return undefined;
   if (builtByTimeRange(model)) return undefined;
   const stale = staleReason({
@@ -390,28 +481,44 @@ function publishedStates(run: BuildRun, published: readonly string[]): ModelStat
   });
 }
 
-async function publish(run: BuildRun, trx: AnyKysely): Promise<void> {
+/**
+ * Publishes the models that passed (each under its own savepoint unless `atomic`), records their
+ * state, and turns publish failures and held-back descendants into results; returns what it published.
+ */
+async function publish(run: BuildRun, trx: AnyKysely): Promise<readonly string[]> {
   const steps = run.selected
+    .filter((name) => run.results.get(name)?.status === 'success')
     .map((name) => run.steps.get(name))
     .filter((step) => step !== undefined);
   // Replacing a table waits for its readers; fail the build rather than queue every new reader behind it.
   await sql`select set_config('lock_timeout', ${`${run.options.publishLockTimeoutMs ?? 60_000}ms`}, true)`.execute(
     trx,
   );
-  await publishBuild(trx, {
+  const outcome = await publishBuild(trx, {
     project: run.project,
     stagingSchema: run.stagingSchema,
     steps,
     buildId: run.buildId,
     grantSelectTo: run.options.grantSelectTo,
+    isolate: run.options.atomic !== true,
   });
+  for (const [name, error] of outcome.failed) {
+    const result = run.results.get(name);
+    if (result === undefined) continue;
+    run.logger.error({ model: name, code: error.code, err: error.message }, 'model not published');
+    run.results.set(name, {
+      ...result,
+      status: 'error',
+      error: { code: error.code, message: `publish failed: ${error.message}` },
+    });
+  }
+  for (const [name, because] of outcome.heldBack)
+    run.results.set(name, skipped(run.project, name, because));
   await recordModelStates(trx, {
     targetSchema: run.project.targetSchema,
-    states: publishedStates(
-      run,
-      steps.map((step) => step.model),
-    ),
+    states: publishedStates(run, outcome.published),
   });
+  return outcome.published;
 }
 
 function skipped(project: CompiledProject, name: string, because: string): ModelResult {
@@ -423,12 +530,20 @@ function skipped(project: CompiledProject, name: string, because: string): Model
     rows: null,
     durationMs: 0,
     tests: [],
-    error: {
-      code: because === 'aborted' ? 'aborted' : 'upstream_failed',
-      message:
-        because === 'aborted'
-          ? 'the build was aborted'
-          : `upstream model ${because} failed or was skipped`,
-    },
+    error: skipReason(because),
   };
+}
+
+function skipReason(because: string): NonNullable<ModelResult['error']> {
+  switch (because) {
+    case 'aborted':
+      return { code: 'aborted', message: 'the build was aborted' };
+    case 'fail_fast':
+      return { code: 'upstream_failed', message: 'not run: a model failed and --fail-fast is set' };
+    default:
+      return {
+        code: 'upstream_failed',
+        message: `upstream model ${because} failed or was skipped`,
+      };
+  }
 }

@@ -30,8 +30,10 @@ export interface BuildResult extends StepReport {
   readonly status: 'success' | 'error';
   readonly targetSchema: string;
   readonly stagingSchema: string;
-  /** True once the publish transaction committed (never for `validateOnly`). */
+  /** True when every selected model passed and the publish committed (never for `validateOnly`). */
   readonly published: boolean;
+  /** Models whose relation or new rows reached the target in this build (for `validateOnly`, would have). */
+  readonly publishedModels: readonly string[];
   readonly validateOnly: boolean;
   readonly models: readonly ModelResult[];
   /** Set when the build failed as a whole (publish, lock timeout) rather than per model. */

@@ -42,11 +42,22 @@ export type {
   CompiledTest,
 } from './compiled-model.ts';
 export { selectModels, type SelectModelsOptions } from './select-models.ts';
+export type { PreviousState } from './selector-methods.ts';
+export { readPreviousState } from './read-previous-state.ts';
+export { toDbtArtifacts, type DbtArtifacts } from './dbt-artifacts.ts';
 export { buildModels, type BuildModelsOptions } from './build-models.ts';
 export type { SourceVersions } from './model-state.ts';
 export type { BuildResult, ModelResult, BuildMode } from './build-result.ts';
 export type { TestResult, TestStatus } from './test-result.ts';
 export { writeArtifacts } from './write-artifacts.ts';
+export { promoteEnvironment, type PromoteEnvironmentOptions } from './promote-environment.ts';
+export { diffEnvironment, type ModelDiff } from './diff-environment.ts';
+export {
+  checkSourceFreshness,
+  sourceFreshnessSchema,
+  type SourceFreshness,
+  type FreshnessResult,
+} from './source-freshness.ts';
 export { createOfflineKysely } from './offline-kysely.ts';
 export type { TimeRange, IntervalUnit } from './plan-intervals.ts';
 export { renderModelDocs, type ModelDocs } from './render-model-docs.ts';

@@ -4,6 +4,14 @@ import type { AnyKysely } from './any-kysely.ts';
 import type { TimeRange } from './plan-intervals.ts';
 import { relationExists } from './relation-exists.ts';
 
+/**
+ * The ledger's key of a model built into `targetSchema`: its name for `trusted`, so existing
+ * ledgers stay valid, `<schema>.<name>` for other targets (dev environments keep their own ranges).
+ */
+export function ledgerKey(targetSchema: string, model: string): string {
+  return targetSchema === 'trusted' ? model : `${targetSchema}.${model}`;
+}
+
 /** Creates `ops.model_intervals` (the ranges each incremental model by time range has built) if missing. */
 export async function ensureIntervalLedger(db: AnyKysely): Promise<void> {
   await sql`create schema if not exists ops`.execute(db);

@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 
+import { classifyError, type ErrorCode } from '@reelhouse/core';
+
 import type { AnyKysely } from './any-kysely.ts';
 import { applyDelta, planDeltaApplication } from './apply-delta.ts';
 import type { PublishStep } from './build-model.ts';
-import type { CompiledProject } from './compiled-model.ts';
+import type { CompiledModel, CompiledProject } from './compiled-model.ts';
 import { createViewSql, foreignKeyStatements, keyStatements } from './contract-ddl.ts';
-import { recordIntervals } from './interval-ledger.ts';
+import { ledgerKey, recordIntervals } from './interval-ledger.ts';
 import { applyGrants, readGrants, type RelationGrant } from './relation-grants.ts';
 import { quoteIdent, quoteRelation } from './sql-identifier.ts';
 
@@ -17,15 +19,34 @@ export interface PublishOptions {
   readonly buildId: string;
   /** Roles granted `select` on every published relation (and `usage` on the schema). */
   readonly grantSelectTo?: readonly string[] | undefined;
+  /**
+   * Publish each step under its own savepoint: a step that fails is rolled back alone and the
+   * steps downstream of it are not published (dbt's semantics). Otherwise any failure throws.
+   */
+  readonly isolate?: boolean;
+}
+
+/** What a publish did with each step. */
+export interface PublishOutcome {
+  /** Models published, upstream first. */
+  readonly published: readonly string[];
+  /** Steps whose publish failed (rolled back to their savepoint). */
+  readonly failed: ReadonlyMap<string, { readonly code: ErrorCode; readonly message: string }>;
+  /** Steps not published because an upstream step failed or was held back: model → that upstream. */
+  readonly heldBack: ReadonlyMap<string, string>;
 }
 
 /**
  * Swaps a tested build into the target schema; call it inside one transaction so readers see the
  * old objects or the new ones, never a mix. Tables move by `set schema` (no copy); views are
  * recreated over the published tables; grants are carried over and dependents the old objects
- * took with them (views, foreign keys of models left in place) are restored.
+ * took with them (views, foreign keys of models left in place) are restored. With `isolate`, a
+ * step that fails is undone alone and holds back only its descendants.
  */
-export async function publishBuild(db: AnyKysely, options: PublishOptions): Promise<void> {
+export async function publishBuild(
+  db: AnyKysely,
+  options: PublishOptions,
+): Promise<PublishOutcome> {
   const target = options.project.targetSchema;
   const byName = new Map(options.project.models.map((model) => [model.name, model]));
   await sql`create schema if not exists ${sql.id(target)}`.execute(db);
@@ -33,10 +54,67 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
   const grants = new Map<string, RelationGrant[]>();
   for (const name of before.keys())
     if (byName.has(name)) grants.set(name, await readGrants(db, `${target}.${name}`));
-  for (const step of options.steps) {
+  const failed = new Map<string, { code: ErrorCode; message: string }>();
+  const heldBack = new Map<string, string>();
+  const done: PublishStep[] = [];
+  for (const [index, step] of options.steps.entries()) {
     const model = byName.get(step.model);
     if (model === undefined) continue;
-    const published = `${target}.${step.model}`;
+    const blocker = model.dependsOn.find((name) => failed.has(name) || heldBack.has(name));
+    if (blocker !== undefined) {
+      heldBack.set(step.model, blocker);
+      continue;
+    }
+    const publishOne = () => publishStep(db, { step, model, target, options, before, grants });
+    if (options.isolate !== true) {
+      await publishOne();
+      done.push(step);
+      continue;
+    }
+    const savepoint = `publish_${index}`;
+    await sql.raw(`savepoint ${savepoint}`).execute(db);
+    try {
+      await publishOne();
+      await addDeferredForeignKeys(db, { step, model, target });
+      await sql.raw(`release savepoint ${savepoint}`).execute(db);
+      done.push(step);
+    } catch (error) {
+      const classified = classifyError(error, { model: step.model });
+      if (classified.code === 'aborted') throw classified;
+      await sql.raw(`rollback to savepoint ${savepoint}`).execute(db);
+      failed.set(step.model, { code: classified.code, message: classified.message });
+    }
+  }
+  if (options.isolate !== true)
+    for (const step of done) {
+      const model = byName.get(step.model);
+      if (model !== undefined) await addDeferredForeignKeys(db, { step, model, target });
+    }
+  await restoreDependents(db, { ...options, steps: done, before, grants });
+  for (const role of options.grantSelectTo ?? []) {
+    await sql`grant usage on schema ${sql.id(target)} to ${sql.id(role)}`.execute(db);
+    for (const step of done)
+      await sql`grant select on ${sql.table(`${target}.${step.model}`)} to ${sql.id(role)}`.execute(
+        db,
+      );
+  }
+  return { published: done.map((step) => step.model), failed, heldBack };
+}
+
+async function publishStep(
+  db: AnyKysely,
+  at: {
+    step: PublishStep;
+    model: CompiledModel;
+    target: string;
+    options: PublishOptions;
+    before: ReadonlyMap<string, string>;
+    grants: ReadonlyMap<string, readonly RelationGrant[]>;
+  },
+): Promise<void> {
+  const { step, model, target, options, before, grants } = at;
+  const published = `${target}.${step.model}`;
+  {
     // A delta's target is the published table itself; the other steps replace the relation.
     switch (step.kind) {
       case 'move_table': {
@@ -49,7 +127,7 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
         await applyGrants(db, { relation: published, grants: grants.get(step.model) ?? [] });
         if (step.ledger !== undefined)
           await recordIntervals(db, {
-            model: step.model,
+            model: ledgerKey(target, step.model),
             ranges: step.ledger.ranges,
             buildId: options.buildId,
             replace: true,
@@ -64,7 +142,7 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
         if (application.analyze) await sql.raw(`analyze ${quoteRelation(published)}`).execute(db);
         if (step.plan.ranges.length > 0)
           await recordIntervals(db, {
-            model: step.model,
+            model: ledgerKey(target, step.model),
             ranges: step.plan.ranges,
             buildId: options.buildId,
             replace: false,
@@ -79,32 +157,23 @@ export async function publishBuild(db: AnyKysely, options: PublishOptions): Prom
       }
     }
   }
-  for (const step of options.steps) {
-    const model = byName.get(step.model);
-    if (
-      step.kind !== 'move_table' ||
-      step.deferredForeignKeysTo === undefined ||
-      model === undefined
-    )
-      continue;
-    const deferred = step.deferredForeignKeysTo;
-    const statements = foreignKeyStatements({
-      relation: `${target}.${step.model}`,
-      contract: model.contract,
-      ref: (name) => `${target}.${name}`,
-      onlyTo: (name) => deferred.includes(name),
-    });
-    for (const statement of statements) await sql.raw(statement).execute(db);
-  }
-  await restoreDependents(db, { ...options, before, grants });
-  for (const role of options.grantSelectTo ?? []) {
-    await sql`grant usage on schema ${sql.id(target)} to ${sql.id(role)}`.execute(db);
-    for (const step of options.steps)
-      await sql`grant select on ${sql.table(`${target}.${step.model}`)} to ${sql.id(role)}`.execute(
-        db,
-      );
-  }
-  await sql`drop schema if exists ${sql.id(options.stagingSchema)} cascade`.execute(db);
+}
+
+/** Foreign keys to models that merged new rows in this build: added once those rows are in. */
+async function addDeferredForeignKeys(
+  db: AnyKysely,
+  at: { step: PublishStep; model: CompiledModel; target: string },
+): Promise<void> {
+  const { step, model, target } = at;
+  if (step.kind !== 'move_table' || step.deferredForeignKeysTo === undefined) return;
+  const deferred = step.deferredForeignKeysTo;
+  const statements = foreignKeyStatements({
+    relation: `${target}.${step.model}`,
+    contract: model.contract,
+    ref: (name) => `${target}.${name}`,
+    onlyTo: (name) => deferred.includes(name),
+  });
+  for (const statement of statements) await sql.raw(statement).execute(db);
 }
 
 /** Views and foreign keys of models not in this build that `drop ... cascade` removed with an old object. */

@@ -9,9 +9,11 @@ export interface RunGraphOptions {
   readonly concurrency: number;
   /** Runs one node; must not throw (a thrown error counts as `error`). */
   readonly run: (node: string) => Promise<NodeOutcome>;
-  /** Called for a node not run because `because` failed or was skipped, or because the signal fired. */
+  /** Called for a node not run because `because` failed or was skipped, or `aborted` (the signal fired) or `fail_fast`. */
   readonly skip: (node: string, because: string) => void;
   readonly signal?: AbortSignal | undefined;
+  /** After the first failure start no other node (dbt's `--fail-fast`); running ones finish. */
+  readonly failFast?: boolean | undefined;
 }
 
 /**
@@ -29,12 +31,15 @@ export async function runGraph(
     for (const node of options.nodes) {
       if (outcome.has(node) || running.has(node)) continue;
       const deps = options.dependsOn(node).filter((dep) => inGraph.has(dep));
-      const blocker = deps.find(
-        (dep) => outcome.get(dep) === 'error' || outcome.get(dep) === 'skipped',
-      );
-      if (blocker !== undefined || options.signal?.aborted === true) {
+      const blocker =
+        deps.find((dep) => outcome.get(dep) === 'error' || outcome.get(dep) === 'skipped') ??
+        (options.signal?.aborted === true ? 'aborted' : undefined) ??
+        (options.failFast === true && [...outcome.values()].includes('error')
+          ? 'fail_fast'
+          : undefined);
+      if (blocker !== undefined) {
         outcome.set(node, 'skipped');
-        options.skip(node, blocker ?? 'aborted');
+        options.skip(node, blocker);
         progressed = true;
         continue;
       }

@@ -1,90 +1,158 @@
 import { ReelhouseError } from '@reelhouse/core';
 
 import type { CompiledProject } from './compiled-model.ts';
+import type { SourceVersions } from './model-state.ts';
+import { matchMethod, type PreviousState } from './selector-methods.ts';
 
 export interface SelectModelsOptions {
-  /** The manifest of an earlier build (`manifest.json`): enables `state:modified`. */
-  readonly previous?:
-    | { readonly models: readonly { readonly name: string; readonly fingerprint: string }[] }
-    | undefined;
+  /** An earlier invocation's state (`--state DIR`): enables `state:`, `result:` and `source_status:`. */
+  readonly previous?: PreviousState | undefined;
+  /** Selectors whose models are removed from the selection (dbt's `--exclude`), same grammar. */
+  readonly exclude?: readonly string[] | undefined;
+  /** Current source versions, for `source_status:fresher`. */
+  readonly sourceVersions?: SourceVersions | undefined;
+  /** The file each model is defined in, for `path:`. Default `models/<name>.ts`. */
+  readonly modelPath?: ((name: string) => string) | undefined;
 }
 
 /**
- * Names of the models matched by dbt-style selectors, in build order: `m`, `+m` (with its
- * ancestors), `m+` (with its descendants), `+m+`, `tag:x`; several selectors (or space/comma
- * separated ones in one string) are a union; `state:modified` (with `previous`) matches models new
- * or changed since that manifest, so `state:modified+` rebuilds only what a change affects (slim CI).
- * No selector selects every model.
+ * Names of the models matched by dbt's selector grammar, in build order. Selectors (several
+ * strings, or space-separated terms in one) are a union; comma-separated parts of a term are an
+ * intersection. A part is `[@|N+|+]method:value[+|+N]`: a model name or `*` glob, `tag:`, `path:`,
+ * `source:`, `config.materialized:`, `test_type:`, and against `previous`: `state:modified`,
+ * `state:new`, `result:<status>`, `source_status:fresher`. `+m` adds every ancestor, `2+m` those
+ * up to two levels up, `m+`/`m+1` descendants likewise, `@m` the descendants and all their
+ * ancestors. `exclude` removes what it matches. No selector selects every model.
  *
  * @example
- * selectModels(project, ['+fact_viewing_session', 'tag:daily']);
+ * selectModels(project, ['+fact_viewing_session'], { exclude: ['dim_date'] });
+ * selectModels(project, ['tag:fact,config.materialized:incremental']);
  */
 export function selectModels(
   project: CompiledProject,
   selectors: readonly string[],
   options: SelectModelsOptions = {},
 ): readonly string[] {
-  const terms = selectors
-    .flatMap((selector) => selector.split(/[\s,]+/))
-    .filter((term) => term.length > 0);
-  if (terms.length === 0) return project.models.map((model) => model.name);
+  const graph = graphOf(project);
+  const problems: string[] = [];
+  const evaluate = (list: readonly string[]) => {
+    const union = new Set<string>();
+    for (const term of list.flatMap((selector) => selector.split(/\s+/)).filter(Boolean)) {
+      const parts = term.split(',').filter(Boolean);
+      let intersection: Set<string> | undefined;
+      for (const part of parts) {
+        const matched = evaluatePart(part, { project, graph, options, problems });
+        intersection =
+          intersection === undefined
+            ? matched
+            : new Set([...intersection].filter((name) => matched.has(name)));
+      }
+      for (const name of intersection ?? []) union.add(name);
+    }
+    return union;
+  };
+  const hasTerms = selectors.some((selector) => selector.trim() !== '');
+  const selected = hasTerms ? evaluate(selectors) : new Set(graph.names);
+  const excluded = evaluate(options.exclude ?? []);
+  if (problems.length > 0) {
+    throw new ReelhouseError({
+      code: 'invalid_input',
+      message: `invalid selector(s): ${problems.join('; ')}; models: ${graph.names.join(', ')}`,
+      context: { problems },
+    });
+  }
+  return graph.names.filter((name) => selected.has(name) && !excluded.has(name));
+}
+
+interface ProjectGraph {
+  readonly names: readonly string[];
+  readonly upstream: ReadonlyMap<string, readonly string[]>;
+  readonly downstream: ReadonlyMap<string, readonly string[]>;
+}
+
+function graphOf(project: CompiledProject): ProjectGraph {
   const upstream = new Map(project.models.map((model) => [model.name, model.dependsOn]));
   const downstream = new Map<string, string[]>(project.models.map((model) => [model.name, []]));
   for (const model of project.models)
     for (const dependency of model.dependsOn) downstream.get(dependency)?.push(model.name);
-  const selected = new Set<string>();
-  const unknown: string[] = [];
-  for (const term of terms) {
-    const roots = matchRoots(project, { term, previous: options.previous });
-    if (roots === undefined) {
-      unknown.push(term);
+  return { names: project.models.map((model) => model.name), upstream, downstream };
+}
+
+const partPattern = /^(@)?(?:(\d*)\+)?([^+@]+?)(?:\+(\d*))?$/;
+
+function evaluatePart(
+  part: string,
+  at: {
+    project: CompiledProject;
+    graph: ProjectGraph;
+    options: SelectModelsOptions;
+    problems: string[];
+  },
+): Set<string> {
+  const parsed = partPattern.exec(part);
+  if (parsed === null) {
+    at.problems.push(`'${part}' is not a selector`);
+    return new Set();
+  }
+  const [, at_, upDepth, body = '', downDepth] = parsed;
+  const colon = body.indexOf(':');
+  const [method, value] = colon < 0 ? ['', body] : [body.slice(0, colon), body.slice(colon + 1)];
+  const match = matchMethod(
+    {
+      project: at.project,
+      previous: at.options.previous,
+      sourceVersions: at.options.sourceVersions,
+      modelPath: at.options.modelPath,
+    },
+    method,
+    value,
+  );
+  if ('problem' in match) {
+    at.problems.push(match.problem);
+    return new Set();
+  }
+  // A name or tag matching nothing is a typo; a state method matching nothing is an answer.
+  if (match.names.length === 0 && ['', 'fqn', 'tag', 'path', 'source'].includes(method)) {
+    at.problems.push(`'${part}' matches no model`);
+    return new Set();
+  }
+  const selected = new Set(match.names);
+  const depth = (digits: string | undefined) =>
+    digits === undefined || digits === '' ? Infinity : Number(digits);
+  for (const root of match.names) {
+    if (at_ !== undefined) {
+      const descendants = reachable(root, at.graph.downstream, Infinity);
+      for (const name of [root, ...descendants]) {
+        selected.add(name);
+        for (const ancestor of reachable(name, at.graph.upstream, Infinity)) selected.add(ancestor);
+      }
       continue;
     }
-    for (const root of roots) {
-      selected.add(root);
-      if (term.startsWith('+')) for (const name of reachable(root, upstream)) selected.add(name);
-      if (term.endsWith('+')) for (const name of reachable(root, downstream)) selected.add(name);
-    }
+    if (part.slice(0, part.indexOf(body)).includes('+'))
+      for (const name of reachable(root, at.graph.upstream, depth(upDepth))) selected.add(name);
+    if (part.slice(part.indexOf(body) + body.length).includes('+'))
+      for (const name of reachable(root, at.graph.downstream, depth(downDepth))) selected.add(name);
   }
-  if (unknown.length > 0) {
-    throw new ReelhouseError({
-      code: 'invalid_input',
-      message: `unknown selector(s): ${unknown.join(', ')}${unknown.some((term) => term.includes('state:modified')) ? ' (state:modified needs the manifest of an earlier build)' : ''}; models: ${project.models.map((m) => m.name).join(', ')}`,
-      context: { selectors: unknown },
-    });
-  }
-  return project.models.map((model) => model.name).filter((name) => selected.has(name));
+  return selected;
 }
 
-function matchRoots(
-  project: CompiledProject,
-  match: { term: string; previous: SelectModelsOptions['previous'] },
-): string[] | undefined {
-  const bare = match.term.replace(/^\+/, '').replace(/\+$/, '');
-  if (bare === 'state:modified') {
-    if (match.previous === undefined) return undefined;
-    const before = new Map(match.previous.models.map((model) => [model.name, model.fingerprint]));
-    return project.models
-      .filter((model) => before.get(model.name) !== model.fingerprint)
-      .map((model) => model.name);
-  }
-  if (bare.startsWith('tag:')) {
-    const tag = bare.slice('tag:'.length);
-    const tagged = project.models
-      .filter((model) => model.tags.includes(tag))
-      .map((model) => model.name);
-    return tagged.length > 0 ? tagged : undefined;
-  }
-  return project.models.some((model) => model.name === bare) ? [bare] : undefined;
-}
-
-function reachable(start: string, edges: ReadonlyMap<string, readonly string[]>): Set<string> {
+/** Nodes reachable from `start` along `edges` in at most `depth` steps (excluding `start`). */
+function reachable(
+  start: string,
+  edges: ReadonlyMap<string, readonly string[]>,
+  depth: number,
+): Set<string> {
   const seen = new Set<string>();
-  const pending = [...(edges.get(start) ?? [])];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (seen.has(next)) continue;
-    seen.add(next);
-    pending.push(...(edges.get(next) ?? []));
+  let frontier = [start];
+  for (let level = 0; level < depth && frontier.length > 0; level++) {
+    const next: string[] = [];
+    for (const node of frontier)
+      for (const neighbour of edges.get(node) ?? [])
+        if (!seen.has(neighbour)) {
+          seen.add(neighbour);
+          next.push(neighbour);
+        }
+    frontier = next;
   }
   return seen;
 }

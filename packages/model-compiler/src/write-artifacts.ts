@@ -3,11 +3,22 @@ import { join } from 'node:path';
 
 import type { BuildResult } from './build-result.ts';
 import type { CompiledProject } from './compiled-model.ts';
+import { toDbtArtifacts } from './dbt-artifacts.ts';
+import type { SourceVersions } from './model-state.ts';
 
-/** Writes `manifest.json` (graph, compiled SQL, config) and `run_results.json` into `dir`, each atomically. */
+/**
+ * Writes `manifest.json` (graph, compiled SQL, config) and `run_results.json` (with the source
+ * versions the build read) into `dir`, each atomically; with `dbt`, also dbt's v12 manifest and
+ * v6 run results into `dir/dbt/`.
+ */
 export async function writeArtifacts(
   dir: string,
-  artifacts: { readonly project: CompiledProject; readonly result: BuildResult },
+  artifacts: {
+    readonly project: CompiledProject;
+    readonly result: BuildResult;
+    readonly sourceVersions?: SourceVersions;
+    readonly dbt?: boolean;
+  },
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
   const generatedAt = new Date().toISOString();
@@ -23,9 +34,15 @@ export async function writeArtifacts(
     version: 1,
     generatedAt,
     ...artifacts.result,
+    sourceVersions: artifacts.sourceVersions ?? {},
   };
   await writeJson(join(dir, 'manifest.json'), manifest);
   await writeJson(join(dir, 'run_results.json'), runResults);
+  if (artifacts.dbt !== true) return;
+  const dbt = toDbtArtifacts(artifacts.project, { result: artifacts.result, generatedAt });
+  await mkdir(join(dir, 'dbt'), { recursive: true });
+  await writeJson(join(dir, 'dbt', 'manifest.json'), dbt.manifest);
+  await writeJson(join(dir, 'dbt', 'run_results.json'), dbt.runResults);
 }
 
 async function writeJson(path: string, value: unknown): Promise<void> {

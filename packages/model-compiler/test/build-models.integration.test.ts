@@ -198,20 +198,95 @@ describe('buildModels', () => {
     }
   });
 
-  it('a failing test publishes nothing, skips everything downstream and leaves trusted exactly as before', async () => {
+  it('a failing test publishes its model and descendants nothing, while an independent model is published', async () => {
+    const project = [...models, fact_sessions];
+    await buildModels(warehouse.db, { models: project });
+    const before = await trustedSnapshot();
+    await warehouse.db
+      .insertInto('raw.users')
+      .values({ user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 })
+      .execute();
+    await warehouse.db
+      .insertInto('raw.viewing_sessions')
+      .values({
+        session_id: 's1',
+        user_id: 'u1',
+        started_at: new Date('2024-01-01T00:00:00Z'),
+        watch_duration_s: 99,
+        updated_at: new Date('2024-01-01T00:00:00Z'),
+      })
+      .execute();
+    const result = await buildModels(warehouse.db, { models: project });
+    expect(result.models.map((model) => [model.name, model.status, model.error?.code])).toEqual([
+      ['fact_sessions', 'success', undefined],
+      ['stg_users', 'error', 'data_test_failed'],
+      ['plan_summary', 'skipped', 'upstream_failed'],
+      ['premium_users', 'skipped', 'upstream_failed'],
+    ]);
+    expect([result.status, result.published, result.publishedModels]).toEqual([
+      'error',
+      false,
+      ['fact_sessions'],
+    ]);
+    const after = await trustedSnapshot();
+    expect({ ...after, fact_sessions: undefined }).toEqual({ ...before, fact_sessions: undefined });
+    expect(after['fact_sessions']).toContainEqual(
+      expect.objectContaining({ session_id: 's1', watch_duration_s: 99 }),
+    );
+    expect(await buildSchemas()).toEqual([]);
+  });
+
+  it('failFast starts no model after the first failure and still publishes what passed', async () => {
+    await warehouse.db
+      .insertInto('raw.users')
+      .values({ user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 })
+      .execute();
+    // Independent of stg_users, and after it in build order (ties go by name).
+    const z_sessions = defineModel({
+      name: 'z_sessions',
+      description: 'Session ids.',
+      materialization: table(),
+      select: (ctx) =>
+        ctx.db.selectFrom(ctx.source('raw.viewing_sessions', 's')).select(['s.session_id']),
+      contract: { columns: { session_id: { type: 'text' } } },
+    });
+    const build = (failFast: boolean) =>
+      buildModels(warehouse.db, {
+        models: [...models, fact_sessions, z_sessions],
+        failFast,
+        concurrency: 1,
+      });
+    const result = await build(true);
+    expect(result.models.map((model) => [model.name, model.status, model.error?.message])).toEqual([
+      ['fact_sessions', 'success', undefined],
+      ['stg_users', 'error', expect.stringContaining('accepted_values(plan)')],
+      ['z_sessions', 'skipped', 'not run: a model failed and --fail-fast is set'],
+      ['plan_summary', 'skipped', 'upstream model stg_users failed or was skipped'],
+      ['premium_users', 'skipped', 'upstream model plan_summary failed or was skipped'],
+    ]);
+    expect(result.publishedModels).toEqual(['fact_sessions']);
+    expect((await build(false)).publishedModels).toEqual(['fact_sessions', 'z_sessions']);
+  });
+
+  it('atomic: a failing test publishes nothing, skips everything downstream and leaves trusted exactly as before', async () => {
     await buildModels(warehouse.db, { models });
     const before = await trustedSnapshot();
     await warehouse.db
       .insertInto('raw.users')
       .values({ user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 })
       .execute();
-    const result = await buildModels(warehouse.db, { models });
+    const result = await buildModels(warehouse.db, {
+      models: [...models, fact_sessions],
+      atomic: true,
+    });
     expect(result.models.map((model) => [model.name, model.status, model.error?.code])).toEqual([
+      ['fact_sessions', 'success', undefined],
       ['stg_users', 'error', 'data_test_failed'],
       ['plan_summary', 'skipped', 'upstream_failed'],
       ['premium_users', 'skipped', 'upstream_failed'],
     ]);
-    expect(result.models[0]?.tests.find((test) => test.status === 'error')?.samples).toEqual([
+    expect(result.publishedModels).toEqual([]);
+    expect(result.models[1]?.tests.find((test) => test.status === 'error')?.samples).toEqual([
       { user_id: 'u5', plan: 'gold', country_code: 'FR', monthly_price_cents: 100 },
     ]);
     expect([result.status, result.published]).toEqual(['error', false]);
@@ -289,12 +364,33 @@ describe('buildModels', () => {
     }
   });
 
-  it('a reader holding a published table makes the publish fail after the lock timeout, trusted unchanged', async () => {
+  it('a reader holding a published table fails the publish of that model after the lock timeout; its descendants are held back, the rest published', async () => {
     await buildModels(warehouse.db, { models });
     const before = await trustedSnapshot();
     const result = await warehouse.db.transaction().execute(async (reader) => {
       await sql`select count(*) from trusted.plan_summary`.execute(reader);
       return buildModels(warehouse.db, { models, publishLockTimeoutMs: 200 });
+    });
+    expect(result.models.map((model) => [model.name, model.status, model.error?.code])).toEqual([
+      ['stg_users', 'success', undefined],
+      ['plan_summary', 'error', 'lock_unavailable'],
+      ['premium_users', 'skipped', 'upstream_failed'],
+    ]);
+    expect([result.status, result.published, result.publishedModels]).toEqual([
+      'error',
+      false,
+      ['stg_users'],
+    ]);
+    expect(await trustedSnapshot()).toEqual(before);
+    expect(await buildSchemas()).toEqual([]);
+  });
+
+  it('atomic: a reader holding a published table makes the whole publish fail after the lock timeout, trusted unchanged', async () => {
+    await buildModels(warehouse.db, { models });
+    const before = await trustedSnapshot();
+    const result = await warehouse.db.transaction().execute(async (reader) => {
+      await sql`select count(*) from trusted.plan_summary`.execute(reader);
+      return buildModels(warehouse.db, { models, publishLockTimeoutMs: 200, atomic: true });
     });
     expect([result.status, result.published, result.error?.code]).toEqual([
       'error',

@@ -68,6 +68,22 @@ describe('skipping up-to-date models (sourceVersions)', () => {
     expect(await relationOids()).toEqual(oids);
   });
 
+  it('validateOnly never skips: on unchanged sources it still builds and tests every model (issue 15)', async () => {
+    await buildModels(warehouse.db, { models, sourceVersions: versions });
+    // New data under the same source version: only a real check sees it.
+    await warehouse.db
+      .insertInto('raw.users')
+      .values({ user_id: 'u9', plan: 'gold', country_code: 'FR', monthly_price_cents: 1 })
+      .execute();
+    const validated = await buildModels(warehouse.db, {
+      models,
+      sourceVersions: versions,
+      validateOnly: true,
+    });
+    expect(Object.values(modes(validated))).not.toContain('up_to_date');
+    expect(validated.models.find((model) => model.name === 'stg_users')?.status).toBe('error');
+  });
+
   it('a new version of one source rebuilds the models reading it and their descendants only', async () => {
     await buildModels(warehouse.db, { models, sourceVersions: versions });
     await warehouse.db

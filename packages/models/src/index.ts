@@ -52,3 +52,4 @@ export const models: readonly AnyModel[] = [
   agg_daily_usage,
   agg_daily_content,
 ];
+export { sourceFreshness } from './source-freshness.ts';

@@ -7,6 +7,7 @@ import { runDag, type DagRunResult } from '@reelhouse/orchestrator';
 import type { CliContext } from '../cli-context.ts';
 import {
   addDataOptions,
+  addDataSetSourceOptions,
   addOutputOptions,
   dataFlags,
   optionalLogicalDate,
@@ -21,7 +22,8 @@ import { exitCodes } from '../exit-codes.ts';
 import { createLiveView } from '../live-view.ts';
 import { openResources } from '../open-resources.ts';
 import { createPipelineDag, pipelineDagId } from '../pipeline-dag.ts';
-import { resolvePipelineParams } from '../pipeline-params.ts';
+import { resolveRunParams } from '../resolve-run-params.ts';
+import { renderLoadSummary, summarizeLoads } from '../quality/load-summary.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
 export interface RunOptions {
@@ -40,7 +42,7 @@ export const registerRunCommand: RegisterCommand = (program, select) => {
   const command = program
     .command('run', { isDefault: true })
     .description('run the DAG video_streaming_elt_pipeline (the default command)');
-  addDataOptions(command)
+  addDataSetSourceOptions(addDataOptions(command))
     .option(
       '--resume',
       'resume the last run that did not succeed (its params unless new ones are given)',
@@ -106,12 +108,14 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
   const params =
     continuing && !explicitParams
       ? undefined
-      : resolvePipelineParams({
-          flags: command.data,
-          config,
-          fullRefresh: command.fullRefresh,
-          logicalDate: command.logicalDate,
-        });
+      : {
+          ...(await resolveRunParams({
+            flags: command.data,
+            config,
+            fullRefresh: command.fullRefresh,
+          })),
+          ...(command.logicalDate === undefined ? {} : { logicalDate: command.logicalDate }),
+        };
   const note = (line: string) => (live ? stdout : stderr).write(`${line}\n`);
   const resources = await openResources({
     config,
@@ -128,6 +132,7 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
     warehouse: resources.warehouse,
     dataDir,
     targetDir,
+    plausibility: config.plausibility,
   }));
   const view = live
     ? createLiveView({ out: stdout, title: pipelineDagId, taskIds: dag.taskIds })
@@ -152,6 +157,16 @@ export async function runCommand(command: RunOptions, context: CliContext): Prom
       const error = task.result?.error;
       if (error !== undefined) note(`  ${id}: ${task.state}: ${error.code}: ${error.message}`);
     }
+    // The sources' state, so a resumed or partial run reports too; a failure here must not hide the run's.
+    const summary = await summarizeLoads({
+      source,
+      mongo,
+      reports: {
+        csv: result.tasks.load_csvs_to_postgres.result?.report,
+        json: result.tasks.load_json_to_mongo.result?.report,
+      },
+    }).catch(() => undefined);
+    if (summary !== undefined) for (const line of renderLoadSummary(summary)) note(line);
     if (result.tasks.quality_report.state === 'success')
       note(`quality report: ${join(targetDir, 'quality', 'quality-report.md')}`);
     return runExitCode(result.state);

@@ -3,6 +3,7 @@ import { newRunId, runTask } from '@reelhouse/orchestrator';
 import type { CliContext } from '../cli-context.ts';
 import {
   addDataOptions,
+  addDataSetSourceOptions,
   addOutputOptions,
   dataFlags,
   outputFlags,
@@ -16,7 +17,7 @@ import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { openResources } from '../open-resources.ts';
 import { createPipelineDag } from '../pipeline-dag.ts';
-import { resolvePipelineParams } from '../pipeline-params.ts';
+import { resolveRunParams } from '../resolve-run-params.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
 export interface TaskOptions {
@@ -34,7 +35,7 @@ export const registerTaskCommand: RegisterCommand = (program, select) => {
     .argument('<task-id>', 'the task, e.g. extract_to_warehouse')
     .option('--run-id <id>', 'the run the attempt belongs to (default a new run id)')
     .option('--full-refresh', 'extract everything again and rebuild the models from scratch');
-  addOutputOptions(addDataOptions(command)).action(
+  addOutputOptions(addDataSetSourceOptions(addDataOptions(command))).action(
     (taskId: string, values: Record<string, unknown>) => {
       const options: TaskOptions = {
         taskId: validated(taskIdSchema, taskId, 'task'),
@@ -56,7 +57,7 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
     level: config.logLevel,
     file: command.output.logFile === undefined ? undefined : fromRoot(command.output.logFile),
   });
-  const params = resolvePipelineParams({
+  const params = await resolveRunParams({
     flags: command.data,
     config,
     fullRefresh: command.fullRefresh,
@@ -78,6 +79,7 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
       dataDir: fromRoot(config.dataDir),
       targetDir,
       extractLookbackSeconds: config.extractLookbackSeconds,
+      plausibility: config.plausibility,
     }));
     const runId = command.runId ?? newRunId();
     const result = await runTask(dag, {
