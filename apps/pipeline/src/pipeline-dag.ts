@@ -4,10 +4,10 @@ import { ReelhouseError, type StepReport } from '@reelhouse/core';
 import { extractToWarehouse, readSourceVersions } from '@reelhouse/extractor';
 import { generateDataSet } from '@reelhouse/generators';
 import {
+  applyMongoBatches,
+  applyPostgresBatches,
   createMongoCollections,
   createPostgresTables,
-  loadCsvsToPostgres,
-  loadJsonToMongo,
 } from '@reelhouse/loaders';
 import { buildModels } from '@reelhouse/model-compiler';
 import { models } from '@reelhouse/models';
@@ -17,6 +17,7 @@ import type { Db } from 'mongodb';
 import type pg from 'pg';
 import type { PlausibilityPolicy } from '@reelhouse/contracts';
 
+import { ensureDayBatches } from './ensure-day-batches.ts';
 import { existingDataSet } from './existing-data-set.ts';
 import { modelBuildError } from './model-build-error.ts';
 import { dataSetDir, pipelineParamsSchema } from './pipeline-params.ts';
@@ -31,6 +32,8 @@ export interface PipelineResources {
   readonly mongo: Db;
   readonly dataDir: string;
   readonly targetDir: string;
+  /** Seconds of source changes each incremental extract rereads (config; default 0). */
+  readonly extractLookbackSeconds?: number;
   /** How the loaders apply the contracts' plausibility rules (config); the rules' defaults when absent. */
   readonly plausibility?: PlausibilityPolicy;
 }
@@ -54,12 +57,27 @@ export function createPipelineDag(resources: () => PipelineResources) {
     tasks: {
       generate_data: {
         description:
-          "Writes the data set for the run's scale and seed unless its manifest already exists.",
+          "Writes the data set for the run's scale and seed unless its manifest already exists, and the day batches up to the run's logical date.",
         async run({ params, signal, logger }) {
           const p = pipelineParamsSchema.parse(params);
           const outDir = dataSetDir(resources().dataDir, p);
-          if ((await existingDataSet(outDir, p)) !== undefined)
-            return skipTask(`data set ${outDir} exists and matches its manifest`);
+          if ((await existingDataSet(outDir, p)) !== undefined) {
+            const written = await ensureDayBatches({ outDir, params: p, signal, logger });
+            if (written.length === 0) return skipTask(`data set ${outDir} exists`);
+            return {
+              step: 'generate_data',
+              rowsRead: 0,
+              rowsWritten: 0,
+              rowsRejected: 0,
+              durationMs: 0,
+              warnings: [],
+              details: { days: written },
+              materializations: written.map((day) => ({
+                asset: `file:${outDir}/days/${day}`,
+                rows: null,
+              })),
+            };
+          }
           if (p.dataSetPath !== undefined)
             throw new ReelhouseError({
               code: 'invalid_input',
@@ -77,6 +95,7 @@ export function createPipelineDag(resources: () => PipelineResources) {
             signal,
             logger,
           });
+          await ensureDayBatches({ outDir, params: p, signal, logger });
           return withAssets(report, [`file:${outDir}`]);
         },
       },
@@ -96,7 +115,8 @@ export function createPipelineDag(resources: () => PipelineResources) {
         run: ({ logger }) => createPostgresTables(resources().source, { logger }),
       },
       load_json_to_mongo: {
-        description: 'Upserts content.json into MongoDB, quarantining bad documents.',
+        description:
+          "Upserts content.json into MongoDB once, then each day batch up to the run's logical date (upserts, deletes with tombstones), quarantining bad documents.",
         // create_postgres_tables: content rejects are also kept in the source's load_rejects.
         upstream: ['generate_data', 'create_mongo_collections', 'create_postgres_tables'],
         triggerRule: 'none_failed',
@@ -106,8 +126,9 @@ export function createPipelineDag(resources: () => PipelineResources) {
           const p = pipelineParamsSchema.parse(params);
           const { mongo, source, plausibility } = resources();
           return withAssets(
-            await loadJsonToMongo(mongo, {
+            await applyMongoBatches(mongo, {
               dataDir: dataSetDir(resources().dataDir, p),
+              through: p.logicalDate,
               rejectsPool: source,
               allowEmpty: p.allowEmpty ?? false,
               ...(plausibility === undefined ? {} : { plausibility }),
@@ -120,7 +141,7 @@ export function createPipelineDag(resources: () => PipelineResources) {
       },
       load_csvs_to_postgres: {
         description:
-          'Loads users.csv and viewing_sessions.csv into the source database, each file atomically.',
+          "Loads users.csv and viewing_sessions.csv into the source database once, each file atomically, then each day batch up to the run's logical date in one transaction.",
         upstream: ['generate_data', 'create_postgres_tables'],
         triggerRule: 'none_failed',
         retries: 2,
@@ -130,8 +151,9 @@ export function createPipelineDag(resources: () => PipelineResources) {
           const p = pipelineParamsSchema.parse(params);
           const { source, plausibility } = resources();
           return withAssets(
-            await loadCsvsToPostgres(source, {
+            await applyPostgresBatches(source, {
               dataDir: dataSetDir(resources().dataDir, p),
+              through: p.logicalDate,
               allowEmpty: p.allowEmpty ?? false,
               ...(plausibility === undefined ? {} : { plausibility }),
               signal,
@@ -148,12 +170,13 @@ export function createPipelineDag(resources: () => PipelineResources) {
         retryDelayMs: 2_000,
         pool: 'warehouse',
         async run({ params, signal, logger }) {
-          const { source, mongo, warehouse } = resources();
+          const { source, mongo, warehouse, extractLookbackSeconds } = resources();
           const report = await extractToWarehouse({
             source,
             mongo,
             warehouse,
             fullRefresh: pipelineParamsSchema.parse(params).fullRefresh,
+            lookbackSeconds: extractLookbackSeconds ?? 0,
             signal,
             logger,
           });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import type { ReelhouseConfig } from '@reelhouse/config';
-import { dataSetFolderName, type DataManifest } from '@reelhouse/contracts';
+import { dataSetFolderName, isoDay, type DataManifest } from '@reelhouse/contracts';
 import { ReelhouseError } from '@reelhouse/core';
 import { scalePresets, type ScaleName } from '@reelhouse/generators';
 import { z } from 'zod';
@@ -21,7 +21,7 @@ export const pipelineParamsSchema = z.strictObject({
   defectRate: z.number().min(0).max(0.5),
   fullRefresh: z.boolean(),
   /** The run's logical date (`YYYY-MM-DD`): the load tasks apply the day batches up to it. */
-  logicalDate: z.iso.date().optional(),
+  logicalDate: isoDay.optional(),
   /** `--data-dir`: the folder of an existing data set, used as it is instead of `<dataDir>/<scale>-seed<seed>`. */
   dataSetPath: z.string().optional(),
   /** `--allow-empty`: a source file without records loads instead of failing the run. */

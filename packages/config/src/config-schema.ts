@@ -97,6 +97,14 @@ export const configSchema = z.object({
       .transform((value) => Redacted.url(value))
       .optional(),
   ),
+  /**
+   * Seconds of changes the extractor rereads before its last load's snapshot, on top of its exact
+   * cursor (the source's transaction bound, the catalogue's change sequence). 0 rereads nothing.
+   */
+  REELHOUSE_EXTRACT_LOOKBACK_SECONDS: z.preprocess(
+    blankAsUnset,
+    z.coerce.number().int().min(0).max(2_592_000).default(0),
+  ),
   /** Folder where @reelhouse/services keeps servers it builds or starts (FerretDB binary, data). */
   REELHOUSE_CACHE_DIR: z.preprocess(blankAsUnset, z.string().optional()),
 });

@@ -25,6 +25,8 @@ export interface ReelhouseConfig {
   readonly notifyCommand: string | undefined;
   /** POSTed a JSON notice when a scheduled or backfill run fails. */
   readonly notifyWebhook: Redacted | undefined;
+  /** Extra lookback of incremental extracts, in seconds (0: the exact cursor alone). */
+  readonly extractLookbackSeconds: number;
   /** How the loaders apply the contracts' plausibility rules. */
   readonly plausibility: PlausibilityPolicy;
 }
@@ -64,6 +66,7 @@ export function loadConfig(
     dockerHost: value.DOCKER_HOST,
     notifyCommand: value.REELHOUSE_NOTIFY_COMMAND,
     notifyWebhook: value.REELHOUSE_NOTIFY_WEBHOOK,
+    extractLookbackSeconds: value.REELHOUSE_EXTRACT_LOOKBACK_SECONDS,
     plausibility: Object.freeze({
       actions: Object.freeze({
         future_timestamp: value.REELHOUSE_RULE_FUTURE_TIMESTAMP,

@@ -33,6 +33,15 @@ export {
 export { dataFiles, dataSetFolderName } from './data-files.ts';
 export { countries, countryByCode, type Country } from './countries.ts';
 export {
+  isoDay,
+  dayBatchFiles,
+  dayBatchFolder,
+  dayBatchDeletes,
+  dayBatchManifest,
+  type DayBatchDeletes,
+  type DayBatchManifest,
+} from './day-batch.ts';
+export {
   plausibilityRuleNames,
   plausibilityActions,
   plausibilityFields,

@@ -16,6 +16,10 @@ export const dataManifest = z.strictObject({
   /** Simulated "now" of the data set: fixed, so output never depends on the wall clock. */
   reference_time: z.string(),
   defect_rate: z.number().min(0).max(1),
+  /** The last day the base data set covers (`YYYY-MM-DD`): day batches start the day after. */
+  last_day: z.string().optional(),
+  /** Day batches generated so far under `days/`, in order. */
+  days: z.array(z.string()).optional(),
   files: z.record(
     z.string(),
     z.strictObject({ bytes: z.int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),

@@ -51,7 +51,12 @@ function childOf(
  */
 export function contentRows(
   raw: Readonly<Record<string, unknown>>,
-  facts: { document: StoredContentDocument; load: ContentLoad },
+  facts: {
+    document: StoredContentDocument;
+    load: ContentLoad;
+    /** The source's change markers of this version (stripped from `raw` by the caller). */
+    markers: { readonly seq: number; readonly changedAt: Date };
+  },
 ): ContentRows {
   const { document: doc, load } = facts;
   const rootId = doc._id;
@@ -82,6 +87,8 @@ export function contentRows(
       updated_at: doc.updated_at,
       // JSON turns BSON dates into ISO text; the raw document (not the validated one) keeps drifted fields.
       _doc: JSON.stringify(raw),
+      _change_seq: facts.markers.seq,
+      _changed_at: facts.markers.changedAt,
       _load_id: load.loadId,
       _extracted_at: load.extractedAt,
     },

@@ -30,7 +30,7 @@ export class ContentStaging {
   readonly #load: ContentLoad;
   readonly #seen = new Set<string>();
   #pending = emptyPending();
-  #maxUpdatedAt = Number.NEGATIVE_INFINITY;
+  #maxSeq = -1;
   /** Fields outside the contract, with the number of documents that have each. */
   readonly unknownFields = new Map<string, number>();
   documents = 0;
@@ -49,13 +49,17 @@ export class ContentStaging {
   }
 
   /** Adds a document's rows; `false` (nothing added) for an `_id` already added in this load. */
-  add(raw: Readonly<Record<string, unknown>>, validated: ValidatedContentDocument): boolean {
+  add(
+    raw: Readonly<Record<string, unknown>>,
+    validated: ValidatedContentDocument,
+    markers: { readonly seq: number; readonly changedAt: Date },
+  ): boolean {
     const { document } = validated;
     if (this.#seen.has(document._id)) return false;
     this.#seen.add(document._id);
     for (const field of validated.unknownFields)
       this.unknownFields.set(field, (this.unknownFields.get(field) ?? 0) + 1);
-    const rows = contentRows(raw, { document, load: this.#load });
+    const rows = contentRows(raw, { document, load: this.#load, markers });
     this.#pending.content.push(rows.content);
     for (const table of contentChildTables) {
       const childRows: readonly object[] = rows[table.part];
@@ -63,7 +67,7 @@ export class ContentStaging {
       this.childRows += childRows.length;
     }
     this.documents += 1;
-    this.#maxUpdatedAt = Math.max(this.#maxUpdatedAt, document.updated_at.getTime());
+    this.#maxSeq = Math.max(this.#maxSeq, markers.seq);
     return true;
   }
 
@@ -88,8 +92,8 @@ export class ContentStaging {
     }
   }
 
-  /** The highest `updated_at` added, as cursor text (BSON dates hold milliseconds: all of them are kept). */
-  get cursorTo(): string | null {
-    return this.documents === 0 ? null : new Date(this.#maxUpdatedAt).toISOString();
+  /** The highest change sequence added, or `null` when nothing was added. */
+  get maxSeq(): number | null {
+    return this.#maxSeq < 0 ? null : this.#maxSeq;
   }
 }

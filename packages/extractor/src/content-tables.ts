@@ -67,6 +67,8 @@ const contentColumns = [
   'licensing__regions',
   'updated_at',
   '_doc',
+  '_change_seq',
+  '_changed_at',
   '_load_id',
   '_extracted_at',
 ] as const;

@@ -1,11 +1,22 @@
 import { ReelhouseError, type Logger } from '@reelhouse/core';
-import type { Db, Document } from 'mongodb';
+import type { Db, Document, Filter } from 'mongodb';
 import type pg from 'pg';
 
+import { mongoCursor, parseCursor } from './change-cursor.ts';
+import {
+  appendContentHistory,
+  changedSinceFilter,
+  deleteTombstonedContent,
+  mongoContentFingerprint,
+  rawContentFingerprint,
+  stageContentTombstones,
+} from './content-changes.ts';
 import { mongoFailure, requireContentCollection } from './content-collection.ts';
 import { allContentTables, ContentStaging } from './content-staging.ts';
+import { contentTable } from './content-tables.ts';
 import type { StreamLoadReport } from './extract-report.ts';
 import { mergeStagedContent } from './merge-content.ts';
+import { requireReconciled } from './reconcile.ts';
 import { runStreamLoad, type StreamLoadContext, type StreamLoadResult } from './stream-load.ts';
 import {
   validateContentDocument,
@@ -18,6 +29,8 @@ export interface ExtractContentStreamOptions {
   readonly fullRefresh: boolean;
   /** Documents per MongoDB batch and per staging COPY; memory grows with it, not with the collection. */
   readonly batchSize: number;
+  /** Also reread documents changed this long before the last load (default 0). */
+  readonly lookbackSeconds?: number;
   readonly signal: AbortSignal | undefined;
   readonly logger: Logger;
 }
@@ -58,6 +71,7 @@ function driftWarnings(unknownFields: ReadonlyMap<string, number>): string[] {
 async function stageDocuments(
   context: StreamLoadContext,
   options: ExtractContentStreamOptions,
+  filter: Filter<Document>,
 ): Promise<ContentStaging> {
   const staging = new ContentStaging({
     client: context.client,
@@ -65,8 +79,6 @@ async function stageDocuments(
     batchSize: options.batchSize,
     load: context,
   });
-  const filter =
-    context.cursorFrom === null ? {} : { updated_at: { $gte: new Date(context.cursorFrom) } };
   const cursor = options.mongo.collection('content').find(filter, { batchSize: options.batchSize });
   const closeOnAbort = () => void cursor.close().catch(() => undefined);
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
@@ -77,7 +89,13 @@ async function stageDocuments(
       });
       options.signal?.throwIfAborted();
       if (raw === null) break;
-      if (!staging.add(raw, validated(raw, position))) {
+      // The markers are the source's bookkeeping, not the document: they land in their own columns.
+      const { _change_seq: seq, _changed_at: changedAt, ...document } = raw;
+      const markers = {
+        seq: Number(seq ?? 0),
+        changedAt: changedAt instanceof Date ? changedAt : new Date(0),
+      };
+      if (!staging.add(document, validated(document, position), markers)) {
         // A document moved during the scan can show up twice: the first copy is kept, the next run rereads the newer one.
         context.warnings.push(
           `stream content: document _id ${String(raw._id)} returned twice by one cursor pass; the first copy was loaded`,
@@ -102,7 +120,8 @@ async function loadContent(
   options: ExtractContentStreamOptions,
 ): Promise<StreamLoadResult> {
   const { client } = context;
-  if (context.disposition === 'replace') {
+  const replace = context.disposition === 'replace';
+  if (replace) {
     await client.query(`truncate ${allContentTables.map((table) => table.rawTable).join(', ')}`);
   } else {
     for (const table of allContentTables)
@@ -111,22 +130,53 @@ async function loadContent(
       );
   }
   await requireContentCollection(options.mongo);
-  const staging = await stageDocuments(context, options);
+  const from = replace ? null : parseCursor(mongoCursor, context.cursorFrom);
+  const filter = changedSinceFilter(from, options.lookbackSeconds ?? 0);
+  const readAt = new Date().toISOString();
+  const staging = await stageDocuments(context, options, filter);
+  const tombstones = await stageContentTombstones(client, {
+    mongo: options.mongo,
+    filter,
+    loadId: context.loadId,
+    extractedAt: context.extractedAt,
+  });
   const warnings = driftWarnings(staging.unknownFields);
   context.warnings.push(...warnings);
   for (const warning of warnings) context.logger.warn({ stream: 'content' }, warning);
-  const facts = {
+  const seq = Math.max(from?.seq ?? 0, staging.maxSeq ?? 0, tombstones.maxSeq ?? 0);
+  const cursorTo = JSON.stringify({ seq, at: readAt });
+  let counts = { inserted: staging.documents, updated: 0, deleted: 0 };
+  if (!replace) {
+    const deleted = await deleteTombstonedContent(client);
+    const merged = await mergeStagedContent(client);
+    counts = { ...merged, deleted };
+  }
+  const history = await appendContentHistory(
+    client,
+    replace ? contentTable.rawTable : contentTable.stage,
+  );
+  // No snapshot spans MongoDB reads: the source side is read after the scan (the load task is its only writer).
+  requireReconciled({
+    stream: 'content',
+    source: `MongoDB ${options.mongo.databaseName}.content`,
+    raw: contentTable.rawTable,
+    key: 'content_id',
+    sourceFingerprint: await mongoContentFingerprint(options.mongo),
+    rawFingerprint: await rawContentFingerprint(client),
+  });
+  return {
     rowsExtracted: staging.documents,
-    cursorTo: staging.cursorTo,
+    rowsInserted: counts.inserted,
+    rowsUpdated: counts.updated,
+    rowsDeleted: Math.max(counts.deleted, history.tombstones),
+    cursorTo,
     details: {
       childRows: staging.childRows,
       unknownFields: Object.fromEntries(staging.unknownFields),
+      historyVersions: history.versions,
+      tombstones: history.tombstones,
     },
   };
-  if (context.disposition === 'replace')
-    return { ...facts, rowsInserted: staging.documents, rowsUpdated: 0 };
-  const merged = await mergeStagedContent(client);
-  return { ...facts, rowsInserted: merged.inserted, rowsUpdated: merged.updated };
 }
 
 /**
@@ -142,7 +192,7 @@ export async function extractContentStream(
     warehouse: options.warehouse,
     stream: 'content',
     source: `mongodb:${options.mongo.databaseName}.content`,
-    cursorColumn: 'updated_at',
+    cursorColumn: '_change_seq',
     fullRefresh: options.fullRefresh,
     signal: options.signal,
     logger: options.logger,

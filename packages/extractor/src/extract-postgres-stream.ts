@@ -3,12 +3,14 @@ import pg from 'pg';
 
 import { dropIndexesForBulkLoad } from './bulk-load-indexes.ts';
 import { copyBetween } from './copy-between.ts';
-import { cursorLiteral, cursorTextSql } from './cursor-value.ts';
+import { parseCursor, postgresCursor, type PostgresCursor } from './change-cursor.ts';
+import { cursorTextSql } from './cursor-value.ts';
 import type { StreamLoadReport } from './extract-report.ts';
 import { holdConnection, type HeldConnection } from './held-connection.ts';
-import { mergeStagedRows } from './merge-staged-rows.ts';
+import { appendHistory, mergeChanges } from './merge-changes.ts';
 import { planSourceColumns, type ColumnPlan } from './plan-source-columns.ts';
 import type { PostgresStream } from './postgres-stream.ts';
+import { readFingerprint, requireReconciled } from './reconcile.ts';
 import { runStreamLoad, type StreamLoadContext, type StreamLoadResult } from './stream-load.ts';
 import { readTableColumns } from './table-columns.ts';
 
@@ -21,6 +23,8 @@ export interface ExtractPostgresStreamOptions {
   readonly logger: Logger;
   /** Text COPY even when binary would fit: for the benchmark that compares both. */
   readonly forceTextCopy?: boolean;
+  /** Also reread rows the source changed this long before the last load's snapshot (default 0: the transaction bound is exact). */
+  readonly lookbackSeconds?: number;
 }
 
 const quote = pg.escapeIdentifier;
@@ -41,21 +45,36 @@ async function planColumns(
   return planSourceColumns(spec, { source, raw });
 }
 
-/** Reads the batch's highest cursor in the snapshot the COPY then reads, as full-precision text. */
-async function readCursorTo(
-  client: pg.ClientBase,
-  query: { spec: PostgresStream; where: string },
-): Promise<string | null> {
-  const column = quote(query.spec.cursorColumn);
-  const result = await client.query<{ cursor: string | null }>(
-    `select ${cursorTextSql(`max(${column})`)} as cursor from ${query.spec.sourceTable} ${query.where}`,
+/** The snapshot this load reads in, and its time: the next load's cursor. */
+async function readSnapshotCursor(client: pg.ClientBase): Promise<PostgresCursor> {
+  const result = await client.query<{ snapshot: string; at: string }>(
+    `select pg_current_snapshot()::text as snapshot, ${cursorTextSql('clock_timestamp()')} as at`,
   );
-  return result.rows[0]?.cursor ?? null;
+  const row = result.rows[0];
+  if (row === undefined) throw new Error('no snapshot row');
+  return { snapshot: row.snapshot, at: row.at };
+}
+
+/**
+ * Rows changed since the cursor: written by a transaction the last load's snapshot could not see
+ * (the index on `_change_xid` serves the range from its xmin), widened by the lookback if set.
+ */
+function changedSince(cursor: PostgresCursor | null, lookbackSeconds: number): string {
+  if (cursor === null) return '';
+  const snapshot = `'${cursor.snapshot}'::pg_snapshot`;
+  const byXid = `(_change_xid >= pg_snapshot_xmin(${snapshot}) and not pg_visible_in_snapshot(_change_xid, ${snapshot}))`;
+  if (lookbackSeconds <= 0) return `where ${byXid}`;
+  return `where ${byXid} or _changed_at >= '${cursor.at}'::timestamptz - interval '${lookbackSeconds} seconds'`;
 }
 
 async function copyStream(
   context: StreamLoadContext,
-  facts: { spec: PostgresStream; source: HeldConnection; plan: ColumnPlan },
+  facts: {
+    spec: PostgresStream;
+    source: HeldConnection;
+    plan: ColumnPlan;
+    lookbackSeconds: number;
+  },
 ): Promise<StreamLoadResult> {
   const { spec, source, plan } = facts;
   const { client } = context;
@@ -64,30 +83,38 @@ async function copyStream(
       `alter table ${spec.rawTable} add column if not exists ${quote(column.name)} ${column.type}`,
     );
   }
+  // The history keeps every column raw has (nullable there: tombstones carry only the key).
+  const historyTable = `${spec.rawTable}__history`;
+  const inHistory = new Set(
+    ((await readTableColumns(client, historyTable)) ?? []).map((column) => column.name),
+  );
+  for (const column of plan.columns.filter((c) => !inHistory.has(c.name)))
+    await client.query(
+      `alter table ${historyTable} add column ${quote(column.name)} ${column.type}`,
+    );
   const names = plan.columns.map((column) => column.name);
-  const list = names.map(quote).join(', ');
-  const where =
-    context.cursorFrom === null
-      ? ''
-      : `where ${quote(spec.cursorColumn)} >= ${cursorLiteral(context.cursorFrom, spec.stream)}`;
+  const list = [...names, '_change_seq', '_changed_at'].map(quote).join(', ');
+  const from = parseCursor(postgresCursor, context.cursorFrom);
+  const where = changedSince(
+    context.disposition === 'replace' ? null : from,
+    facts.lookbackSeconds,
+  );
   const format = plan.binary ? '(format binary)' : '';
-  // Repeatable read: the cursor read first and the rows copied next come from one snapshot.
+  // Repeatable read: the cursor, the rows, the tombstones and the fingerprint come from one snapshot.
   await source.client.query('begin isolation level repeatable read read only');
-  const cursorTo = await readCursorTo(source.client, { spec, where });
-  // Truncate inside the load's transaction: readers see the old contents until the new ones commit.
+  const cursorTo = await readSnapshotCursor(source.client);
   if (context.disposition === 'replace') await client.query(`truncate ${spec.rawTable}`);
-  if (cursorTo === null) {
-    await source.client.query('commit');
-    return { rowsExtracted: 0, rowsInserted: 0, rowsUpdated: 0, cursorTo: null };
-  }
   const rebuildIndexes =
     context.disposition === 'replace' ? await dropIndexesForBulkLoad(client, spec.rawTable) : [];
-  const target =
-    context.disposition === 'replace' ? spec.rawTable : `pg_temp.${quote(`stage_${spec.stream}`)}`;
+  const stage = `pg_temp.${quote(`stage_${spec.stream}`)}`;
+  const tombstones = `pg_temp.${quote(`stage_${spec.stream}__deletes`)}`;
+  const target = context.disposition === 'replace' ? spec.rawTable : stage;
   if (context.disposition !== 'replace')
-    await client.query(`create temp table ${target} (like ${spec.rawTable}) on commit drop`);
-  const copyOut = `copy (select ${list}, '${context.loadId}'::uuid, '${context.extractedAt}'::timestamptz from ${spec.sourceTable} ${where}) to stdout ${format}`;
-  const copyIn = `copy ${target} (${list}, _load_id, _extracted_at) from stdin ${format}`;
+    await client.query(`create temp table ${stage} (like ${spec.rawTable}) on commit drop`);
+  await client.query(
+    `create temp table ${tombstones} (key text not null, _change_seq bigint not null, _changed_at timestamptz not null, _load_id uuid not null, _extracted_at timestamptz not null) on commit drop`,
+  );
+  const stamp = `'${context.loadId}'::uuid, '${context.extractedAt}'::timestamptz`;
   context.logger.debug(
     { stream: spec.stream, binary: plan.binary, cursorFrom: context.cursorFrom },
     'copy started',
@@ -95,29 +122,59 @@ async function copyStream(
   const copied = await copyBetween({
     source: source.client,
     target: client,
-    copyOut,
-    copyIn,
+    copyOut: `copy (select ${list}, ${stamp} from ${spec.sourceTable} ${where}) to stdout ${format}`,
+    copyIn: `copy ${target} (${list}, _load_id, _extracted_at) from stdin ${format}`,
     signal: context.signal,
   });
+  const tombstoneWhere = where === '' ? '' : `and (${where.slice('where '.length)})`;
+  await copyBetween({
+    source: source.client,
+    target: client,
+    copyOut: `copy (select key, _change_seq, _changed_at, ${stamp} from public._deletes where stream = '${spec.stream}' ${tombstoneWhere}) to stdout`,
+    copyIn: `copy ${tombstones} (key, _change_seq, _changed_at, _load_id, _extracted_at) from stdin`,
+    signal: context.signal,
+  });
+  const sourceFingerprint = await readFingerprint(source.client, {
+    table: spec.sourceTable,
+    key: spec.key,
+  });
   await source.client.query('commit');
+  let counts: { inserted: number; updated: number; deleted: number };
   if (context.disposition === 'replace') {
     // A duplicated key fails here, and the load's transaction rolls back with the old contents.
     for (const statement of rebuildIndexes) await client.query(statement);
-    return { rowsExtracted: copied, rowsInserted: copied, rowsUpdated: 0, cursorTo };
+    counts = { inserted: copied, updated: 0, deleted: 0 };
+  } else {
+    await client.query(`analyze ${stage}`);
+    counts = await mergeChanges(client, { spec, rows: stage, tombstones, columns: names });
   }
-  const merged = await mergeStagedRows(client, {
-    target: spec.rawTable,
-    staging: target,
-    key: spec.key,
+  const history = await appendHistory(client, {
+    spec,
+    rows: context.disposition === 'replace' ? spec.rawTable : stage,
+    tombstones,
     columns: names,
-    cursorColumn: spec.cursorColumn,
+  });
+  requireReconciled({
+    stream: spec.stream,
+    source: spec.sourceTable,
+    raw: spec.rawTable,
+    key: spec.key,
+    sourceFingerprint,
+    rawFingerprint: await readFingerprint(client, { table: spec.rawTable, key: spec.key }),
   });
   return {
     rowsExtracted: copied,
-    rowsInserted: merged.inserted,
-    rowsUpdated: merged.updated,
-    cursorTo,
-    details: { binaryCopy: plan.binary },
+    rowsInserted: counts.inserted,
+    rowsUpdated: counts.updated,
+    // A tombstone new to the history is a change even when raw had no row to remove.
+    rowsDeleted: Math.max(counts.deleted, history.tombstones),
+    cursorTo: JSON.stringify(cursorTo),
+    details: {
+      binaryCopy: plan.binary,
+      historyVersions: history.versions,
+      tombstones: history.tombstones,
+      reconciled: sourceFingerprint,
+    },
   };
 }
 
@@ -161,7 +218,12 @@ export async function extractPostgresStream(
         const plan = options.forceTextCopy === true ? { ...planned, binary: false } : planned;
         context.warnings.push(...plan.warnings);
         for (const warning of plan.warnings) logger.warn({ stream: spec.stream }, warning);
-        const result = await copyStream(context, { spec, source, plan });
+        const result = await copyStream(context, {
+          spec,
+          source,
+          plan,
+          lookbackSeconds: options.lookbackSeconds ?? 0,
+        });
         stopListening();
         await source.release({ discard: false });
         return result;

@@ -12,6 +12,8 @@ export interface StreamLoadReport extends StepReport {
   readonly rowsExtracted: number;
   readonly rowsInserted: number;
   readonly rowsUpdated: number;
+  /** Current rows removed by tombstones (or tombstones new to the history). */
+  readonly rowsDeleted: number;
   /** Cursor the load read from (`null`: from the beginning) and the one it saved. */
   readonly cursorFrom: string | null;
   readonly cursorTo: string | null;

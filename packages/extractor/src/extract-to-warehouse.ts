@@ -22,6 +22,12 @@ export interface ExtractOptions {
   readonly fullRefresh?: boolean | readonly StreamName[];
   /** Documents per MongoDB batch and staging COPY of the content stream; default 500. */
   readonly contentBatchSize?: number;
+  /**
+   * Also reread what the source changed this many seconds before the last load (default 0). The
+   * PostgreSQL cursor is exact without it (the writing transaction bounds it); the MongoDB one is
+   * exact while one loader writes at a time, which a lookback covers beyond.
+   */
+  readonly lookbackSeconds?: number;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
 }
@@ -31,6 +37,11 @@ const selection = z.strictObject({
   streams: streamList.optional(),
   fullRefresh: z.union([z.boolean(), z.array(z.enum(streamNames))]).optional(),
   contentBatchSize: z.int().min(1).max(100_000).optional(),
+  lookbackSeconds: z
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .optional(),
 });
 
 function parseSelection(options: ExtractOptions): z.output<typeof selection> {
@@ -38,6 +49,7 @@ function parseSelection(options: ExtractOptions): z.output<typeof selection> {
     streams: options.streams,
     fullRefresh: options.fullRefresh,
     contentBatchSize: options.contentBatchSize,
+    lookbackSeconds: options.lookbackSeconds,
   });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -68,6 +80,7 @@ export async function extractToWarehouse(options: ExtractOptions): Promise<Extra
     const common = {
       warehouse: options.warehouse,
       fullRefresh: refresh(stream),
+      lookbackSeconds: chosen.lookbackSeconds ?? 0,
       signal: options.signal,
       logger: logger.child({ stream }),
     };

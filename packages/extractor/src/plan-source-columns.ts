@@ -1,6 +1,6 @@
 import { ReelhouseError } from '@reelhouse/core';
 
-import type { PostgresStream } from './postgres-stream.ts';
+import { sourceMarkerColumns, type PostgresStream } from './postgres-stream.ts';
 import type { CatalogColumn } from './table-columns.ts';
 
 /** Which columns a PostgreSQL stream copies, which `raw` must gain first, and whether binary COPY fits. */
@@ -14,7 +14,8 @@ export interface ColumnPlan {
   readonly warnings: readonly string[];
 }
 
-const metadataColumns = new Set(['_load_id', '_extracted_at']);
+const metadataColumns = new Set(['_load_id', '_extracted_at', '_change_seq', '_changed_at']);
+const markerNames = new Set<string>(sourceMarkerColumns);
 
 /**
  * Compares the source table with the expected columns and the raw table. A new source column is
@@ -22,8 +23,22 @@ const metadataColumns = new Set(['_load_id', '_extracted_at']);
  */
 export function planSourceColumns(
   spec: PostgresStream,
-  catalog: { source: readonly CatalogColumn[]; raw: readonly CatalogColumn[] },
+  everything: { source: readonly CatalogColumn[]; raw: readonly CatalogColumn[] },
 ): ColumnPlan {
+  const present = new Set(everything.source.map((column) => column.name));
+  const lacking = sourceMarkerColumns.filter((name) => !present.has(name));
+  if (lacking.length > 0) {
+    throw new ReelhouseError({
+      code: 'contract_violation',
+      message: `stream ${spec.stream}: source table ${spec.sourceTable} has no change marker column(s) ${lacking.join(', ')}; run create_postgres_tables to migrate the source`,
+      context: { stream: spec.stream, table: spec.sourceTable, missingColumns: lacking },
+    });
+  }
+  // The markers are copied as metadata; the plan covers the data columns.
+  const catalog = {
+    source: everything.source.filter((column) => !markerNames.has(column.name)),
+    raw: everything.raw,
+  };
   const sourceNames = new Set(catalog.source.map((column) => column.name));
   const missing = spec.columns
     .filter((column) => !sourceNames.has(column.name))

@@ -1,5 +1,10 @@
 import { userColumns, viewingSessionColumns } from '@reelhouse/contracts';
-import type { LoadMetadata, RawUsersTable, RawViewingSessionsTable } from '@reelhouse/warehouse';
+import type {
+  ChangeMarkers,
+  LoadMetadata,
+  RawUsersTable,
+  RawViewingSessionsTable,
+} from '@reelhouse/warehouse';
 
 import type { SameKeys } from './same-keys.ts';
 
@@ -16,9 +21,17 @@ export interface PostgresStream {
   readonly sourceTable: string;
   readonly rawTable: string;
   readonly key: string;
-  readonly cursorColumn: 'updated_at';
+  /** SQL type of the key, to read tombstone keys (text) back. */
+  readonly keyType: string;
+  /** The source's change marker the cursor follows (the writing transaction; see `change-cursor.ts`). */
+  readonly cursorColumn: '_change_xid';
   readonly columns: readonly ExpectedColumn[];
+  /** Columns an erasure (a tombstone of this stream) nulls in the history. */
+  readonly personalColumns: readonly string[];
 }
+
+/** Columns the source maintains on every row: copied as markers, never as data. */
+export const sourceMarkerColumns = ['_change_seq', '_changed_at', '_change_xid'] as const;
 
 type Typed<Name extends string> = readonly {
   readonly name: Name;
@@ -72,11 +85,13 @@ const viewingSessionTypes = {
 } as const satisfies Record<(typeof viewingSessionColumns)[number], string>;
 
 // The raw DDL below and the Kysely types of @reelhouse/warehouse name the same columns (checked by tsc).
-const _usersTypesAgree: SameKeys<keyof RawUsersTable, keyof typeof userTypes | keyof LoadMetadata> =
-  true;
+const _usersTypesAgree: SameKeys<
+  keyof RawUsersTable,
+  keyof typeof userTypes | keyof LoadMetadata | keyof ChangeMarkers
+> = true;
 const _sessionsTypesAgree: SameKeys<
   keyof RawViewingSessionsTable,
-  keyof typeof viewingSessionTypes | keyof LoadMetadata
+  keyof typeof viewingSessionTypes | keyof LoadMetadata | keyof ChangeMarkers
 > = true;
 
 // Types are spelled as `format_type` prints them, so the catalog comparison is a string compare.
@@ -97,8 +112,10 @@ export const usersStream: PostgresStream = {
   sourceTable: 'public.users',
   rawTable: 'raw.users',
   key: 'user_id',
-  cursorColumn: 'updated_at',
+  keyType: 'uuid',
+  cursorColumn: '_change_xid',
   columns: typed(userColumns, userTypes),
+  personalColumns: ['email', 'first_name', 'last_name', 'city', 'birth_year'],
 };
 
 /** `public.viewing_sessions` → `raw.viewing_sessions`. */
@@ -107,6 +124,8 @@ export const viewingSessionsStream: PostgresStream = {
   sourceTable: 'public.viewing_sessions',
   rawTable: 'raw.viewing_sessions',
   key: 'session_id',
-  cursorColumn: 'updated_at',
+  keyType: 'uuid',
+  cursorColumn: '_change_xid',
   columns: typed(viewingSessionColumns, viewingSessionTypes),
+  personalColumns: [],
 };

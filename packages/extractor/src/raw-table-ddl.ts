@@ -1,6 +1,8 @@
 import { usersStream, viewingSessionsStream, type PostgresStream } from './postgres-stream.ts';
 
 const loadMetadata = '_load_id uuid not null, _extracted_at timestamptz not null';
+const changeMarkers = '_change_seq bigint not null, _changed_at timestamptz not null';
+const historyMetadata = `_op text not null check (_op in ('upsert', 'delete')), ${changeMarkers}, ${loadMetadata}`;
 const childMetadata =
   '_root_id text not null, _parent_id text not null, _list_idx integer not null, _row_id text primary key, _load_id uuid not null';
 
@@ -8,7 +10,28 @@ function sourceTableDdl(spec: PostgresStream): string {
   const columns = spec.columns.map(
     (column) => `${column.name} ${column.type}${column.nullable ? '' : ' not null'}`,
   );
-  return `create table if not exists ${spec.rawTable} (${columns.join(', ')}, ${loadMetadata}, primary key (${spec.key}))`;
+  return `create table if not exists ${spec.rawTable} (${columns.join(', ')}, ${changeMarkers}, ${loadMetadata}, primary key (${spec.key}))`;
+}
+
+/** Raw tables created before the change markers get them (0 / epoch: the next full refresh fills them). */
+function addChangeMarkers(table: string): string[] {
+  return [
+    `alter table ${table} add column if not exists _change_seq bigint not null default 0, add column if not exists _changed_at timestamptz not null default 'epoch'`,
+    `alter table ${table} alter column _change_seq drop default, alter column _changed_at drop default`,
+  ];
+}
+
+/** The append-only history of a stream: every source column nullable (tombstones, erasures). */
+function historyTableDdl(spec: PostgresStream): string[] {
+  const name = `${spec.rawTable}__history`;
+  const bare = name.replace(/^raw\./, '');
+  const columns = spec.columns.map(
+    (column) => `${column.name} ${column.type}${column.name === spec.key ? ' not null' : ''}`,
+  );
+  return [
+    `create table if not exists ${name} (${columns.join(', ')}, ${historyMetadata}, unique (${spec.key}, _change_seq))`,
+    `create index if not exists ${bare}__extracted_at_idx on ${name} (_extracted_at)`,
+  ];
 }
 
 function childTableDdl(name: string, columns: string): string[] {
@@ -27,6 +50,11 @@ export const rawTableDdl: readonly string[] = [
   'create schema if not exists raw',
   sourceTableDdl(usersStream),
   sourceTableDdl(viewingSessionsStream),
+  ...addChangeMarkers(usersStream.rawTable),
+  ...addChangeMarkers(viewingSessionsStream.rawTable),
+  ...historyTableDdl(usersStream),
+  ...historyTableDdl(viewingSessionsStream),
+  'create index if not exists users__extracted_at_idx on raw.users (_extracted_at)',
   // Incremental models read only the sessions extracted since their last build.
   'create index if not exists viewing_sessions__extracted_at_idx on raw.viewing_sessions (_extracted_at)',
   `create table if not exists raw.content (
@@ -51,7 +79,16 @@ export const rawTableDdl: readonly string[] = [
     licensing__regions text[] not null,
     updated_at timestamptz not null,
     _doc jsonb not null,
+    ${changeMarkers},
     ${loadMetadata})`,
+  ...addChangeMarkers('raw.content'),
+  `create table if not exists raw.content__history (
+    content_id text not null,
+    updated_at timestamptz,
+    _doc jsonb,
+    ${historyMetadata},
+    unique (content_id, _change_seq))`,
+  'create index if not exists content__history__extracted_at_idx on raw.content__history (_extracted_at)',
   ...childTableDdl('content__genres', 'value text not null'),
   ...childTableDdl(
     'content__cast',
@@ -80,11 +117,13 @@ export const rawTableDdl: readonly string[] = [
     rows_extracted bigint not null,
     rows_inserted bigint not null,
     rows_updated bigint not null,
+    rows_deleted bigint not null default 0,
     rows_rejected bigint not null,
     cursor_from text,
     cursor_to text,
     error text,
     warnings jsonb not null default '[]')`,
+  'alter table raw._loads add column if not exists rows_deleted bigint not null default 0',
   'create index if not exists _loads__stream_idx on raw._loads (stream, started_at)',
   `create table if not exists raw._state (
     stream text primary key,

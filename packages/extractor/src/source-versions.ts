@@ -8,14 +8,14 @@ import type { StreamName } from './stream-name.ts';
 
 /** The raw tables each stream writes. */
 const tablesOfStream: Readonly<Record<StreamName, readonly string[]>> = {
-  users: [usersStream.rawTable],
-  viewing_sessions: [viewingSessionsStream.rawTable],
-  content: allContentTables.map((table) => table.rawTable),
+  users: [usersStream.rawTable, `${usersStream.rawTable}__history`],
+  viewing_sessions: [viewingSessionsStream.rawTable, `${viewingSessionsStream.rawTable}__history`],
+  content: [...allContentTables.map((table) => table.rawTable), 'raw.content__history'],
 };
 
 /**
  * The version of every raw table the extractor writes: the id of the last succeeded load of its
- * stream that changed it (inserted or updated rows, or replaced the table). Rereading unchanged
+ * stream that changed it (inserted, updated or deleted rows, or replaced the table). Rereading unchanged
  * rows leaves it as it was, so it is what `buildModels({ sourceVersions })` compares to skip models
  * whose sources did not change. Tables of a stream never loaded are left out (never up to date).
  * Raw tables written by anything but the extractor are outside what it can tell.
@@ -35,7 +35,11 @@ export async function readSourceVersions(
       .select(['stream', 'load_id'])
       .where('status', '=', 'succeeded')
       .where((eb) =>
-        eb.or([eb('disposition', '=', 'replace'), eb(sql`rows_inserted + rows_updated`, '>', 0)]),
+        eb.or([
+          eb('disposition', '=', 'replace'),
+          // A delete (a tombstone landed) is a change too.
+          eb(sql`rows_inserted + rows_updated + rows_deleted`, '>', 0),
+        ]),
       )
       .orderBy('stream')
       .orderBy('finished_at', 'desc'),

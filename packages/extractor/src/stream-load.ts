@@ -32,6 +32,8 @@ export interface StreamLoadResult {
   readonly rowsExtracted: number;
   readonly rowsInserted: number;
   readonly rowsUpdated: number;
+  /** Rows removed from the current table, or tombstones new to the history (default 0). */
+  readonly rowsDeleted?: number;
   readonly cursorTo: string | null;
   readonly details?: Readonly<Record<string, unknown>>;
 }
@@ -149,6 +151,7 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
       rows_extracted: result.rowsExtracted,
       rows_inserted: result.rowsInserted,
       rows_updated: result.rowsUpdated,
+      rows_deleted: result.rowsDeleted ?? 0,
       rows_rejected: 0,
       cursor_from: cursorFrom,
       cursor_to: cursorTo,
@@ -165,6 +168,7 @@ export async function runStreamLoad(options: StreamLoadOptions): Promise<StreamL
         rowsExtracted: report.rowsExtracted,
         rowsInserted: report.rowsInserted,
         rowsUpdated: report.rowsUpdated,
+        rowsDeleted: report.rowsDeleted,
         cursorTo,
       },
       'stream loaded',
@@ -202,11 +206,12 @@ function succeededReport(facts: {
     status: 'succeeded',
     disposition: facts.disposition,
     rowsRead: result.rowsExtracted,
-    rowsWritten: result.rowsInserted + result.rowsUpdated,
+    rowsWritten: result.rowsInserted + result.rowsUpdated + (result.rowsDeleted ?? 0),
     rowsRejected: 0,
     rowsExtracted: result.rowsExtracted,
     rowsInserted: result.rowsInserted,
     rowsUpdated: result.rowsUpdated,
+    rowsDeleted: result.rowsDeleted ?? 0,
     cursorFrom: facts.cursorFrom,
     cursorTo: facts.cursorTo,
     durationMs: facts.durationMs,
@@ -238,6 +243,7 @@ async function recordFailure(facts: {
       rows_extracted: 0,
       rows_inserted: 0,
       rows_updated: 0,
+      rows_deleted: 0,
       rows_rejected: rejected.length,
       cursor_from: facts.cursorFrom,
       cursor_to: null,

@@ -83,3 +83,13 @@ export function nestedCounts(documents: readonly StoredDocument[]): Record<strin
     episodes: seasons.reduce((sum, season) => sum + season.episodes.length, 0),
   };
 }
+
+let lastSeq = 0;
+
+/** The document as the loader writes it: with the next change sequence number and time. */
+export function stamped<T extends Record<string, unknown>>(
+  document: T,
+): T & { _change_seq: number; _changed_at: Date } {
+  lastSeq += 1;
+  return { ...document, _change_seq: lastSeq, _changed_at: new Date() };
+}

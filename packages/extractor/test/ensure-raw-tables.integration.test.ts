@@ -37,10 +37,13 @@ describe('ensureRawTables', () => {
       'content__cast',
       'content__crew',
       'content__genres',
+      'content__history',
       'content__seasons',
       'content__seasons__episodes',
       'users',
+      'users__history',
       'viewing_sessions',
+      'viewing_sessions__history',
     ]);
   });
 
@@ -68,6 +71,8 @@ describe('ensureRawTables', () => {
         licensing__window_end: null,
         licensing__regions: ['EMEA'],
         updated_at: '2025-01-01T00:00:00.123456Z',
+        _change_seq: 12,
+        _changed_at: '2025-01-02T00:00:00Z',
         _doc: JSON.stringify({ _id: 'mov_1' }),
         _load_id: '00000000-0000-4000-8000-000000000001',
         _extracted_at: new Date('2025-01-02T00:00:00Z'),

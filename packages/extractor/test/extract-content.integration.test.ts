@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { extractToWarehouse, readSourceVersions, type ExtractOptions } from '../src/index.ts';
-import { movie, nestedCounts, series, type StoredDocument } from './content-fixture.ts';
+import { movie, nestedCounts, series, stamped, type StoredDocument } from './content-fixture.ts';
 import { endPools } from './end-pools.ts';
 import { countRows } from './source-fixture.ts';
 
@@ -72,7 +72,7 @@ beforeAll(async () => {
       episodes: 2 + (i % 4),
     }),
   );
-  await content.insertMany([...movies, ...shows]);
+  await content.insertMany([...movies, ...shows].map((document) => stamped(document)));
 });
 
 afterAll(async () => {
@@ -92,7 +92,7 @@ describe('extractToWarehouse: the MongoDB content stream', () => {
         s.rowsUpdated,
         s.cursorTo,
       ]),
-    ).toEqual([['content', 'succeeded', 40, 40, 0, '2025-04-01T11:00:00.456Z']]);
+    ).toEqual([['content', 'succeeded', 40, 40, 0, expect.stringMatching(/^\{"seq":40,/)]]);
     expect(await rawCounts()).toEqual(await sourceCounts());
     const row = await warehouse.query(
       `select type, title, release_date, runtime_min, genres.value as first_genre, production_countries, ratings__imdb__score, ratings__internal__count,
@@ -138,13 +138,13 @@ describe('extractToWarehouse: the MongoDB content stream', () => {
     ]);
   });
 
-  it('rereads the documents sharing the last cursor value on a rerun and changes nothing', async () => {
+  it('reads nothing on a rerun when nothing changed, and changes nothing', async () => {
     const before = await rawSnapshot();
 
     const report = await extract();
 
     expect(report.streams.map((s) => [s.rowsExtracted, s.rowsInserted, s.rowsUpdated])).toEqual([
-      [10, 0, 0],
+      [0, 0, 0],
     ]);
     expect((await rawSnapshot()).counts).toEqual(before.counts);
     expect((await rawSnapshot()).docs).toEqual(before.docs);
@@ -156,14 +156,14 @@ describe('extractToWarehouse: the MongoDB content stream', () => {
       seasons: 1,
       episodes: 1,
     });
-    await content.replaceOne({ _id: 'ser_2' }, { ...changed, title: 'Renamed' });
-    await content.insertOne(movie(31, at('2025-04-02T09:00:00.001Z')));
+    await content.replaceOne({ _id: 'ser_2' }, stamped({ ...changed, title: 'Renamed' }));
+    await content.insertOne(stamped(movie(31, at('2025-04-02T09:00:00.001Z'))));
 
     const report = await extract();
 
     expect(
       report.streams.map((s) => [s.rowsExtracted, s.rowsInserted, s.rowsUpdated, s.cursorTo]),
-    ).toEqual([[11, 1, 1, '2025-04-02T09:00:00.001Z']]);
+    ).toEqual([[2, 1, 1, expect.stringMatching(/^\{"seq":42,/)]]);
     expect(await rawCounts()).toEqual(await sourceCounts());
     const renamed = await warehouse.query(
       `select title, (select count(*)::int from raw.content__seasons__episodes where _root_id = 'ser_2') as episodes from raw.content where content_id = 'ser_2'`,
@@ -174,12 +174,12 @@ describe('extractToWarehouse: the MongoDB content stream', () => {
   it('readSourceVersions: a rerun that changes nothing keeps the versions; a change moves every content table to its load', async () => {
     const before = await readSourceVersions(warehouse);
     expect(Object.keys(before).sort()).toEqual(
-      ['raw.content', ...Object.values(childTables)].sort(),
+      ['raw.content', 'raw.content__history', ...Object.values(childTables)].sort(),
     );
     await extract();
     expect(await readSourceVersions(warehouse)).toEqual(before);
 
-    await content.replaceOne({ _id: 'mov_1' }, movie(1, at('2025-04-02T10:00:00Z')));
+    await content.replaceOne({ _id: 'mov_1' }, stamped(movie(1, at('2025-04-02T10:00:00Z'))));
     const report = await extract();
     const loadId = report.streams[0]!.loadId;
     const after = await readSourceVersions(warehouse);
@@ -193,7 +193,9 @@ describe('extractToWarehouse: the MongoDB content stream', () => {
       ...member,
       agent: 'ACME',
     }));
-    await content.insertOne({ ...drifted, cast, trailer_url: 'https://example.com/t.mp4' });
+    await content.insertOne(
+      stamped({ ...drifted, cast, trailer_url: 'https://example.com/t.mp4' }),
+    );
 
     const report = await extract();
 
@@ -212,12 +214,14 @@ describe('extractToWarehouse: the MongoDB content stream', () => {
   });
 
   it('fails on a document that breaks the expected shape, naming stream and _id, and writes nothing but the rejection', async () => {
-    await content.insertOne(movie(33, at('2025-04-04T00:00:00Z')));
-    await content.insertOne({
-      ...movie(34, at('2025-04-04T00:00:00Z')),
-      ratings: 'great',
-      release_date: '2020-05-01',
-    });
+    await content.insertOne(stamped(movie(33, at('2025-04-04T00:00:00Z'))));
+    await content.insertOne(
+      stamped({
+        ...movie(34, at('2025-04-04T00:00:00Z')),
+        ratings: 'great',
+        release_date: '2020-05-01',
+      }),
+    );
     const before = await rawSnapshot();
 
     const failure = await extract().catch((error: unknown) => error);

@@ -8,17 +8,43 @@ const contractColumns = usersStream.columns.map((column) => ({
   type: column.type,
 }));
 
+const markerColumns = [
+  { name: '_change_seq', type: 'bigint' },
+  { name: '_changed_at', type: 'timestamp with time zone' },
+  { name: '_change_xid', type: 'xid8' },
+];
+
+/** A source as the loaders create it carries the change markers after the data columns. */
+function planWithMarkers(catalog: {
+  source: readonly { name: string; type: string }[];
+  raw: readonly { name: string; type: string }[];
+}) {
+  return planSourceColumns(usersStream, {
+    source: [...catalog.source, ...markerColumns],
+    raw: catalog.raw,
+  });
+}
+
 describe('planSourceColumns: schema drift of a PostgreSQL source', () => {
-  it('copies in binary when source and raw agree', () => {
-    expect(
+  it('refuses a source without change markers, naming them', () => {
+    expect(() =>
       planSourceColumns(usersStream, { source: contractColumns, raw: contractColumns }),
-    ).toEqual({ columns: contractColumns, added: [], binary: true, warnings: [] });
+    ).toThrow(/no change marker column\(s\) _change_seq, _changed_at, _change_xid/);
+  });
+
+  it('copies in binary when source and raw agree', () => {
+    expect(planWithMarkers({ source: contractColumns, raw: contractColumns })).toEqual({
+      columns: contractColumns,
+      added: [],
+      binary: true,
+      warnings: [],
+    });
   });
 
   it('adds a new source column to raw and says so', () => {
     const source = [...contractColumns, { name: 'referrer', type: 'text' }];
 
-    const plan = planSourceColumns(usersStream, { source, raw: contractColumns });
+    const plan = planWithMarkers({ source, raw: contractColumns });
 
     expect(plan.added).toEqual([{ name: 'referrer', type: 'text' }]);
     expect(plan.warnings).toEqual([
@@ -31,7 +57,7 @@ describe('planSourceColumns: schema drift of a PostgreSQL source', () => {
       column.name === 'birth_year' ? { ...column, type: 'integer' } : column,
     );
 
-    const plan = planSourceColumns(usersStream, { source, raw: contractColumns });
+    const plan = planWithMarkers({ source, raw: contractColumns });
 
     expect(plan.binary).toBe(false);
     expect(plan.warnings).toEqual([
@@ -46,7 +72,7 @@ describe('planSourceColumns: schema drift of a PostgreSQL source', () => {
       { name: '_load_id', type: 'uuid' },
     ];
 
-    const plan = planSourceColumns(usersStream, { source: contractColumns, raw });
+    const plan = planWithMarkers({ source: contractColumns, raw });
 
     expect(plan.columns).toEqual(contractColumns);
     expect(plan.warnings).toEqual([
@@ -59,7 +85,7 @@ describe('planSourceColumns: schema drift of a PostgreSQL source', () => {
       (column) => column.name !== 'email' && column.name !== 'plan',
     );
 
-    expect(() => planSourceColumns(usersStream, { source, raw: contractColumns })).toThrow(
+    expect(() => planWithMarkers({ source, raw: contractColumns })).toThrow(
       'stream users: source table public.users lacks column(s) email, plan that raw expects',
     );
   });

@@ -18,6 +18,32 @@ const sourceDdl = [
     rebuffer_count smallint not null, rebuffer_ms integer not null, exit_reason text not null,
     is_offline boolean not null, updated_at timestamptz not null)`,
   'create index viewing_sessions_updated_at_idx on public.viewing_sessions (updated_at)',
+  // The change markers and tombstones, as the loaders' migration 4 creates them.
+  'create sequence public.source_change_seq',
+  `create function public.set_change_marker() returns trigger language plpgsql as $$
+   begin
+     new._change_seq := nextval('public.source_change_seq');
+     new._changed_at := clock_timestamp();
+     new._change_xid := pg_current_xact_id();
+     return new;
+   end $$`,
+  `create table public._deletes (stream text not null, key text not null,
+    _change_seq bigint not null default nextval('public.source_change_seq'),
+    _changed_at timestamptz not null default clock_timestamp(),
+    _change_xid xid8 not null default pg_current_xact_id())`,
+  `create function public.record_delete() returns trigger language plpgsql as $$
+   begin
+     insert into public._deletes (stream, key) values (tg_argv[0], to_jsonb(old) ->> tg_argv[1]);
+     return old;
+   end $$`,
+  ...[
+    ['users', 'user_id'],
+    ['viewing_sessions', 'session_id'],
+  ].flatMap(([table, key]) => [
+    `alter table public.${table} add column _change_seq bigint, add column _changed_at timestamptz, add column _change_xid xid8`,
+    `create trigger ${table}_change_marker before insert or update on public.${table} for each row execute function public.set_change_marker()`,
+    `create trigger ${table}_record_delete after delete on public.${table} for each row execute function public.record_delete('${table}', '${key}')`,
+  ]),
 ];
 
 /** Creates the source tables in a fresh database. */

@@ -49,6 +49,7 @@ describe('contentRows: one document as raw rows', () => {
     const rows = contentRows(doc, {
       document: validateContentDocument(doc).document,
       load: { loadId: 'l1', extractedAt: '2025-01-01T00:00:00.000Z' },
+      markers: { seq: 7, changedAt: new Date('2025-01-01T00:00:00.000Z') },
     });
 
     expect(rows.seasons.map((s) => [s._row_id, s._parent_id, s.release_date])).toEqual([

@@ -6,6 +6,7 @@ import { classifyError, ReelhouseError, silentLogger, type StepReport } from '@r
 
 import { FileSink, type FileDigest } from './file-sink.ts';
 import { generateOptionsSchema, type GenerateOptions } from './generate-options.ts';
+import { baseLastDay, generateDayBatches } from './generate-day-batches.ts';
 import { generatorVersion } from './generator-version.ts';
 import { injectDefects } from './inject-defects.ts';
 import { isoTimestamp } from './iso-timestamp.ts';
@@ -131,11 +132,29 @@ export async function generateDataSet(options: GenerateOptions): Promise<Generat
       },
       reference_time: isoTimestamp(timeline.referenceMs),
       defect_rate: defectRate,
+      last_day: baseLastDay,
       // Code-unit order, not locale order: the manifest's bytes must not depend on the machine.
       files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))),
     };
     await writeFile(partial(path(dataFiles.manifest)), `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(partial(path(dataFiles.manifest)), path(dataFiles.manifest));
+    if ((options.days ?? 0) > 0) {
+      const batches = await generateDayBatches({
+        outDir,
+        seed,
+        scale: options.scale,
+        users: options.users,
+        sessions: options.sessions,
+        titles: options.titles,
+        days: options.days ?? 0,
+        ...(options.dailySessionShare === undefined
+          ? {}
+          : { dailySessionShare: options.dailySessionShare }),
+        ...(signal === undefined ? {} : { signal }),
+        logger,
+      });
+      manifest.days = [...batches.days];
+    }
     const durationMs = performance.now() - started;
     logger.info(
       { durationMs, sessionsPerSecond: Math.round(options.sessions / (durationMs / 1000)) },

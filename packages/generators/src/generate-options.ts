@@ -11,6 +11,8 @@ export const generateOptionsSchema = z.object({
   sessions: z.int().min(0).max(2_000_000_000),
   titles: z.int().min(1).max(1_000_000),
   defectRate: z.number().min(0).max(0.5).optional(),
+  days: z.int().min(0).max(3_650).optional(),
+  dailySessionShare: z.number().min(0).max(1).optional(),
 });
 
 export interface GenerateOptions {
@@ -24,6 +26,10 @@ export interface GenerateOptions {
   readonly titles: number;
   /** Share of data lines given one injected defect (0 or absent: a clean data set). */
   readonly defectRate?: number;
+  /** Day batches to write after the base set (`days/<YYYY-MM-DD>/`, see `generateDayBatches`). */
+  readonly days?: number;
+  /** New sessions a day in those batches, as a share of `sessions` (default 0.004). */
+  readonly dailySessionShare?: number;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
 }

@@ -1,3 +1,5 @@
+import type { ContentDocument } from '@reelhouse/contracts';
+
 import { buildContentDocument } from './build-content-document.ts';
 import { releaseBoost, type Catalogue } from './catalogue.ts';
 import type { FileSink } from './file-sink.ts';
@@ -29,9 +31,11 @@ function releaseMs(random: Random, index: number): number {
  * catalogue the sessions are drawn from. Only per-item scalars stay in memory, never documents.
  */
 export async function writeCatalogue(options: {
-  readonly sink: FileSink;
+  readonly sink: Pick<FileSink, 'append' | 'flush'>;
   readonly seed: number;
   readonly titles: number;
+  /** Sees each document as written (day batches keep the ones they may change later). */
+  readonly onDocument?: (index: number, document: ContentDocument) => void;
 }): Promise<Catalogue> {
   const { sink, seed, titles } = options;
   const random = new Random(seed, 'catalogue');
@@ -61,6 +65,7 @@ export async function writeCatalogue(options: {
       kind,
       releaseMs: releaseMs(random, index),
     });
+    options.onDocument?.(index, built.document);
     const line = JSON.stringify(built.document);
     if (sink.append(index === titles - 1 ? `${line}\n` : `${line},\n`)) await sink.flush();
     titleFirstItem[index] = itemIds.length;

@@ -78,5 +78,11 @@ function toMongo(schema: JsonSchema): JsonSchema {
  * types become `bsonType`s and the date fields BSON dates, as the loader stores them.
  */
 export function contentJsonSchema(): JsonSchema {
-  return toMongo(z.toJSONSchema(contentDocument, { io: 'input', unrepresentable: 'any' }));
+  const schema = toMongo(z.toJSONSchema(contentDocument, { io: 'input', unrepresentable: 'any' }));
+  // The change markers the loader stamps on every write are allowed beside the contract's fields.
+  const markers = { _change_seq: { bsonType: ['long', 'int'] }, _changed_at: { bsonType: 'date' } };
+  const branches = Array.isArray(schema['oneOf']) ? (schema['oneOf'] as JsonSchema[]) : [schema];
+  for (const branch of branches)
+    branch['properties'] = { ...(branch['properties'] as JsonSchema | undefined), ...markers };
+  return schema;
 }

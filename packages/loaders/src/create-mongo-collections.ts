@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 
 import { classifyError, silentLogger, type Logger, type StepReport } from '@reelhouse/core';
 
+import { contentDeletesCollection } from './content-change-markers.ts';
 import { contentJsonSchema } from './content-json-schema.ts';
 
 export interface CreateMongoCollectionsOptions {
@@ -81,6 +82,13 @@ export async function createMongoCollections(
       await db.createCollection(contentRejectsCollection);
     // `_id` is the content id, unique by nature; the cursor index serves incremental extracts.
     await db.collection(contentCollection).createIndex({ updated_at: 1 }, { name: 'updated_at_1' });
+    // The extractor's cursor: the loader-maintained change sequence, and the tombstones' own.
+    await db
+      .collection(contentCollection)
+      .createIndex({ _change_seq: 1 }, { name: '_change_seq_1' });
+    await db
+      .collection(contentDeletesCollection)
+      .createIndex({ _change_seq: 1 }, { name: '_change_seq_1' });
     await db
       .collection(contentRejectsCollection)
       .createIndex({ file: 1, index: 1 }, { name: 'file_1_index_1', unique: true });

@@ -11,3 +11,25 @@ export {
 } from './create-mongo-collections.ts';
 export { contentJsonSchema } from './content-json-schema.ts';
 export { loadJsonToMongo, type LoadJsonToMongoOptions } from './load-json-to-mongo.ts';
+export {
+  applyPostgresBatches,
+  applyPostgresDayBatch,
+  type ApplyPostgresBatchesOptions,
+} from './apply-postgres-batches.ts';
+export {
+  applyMongoBatches,
+  applyMongoDayBatch,
+  type ApplyMongoBatchesOptions,
+} from './apply-mongo-batches.ts';
+export {
+  appliedBatchesCollection,
+  changeCountersCollection,
+  contentDeletesCollection,
+} from './content-change-markers.ts';
+export {
+  appliedBatchesTable,
+  changeMarkerColumns,
+  changeSequence,
+  deletesTable,
+} from './change-marker-migration.ts';
+export { baseBatch, dataSetName } from './source-batches.ts';

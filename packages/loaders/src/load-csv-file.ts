@@ -65,7 +65,7 @@ function emptyError(spec: SourceTable): ReelhouseError {
 }
 
 /** What the transaction found: a loaded file, or a scan over the reject limit (rolled back). */
-type CopyOutcome =
+export type CopyOutcome =
   | {
       readonly kind: 'loaded';
       readonly scan: CsvScan;
@@ -74,7 +74,7 @@ type CopyOutcome =
     }
   | { readonly kind: 'over_threshold'; readonly scan: CsvScan };
 
-async function copyAndMerge(
+export async function copyAndMerge(
   client: pg.PoolClient,
   options: LoadCsvFileOptions,
   warnings: PlausibilityWarnings,

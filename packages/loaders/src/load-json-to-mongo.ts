@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 
 import type pg from 'pg';
 
@@ -19,6 +19,7 @@ import {
 
 import { checkContentDocument, type ContentReject } from './check-content-document.ts';
 import { readContentDocuments, type DocumentPosition } from './read-content-documents.ts';
+import { markedContentWrites, type StoredContent } from './content-change-markers.ts';
 import { detachText } from './detach-text.ts';
 import { contentCollection, contentRejectsCollection } from './create-mongo-collections.ts';
 import { PlausibilityWarnings } from './plausibility-gate.ts';
@@ -31,6 +32,8 @@ export interface LoadJsonToMongoOptions {
   readonly maxRejectRate?: number;
   /** Documents per unordered bulk write (default 1000). */
   readonly batchSize?: number;
+  /** The file inside `dataDir` (default `content.json`; a day batch's `days/<day>/content.json`). */
+  readonly file?: string;
   /** The source database: rejects are kept in its `public.load_rejects` too (they outlive a run's MongoDB-wire server). */
   readonly rejectsPool?: pg.Pool | undefined;
   /** Load a catalogue without documents instead of failing (default false: `--allow-empty`). */
@@ -45,8 +48,6 @@ export interface LoadJsonToMongoOptions {
   readonly logger?: Logger;
 }
 
-const file = dataFiles.content;
-
 /**
  * Most replace statements in one `update` command. FerretDB v1.24's SQLite backend keeps each
  * statement's query open (a pooled connection, `defer` in a loop) until the whole command ends,
@@ -55,14 +56,9 @@ const file = dataFiles.content;
  */
 const maxReplacesPerCommand = 64;
 
-/** A document of `content`, keyed by the content id. */
-interface StoredContent {
-  _id: string;
-  [field: string]: unknown;
-}
-
 /** One pass over the file: every document checked, duplicates of an earlier `_id` rejected. */
 async function pass(options: {
+  file: string;
   path: string;
   signal: AbortSignal | undefined;
   plausibility: { readonly policy: PlausibilityPolicy; readonly now: Date };
@@ -70,6 +66,7 @@ async function pass(options: {
   onGood: (id: string, document: Record<string, unknown>) => void;
   flush: () => Promise<void>;
 }) {
+  const { file } = options;
   const rejects: ContentReject[] = [];
   const warnings = new PlausibilityWarnings();
   const seen = new Map<string, number>();
@@ -145,10 +142,12 @@ export async function loadJsonToMongo(
   db: Db,
   options: LoadJsonToMongoOptions,
 ): Promise<StepReport> {
+  const file = options.file ?? dataFiles.content;
   const logger = (options.logger ?? silentLogger).child({ task: 'load_json_to_mongo', file });
   const started = performance.now();
   const loadId = randomUUID();
   const path = join(options.dataDir, file);
+
   const maxRejectRate = options.maxRejectRate ?? 0.05;
   const batchSize = options.batchSize ?? 1_000;
   const { signal } = options;
@@ -164,6 +163,7 @@ export async function loadJsonToMongo(
     // First pass validates only, so a file over the threshold leaves the collection untouched.
     const check = await pass({
       ...passOptions,
+      file,
       onGood: () => undefined,
       flush: () => Promise.resolve(),
     });
@@ -201,35 +201,28 @@ export async function loadJsonToMongo(
     // FerretDB's SQLite backend an upsert by _id costs a scan, so upserting 5,000 documents took
     // ~20 min where inserts take seconds (measured by the bench).
     const intoEmpty = (await content.findOne({}, { projection: { _id: 1 } })) === null;
-    const batch: AnyBulkWriteOperation<StoredContent>[] = [];
+    const batch: { id: string; document: Record<string, unknown> }[] = [];
     let upserted = 0;
     let modified = 0;
     const flush = async (): Promise<void> => {
       signal?.throwIfAborted();
       const perCommand = intoEmpty ? batchSize : Math.min(batchSize, maxReplacesPerCommand);
       while (batch.length > 0) {
-        const operations = batch.splice(0, perCommand);
+        // Every written document gets fresh change markers; unchanged ones are not written.
+        const operations = await markedContentWrites(db, content, {
+          documents: batch.splice(0, perCommand),
+          intoEmpty,
+        });
+        if (operations.length === 0) continue;
         const result = await content.bulkWrite(operations, { ordered: false });
         upserted += result.upsertedCount + result.insertedCount;
         modified += result.modifiedCount;
       }
     };
-    const operation = (
-      id: string,
-      document: Record<string, unknown>,
-    ): AnyBulkWriteOperation<StoredContent> =>
-      intoEmpty
-        ? { insertOne: { document: { ...document, _id: id } } }
-        : {
-            replaceOne: {
-              filter: { _id: id },
-              replacement: { ...document, _id: id },
-              upsert: true,
-            },
-          };
     const load = await pass({
       ...passOptions,
-      onGood: (id, document) => batch.push(operation(id, document)),
+      file,
+      onGood: (id, document) => batch.push({ id, document }),
       flush,
     });
     await flush();

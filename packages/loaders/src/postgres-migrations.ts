@@ -1,3 +1,4 @@
+import { changeMarkerStatements } from './change-marker-migration.ts';
 import { ruleSql } from './column-rule.ts';
 import { sqlType, type SourceTable } from './source-table.ts';
 import { usersTable } from './users-table.ts';
@@ -47,7 +48,8 @@ function createTable(spec: SourceTable): string {
 /**
  * The source schema's migrations in order. Version 1 is the first released layout (tables and a
  * bare rejects table); version 2 adds reject details and the `updated_at` cursor indexes;
- * version 3 follows the contract's wider price range (local minor units such as KRW or COP).
+ * version 3 follows the contract's wider price range (local minor units such as KRW or COP);
+ * version 4 adds the source-maintained change markers, delete tombstones and the batch ledger.
  */
 export const postgresMigrations: readonly PostgresMigration[] = [
   {
@@ -93,5 +95,10 @@ END $$`,
     version: 3,
     name: 'price_in_local_minor_units',
     statements: [recreateColumnCheck(usersTable, 'monthly_price_cents')],
+  },
+  {
+    version: 4,
+    name: 'change_markers_tombstones_and_batch_ledger',
+    statements: changeMarkerStatements([usersTable, viewingSessionsTable]),
   },
 ];

@@ -15,11 +15,11 @@ describe('createMongoCollections', () => {
     const names = (await mongo.db.listCollections({}, { nameOnly: true }).toArray())
       .map((c) => c.name)
       .sort();
-    expect(names).toEqual(['content', 'content_rejects']);
+    expect(names).toEqual(['_deletes', 'content', 'content_rejects']);
     const indexes = (await mongo.db.collection('content').indexes())
       .map((index) => index.name)
       .sort();
-    expect(indexes).toEqual(['_id_', 'updated_at_1']);
+    expect(indexes).toEqual(['_change_seq_1', '_id_', 'updated_at_1']);
     const rejectIndexes = await mongo.db.collection('content_rejects').indexes();
     expect(rejectIndexes.find((index) => index.name === 'file_1_index_1')).toMatchObject({
       key: { file: 1, index: 1 },

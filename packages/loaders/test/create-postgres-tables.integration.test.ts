@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userColumns, viewingSessionColumns } from '@reelhouse/contracts';
 import { usePostgresDatabase } from '@reelhouse/services/testing';
 
-import { createPostgresTables } from '../src/index.ts';
+import { changeMarkerColumns, createPostgresTables } from '../src/index.ts';
 import { postgresMigrations } from '../src/postgres-migrations.ts';
 import { fixtureUuid } from './fixtures/source-rows.ts';
 
@@ -56,15 +56,16 @@ describe('createPostgresTables', () => {
       warnings: [],
       details: {
         fromVersion: 0,
-        toVersion: 3,
+        toVersion: 4,
         applied: [
           '1_source_tables',
           '2_reject_details_and_cursor_indexes',
           '3_price_in_local_minor_units',
+          '4_change_markers_tombstones_and_batch_ledger',
         ],
       },
     });
-    expect(await columns('users')).toEqual([...userColumns]);
+    expect(await columns('users')).toEqual([...userColumns, ...changeMarkerColumns]);
     expect(await columns('load_rejects')).toEqual([
       'id',
       'file',
@@ -94,12 +95,27 @@ describe('createPostgresTables', () => {
     expect(
       (await pool.query('SELECT count(*)::int AS n FROM public.viewing_sessions')).rows,
     ).toEqual([{ n: 1 }]);
+    // The row written before the markers existed got its markers from the migration.
+    expect(
+      (
+        await pool.query(
+          'SELECT count(*)::int AS n FROM public.viewing_sessions WHERE _change_seq IS NOT NULL AND _changed_at IS NOT NULL AND _change_xid IS NOT NULL',
+        )
+      ).rows,
+    ).toEqual([{ n: 1 }]);
     expect(await indexes()).toEqual([
+      '_applied_batches_pkey',
+      '_deletes_change_xid_idx',
+      '_deletes_stream_key_idx',
       'load_rejects_file_line_idx',
       'load_rejects_pkey',
       'loaders_schema_version_pkey',
+      'users_change_xid_idx',
+      'users_changed_at_idx',
       'users_pkey',
       'users_updated_at_idx',
+      'viewing_sessions_change_xid_idx',
+      'viewing_sessions_changed_at_idx',
       'viewing_sessions_pkey',
       'viewing_sessions_updated_at_idx',
     ]);
@@ -112,7 +128,7 @@ describe('createPostgresTables', () => {
     ]);
 
     const rerun = await createPostgresTables(pool);
-    expect(rerun.details).toEqual({ fromVersion: 3, toVersion: 3, applied: [] });
+    expect(rerun.details).toEqual({ fromVersion: 4, toVersion: 4, applied: [] });
   });
 
   it('creates typed source tables in contract column order whose checks mirror the contract', async () => {
@@ -120,7 +136,10 @@ describe('createPostgresTables', () => {
       'DROP TABLE public.users, public.viewing_sessions, public.load_rejects, public.loaders_schema_version',
     );
     await createPostgresTables(pool);
-    expect(await columns('viewing_sessions')).toEqual([...viewingSessionColumns]);
+    expect(await columns('viewing_sessions')).toEqual([
+      ...viewingSessionColumns,
+      ...changeMarkerColumns,
+    ]);
     const types = await pool.query<{ column_name: string; data_type: string; is_nullable: string }>(
       `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name IN ('user_id', 'birth_year', 'country_code', 'signup_ts', 'marketing_opt_in') ORDER BY ordinal_position`,
     );

@@ -1,13 +1,20 @@
 export type { Timestamp, DateText, BigIntNumber, Json } from './column-types.ts';
-export type { LoadMetadata, ChildRowMetadata } from './raw/load-metadata.ts';
-export type { RawUsersTable, RawUser, NewRawUser } from './raw/raw-users.ts';
+export type {
+  LoadMetadata,
+  ChildRowMetadata,
+  ChangeMarkers,
+  HistoryMetadata,
+} from './raw/load-metadata.ts';
+export type { RawUsersTable, RawUsersHistoryTable, RawUser, NewRawUser } from './raw/raw-users.ts';
 export type {
   RawViewingSessionsTable,
+  RawViewingSessionsHistoryTable,
   RawViewingSession,
   NewRawViewingSession,
 } from './raw/raw-viewing-sessions.ts';
 export type {
   RawContentTable,
+  RawContentHistoryTable,
   RawContentGenresTable,
   RawContentCastTable,
   RawContentCrewTable,

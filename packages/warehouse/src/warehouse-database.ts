@@ -22,11 +22,15 @@ import type {
   RawContentGenresTable,
   RawContentSeasonsEpisodesTable,
   RawContentSeasonsTable,
+  RawContentHistoryTable,
   RawContentTable,
 } from './raw/raw-content.ts';
 import type { RawLoadsTable, RawRejectedRowsTable, RawStateTable } from './raw/raw-ledger.ts';
-import type { RawUsersTable } from './raw/raw-users.ts';
-import type { RawViewingSessionsTable } from './raw/raw-viewing-sessions.ts';
+import type { RawUsersHistoryTable, RawUsersTable } from './raw/raw-users.ts';
+import type {
+  RawViewingSessionsHistoryTable,
+  RawViewingSessionsTable,
+} from './raw/raw-viewing-sessions.ts';
 
 /** `raw`: source-aligned landing tables and the extractor's ledger. */
 export interface RawSchema {
@@ -38,6 +42,9 @@ export interface RawSchema {
   'raw.content__crew': RawContentCrewTable;
   'raw.content__seasons': RawContentSeasonsTable;
   'raw.content__seasons__episodes': RawContentSeasonsEpisodesTable;
+  'raw.users__history': RawUsersHistoryTable;
+  'raw.viewing_sessions__history': RawViewingSessionsHistoryTable;
+  'raw.content__history': RawContentHistoryTable;
   'raw._loads': RawLoadsTable;
   'raw._state': RawStateTable;
   'raw._rejected_rows': RawRejectedRowsTable;

@@ -95,6 +95,7 @@ export async function taskCommand(command: TaskOptions, context: CliContext): Pr
       warehouse: resources.warehouse,
       dataDir: fromRoot(config.dataDir),
       targetDir,
+      extractLookbackSeconds: config.extractLookbackSeconds,
       plausibility: config.plausibility,
     }));
     const runId = command.runId ?? newRunId();

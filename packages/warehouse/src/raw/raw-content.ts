@@ -1,13 +1,18 @@
 import type { Insertable, Selectable } from 'kysely';
 
 import type { DateText, Json, Timestamp } from '../column-types.ts';
-import type { ChildRowMetadata, LoadMetadata } from './load-metadata.ts';
+import type {
+  ChangeMarkers,
+  ChildRowMetadata,
+  HistoryMetadata,
+  LoadMetadata,
+} from './load-metadata.ts';
 
 /**
  * `raw.content`: one row per MongoDB document; top-level scalars, flattened objects
  * (`ratings__imdb__score`), scalar arrays as `text[]`, and the whole document in `_doc`.
  */
-export interface RawContentTable extends LoadMetadata {
+export interface RawContentTable extends LoadMetadata, ChangeMarkers {
   content_id: string;
   type: string;
   title: string;
@@ -29,6 +34,16 @@ export interface RawContentTable extends LoadMetadata {
   licensing__regions: string[];
   updated_at: Timestamp;
   _doc: Json<Record<string, unknown>>;
+}
+
+/**
+ * `raw.content__history`: every extracted version of a catalogue document, append-only (unique
+ * `content_id, _change_seq`): the whole document in `_doc`; `null` `_doc` for a tombstone.
+ */
+export interface RawContentHistoryTable extends HistoryMetadata {
+  content_id: string;
+  updated_at: Timestamp | null;
+  _doc: Json<Record<string, unknown>> | null;
 }
 
 /** `raw.content__genres`: one row per genre of a title, in source order. */

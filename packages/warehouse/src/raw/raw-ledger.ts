@@ -17,10 +17,12 @@ export interface RawLoadsTable {
   rows_extracted: BigIntNumber;
   rows_inserted: BigIntNumber;
   rows_updated: BigIntNumber;
+  /** Rows the load removed from the current table (tombstones newer than the row), erasures included. */
+  rows_deleted: BigIntNumber;
   rows_rejected: BigIntNumber;
-  /** Cursor the load read from (`>=`), `null` for a first load or a full refresh; same text format as `raw._state`. */
+  /** Cursor the load read from, `null` for a first load or a full refresh; same text format as `raw._state`. */
   cursor_from: string | null;
-  /** Cursor saved by the load: the highest `updated_at` it read, else `cursor_from`; `null` for a failed load. */
+  /** Cursor saved by the load (see `raw._state`); `null` for a failed load. */
   cursor_to: string | null;
   error: string | null;
   warnings: Json<string[]>;
@@ -30,7 +32,12 @@ export interface RawLoadsTable {
 export interface RawStateTable {
   stream: string;
   cursor_column: string;
-  /** UTC text, `2025-03-01T12:00:00.654321Z`: microseconds for PostgreSQL streams, milliseconds (BSON) for MongoDB. */
+  /**
+   * JSON text. PostgreSQL streams (`cursor_column` `_change_xid`): `{"xmin":"<xid8>","at":"<ISO>"}`,
+   * the source snapshot's oldest running transaction when the load read (every change of a
+   * transaction below it was seen) and the snapshot's time. MongoDB (`_change_seq`):
+   * `{"seq":<n>,"at":"<ISO>"}`, the highest change sequence read.
+   */
   cursor_value: string;
   load_id: string;
   updated_at: Timestamp;

@@ -1,10 +1,10 @@
 import type { Insertable, Selectable } from 'kysely';
 
 import type { Timestamp } from '../column-types.ts';
-import type { LoadMetadata } from './load-metadata.ts';
+import type { ChangeMarkers, HistoryMetadata, LoadMetadata } from './load-metadata.ts';
 
 /** `raw.users`: the source table `users` as extracted, plus load metadata. */
-export interface RawUsersTable extends LoadMetadata {
+export interface RawUsersTable extends LoadMetadata, ChangeMarkers {
   user_id: string;
   email: string;
   first_name: string;
@@ -24,6 +24,18 @@ export interface RawUsersTable extends LoadMetadata {
   marketing_opt_in: boolean;
   updated_at: Timestamp;
 }
+
+/** The source columns of `users`, each nullable in the history (tombstones and erasures null them). */
+type UserColumns = Omit<RawUsersTable, keyof LoadMetadata | keyof ChangeMarkers | 'user_id'>;
+
+/**
+ * `raw.users__history`: every extracted version of a user, append-only (unique `user_id,
+ * _change_seq`). An erasure (a `users` tombstone) nulls `email`, `first_name`, `last_name`, `city`
+ * and `birth_year` in every row of that user; nothing else ever updates it.
+ */
+export type RawUsersHistoryTable = { user_id: string } & {
+  [Column in keyof UserColumns]: UserColumns[Column] | null;
+} & HistoryMetadata;
 
 export type RawUser = Selectable<RawUsersTable>;
 export type NewRawUser = Insertable<RawUsersTable>;
