@@ -1,6 +1,13 @@
 export type { Timestamp, DateText, BigIntNumber, Json } from './column-types.ts';
 export type { LoadMetadata, ChildRowMetadata } from './raw/load-metadata.ts';
+export type { ChangeMarkers, HistoryMetadata, HistoryColumns } from './raw/change-markers.ts';
 export type { RawUsersTable, RawUser, NewRawUser } from './raw/raw-users.ts';
+export type { RawUsersHistoryTable, RawUserVersion } from './raw/raw-users-history.ts';
+export type {
+  RawViewingSessionsHistoryTable,
+  RawViewingSessionVersion,
+} from './raw/raw-viewing-sessions-history.ts';
+export type { RawContentHistoryTable, RawContentVersion } from './raw/raw-content-history.ts';
 export type {
   RawViewingSessionsTable,
   RawViewingSession,

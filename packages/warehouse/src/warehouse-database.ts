@@ -24,10 +24,13 @@ import type {
   RawContentTable,
 } from './raw/raw-content.ts';
 import type { RawLoadsTable, RawRejectedRowsTable, RawStateTable } from './raw/raw-ledger.ts';
+import type { RawContentHistoryTable } from './raw/raw-content-history.ts';
 import type { RawUsersTable } from './raw/raw-users.ts';
+import type { RawUsersHistoryTable } from './raw/raw-users-history.ts';
+import type { RawViewingSessionsHistoryTable } from './raw/raw-viewing-sessions-history.ts';
 import type { RawViewingSessionsTable } from './raw/raw-viewing-sessions.ts';
 
-/** `raw`: source-aligned landing tables and the extractor's ledger. */
+/** `raw`: the sources' current rows, their append-only histories, and the extractor's ledger. */
 export interface RawSchema {
   'raw.users': RawUsersTable;
   'raw.viewing_sessions': RawViewingSessionsTable;
@@ -37,6 +40,9 @@ export interface RawSchema {
   'raw.content__crew': RawContentCrewTable;
   'raw.content__seasons': RawContentSeasonsTable;
   'raw.content__seasons__episodes': RawContentSeasonsEpisodesTable;
+  'raw.users__history': RawUsersHistoryTable;
+  'raw.viewing_sessions__history': RawViewingSessionsHistoryTable;
+  'raw.content__history': RawContentHistoryTable;
   'raw._loads': RawLoadsTable;
   'raw._state': RawStateTable;
   'raw._rejected_rows': RawRejectedRowsTable;

@@ -1,13 +1,14 @@
 import type { Insertable, Selectable } from 'kysely';
 
 import type { DateText, Json, Timestamp } from '../column-types.ts';
+import type { ChangeMarkers } from './change-markers.ts';
 import type { ChildRowMetadata, LoadMetadata } from './load-metadata.ts';
 
 /**
  * `raw.content`: one row per MongoDB document; top-level scalars, flattened objects
  * (`ratings__imdb__score`), scalar arrays as `text[]`, and the whole document in `_doc`.
  */
-export interface RawContentTable extends LoadMetadata {
+export interface RawContentTable extends LoadMetadata, ChangeMarkers {
   content_id: string;
   type: string;
   title: string;

@@ -1,10 +1,11 @@
 import type { Insertable, Selectable } from 'kysely';
 
 import type { Timestamp } from '../column-types.ts';
+import type { ChangeMarkers } from './change-markers.ts';
 import type { LoadMetadata } from './load-metadata.ts';
 
 /** `raw.users`: the source table `users` as extracted, plus load metadata. */
-export interface RawUsersTable extends LoadMetadata {
+export interface RawUsersTable extends LoadMetadata, ChangeMarkers {
   user_id: string;
   email: string;
   first_name: string;

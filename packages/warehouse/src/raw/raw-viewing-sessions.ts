@@ -1,10 +1,11 @@
 import type { Insertable, Selectable } from 'kysely';
 
 import type { BigIntNumber, Timestamp } from '../column-types.ts';
+import type { ChangeMarkers } from './change-markers.ts';
 import type { LoadMetadata } from './load-metadata.ts';
 
 /** `raw.viewing_sessions`: the source table `viewing_sessions` as extracted, plus load metadata. */
-export interface RawViewingSessionsTable extends LoadMetadata {
+export interface RawViewingSessionsTable extends LoadMetadata, ChangeMarkers {
   session_id: string;
   user_id: string;
   content_id: string;
