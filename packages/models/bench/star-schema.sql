@@ -77,13 +77,13 @@ insert into ref_country values
   ('NZ', 'New Zealand', 'APAC', 'Pacific/Auckland', 'NZD');
 alter table ref_country add primary key (country_code);
 
--- dim_date: whole years from the first sign-up to the last session, plus -1.
+-- dim_date: whole years from the first sign-up to the last session ever extracted, plus -1.
 create table dim_date as
 with bounds as (
   select date_trunc('year', min(first_at) at time zone 'UTC')::date as first_day,
          (date_trunc('year', max(last_at) at time zone 'UTC') + interval '1 year - 1 day')::date as last_day
-  from (select min(signup_ts) as first_at, greatest(max(signup_ts), max(cancelled_at)) as last_at from raw.users
-        union all select min(started_at), max(started_at) from raw.viewing_sessions) b
+  from (select min(signup_ts) as first_at, greatest(max(signup_ts), max(cancelled_at)) as last_at from raw.users__history
+        union all select min(started_at), max(started_at) from raw.viewing_sessions__history) b
 ), days as (select g.day::date as d from bounds, generate_series(bounds.first_day, bounds.last_day, interval '1 day') g(day))
 select to_char(d, 'YYYYMMDD')::integer as date_key, d as full_date, extract(year from d)::smallint as year,
        extract(quarter from d)::smallint as quarter, extract(month from d)::smallint as month,

@@ -26,7 +26,7 @@ describe('compiled SQL', () => {
     expect(project.models.map((m) => `${m.name} <- ${[...m.dependsOn, ...m.sources].join(', ')}`))
       .toMatchInlineSnapshot(`
         [
-          "dim_date <- raw.users, raw.viewing_sessions",
+          "dim_date <- raw.users__history, raw.viewing_sessions__history",
           "ref_country <- ",
           "stg_content <- raw.content",
           "stg_content_cast <- raw.content__cast",
@@ -133,10 +133,10 @@ describe('compiled SQL', () => {
     expect(compile(star.dim_date)).toMatchInlineSnapshot(`
       "with "bounds" as (select date_trunc('year', min(b.first_at) at time zone 'UTC')::date as "first_day", (date_trunc('year', max(b.last_at) at time zone 'UTC') + interval '1 year - 1 day')::date as "last_day"
       from (select min("u"."signup_ts") as "first_at", greatest(max("u"."signup_ts"), max("u"."cancelled_at")) as "last_at"
-      from "raw"."users" as "u"
+      from "raw"."users__history" as "u"
       union all
       select min("s"."started_at") as "first_at", max("s"."started_at") as "last_at"
-      from "raw"."viewing_sessions" as "s") as "b"), "days" as (select g.day::date as "full_date"
+      from "raw"."viewing_sessions__history" as "s") as "b"), "days" as (select g.day::date as "full_date"
       from "bounds", generate_series(bounds.first_day, bounds.last_day, interval '1 day') as g(day))
       select to_char("d"."full_date", 'YYYYMMDD')::integer as "date_key", "d"."full_date" as "full_date", extract(year from "d"."full_date")::smallint as "year", extract(quarter from "d"."full_date")::smallint as "quarter", extract(month from "d"."full_date")::smallint as "month", trim(to_char("d"."full_date", 'Month')) as "month_name", extract(week from "d"."full_date")::smallint as "iso_week", extract(day from "d"."full_date")::smallint as "day_of_month", extract(isodow from "d"."full_date")::smallint as "day_of_week", trim(to_char("d"."full_date", 'Day')) as "day_name", extract(isodow from "d"."full_date") >= 6 as "is_weekend"
       from "days" as "d"

@@ -289,4 +289,40 @@ describe('models under change (issue 13)', () => {
         ),
       ).toBe(0);
   });
+
+  it('drops a withdrawn title from dim_content and the bridges, as a full rebuild does', async () => {
+    await landUsers(db, [rawUser({ user_id: u1 })], day(1));
+    await landSessions(db, [rawSession({ session_id: session(1), user_id: u1 })], day(1));
+    await build();
+    // The series is withdrawn: the extractor removes its current rows, the history keeps a delete.
+    for (const table of [
+      'raw.content__seasons__episodes',
+      'raw.content__seasons',
+      'raw.content__genres',
+      'raw.content__cast',
+    ] as const)
+      await db.deleteFrom(table).where('_root_id', '=', 'ser_1').execute();
+    await db.deleteFrom('raw.content').where('content_id', '=', 'ser_1').execute();
+    await db
+      .insertInto('raw.content__history')
+      .values({
+        content_id: 'ser_1',
+        _op: 'delete',
+        _change_seq: 2,
+        _changed_at: day(2)._extracted_at,
+        ...day(2),
+      })
+      .execute();
+    await build();
+    expect(
+      (
+        await db
+          .selectFrom('trusted.dim_content')
+          .select('content_id')
+          .orderBy('content_id')
+          .execute()
+      ).map((c) => c.content_id),
+    ).toEqual(['mov_1', 'unknown']);
+    expect(await differencesFromFullRebuild(db)).toEqual([]);
+  });
 });
