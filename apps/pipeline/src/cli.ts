@@ -2,40 +2,8 @@ import { loadConfig } from '@reelhouse/config';
 import { classifyError } from '@reelhouse/core';
 
 import type { CliContext } from './cli-context.ts';
-import { parseCommand, type Command } from './cli-options.ts';
-import { airflowDagCommand } from './commands/airflow-dag-command.ts';
-import { generateCommand } from './commands/generate-command.ts';
-import { graphCommand } from './commands/graph-command.ts';
-import { modelsBuildCommand, modelsDocsCommand } from './commands/models-command.ts';
-import { runCommand } from './commands/run-command.ts';
-import { statusCommand } from './commands/status-command.ts';
-import { taskCommand } from './commands/task-command.ts';
+import { parseCommand } from './cli-program.ts';
 import { exitCodeFor, exitCodes } from './exit-codes.ts';
-import { usage } from './usage.ts';
-
-async function dispatch(command: Command, context: CliContext): Promise<number> {
-  switch (command.name) {
-    case 'run':
-      return runCommand(command, context);
-    case 'generate':
-      return generateCommand(command, context);
-    case 'task':
-      return taskCommand(command, context);
-    case 'status':
-      return statusCommand(command, context);
-    case 'graph':
-      return graphCommand(command, context);
-    case 'airflow-dag':
-      return airflowDagCommand(command, context);
-    case 'models-build':
-      return modelsBuildCommand(command, context);
-    case 'models-docs':
-      return modelsDocsCommand(command, context);
-    case 'help':
-      context.stdout.write(usage);
-      return exitCodes.success;
-  }
-}
 
 async function main(argv: readonly string[]): Promise<number> {
   const controller = new AbortController();
@@ -53,13 +21,15 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', stop);
   try {
     const command = parseCommand(argv);
+    // Help was printed by the parser: no config, database or server is needed.
+    if (command.name === 'help') return exitCodes.success;
     const context: CliContext = {
       config: loadConfig(),
       stdout: process.stdout,
       stderr: process.stderr,
       signal: controller.signal,
     };
-    return await dispatch(command, context);
+    return await command.execute(context);
   } catch (error) {
     const classified = classifyError(error);
     process.stderr.write(`error (${classified.code}): ${classified.message}\n`);

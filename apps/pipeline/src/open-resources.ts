@@ -3,6 +3,8 @@ import type { Logger } from '@reelhouse/core';
 import {
   defaultDatabaseNames,
   ensureDatabase,
+  ensureNamedDatabase,
+  mongoClientOptions,
   resolvePostgres,
   resolveServices,
   type ResolvedService,
@@ -68,6 +70,7 @@ export async function openResources(options: OpenResourcesOptions): Promise<Open
   let warehouseUrl: string;
   let sourceUrl: string | undefined;
   let mongoUrl: string | undefined;
+  let reviveMongo: () => Promise<void> = () => Promise.resolve();
   if (options.needs === 'all') {
     // eslint-disable-next-line no-restricted-properties -- PATH locates server executables, it is not configuration
     const services = await resolveServices({ config, path: process.env['PATH'], logger });
@@ -76,8 +79,10 @@ export async function openResources(options: OpenResourcesOptions): Promise<Open
     warehouseUrl = services.warehouseDatabaseUrl.expose();
     sourceUrl = services.sourceDatabaseUrl.expose();
     mongoUrl = services.mongoUrl.expose();
+    reviveMongo = () => services.reviveMongo();
   } else if (config.warehouseDatabaseUrl !== undefined) {
     warehouseUrl = config.warehouseDatabaseUrl.expose();
+    await ensureNamedDatabase(warehouseUrl);
   } else {
     const server: ResolvedService = await resolvePostgres({ config, logger });
     stops.push(() => server.stop());
@@ -103,7 +108,19 @@ export async function openResources(options: OpenResourcesOptions): Promise<Open
   const client =
     mongoUrl === undefined
       ? undefined
-      : new MongoClient(mongoUrl, { appName: 'reelhouse-pipeline' });
+      : new MongoClient(mongoUrl, mongoClientOptions(mongoUrl, { appName: 'reelhouse-pipeline' }));
+  // A failed heartbeat may mean the local server died: restart it on the same port, and the
+  // driver reconnects by itself, so a task's retry finds it again.
+  let reviving: Promise<void> | undefined;
+  client?.on('serverHeartbeatFailed', () => {
+    reviving ??= reviveMongo()
+      .catch((error: unknown) =>
+        logger.warn({ err: String(error) }, 'MongoDB-wire server could not be restarted'),
+      )
+      .finally(() => {
+        reviving = undefined;
+      });
+  });
   await client?.connect();
   return {
     warehouse,
@@ -117,6 +134,7 @@ export async function openResources(options: OpenResourcesOptions): Promise<Open
         ...(source ? [closePool(source)] : []),
         ...(client ? [client.close()] : []),
       ]);
+      await reviving;
       for (const stop of stops) await stop();
     },
   };

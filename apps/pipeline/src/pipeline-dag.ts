@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import type { StepReport } from '@reelhouse/core';
+import { ReelhouseError, type StepReport } from '@reelhouse/core';
 import { extractToWarehouse, readSourceVersions } from '@reelhouse/extractor';
 import { generateDataSet } from '@reelhouse/generators';
 import {
@@ -15,6 +15,7 @@ import { defineDag, skipTask, type TaskReport } from '@reelhouse/orchestrator';
 import { createKysely } from '@reelhouse/warehouse';
 import type { Db } from 'mongodb';
 import type pg from 'pg';
+import type { PlausibilityPolicy } from '@reelhouse/contracts';
 
 import { existingDataSet } from './existing-data-set.ts';
 import { modelBuildError } from './model-build-error.ts';
@@ -30,6 +31,8 @@ export interface PipelineResources {
   readonly mongo: Db;
   readonly dataDir: string;
   readonly targetDir: string;
+  /** How the loaders apply the contracts' plausibility rules (config); the rules' defaults when absent. */
+  readonly plausibility?: PlausibilityPolicy;
 }
 
 const withAssets = (report: StepReport, assets: readonly string[]): TaskReport => ({
@@ -56,7 +59,13 @@ export function createPipelineDag(resources: () => PipelineResources) {
           const p = pipelineParamsSchema.parse(params);
           const outDir = dataSetDir(resources().dataDir, p);
           if ((await existingDataSet(outDir, p)) !== undefined)
-            return skipTask(`data set ${outDir} exists`);
+            return skipTask(`data set ${outDir} exists and matches its manifest`);
+          if (p.dataSetPath !== undefined)
+            throw new ReelhouseError({
+              code: 'invalid_input',
+              message: `--data-dir ${outDir}: no manifest.json there; it runs only a complete generated data set`,
+              context: { file: outDir },
+            });
           const report = await generateDataSet({
             outDir,
             seed: p.seed,
@@ -88,14 +97,23 @@ export function createPipelineDag(resources: () => PipelineResources) {
       },
       load_json_to_mongo: {
         description: 'Upserts content.json into MongoDB, quarantining bad documents.',
-        upstream: ['generate_data', 'create_mongo_collections'],
+        // create_postgres_tables: content rejects are also kept in the source's load_rejects.
+        upstream: ['generate_data', 'create_mongo_collections', 'create_postgres_tables'],
         triggerRule: 'none_failed',
         retries: 2,
         retryDelayMs: 2_000,
         async run({ params, signal, logger }) {
-          const dir = dataSetDir(resources().dataDir, pipelineParamsSchema.parse(params));
+          const p = pipelineParamsSchema.parse(params);
+          const { mongo, source, plausibility } = resources();
           return withAssets(
-            await loadJsonToMongo(resources().mongo, { dataDir: dir, signal, logger }),
+            await loadJsonToMongo(mongo, {
+              dataDir: dataSetDir(resources().dataDir, p),
+              rejectsPool: source,
+              allowEmpty: p.allowEmpty ?? false,
+              ...(plausibility === undefined ? {} : { plausibility }),
+              signal,
+              logger,
+            }),
             ['mongo:content'],
           );
         },
@@ -109,9 +127,16 @@ export function createPipelineDag(resources: () => PipelineResources) {
         retryDelayMs: 2_000,
         pool: 'source_postgres',
         async run({ params, signal, logger }) {
-          const dir = dataSetDir(resources().dataDir, pipelineParamsSchema.parse(params));
+          const p = pipelineParamsSchema.parse(params);
+          const { source, plausibility } = resources();
           return withAssets(
-            await loadCsvsToPostgres(resources().source, { dataDir: dir, signal, logger }),
+            await loadCsvsToPostgres(source, {
+              dataDir: dataSetDir(resources().dataDir, p),
+              allowEmpty: p.allowEmpty ?? false,
+              ...(plausibility === undefined ? {} : { plausibility }),
+              signal,
+              logger,
+            }),
             ['source:public.users', 'source:public.viewing_sessions'],
           );
         },

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import type { ReelhouseConfig } from '@reelhouse/config';
-import { dataSetFolderName } from '@reelhouse/contracts';
+import { dataSetFolderName, type DataManifest } from '@reelhouse/contracts';
 import { ReelhouseError } from '@reelhouse/core';
 import { scalePresets, type ScaleName } from '@reelhouse/generators';
 import { z } from 'zod';
@@ -20,8 +20,17 @@ export const pipelineParamsSchema = z.strictObject({
   titles: z.int().positive(),
   defectRate: z.number().min(0).max(0.5),
   fullRefresh: z.boolean(),
+  /** `--data-dir`: the folder of an existing data set, used as it is instead of `<dataDir>/<scale>-seed<seed>`. */
+  dataSetPath: z.string().optional(),
+  /** `--allow-empty`: a source file without records loads instead of failing the run. */
+  allowEmpty: z.boolean().optional(),
 });
 export type PipelineParams = z.output<typeof pipelineParamsSchema>;
+
+/** `0.02` → `d0p02`: the rate in a data-set name without a dot, which the name rule refuses. */
+export function defectLabel(rate: number): string {
+  return `d${String(rate).replace('.', 'p')}`;
+}
 
 const isPreset = (scale: string): scale is ScaleName => Object.hasOwn(scalePresets, scale);
 
@@ -54,7 +63,7 @@ export function resolvePipelineParams(options: {
   const matchesPreset =
     preset?.users === users && preset.sessions === sessions && preset.titles === titles;
   const sized = matchesPreset ? scale : `${scale}-u${users}-s${sessions}-t${titles}`;
-  const label = defectRate > 0 ? `${sized}-d${defectRate}` : sized;
+  const label = defectRate > 0 ? `${sized}-${defectLabel(defectRate)}` : sized;
   return pipelineParamsSchema.parse({
     scale: label,
     preset: scale,
@@ -67,10 +76,30 @@ export function resolvePipelineParams(options: {
   });
 }
 
-/** The data-set folder of these params: `<dataDir>/<scale>-seed<seed>`. */
+/** The data-set folder of these params: `--data-dir` when given, else `<dataDir>/<scale>-seed<seed>`. */
 export function dataSetDir(
   dataDir: string,
-  params: Pick<PipelineParams, 'scale' | 'seed'>,
+  params: Pick<PipelineParams, 'scale' | 'seed' | 'dataSetPath'>,
 ): string {
-  return join(dataDir, dataSetFolderName(params.scale, params.seed));
+  return params.dataSetPath ?? join(dataDir, dataSetFolderName(params.scale, params.seed));
+}
+
+/** Run params describing the existing data set at `dir` (`--data-dir`), from its manifest. */
+export function paramsOfDataSet(options: {
+  dir: string;
+  manifest: DataManifest;
+  fullRefresh: boolean;
+}): PipelineParams {
+  const { manifest } = options;
+  return pipelineParamsSchema.parse({
+    scale: manifest.scale,
+    preset: manifest.scale,
+    seed: manifest.seed,
+    users: manifest.counts.users,
+    sessions: manifest.counts.viewing_sessions,
+    titles: manifest.counts.titles,
+    defectRate: manifest.defect_rate,
+    fullRefresh: options.fullRefresh,
+    dataSetPath: options.dir,
+  });
 }

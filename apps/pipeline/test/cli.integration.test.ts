@@ -17,6 +17,28 @@ describe('pipeline CLI', () => {
     expect(result.stdout).toContain('  transform_with_models --> quality_report\n');
   });
 
+  it("--help prints the command's own usage and exits 0 without config, database or server", async () => {
+    // Unreachable URLs and an invalid config value: any attempt to use them would fail the command.
+    const nothing = {
+      SOURCE_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      WAREHOUSE_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      MONGODB_URL: 'mongodb://127.0.0.1:1/none',
+      REELHOUSE_SEED: 'not-a-number',
+    };
+    for (const args of [
+      ['--help'],
+      ['models', 'build', '--help'],
+      ['models', '--help'],
+      ['task', '--help'],
+      ['status', '-h'],
+    ]) {
+      const result = await runCli(args, nothing);
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      expect(result.stdout).toContain(`Usage: pnpm pipeline ${args.slice(0, -1).join(' ')}`.trim());
+      expect(result.stderr).toBe('');
+    }
+  });
+
   it('exits 2 with the flag named on bad arguments, and on a resume without a run', async () => {
     const bad = await runCli(['run', '--seed', 'x']);
     expect(bad.code).toBe(2);

@@ -1,4 +1,5 @@
 import { loadConfig } from '@reelhouse/config';
+import { generateOptionsSchema, scalePresets } from '@reelhouse/generators';
 import { describe, expect, it } from 'vitest';
 
 import { dataSetDir, resolvePipelineParams } from '../src/pipeline-params.ts';
@@ -26,13 +27,25 @@ describe('resolvePipelineParams', () => {
       fullRefresh: true,
     });
     expect(params).toMatchObject({
-      scale: 'tiny-u200-s10000-t200-d0.01',
+      scale: 'tiny-u200-s10000-t200-d0p01',
       preset: 'tiny',
       users: 200,
       sessions: 10_000,
       fullRefresh: true,
     });
-    expect(dataSetDir('/data', params)).toBe('/data/tiny-u200-s10000-t200-d0.01-seed3');
+    expect(dataSetDir('/data', params)).toBe('/data/tiny-u200-s10000-t200-d0p01-seed3');
+  });
+
+  it('issue 16: a defect rate keeps the data-set name valid for the generator', () => {
+    const params = resolvePipelineParams({
+      flags: { scale: 'small', defects: 0.02, seed: 7 },
+      config,
+      fullRefresh: false,
+    });
+    expect(params.scale).toBe('small-d0p02');
+    expect(
+      generateOptionsSchema.safeParse({ outDir: '/d', ...scalePresets.small, ...params }).success,
+    ).toBe(true);
   });
 
   it('refuses an unknown scale without explicit sizes', () => {

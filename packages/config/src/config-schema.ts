@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { plausibilityActions } from '@reelhouse/contracts';
+
 import { Redacted } from './redacted.ts';
 
 export const scales = ['tiny', 'small', 'medium', 'large'] as const;
@@ -25,6 +27,8 @@ const mongoUrl = z
 const blankAsUnset = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+const ruleAction = z.enum(plausibilityActions).default('reject');
+
 /** The environment variables Reelhouse reads, each with its rule and default. */
 export const configSchema = z.object({
   /** PostgreSQL of the source system (users, viewing sessions). Unset: found or started by @reelhouse/services. */
@@ -46,6 +50,17 @@ export const configSchema = z.object({
   ),
   /** Port of the dashboard. */
   PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(65535).default(3000)),
+  /** Plausibility rule `future_timestamp` (a timestamp after now plus the tolerance): reject, warn or accept. */
+  REELHOUSE_RULE_FUTURE_TIMESTAMP: z.preprocess(blankAsUnset, ruleAction),
+  /** Plausibility rule `unknown_country` (a user or session country outside the service's markets). */
+  REELHOUSE_RULE_UNKNOWN_COUNTRY: z.preprocess(blankAsUnset, ruleAction),
+  /** Plausibility rule `out_of_range_value` (a date before the earliest plausible one). */
+  REELHOUSE_RULE_OUT_OF_RANGE_VALUE: z.preprocess(blankAsUnset, ruleAction),
+  /** How far ahead of the wall clock a source timestamp may be before `future_timestamp` applies. */
+  REELHOUSE_FUTURE_TOLERANCE_HOURS: z.preprocess(
+    blankAsUnset,
+    z.coerce.number().nonnegative().default(24),
+  ),
   /** Container engine for testcontainers, when not at the default socket. */
   DOCKER_HOST: z.preprocess(blankAsUnset, z.string().optional()),
   /** Folder where @reelhouse/services keeps servers it builds or starts (FerretDB binary, data). */

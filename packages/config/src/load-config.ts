@@ -1,3 +1,4 @@
+import type { PlausibilityPolicy } from '@reelhouse/contracts';
 import { ReelhouseError } from '@reelhouse/core';
 
 import { configSchema, type Scale } from './config-schema.ts';
@@ -15,6 +16,8 @@ export interface ReelhouseConfig {
   readonly port: number;
   readonly cacheDir: string | undefined;
   readonly dockerHost: string | undefined;
+  /** How the loaders apply the contracts' plausibility rules. */
+  readonly plausibility: PlausibilityPolicy;
 }
 
 /**
@@ -47,5 +50,13 @@ export function loadConfig(
     port: value.PORT,
     cacheDir: value.REELHOUSE_CACHE_DIR,
     dockerHost: value.DOCKER_HOST,
+    plausibility: Object.freeze({
+      actions: Object.freeze({
+        future_timestamp: value.REELHOUSE_RULE_FUTURE_TIMESTAMP,
+        unknown_country: value.REELHOUSE_RULE_UNKNOWN_COUNTRY,
+        out_of_range_value: value.REELHOUSE_RULE_OUT_OF_RANGE_VALUE,
+      }),
+      futureToleranceHours: value.REELHOUSE_FUTURE_TOLERANCE_HOURS,
+    }),
   });
 }

@@ -72,4 +72,22 @@ describe('loadConfig', () => {
     expect(redactUrl('mongodb://127.0.0.1:27017/x')).toBe('mongodb://127.0.0.1:27017/x');
     expect(redactUrl('garbage')).toBe('[unparseable url]');
   });
+
+  it('issue 16: reads the plausibility rules as reject, warn or accept, and refuses anything else', () => {
+    expect(loadConfig({}).plausibility).toEqual({
+      actions: {
+        future_timestamp: 'reject',
+        unknown_country: 'reject',
+        out_of_range_value: 'reject',
+      },
+      futureToleranceHours: 24,
+    });
+    expect(
+      loadConfig({ REELHOUSE_RULE_UNKNOWN_COUNTRY: 'warn', REELHOUSE_FUTURE_TOLERANCE_HOURS: '2' })
+        .plausibility,
+    ).toMatchObject({ actions: { unknown_country: 'warn' }, futureToleranceHours: 2 });
+    expect(configError({ REELHOUSE_RULE_FUTURE_TIMESTAMP: 'ignore' }).message).toContain(
+      'REELHOUSE_RULE_FUTURE_TIMESTAMP',
+    );
+  });
 });

@@ -32,3 +32,17 @@ export {
 } from './manifest.ts';
 export { dataFiles, dataSetFolderName } from './data-files.ts';
 export { countries, countryByCode, type Country } from './countries.ts';
+export {
+  plausibilityRuleNames,
+  plausibilityActions,
+  plausibilityFields,
+  defaultPlausibilityPolicy,
+  earliestPlausible,
+  checkPlausibility,
+  latestPlausibleTimestamp,
+  isAfter,
+  type PlausibilityRuleName,
+  type PlausibilityAction,
+  type PlausibilityPolicy,
+  type PlausibilityViolation,
+} from './plausibility.ts';

@@ -1,8 +1,15 @@
-import { contentDocument } from '@reelhouse/contracts';
+import {
+  contentDocument,
+  dataFiles,
+  type PlausibilityPolicy,
+  type PlausibilityViolation,
+} from '@reelhouse/contracts';
 
 import { contentDateFields } from './content-json-schema.ts';
 import type { RejectGate } from './csv-reject.ts';
 import { detachText } from './detach-text.ts';
+import { invalidUtf8Offset } from './invalid-utf8-offset.ts';
+import { plausibilityVerdict } from './plausibility-gate.ts';
 
 /** A quarantined document of `content.json`, by 0-based index. */
 export interface ContentReject {
@@ -16,7 +23,13 @@ export interface ContentReject {
 }
 
 export type ContentCheck =
-  | { readonly ok: true; readonly id: string; readonly document: Record<string, unknown> }
+  | {
+      readonly ok: true;
+      readonly id: string;
+      readonly document: Record<string, unknown>;
+      /** Broken plausibility rules set to `warn`: loaded, and counted. */
+      readonly warnings: readonly PlausibilityViolation[];
+    }
   | { readonly ok: false; readonly reject: ContentReject };
 
 // Raw text kept with a reject is capped: a catalogue document can be large.
@@ -63,6 +76,7 @@ function convertDates(value: unknown, path: string): string | null {
 export function checkContentDocument(
   text: string,
   position: { index: number; line: number },
+  plausibility: { readonly policy: PlausibilityPolicy; readonly now: Date },
 ): ContentCheck {
   const reject = (
     gate: RejectGate,
@@ -77,6 +91,13 @@ export function checkContentDocument(
       ...fields,
     },
   });
+  const badByte = invalidUtf8Offset(text);
+  if (badByte !== -1)
+    return reject('parse', {
+      code: 'invalid_utf8',
+      field: null,
+      reason: `is not valid UTF-8 at byte ${badByte} of line ${position.line}`,
+    });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -99,6 +120,17 @@ export function checkContentDocument(
         .join('; '),
     });
   }
+  const verdict = plausibilityVerdict({
+    file: dataFiles.content,
+    record: parsed.data,
+    ...plausibility,
+  });
+  if (verdict.reject !== null)
+    return reject('contract', {
+      code: verdict.reject.rule,
+      field: verdict.reject.field,
+      reason: verdict.reject.reason,
+    });
   const document = parsed.data as Record<string, unknown>;
   const badDate = convertDates(document, '');
   if (badDate !== null)
@@ -107,5 +139,5 @@ export function checkContentDocument(
       field: badDate,
       reason: `${badDate}: not a calendar date`,
     });
-  return { ok: true, id: parsed.data._id, document };
+  return { ok: true, id: parsed.data._id, document, warnings: verdict.warnings };
 }

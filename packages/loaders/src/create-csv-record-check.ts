@@ -1,3 +1,4 @@
+import type { PlausibilityPolicy } from '@reelhouse/contracts';
 import { ReelhouseError } from '@reelhouse/core';
 
 import { comparableTimestamp } from './comparable-timestamp.ts';
@@ -10,6 +11,12 @@ import type { SourceTable } from './source-table.ts';
 import { splitCsvRecord } from './split-csv-record.ts';
 import type { KeyFingerprintSet } from './key-fingerprint-set.ts';
 import type { DuplicateSuspect } from './resolve-duplicate-suspects.ts';
+import { invalidUtf8Offset } from './invalid-utf8-offset.ts';
+import {
+  compilePlausibility,
+  plausibilityVerdict,
+  type PlausibilityWarnings,
+} from './plausibility-gate.ts';
 
 /**
  * Checks one data line through the parse, contract and duplicate gates: `null` means load it, a
@@ -48,7 +55,23 @@ function characterProblem(text: string): { code: string; reason: string } {
     return { code: 'bom', reason: 'contains a byte order mark (U+FEFF) inside the file' };
   if (text.includes('\r'))
     return { code: 'stray_carriage_return', reason: 'contains a carriage return inside the line' };
-  return { code: 'invalid_utf8', reason: 'is not valid UTF-8 (binary data?)' };
+  return {
+    code: 'invalid_utf8',
+    reason: `is not valid UTF-8 at byte ${invalidUtf8Offset(text)} of the line (binary data?)`,
+  };
+}
+
+/** The gates a CSV file's check needs beyond its table: the duplicate keys, and the plausibility rules. */
+export interface CsvCheckGates {
+  readonly keys: KeyFingerprintSet;
+  /** Absent: no plausibility rule applies (unit tests of the other gates). */
+  readonly plausibility?:
+    | {
+        readonly policy: PlausibilityPolicy;
+        readonly now: Date;
+        readonly warnings: PlausibilityWarnings;
+      }
+    | undefined;
 }
 
 /**
@@ -58,9 +81,15 @@ function characterProblem(text: string): { code: string; reason: string } {
 export function createCsvRecordCheck(
   spec: SourceTable,
   fileEnding: 'lf' | 'crlf',
-  keys: KeyFingerprintSet,
+  gates: CsvCheckGates,
 ): CsvRecordCheck {
+  const { keys, plausibility } = gates;
   const names = spec.columns.map((column) => column.name);
+  const file = spec.file as Parameters<typeof compilePlausibility>[0]['file'];
+  const plausible =
+    plausibility === undefined
+      ? () => true
+      : compilePlausibility({ file, columns: names, ...plausibility });
   const width = names.length;
   const keyIndex = names.indexOf(spec.key);
   const ordered = spec.orderedTimestamps.map(
@@ -122,6 +151,18 @@ export function createCsvRecordCheck(
         };
       }
     }
+    if (plausibility === undefined) return null;
+    const verdict = plausibilityVerdict({ file, record: toRow(fields), ...plausibility });
+    if (verdict.reject !== null)
+      return {
+        line: lineNumber,
+        rawText: detachText(text),
+        gate: 'contract',
+        code: verdict.reject.rule,
+        field: verdict.reject.field,
+        reason: verdict.reject.reason,
+      };
+    plausibility.warnings.add(verdict.warnings, lineNumber);
     return null;
   };
   return (text, lineNumber, ending) => {
@@ -151,7 +192,7 @@ export function createCsvRecordCheck(
         reason: `has ${fields.length} fields, expected ${width}`,
       });
     }
-    if (fastCheck(fields)) {
+    if (fastCheck(fields) && plausible(fields)) {
       fastAccepted += 1;
       if ((fastAccepted & zodSampleMask) === 0 && !spec.schema.safeParse(toRow(fields)).success) {
         throw new ReelhouseError({

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type pg from 'pg';
 
+import { defaultPlausibilityPolicy, type PlausibilityPolicy } from '@reelhouse/contracts';
 import { classifyError, ReelhouseError, type Logger, type StepReport } from '@reelhouse/core';
 
 import { cancelOnAbort } from './cancel-on-abort.ts';
@@ -12,6 +13,7 @@ import { replaceLoadRejects } from './replace-load-rejects.ts';
 import { resolveDuplicateSuspects } from './resolve-duplicate-suspects.ts';
 import { scanCsvFile, type CsvScan } from './scan-csv-file.ts';
 import type { SourceTable } from './source-table.ts';
+import { PlausibilityWarnings } from './plausibility-gate.ts';
 
 export interface LoadCsvFileOptions {
   readonly dataDir: string;
@@ -21,6 +23,11 @@ export interface LoadCsvFileOptions {
   readonly readChunkBytes: number;
   /** Where the duplicate gate keeps keys; default a fresh full-width set per file. */
   readonly keys?: KeyFingerprintSet | undefined;
+  /** Load a file without data lines instead of failing (`--allow-empty`). */
+  readonly allowEmpty?: boolean | undefined;
+  /** The plausibility rules and the instant "the future" starts from (tests fix it). */
+  readonly plausibility?: { readonly policy: PlausibilityPolicy; readonly now: Date } | undefined;
+  readonly maxLineChars?: number | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly logger: Logger;
 }
@@ -28,26 +35,50 @@ export interface LoadCsvFileOptions {
 /** How a file's good rows reached the table: straight COPY into an empty table, or staging + merge. */
 export type CsvLoadMode = 'copy_into_empty' | 'merge';
 
-function thresholdError(spec: SourceTable, scan: CsvScan, maxRejectRate: number): ReelhouseError {
+function thresholdError(
+  spec: SourceTable,
+  scan: CsvScan,
+  options: { maxRejectRate: number; loadId: string },
+): ReelhouseError {
   const rate = scan.rejects.length / Math.max(scan.dataLines, 1);
   const first = scan.rejects.slice(0, 5);
   const lines = first.map((r: CsvReject) => `line ${r.line} (${r.reason})`).join('; ');
   return new ReelhouseError({
     code: 'reject_threshold_exceeded',
-    message: `${spec.file}: ${scan.rejects.length} of ${scan.dataLines} lines rejected (${(rate * 100).toFixed(2)}% > ${(maxRejectRate * 100).toFixed(2)}%); nothing loaded from it. First bad lines: ${lines}`,
+    message: `${spec.file}: ${scan.rejects.length} of ${scan.dataLines} lines rejected (${(rate * 100).toFixed(2)}% > ${(options.maxRejectRate * 100).toFixed(2)}%); nothing loaded from it, the table is unchanged. All ${scan.rejects.length} rejects with their reasons are in public.load_rejects (file '${spec.file}', load_id '${options.loadId}'). First: ${lines}`,
     context: {
       file: spec.file,
       rejected: scan.rejects.length,
       lines: scan.dataLines,
+      loadId: options.loadId,
       firstBadLines: first.map((r) => ({ line: r.line, reason: r.reason })),
     },
   });
 }
 
+function emptyError(spec: SourceTable): ReelhouseError {
+  return new ReelhouseError({
+    code: 'file_malformed',
+    message: `${spec.file}: the file has a header but no data lines; loading it would leave public.${spec.table} empty. Pass --allow-empty (allowEmpty) to load an empty source on purpose`,
+    context: { file: spec.file, line: 2 },
+  });
+}
+
+/** What the transaction found: a loaded file, or a scan over the reject limit (rolled back). */
+type CopyOutcome =
+  | {
+      readonly kind: 'loaded';
+      readonly scan: CsvScan;
+      readonly counts: MergeCounts;
+      readonly mode: CsvLoadMode;
+    }
+  | { readonly kind: 'over_threshold'; readonly scan: CsvScan };
+
 async function copyAndMerge(
   client: pg.PoolClient,
   options: LoadCsvFileOptions,
-): Promise<{ scan: CsvScan; counts: MergeCounts; mode: CsvLoadMode }> {
+  warnings: PlausibilityWarnings,
+): Promise<CopyOutcome> {
   const { spec } = options;
   // Concurrent loads of one table queue here; readers are not blocked.
   await client.query(`LOCK TABLE public.${spec.table} IN SHARE ROW EXCLUSIVE MODE`);
@@ -75,6 +106,12 @@ async function copyAndMerge(
       sink,
       readChunkBytes: options.readChunkBytes,
       keys: options.keys,
+      plausibility: {
+        policy: options.plausibility?.policy ?? defaultPlausibilityPolicy,
+        now: options.plausibility?.now ?? new Date(),
+        warnings,
+      },
+      maxLineChars: options.maxLineChars,
       signal: options.signal,
       logger: options.logger,
     });
@@ -103,8 +140,9 @@ async function copyAndMerge(
     rejects: [...pass.rejects, ...duplicates].sort((a, b) => a.line - b.line),
     suspects: [],
   };
+  if (scan.dataLines === 0 && options.allowEmpty !== true) throw emptyError(spec);
   if (scan.rejects.length > options.maxRejectRate * scan.dataLines)
-    throw thresholdError(spec, scan, options.maxRejectRate);
+    return { kind: 'over_threshold', scan };
   const counts =
     mode === 'merge'
       ? await mergeStagedRows(client, { spec, staging })
@@ -114,7 +152,21 @@ async function copyAndMerge(
     loadId: options.loadId,
     rejects: scan.rejects,
   });
-  return { scan, counts, mode };
+  return { kind: 'loaded', scan, counts, mode };
+}
+
+/** Over the limit nothing is loaded, but every reject is kept, so the user sees all of them. */
+async function recordRejectsOnly(
+  client: pg.PoolClient,
+  options: { spec: SourceTable; loadId: string; rejects: readonly CsvReject[] },
+): Promise<void> {
+  await client.query('BEGIN');
+  await replaceLoadRejects(client, {
+    file: options.spec.file,
+    loadId: options.loadId,
+    rejects: options.rejects,
+  });
+  await client.query('COMMIT');
 }
 
 /**
@@ -137,8 +189,19 @@ export async function loadCsvFile(pool: pg.Pool, options: LoadCsvFileOptions): P
     const pid = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     stopCancelling = cancelOnAbort(pool, pid.rows[0]?.pid ?? 0, options.signal);
     await client.query('BEGIN');
-    const { scan, counts, mode } = await copyAndMerge(client, options);
+    const warnings = new PlausibilityWarnings();
+    const outcome = await copyAndMerge(client, options, warnings);
     options.signal?.throwIfAborted();
+    if (outcome.kind === 'over_threshold') {
+      await client.query('ROLLBACK');
+      await recordRejectsOnly(client, {
+        spec,
+        loadId: options.loadId,
+        rejects: outcome.scan.rejects,
+      });
+      throw thresholdError(spec, outcome.scan, options);
+    }
+    const { scan, counts, mode } = outcome;
     await client.query('COMMIT');
     const unchanged = scan.accepted - counts.inserted - counts.updated;
     logger.info(
@@ -158,10 +221,12 @@ export async function loadCsvFile(pool: pg.Pool, options: LoadCsvFileOptions): P
       rowsWritten: counts.inserted + counts.updated,
       rowsRejected: scan.rejects.length,
       durationMs: performance.now() - started,
-      warnings:
-        scan.rejects.length === 0
+      warnings: [
+        ...(scan.rejects.length === 0
           ? []
-          : [`${spec.file}: ${scan.rejects.length} lines quarantined in public.load_rejects`],
+          : [`${spec.file}: ${scan.rejects.length} lines quarantined in public.load_rejects`]),
+        ...warnings.describe(spec.file, 'line'),
+      ],
       details: {
         file: spec.file,
         mode,
@@ -169,9 +234,11 @@ export async function loadCsvFile(pool: pg.Pool, options: LoadCsvFileOptions): P
         inserted: counts.inserted,
         updated: counts.updated,
         unchanged,
+        plausibilityWarnings: Object.fromEntries(warnings.counts),
       },
     };
   } catch (error) {
+    if (ReelhouseError.is(error) && error.code === 'reject_threshold_exceeded') throw error;
     await client.query('ROLLBACK').catch((rollbackError: unknown) => {
       broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
     });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
+import { defaultPlausibilityPolicy, type PlausibilityPolicy } from '@reelhouse/contracts';
 import { combineReports, silentLogger, type Logger, type StepReport } from '@reelhouse/core';
 
 import { loadCsvFile } from './load-csv-file.ts';
@@ -14,6 +15,14 @@ export interface LoadCsvsToPostgresOptions {
   readonly maxRejectRate?: number;
   /** Bytes read from disk at a time (default 256 KiB). */
   readonly readChunkBytes?: number;
+  /** Load a file with a header and no data lines instead of failing (default false: `--allow-empty`). */
+  readonly allowEmpty?: boolean;
+  /** How the contracts' plausibility rules apply (default: every rule rejects, 24 h tolerance). */
+  readonly plausibility?: PlausibilityPolicy;
+  /** The instant future timestamps are measured from (default: now). */
+  readonly now?: Date;
+  /** Longest line read as a record (default 1 MiB of characters); longer ones are quarantined. */
+  readonly maxLineChars?: number;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
 }
@@ -28,6 +37,7 @@ export async function loadCsvsToPostgres(
 ): Promise<StepReport> {
   const logger = options.logger ?? silentLogger;
   const loadId = randomUUID();
+  const now = options.now ?? new Date();
   const reports: StepReport[] = [];
   for (const spec of [usersTable, viewingSessionsTable]) {
     reports.push(
@@ -37,6 +47,9 @@ export async function loadCsvsToPostgres(
         loadId,
         maxRejectRate: options.maxRejectRate ?? 0.05,
         readChunkBytes: options.readChunkBytes ?? 1 << 18,
+        allowEmpty: options.allowEmpty ?? false,
+        plausibility: { policy: options.plausibility ?? defaultPlausibilityPolicy, now },
+        maxLineChars: options.maxLineChars,
         signal: options.signal,
         logger: logger.child({ task: 'load_csvs_to_postgres', file: spec.file, loadId }),
       }),

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 
-import { dataFiles } from '@reelhouse/contracts';
+import type pg from 'pg';
+
+import {
+  dataFiles,
+  defaultPlausibilityPolicy,
+  type PlausibilityPolicy,
+} from '@reelhouse/contracts';
 import {
   classifyError,
   ReelhouseError,
@@ -15,6 +21,8 @@ import { checkContentDocument, type ContentReject } from './check-content-docume
 import { readContentDocuments, type DocumentPosition } from './read-content-documents.ts';
 import { detachText } from './detach-text.ts';
 import { contentCollection, contentRejectsCollection } from './create-mongo-collections.ts';
+import { PlausibilityWarnings } from './plausibility-gate.ts';
+import { recordContentRejects } from './record-content-rejects.ts';
 
 export interface LoadJsonToMongoOptions {
   /** The data-set folder holding `content.json`. */
@@ -23,11 +31,29 @@ export interface LoadJsonToMongoOptions {
   readonly maxRejectRate?: number;
   /** Documents per unordered bulk write (default 1000). */
   readonly batchSize?: number;
+  /** The source database: rejects are kept in its `public.load_rejects` too (they outlive a run's MongoDB-wire server). */
+  readonly rejectsPool?: pg.Pool | undefined;
+  /** Load a catalogue without documents instead of failing (default false: `--allow-empty`). */
+  readonly allowEmpty?: boolean;
+  /** How the contracts' plausibility rules apply (default: every rule rejects, 24 h tolerance). */
+  readonly plausibility?: PlausibilityPolicy;
+  /** The instant future timestamps are measured from (default: now). */
+  readonly now?: Date;
+  /** Longest document line (default 16 Mi characters); a longer one is quarantined as `line_too_long`. */
+  readonly maxLineChars?: number;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
 }
 
 const file = dataFiles.content;
+
+/**
+ * Most replace statements in one `update` command. FerretDB v1.24's SQLite backend keeps each
+ * statement's query open (a pooled connection, `defer` in a loop) until the whole command ends,
+ * and its pool has 100 connections: a command of 100+ statements waits for a connection forever.
+ * That hung the second `pnpm pipeline` against a long-lived FerretDB (issue 12).
+ */
+const maxReplacesPerCommand = 64;
 
 /** A document of `content`, keyed by the content id. */
 interface StoredContent {
@@ -35,32 +61,20 @@ interface StoredContent {
   [field: string]: unknown;
 }
 
-/** A document of `content_rejects`, keyed by file and index. */
-interface StoredContentReject {
-  _id: string;
-  file: string;
-  index: number;
-  line: number;
-  raw_text: string;
-  gate: string;
-  error_code: string;
-  field: string | null;
-  reason: string;
-  load_id: string;
-  rejected_at: Date;
-}
-
 /** One pass over the file: every document checked, duplicates of an earlier `_id` rejected. */
 async function pass(options: {
   path: string;
   signal: AbortSignal | undefined;
+  plausibility: { readonly policy: PlausibilityPolicy; readonly now: Date };
+  maxLineChars: number | undefined;
   onGood: (id: string, document: Record<string, unknown>) => void;
   flush: () => Promise<void>;
 }) {
   const rejects: ContentReject[] = [];
+  const warnings = new PlausibilityWarnings();
   const seen = new Map<string, number>();
   const onDocument = (text: string, position: DocumentPosition) => {
-    const checked = checkContentDocument(text, position);
+    const checked = checkContentDocument(text, position, options.plausibility);
     if (!checked.ok) {
       if (!position.terminated && checked.reject.gate === 'parse') {
         throw new ReelhouseError({
@@ -86,16 +100,40 @@ async function pass(options: {
       return;
     }
     seen.set(checked.id, position.index);
+    warnings.add(checked.warnings, position.index);
     options.onGood(checked.id, checked.document);
   };
   const read = await readContentDocuments({
     path: options.path,
     file,
     onDocument,
+    onOversized: (position, chars) =>
+      rejects.push({
+        index: position.index,
+        line: position.line,
+        rawText: '',
+        gate: 'parse',
+        code: 'line_too_long',
+        field: null,
+        reason: `line ${position.line} is ${chars} characters long, over the limit of ${options.maxLineChars ?? 16 << 20}; the rest of the file is read on`,
+      }),
     afterChunk: options.flush,
+    maxLineChars: options.maxLineChars,
     signal: options.signal,
   });
-  return { ...read, rejects };
+  return { ...read, rejects, warnings };
+}
+
+/** A one-line JSON object that is no content document (a wrapper like `{"titles": [...]}`), or `undefined`. */
+function wrapperKeys(text: string): string[] | undefined {
+  try {
+    const json: unknown = JSON.parse(text);
+    if (typeof json !== 'object' || json === null || Array.isArray(json) || '_id' in json)
+      return undefined;
+    return Object.keys(json);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -116,21 +154,44 @@ export async function loadJsonToMongo(
   const { signal } = options;
   try {
     // First pass validates only, so a file over the threshold leaves the collection untouched.
+    const plausibility = {
+      policy: options.plausibility ?? defaultPlausibilityPolicy,
+      now: options.now ?? new Date(),
+    };
+    const passOptions = { path, signal, plausibility, maxLineChars: options.maxLineChars };
+    const record = (rejects: readonly ContentReject[]) =>
+      recordContentRejects({ db, rejectsPool: options.rejectsPool, file, loadId, rejects });
+    // First pass validates only, so a file over the threshold leaves the collection untouched.
     const check = await pass({
-      path,
-      signal,
+      ...passOptions,
       onGood: () => undefined,
       flush: () => Promise.resolve(),
     });
+    const single = check.documents === 1 ? check.rejects[0] : undefined;
+    const keys = single?.gate === 'contract' ? wrapperKeys(single.rawText) : undefined;
+    if (keys !== undefined)
+      throw new ReelhouseError({
+        code: 'file_malformed',
+        message: `${file} line ${single?.line ?? 1}: the file holds one JSON object (keys: ${keys.join(', ')}), not an array of content documents: write \`[\` on line 1, one document per line, \`]\` last (or NDJSON)`,
+        context: { file, line: single?.line ?? 1 },
+      });
+    if (check.documents === 0 && options.allowEmpty !== true)
+      throw new ReelhouseError({
+        code: 'file_malformed',
+        message: `${file}: the catalogue holds no documents; loading it would orphan every viewing session. Pass --allow-empty (allowEmpty) to load an empty source on purpose`,
+        context: { file },
+      });
     if (check.rejects.length > maxRejectRate * check.documents) {
+      await record(check.rejects);
       const first = check.rejects.slice(0, 5);
       throw new ReelhouseError({
         code: 'reject_threshold_exceeded',
-        message: `${file}: ${check.rejects.length} of ${check.documents} documents rejected (> ${(maxRejectRate * 100).toFixed(2)}%); nothing loaded from it. First bad documents: ${first.map((r) => `#${r.index} line ${r.line} (${r.reason})`).join('; ')}`,
+        message: `${file}: ${check.rejects.length} of ${check.documents} documents rejected (> ${(maxRejectRate * 100).toFixed(2)}%); nothing loaded from it, the collection is unchanged. All ${check.rejects.length} rejects with their reasons are in ${contentRejectsCollection}${options.rejectsPool === undefined ? '' : ` and public.load_rejects (file '${file}')`}, load_id '${loadId}'. First: ${first.map((r) => `#${r.index} line ${r.line} (${r.reason})`).join('; ')}`,
         context: {
           file,
           rejected: check.rejects.length,
           documents: check.documents,
+          loadId,
           firstBadDocuments: first.map((r) => ({ index: r.index, reason: r.reason })),
         },
       });
@@ -145,8 +206,9 @@ export async function loadJsonToMongo(
     let modified = 0;
     const flush = async (): Promise<void> => {
       signal?.throwIfAborted();
+      const perCommand = intoEmpty ? batchSize : Math.min(batchSize, maxReplacesPerCommand);
       while (batch.length > 0) {
-        const operations = batch.splice(0, batchSize);
+        const operations = batch.splice(0, perCommand);
         const result = await content.bulkWrite(operations, { ordered: false });
         upserted += result.upsertedCount + result.insertedCount;
         modified += result.modifiedCount;
@@ -166,33 +228,12 @@ export async function loadJsonToMongo(
             },
           };
     const load = await pass({
-      path,
-      signal,
+      ...passOptions,
       onGood: (id, document) => batch.push(operation(id, document)),
       flush,
     });
     await flush();
-    const rejects = db.collection<StoredContentReject>(contentRejectsCollection);
-    // Rejects mirror the last load of the file, so a rerun converges there too.
-    await rejects.deleteMany({ file });
-    if (load.rejects.length > 0) {
-      await rejects.insertMany(
-        load.rejects.map((r) => ({
-          _id: `${file}:${r.index}`,
-          file,
-          index: r.index,
-          line: r.line,
-          raw_text: r.rawText,
-          gate: r.gate,
-          error_code: r.code,
-          field: r.field,
-          reason: r.reason,
-          load_id: loadId,
-          rejected_at: new Date(),
-        })),
-        { ordered: false },
-      );
-    }
+    await record(load.rejects);
     const accepted = load.documents - load.rejects.length;
     logger.info(
       {
@@ -210,12 +251,14 @@ export async function loadJsonToMongo(
       rowsWritten: upserted + modified,
       rowsRejected: load.rejects.length,
       durationMs: performance.now() - started,
-      warnings:
-        load.rejects.length === 0
+      warnings: [
+        ...(load.rejects.length === 0
           ? []
           : [
               `${file}: ${load.rejects.length} documents quarantined in ${contentRejectsCollection}`,
-            ],
+            ]),
+        ...load.warnings.describe(file, 'document'),
+      ],
       details: {
         loadId,
         format: load.format,
@@ -224,6 +267,7 @@ export async function loadJsonToMongo(
         upserted,
         modified,
         unchanged: accepted - upserted - modified,
+        plausibilityWarnings: Object.fromEntries(load.warnings.counts),
       },
     };
   } catch (error) {

@@ -21,13 +21,16 @@ export interface ReadContentOptions {
   readonly path: string;
   readonly file: string;
   readonly onDocument: DocumentHandler;
+  /** Receives a document line over the limit instead of its text: it is never held whole. */
+  readonly onOversized: (position: DocumentPosition, chars: number) => void;
   /** Called after each read chunk, to write what the handler collected before reading on. */
   readonly afterChunk: () => Promise<void>;
+  readonly maxLineChars?: number | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
 // Far above any catalogue document; a longer line is binary data or a whole-file array.
-const maxLineChars = 16 << 20;
+const defaultMaxLineChars = 16 << 20;
 
 function malformed(file: string, line: number, message: string): ReelhouseError {
   return new ReelhouseError({
@@ -51,7 +54,8 @@ export async function readContentDocuments(
   let closedAt = 0;
   let lastLine = { line: 0, ending: 'lf' as LineEnding, text: '' };
   let problem: ReelhouseError | undefined;
-  const splitter = new PhysicalLineSplitter((raw, line, ending) => {
+  const maxLineChars = options.maxLineChars ?? defaultMaxLineChars;
+  const onLine = (raw: string, line: number, ending: LineEnding) => {
     if (problem !== undefined) return;
     const text = (line === 1 && raw.startsWith('\uFEFF') ? raw.slice(1) : raw).trim();
     lastLine = { line, ending, text };
@@ -86,7 +90,9 @@ export async function readContentDocuments(
       problem = malformed(
         file,
         line,
-        'a pretty-printed JSON array is not supported: write one document per line (array lines or NDJSON)',
+        line === 1
+          ? 'the file holds one pretty-printed JSON object, not an array of content documents: write `[` on line 1, one document per line, `]` last (or NDJSON)'
+          : 'a pretty-printed JSON array is not supported: write one document per line (array lines or NDJSON)',
       );
       return;
     }
@@ -96,6 +102,17 @@ export async function readContentDocuments(
       terminated: ending !== 'none',
     });
     documents += 1;
+  };
+  const splitter = new PhysicalLineSplitter(onLine, {
+    maxLineChars,
+    onLongLine: (line, chars, head) => {
+      if (format === undefined || closedAt !== 0 || problem !== undefined) {
+        onLine(head, line, 'lf');
+        return;
+      }
+      options.onOversized({ index: documents, line, terminated: true }, chars);
+      documents += 1;
+    },
   });
   const input = createReadStream(options.path, {
     encoding: 'utf8',
@@ -106,12 +123,6 @@ export async function readContentDocuments(
     for await (const chunk of input as AsyncIterable<string>) {
       splitter.push(chunk);
       if (problem !== undefined) throw problem;
-      if (splitter.pendingChars > maxLineChars)
-        throw malformed(
-          file,
-          splitter.linesSeen + 1,
-          `a line longer than ${maxLineChars} characters without a newline`,
-        );
       await options.afterChunk();
     }
   } catch (error) {

@@ -4,13 +4,19 @@ import { stat } from 'node:fs/promises';
 import { ReelhouseError, type Logger } from '@reelhouse/core';
 
 import type { CopySink } from './copy-sink.ts';
-import { createCsvRecordCheck, type CsvRecordCheck } from './create-csv-record-check.ts';
+import {
+  createCsvRecordCheck,
+  type CsvCheckGates,
+  type CsvRecordCheck,
+} from './create-csv-record-check.ts';
 import type { CsvReject } from './csv-reject.ts';
 import { describeHeader } from './describe-header.ts';
+import { describeHeaderMismatch } from './describe-header-mismatch.ts';
 import { KeyFingerprintSet } from './key-fingerprint-set.ts';
 import { PhysicalLineSplitter, type LineEnding } from './physical-line-splitter.ts';
 import type { DuplicateSuspect } from './resolve-duplicate-suspects.ts';
 import type { SourceTable } from './source-table.ts';
+import { detachText } from './detach-text.ts';
 
 export interface ScanCsvOptions {
   readonly path: string;
@@ -19,6 +25,10 @@ export interface ScanCsvOptions {
   readonly readChunkBytes: number;
   /** Where the duplicate gate keeps keys (tests pass one with narrow fingerprints). */
   readonly keys?: KeyFingerprintSet | undefined;
+  /** The plausibility rules to apply and where to count `warn` hits; absent: none apply. */
+  readonly plausibility?: CsvCheckGates['plausibility'];
+  /** Longest line read as a record (default 1 MiB); a longer one is quarantined as `line_too_long`. */
+  readonly maxLineChars?: number | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly logger: Logger;
 }
@@ -32,7 +42,7 @@ export interface CsvScan {
 }
 
 // No generated line comes near this; a longer one is binary data, and must not fill the memory.
-const maxLineChars = 1 << 20;
+const defaultMaxLineChars = 1 << 20;
 
 function malformed(file: string, line: number, message: string): ReelhouseError {
   return new ReelhouseError({
@@ -56,30 +66,49 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
   let check: CsvRecordCheck | undefined;
   let badHeader: string | undefined;
   let truncated: CsvReject | undefined;
-  const splitter = new PhysicalLineSplitter(
-    (text: string, lineNumber: number, ending: LineEnding) => {
+  const maxLineChars = options.maxLineChars ?? defaultMaxLineChars;
+  const onLine = (text: string, lineNumber: number, ending: LineEnding) => {
+    if (check === undefined) {
+      // A byte order mark is tolerated once, at the very start of the file.
+      const header = text.startsWith('\uFEFF') ? text.slice(1) : text;
+      if (header !== expectedHeader) badHeader = header;
+      check = createCsvRecordCheck(spec, ending === 'crlf' ? 'crlf' : 'lf', {
+        keys,
+        plausibility: options.plausibility,
+      });
+      return;
+    }
+    if (badHeader !== undefined) return;
+    const reject = check(text, lineNumber, ending);
+    if (reject === null) {
+      sink.add(text);
+      accepted += 1;
+    } else if ('suspect' in reject) {
+      suspects.push(reject);
+    } else if (ending === 'none') {
+      // Generated files end with a newline: a bad last line without one was cut off.
+      truncated = reject;
+    } else {
+      rejects.push(reject);
+    }
+  };
+  const splitter = new PhysicalLineSplitter(onLine, {
+    maxLineChars,
+    onLongLine: (lineNumber, chars, head) => {
       if (check === undefined) {
-        // A byte order mark is tolerated once, at the very start of the file.
-        const header = text.startsWith('\uFEFF') ? text.slice(1) : text;
-        if (header !== expectedHeader) badHeader = header;
-        check = createCsvRecordCheck(spec, ending === 'crlf' ? 'crlf' : 'lf', keys);
+        onLine(head, lineNumber, 'lf');
         return;
       }
-      if (badHeader !== undefined) return;
-      const reject = check(text, lineNumber, ending);
-      if (reject === null) {
-        sink.add(text);
-        accepted += 1;
-      } else if ('suspect' in reject) {
-        suspects.push(reject);
-      } else if (ending === 'none') {
-        // Generated files end with a newline: a bad last line without one was cut off.
-        truncated = reject;
-      } else {
-        rejects.push(reject);
-      }
+      rejects.push({
+        line: lineNumber,
+        rawText: `${detachText(head)}…`,
+        gate: 'parse',
+        code: 'line_too_long',
+        field: null,
+        reason: `is ${chars} characters long, over the limit of ${maxLineChars}; the rest of the file is read on`,
+      });
     },
-  );
+  });
   const size = (await stat(options.path).catch(() => undefined))?.size ?? 0;
   let reserved = false;
   const input = createReadStream(options.path, {
@@ -92,12 +121,6 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
       signal?.throwIfAborted();
       splitter.push(chunk);
       if (badHeader !== undefined) break;
-      if (splitter.pendingChars > maxLineChars)
-        throw malformed(
-          spec.file,
-          splitter.linesSeen + 1,
-          `a line longer than ${maxLineChars} characters without a newline (binary data?)`,
-        );
       if (!reserved && splitter.linesSeen > 1) {
         // Size the key table once from the first chunk's mean line length, not by repeated growth.
         keys.reserve(Math.ceil((size / (input.bytesRead / splitter.linesSeen)) * 1.05));
@@ -128,7 +151,10 @@ export async function scanCsvFile(options: ScanCsvOptions): Promise<CsvScan> {
     throw malformed(
       spec.file,
       1,
-      `the header does not match the contract: expected ${spec.columns.length} columns (${expectedHeader}), found ${found.length} (${found.join(',').slice(0, 200)})`,
+      describeHeaderMismatch(
+        spec.columns.map((column) => column.name),
+        found,
+      ),
     );
   }
   if (truncated !== undefined) {

@@ -16,9 +16,9 @@ const userLine = (n: number, overrides: Parameters<typeof userRow>[1] = {}) =>
 
 /** A fresh check of `viewing_sessions.csv` lines (no key seen yet) for a file with the given line ending. */
 const sessionCheck = (fileEnding: 'lf' | 'crlf') =>
-  createCsvRecordCheck(viewingSessionsTable, fileEnding, new KeyFingerprintSet());
+  createCsvRecordCheck(viewingSessionsTable, fileEnding, { keys: new KeyFingerprintSet() });
 /** A fresh check of the lines of an LF `users.csv`. */
-const userCheck = () => createCsvRecordCheck(usersTable, 'lf', new KeyFingerprintSet());
+const userCheck = () => createCsvRecordCheck(usersTable, 'lf', { keys: new KeyFingerprintSet() });
 
 describe('the CSV record check', () => {
   it('accepts contract-valid lines, quoted cells and empty optional cells included', () => {

@@ -359,10 +359,14 @@ describe('loadCsvsToPostgres', () => {
       file: 'viewing_sessions.csv',
       firstBadLines: [{ line: 4 }, { line: 7 }],
     });
+    // Issue 16: the rejects are kept all the same, and the message says where.
+    expect(error.message).toContain(
+      "All 2 rejects with their reasons are in public.load_rejects (file 'viewing_sessions.csv'",
+    );
     const counts = await pool.query(
       'SELECT (SELECT count(*) FROM public.viewing_sessions)::int AS sessions, (SELECT count(*) FROM public.load_rejects)::int AS rejects',
     );
-    expect(counts.rows).toEqual([{ sessions: 0, rejects: 0 }]);
+    expect(counts.rows).toEqual([{ sessions: 0, rejects: 2 }]);
   });
 
   it.each([
@@ -371,7 +375,8 @@ describe('loadCsvsToPostgres', () => {
       fault: 'a wrong header',
       content: fileText(['session_id,user_id', 'a,b']),
       line: 1,
-      message: 'the header does not match the contract: expected 21 columns',
+      message:
+        'the header does not match the contract: missing columns content_id, started_at, ended_at',
     },
     {
       fault: 'binary garbage',
@@ -406,18 +411,24 @@ describe('loadCsvsToPostgres', () => {
     },
   );
 
-  it('refuses a line of binary data without newlines instead of holding it in memory', async () => {
-    await data.write(
-      'viewing_sessions.csv',
-      `${sessionsCsv([]).join('')}\n${'\u0001x'.repeat(600_000)}`,
-    );
-    const error = await loadError(loadCsvsToPostgres(pool, { dataDir: data.dir }));
-    expect(error.message).toContain(
-      'viewing_sessions.csv line 2: a line longer than 1048576 characters without a newline',
-    );
-    expect(error).toMatchObject({
-      code: 'file_malformed',
-      context: { file: 'viewing_sessions.csv', line: 2 },
+  it('issue 16: quarantines a line over the limit with its number and length, and loads the rest', async () => {
+    const lines = usersCsv(users);
+    lines[4] = lines[4]!.replace('City 4', 'x'.repeat(1_200_000));
+    await data.write('users.csv', fileText(lines));
+    const report = await loadCsvsToPostgres(pool, { dataDir: data.dir });
+    expect(report).toMatchObject({ rowsWritten: 39 + 120, rowsRejected: 1 });
+    const [reject] = (
+      await pool.query<{ line: number; error_code: string; reason: string; chars: number }>(
+        'SELECT line, error_code, reason, length(raw_text) AS chars FROM public.load_rejects',
+      )
+    ).rows;
+    expect(reject).toEqual({
+      line: 5,
+      error_code: 'line_too_long',
+      reason: expect.stringContaining(
+        `is ${lines[4].length} characters long, over the limit of 1048576`,
+      ) as string,
+      chars: 201,
     });
   });
 
@@ -425,6 +436,9 @@ describe('loadCsvsToPostgres', () => {
     await data.write('users.csv', fileText(['user_id,"e-mail",first_name', 'x,y,z']));
     const error = await loadError(loadCsvsToPostgres(pool, { dataDir: data.dir }));
     expect(error.message).toContain('found 3 (user_id,e-mail,first_name)');
+    // Issue 16: the names that are missing and extra.
+    expect(error.message).toContain('missing columns email, last_name,');
+    expect(error.message).toContain('extra column "e-mail"');
   });
 
   it('accepts a complete last line without a final newline', async () => {

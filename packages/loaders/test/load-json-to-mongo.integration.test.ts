@@ -108,6 +108,24 @@ describe('loadJsonToMongo', () => {
     expect(await contents()).toEqual(fromArray);
   });
 
+  it('issue 12: reloads 150 documents into a non-empty collection without hanging FerretDB', async () => {
+    // One replace per document into a non-empty collection: before the fix all 150 went in one
+    // `update` command, which FerretDB's SQLite backend never finished (it holds a connection
+    // per statement, 100 at most).
+    const many = Array.from({ length: 150 }, (_, n) => JSON.stringify(movieDocument(n + 1)));
+    await data.write('content.json', jsonArrayText(many));
+    await loadJsonToMongo(mongo.db, { dataDir: data.dir });
+    const changed = Array.from({ length: 150 }, (_, n) =>
+      JSON.stringify({ ...movieDocument(n + 1), title: `Movie ${n + 1} (restored)` }),
+    );
+    await data.write('content.json', jsonArrayText(changed));
+    const again = await loadJsonToMongo(mongo.db, { dataDir: data.dir });
+    expect(again.details).toMatchObject({ mode: 'upsert', modified: 150 });
+    expect(await mongo.db.collection('content').countDocuments({ title: /\(restored\)$/ })).toBe(
+      150,
+    );
+  }, 60_000);
+
   it('quarantines malformed and contract-breaking documents by index while the others load', async () => {
     const defective = [...lines];
     defective[3] = defective[3]!.slice(0, -5); // malformed_json

@@ -1,20 +1,23 @@
 /**
- * `pnpm services:up` starts (or finds) the databases for development and prints their URLs;
- * `pnpm services:down` stops what `up` started; `build-ferretdb` builds FerretDB into the cache.
+ * `pnpm services:up` finds or starts the databases (the MongoDB-wire server as the persistent
+ * local one) and prints their URLs; `services:status` says what runs; `services:down` stops the
+ * persistent server; `build-ferretdb` builds FerretDB into the cache.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+
+import { Command } from 'commander';
 
 import { loadConfig } from '@reelhouse/config';
-import { ReelhouseError, type Logger } from '@reelhouse/core';
+import { classifyError, type Logger } from '@reelhouse/core';
 
 import { cacheDir } from './cache-dir.ts';
-import { buildFerretdb, cachedFerretdbPath, locateFerretdb } from './ferretdb.ts';
-import { freePort } from './free-port.ts';
-import { probeMongo } from './probe.ts';
+import { buildFerretdb, cachedFerretdbPath } from './ferretdb.ts';
+import { persistentServerStatus } from './persistent/service-status.ts';
+import { serviceStatePath } from './persistent/service-state.ts';
+import { stopPersistentServer } from './persistent/stop-persistent-server.ts';
+import { probePostgres } from './probe.ts';
+import { ensureMongo } from './resolve-mongo.ts';
 import { resolvePostgres } from './resolve-postgres.ts';
-import { waitUntilReady } from './wait-until-ready.ts';
 
 const stderrLogger: Logger = {
   debug: () => undefined,
@@ -24,87 +27,106 @@ const stderrLogger: Logger = {
   child: () => stderrLogger,
 };
 
-const config = loadConfig();
-const cache = cacheDir(config.cacheDir);
-const stateFile = join(cache, 'services-up.json');
 // eslint-disable-next-line no-restricted-properties -- PATH locates executables, it is not configuration
 const path = process.env['PATH'];
 
 async function up(): Promise<void> {
+  const config = loadConfig();
   const postgres = await resolvePostgres({
     url: config.warehouseDatabaseUrl,
     config,
     logger: stderrLogger,
   });
-  let mongoUrl = config.mongodbUrl?.toString();
-  if (mongoUrl === undefined) {
-    if (existsSync(stateFile)) {
-      mongoUrl = (JSON.parse(readFileSync(stateFile, 'utf8')) as { mongoUrl: string }).mongoUrl;
-    } else {
-      const ferretdb = await locateFerretdb({ cache, path, logger: stderrLogger, build: true });
-      if (ferretdb === undefined)
-        throw new ReelhouseError({
-          code: 'service_unavailable',
-          message: 'no FerretDB and no Go to build it; set MONGODB_URL',
-        });
-      const stateDir = join(cache, 'dev-ferretdb');
-      mkdirSync(stateDir, { recursive: true });
-      const port = await freePort();
-      // Detached on purpose: a development server outlives this command until `services:down`.
-      const child = spawn(
-        ferretdb.path,
-        [
-          `--listen-addr=127.0.0.1:${port}`,
-          `--debug-addr=127.0.0.1:${await freePort()}`,
-          '--handler=sqlite',
-          `--sqlite-url=file:${stateDir}/`,
-          `--state-dir=${stateDir}`,
-          '--telemetry=disable',
-          '--log-level=error',
-        ],
-        { detached: true, stdio: 'ignore' },
-      );
-      child.unref();
-      mongoUrl = `mongodb://127.0.0.1:${port}/`;
-      const started = mongoUrl;
-      await waitUntilReady(() => probeMongo(started, 500), 30_000);
-      writeFileSync(stateFile, JSON.stringify({ pid: child.pid, mongoUrl }));
-    }
-  }
+  const mongo = await ensureMongo({ config, path, logger: stderrLogger });
   process.stdout.write(
-    `WAREHOUSE_DATABASE_URL=${postgres.url.toString()}\nMONGODB_URL=${mongoUrl}\n`,
+    `WAREHOUSE_DATABASE_URL=${postgres.url.toString()}\nMONGODB_URL=${mongo.url.toString()}\n`,
   );
 }
 
-function down(): void {
-  if (!existsSync(stateFile)) {
-    process.stderr.write('nothing to stop: services:up started no server\n');
-    return;
+async function status(): Promise<void> {
+  const config = loadConfig();
+  const cache = cacheDir(config.cacheDir);
+  const postgresUrl =
+    config.warehouseDatabaseUrl?.expose() ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const postgresAnswers = await probePostgres(postgresUrl).then(
+    () => 'answers',
+    (error: unknown) => `does not answer (${classifyError(error).message})`,
+  );
+  const lines = [
+    `PostgreSQL ${config.warehouseDatabaseUrl?.toString() ?? postgresUrl}: ${postgresAnswers}`,
+  ];
+  if (config.mongodbUrl !== undefined)
+    lines.push(`MongoDB: MONGODB_URL=${config.mongodbUrl.toString()} (not managed here)`);
+  const mongo = await persistentServerStatus(cache);
+  if (mongo === undefined) {
+    lines.push(`persistent MongoDB-wire server: none recorded in ${serviceStatePath(cache)}`);
+  } else {
+    const { server } = mongo;
+    const health = mongo.answers ? 'running' : mongo.processAlive ? 'not answering' : 'stopped';
+    lines.push(
+      `persistent MongoDB-wire server: ${health}`,
+      `  ${server.kind} ${server.version} (${server.binary})`,
+      `  url ${mongo.url}, pid ${server.pid}, started ${server.startedAt}`,
+      `  data ${server.stateDir}`,
+    );
   }
-  const { pid } = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number };
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
-  rmSync(stateFile);
-  process.stderr.write(`stopped FerretDB (pid ${pid})\n`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const command = process.argv[2];
-try {
-  if (command === 'up') await up();
-  else if (command === 'down') down();
-  else if (command === 'build-ferretdb')
-    process.stdout.write(
-      `${existsSync(cachedFerretdbPath(cache)) ? cachedFerretdbPath(cache) : await buildFerretdb({ cache, path, logger: stderrLogger })}\n`,
+async function down(options: { purge: boolean }): Promise<void> {
+  const cache = cacheDir(loadConfig().cacheDir);
+  const { stopped, removedFolders } = await stopPersistentServer({ cache, purge: options.purge });
+  process.stderr.write(
+    stopped === undefined
+      ? 'nothing to stop: no persistent server recorded\n'
+      : `stopped ${stopped.kind} (pid ${stopped.pid}); data ${options.purge ? 'removed' : `kept in ${stopped.stateDir}`}\n`,
+  );
+  if (removedFolders.length > 0)
+    process.stderr.write(
+      `removed ${removedFolders.length} state folders of servers that are gone\n`,
     );
-  else
-    throw new ReelhouseError({
-      code: 'invalid_input',
-      message: `unknown command ${String(command)}; use up, down or build-ferretdb`,
-    });
+}
+
+async function buildFerretdbCommand(): Promise<void> {
+  const cache = cacheDir(loadConfig().cacheDir);
+  const cached = cachedFerretdbPath(cache);
+  const built = existsSync(cached)
+    ? cached
+    : await buildFerretdb({ cache, path, logger: stderrLogger });
+  process.stdout.write(`${built}\n`);
+}
+
+const program = new Command('services')
+  .description(
+    'Local databases for Reelhouse: PostgreSQL found, a MongoDB-wire server kept running',
+  )
+  .showHelpAfterError();
+program
+  .command('up')
+  .description(
+    'find PostgreSQL, find or start the persistent MongoDB-wire server, print their URLs',
+  )
+  .action(up);
+program
+  .command('status')
+  .description('say which servers are recorded, running and answering')
+  .action(status);
+program
+  .command('down')
+  .description(
+    'stop the persistent MongoDB-wire server and remove state folders of servers that are gone',
+  )
+  .option('--purge', 'also delete its data folder', false)
+  .action(down);
+program
+  .command('build-ferretdb')
+  .description('build FerretDB v1.24.2 into the cache (needs Go)')
+  .action(buildFerretdbCommand);
+
+try {
+  await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
+  const classified = classifyError(error);
+  process.stderr.write(`error (${classified.code}): ${classified.message}\n`);
+  process.exitCode = classified.code === 'service_unavailable' ? 69 : 1;
 }

@@ -14,6 +14,8 @@ import { promisify } from 'node:util';
 import { ReelhouseError, type Logger } from '@reelhouse/core';
 
 import { findExecutable } from './find-executable.ts';
+import { serverArgs } from './persistent/server-process.ts';
+import { ownerPidFile } from './persistent/stale-state-folders.ts';
 import { freePort } from './free-port.ts';
 import { startWatchedProcess, type WatchedProcess } from './watched-process.ts';
 
@@ -113,19 +115,17 @@ export interface RunningFerretdb {
   readonly process: WatchedProcess;
 }
 
-/** Starts FerretDB (SQLite backend) on free ports with its own state folder. */
+/**
+ * Starts a FerretDB (SQLite backend) that lives as long as this process, on a free port with its
+ * own state folder under `stateRoot`; the folder is removed when the server stops.
+ */
 export async function startFerretdb(binary: string, stateRoot: string): Promise<RunningFerretdb> {
   mkdirSync(stateRoot, { recursive: true });
   const stateDir = mkdtempSync(join(stateRoot, 'ferretdb-'));
-  const [port, debugPort] = [await freePort(), await freePort()];
-  const process = startWatchedProcess(binary, [
-    `--listen-addr=127.0.0.1:${port}`,
-    `--debug-addr=127.0.0.1:${debugPort}`,
-    '--handler=sqlite',
-    `--sqlite-url=file:${stateDir}/`,
-    `--state-dir=${stateDir}`,
-    '--telemetry=disable',
-    '--log-level=error',
-  ]);
+  const port = await freePort();
+  const process = startWatchedProcess(binary, serverArgs({ kind: 'ferretdb', port, stateDir }), {
+    removeOnExit: stateDir,
+  });
+  writeFileSync(join(stateDir, ownerPidFile), `${process.pid}\n`);
   return { url: `mongodb://127.0.0.1:${port}/`, stateDir, process };
 }

@@ -1,6 +1,16 @@
 export type { ResolvedService, ServiceKind, ServiceSource } from './resolved-service.ts';
 export { resolvePostgres, type ResolvePostgresOptions } from './resolve-postgres.ts';
-export { resolveMongo, type ResolveMongoOptions } from './resolve-mongo.ts';
+export { resolveMongo, ensureMongo, type ResolveMongoOptions } from './resolve-mongo.ts';
+export { ensureNamedDatabase } from './ensure-named-database.ts';
+export { mongoClientOptions } from './mongo-client-options.ts';
+export {
+  readServiceState,
+  serviceStatePath,
+  type PersistentServer,
+  type ServiceState,
+} from './persistent/service-state.ts';
+export { removeStaleStateFolders } from './persistent/stale-state-folders.ts';
+export { stopPersistentServer } from './persistent/stop-persistent-server.ts';
 export {
   resolveServices,
   defaultDatabaseNames,

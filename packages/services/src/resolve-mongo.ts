@@ -1,5 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Redacted, type ReelhouseConfig } from '@reelhouse/config';
@@ -7,10 +6,16 @@ import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
 
 import { cacheDir } from './cache-dir.ts';
 import { containerEngineAvailable } from './container-engine.ts';
-import { locateFerretdb, startFerretdb } from './ferretdb.ts';
+import { ferretdbVersion, locateFerretdb, startFerretdb } from './ferretdb.ts';
 import { findExecutable } from './find-executable.ts';
 import { freePort } from './free-port.ts';
+import {
+  ensurePersistentServer,
+  persistentServerUrl,
+} from './persistent/ensure-persistent-server.ts';
+import { ownerPidFile, temporaryStateRoot } from './persistent/stale-state-folders.ts';
 import { probeMongo } from './probe.ts';
+import { startMongoContainer } from './persistent/named-containers.ts';
 import type { ResolvedService, ServiceSource } from './resolved-service.ts';
 import { waitUntilReady } from './wait-until-ready.ts';
 import { startWatchedProcess, type WatchedProcess } from './watched-process.ts';
@@ -22,6 +27,12 @@ export interface ResolveMongoOptions {
   readonly path: string | undefined;
   /** Build FerretDB with Go when no MongoDB-wire server is found (default true). */
   readonly buildFerretdb?: boolean;
+  /**
+   * `persistent` (default): a server Reelhouse starts runs detached with its data in the cache,
+   * recorded in the state file and reused by every later command; a dead one is restarted.
+   * `process`: a throwaway server stopped with this process (tests).
+   */
+  readonly lifetime?: 'persistent' | 'process';
 }
 
 function resolved(source: ServiceSource, url: string, stop: () => Promise<void>): ResolvedService {
@@ -32,6 +43,20 @@ function resolved(source: ServiceSource, url: string, stop: () => Promise<void>)
     url: redacted,
     description: `MongoDB-wire server via ${source} at ${redacted.toString()}`,
     stop,
+  };
+}
+
+const keepRunning = () => Promise.resolve();
+
+async function persistentServer(
+  options: { cache: string; kind: 'ferretdb' | 'mongod'; binary: string; version: string },
+  logger: Logger,
+): Promise<ResolvedService> {
+  const { server, action } = await ensurePersistentServer({ ...options, logger });
+  const url = persistentServerUrl(server);
+  return {
+    ...resolved(options.kind, url, keepRunning),
+    description: `MongoDB-wire server via ${options.kind} (persistent, ${action}, pid ${server.pid}, data in ${server.stateDir}) at ${url}`,
   };
 }
 
@@ -85,38 +110,56 @@ export async function resolveMongo(options: ResolveMongoOptions): Promise<Resolv
   return service;
 }
 
+/**
+ * Checks the MongoDB-wire server before (re)connecting: a persistent local server that died is
+ * restarted on its data and port, so a client of the URL reconnects by itself. With MONGODB_URL
+ * the configured server is used as it is.
+ */
+export async function ensureMongo(
+  options: Omit<ResolveMongoOptions, 'lifetime'>,
+): Promise<ResolvedService> {
+  return resolveMongo({ ...options, lifetime: 'persistent' });
+}
+
 async function findMongo(options: ResolveMongoOptions, logger: Logger): Promise<ResolvedService> {
   if (options.config.mongodbUrl !== undefined)
     return resolved('config', options.config.mongodbUrl.expose(), () => Promise.resolve());
+  const persistent = (options.lifetime ?? 'persistent') === 'persistent';
+  const cache = cacheDir(options.config.cacheDir);
   if (await containerEngineAvailable(options.config.dockerHost)) {
-    const { MongoDBContainer } = await import('@testcontainers/mongodb');
-    const container = await new MongoDBContainer('mongo:7').start();
+    const container = await startMongoContainer(persistent);
     return resolved(
       'testcontainers',
       `${container.getConnectionString()}?directConnection=true`,
-      async () => {
-        await container.stop();
-      },
+      persistent
+        ? keepRunning
+        : async () => {
+            await container.stop();
+          },
     );
   }
   const mongod = findExecutable('mongod', options.path);
   if (mongod !== undefined) {
+    if (persistent)
+      return persistentServer(
+        { cache, kind: 'mongod', binary: mongod, version: 'mongod on PATH' },
+        logger,
+      );
     const port = await freePort();
-    const dbPath = mkdtempSync(join(tmpdir(), 'reelhouse-mongod-'));
-    const process = startWatchedProcess(mongod, [
-      '--port',
-      String(port),
-      '--bind_ip',
-      '127.0.0.1',
-      '--dbpath',
-      dbPath,
-      '--quiet',
-    ]);
+    const root = temporaryStateRoot(cache);
+    mkdirSync(root, { recursive: true });
+    const dbPath = mkdtempSync(join(root, 'mongod-'));
+    const process = startWatchedProcess(
+      mongod,
+      ['--port', String(port), '--bind_ip', '127.0.0.1', '--dbpath', dbPath, '--quiet'],
+      { removeOnExit: dbPath },
+    );
+    writeFileSync(join(dbPath, ownerPidFile), `${process.pid}\n`);
     return startAndWait('mongod', `mongodb://127.0.0.1:${port}/`, process);
   }
-  const memory = await tryMemoryServer();
+  // mongodb-memory-server keeps nothing between processes: for throwaway servers only.
+  const memory = persistent ? undefined : await tryMemoryServer();
   if (memory !== undefined) return memory;
-  const cache = cacheDir(options.config.cacheDir);
   const ferretdb = await locateFerretdb({
     cache,
     path: options.path,
@@ -124,7 +167,12 @@ async function findMongo(options: ResolveMongoOptions, logger: Logger): Promise<
     build: options.buildFerretdb ?? true,
   });
   if (ferretdb !== undefined) {
-    const running = await startFerretdb(ferretdb.path, join(cache, 'run'));
+    if (persistent)
+      return persistentServer(
+        { cache, kind: 'ferretdb', binary: ferretdb.path, version: ferretdbVersion },
+        logger,
+      );
+    const running = await startFerretdb(ferretdb.path, temporaryStateRoot(cache));
     return startAndWait('ferretdb', running.url, running.process);
   }
   throw new ReelhouseError({

@@ -2,6 +2,7 @@ import { Redacted, type ReelhouseConfig } from '@reelhouse/config';
 import { ReelhouseError, silentLogger, type Logger } from '@reelhouse/core';
 
 import { containerEngineAvailable } from './container-engine.ts';
+import { startPostgresContainer } from './persistent/named-containers.ts';
 import { probePostgres } from './probe.ts';
 import type { ResolvedService } from './resolved-service.ts';
 
@@ -12,6 +13,8 @@ export interface ResolvePostgresOptions {
   readonly logger?: Logger;
   /** Local servers to try, in order. Default: the machine's PostgreSQL on 127.0.0.1:5432. */
   readonly localCandidates?: readonly string[];
+  /** `persistent` (default): a container is named and reused; `process`: thrown away (tests). */
+  readonly lifetime?: 'persistent' | 'process';
 }
 
 const defaultLocalCandidates = ['postgres://postgres@127.0.0.1:5432/postgres'];
@@ -41,13 +44,17 @@ export async function resolvePostgres(options: ResolvePostgresOptions): Promise<
   if (options.url !== undefined) {
     service = resolved('config', options.url, noop);
   } else if (await containerEngineAvailable(options.config.dockerHost)) {
-    const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-    const container = await new PostgreSqlContainer('postgres:16-alpine')
-      .withDatabase('postgres')
-      .start();
-    service = resolved('testcontainers', Redacted.url(container.getConnectionUri()), async () => {
-      await container.stop();
-    });
+    const persistent = (options.lifetime ?? 'persistent') === 'persistent';
+    const container = await startPostgresContainer(persistent);
+    service = resolved(
+      'testcontainers',
+      Redacted.url(container.getConnectionUri()),
+      persistent
+        ? noop
+        : async () => {
+            await container.stop();
+          },
+    );
   } else {
     const tried: string[] = [];
     for (const candidate of options.localCandidates ?? defaultLocalCandidates) {

@@ -1,8 +1,9 @@
 import { Redacted, type ReelhouseConfig } from '@reelhouse/config';
 import { silentLogger, type Logger } from '@reelhouse/core';
 
+import { ensureNamedDatabase } from './ensure-named-database.ts';
 import { ensureDatabase } from './postgres-databases.ts';
-import { resolveMongo } from './resolve-mongo.ts';
+import { ensureMongo, resolveMongo } from './resolve-mongo.ts';
 import { resolvePostgres } from './resolve-postgres.ts';
 import type { ResolvedService } from './resolved-service.ts';
 
@@ -20,6 +21,11 @@ export interface ResolvedServices {
   readonly warehouseDatabaseUrl: Redacted;
   /** URL of the MongoDB-wire server (the database name is chosen by the caller, `streaming` by default). */
   readonly mongoUrl: Redacted;
+  /**
+   * Checks the MongoDB-wire server: a persistent local one that died is restarted on its data and
+   * port, so clients of `mongoUrl` reconnect by themselves. A no-op for configured servers.
+   */
+  reviveMongo(): Promise<void>;
   /** What was used, one line each, for the CLI to print. */
   readonly descriptions: readonly string[];
   /** Stops every server this process started. */
@@ -28,8 +34,9 @@ export interface ResolvedServices {
 
 /**
  * Resolves the source database, the warehouse database and the MongoDB-wire server. A configured
- * URL is used as it is; otherwise one PostgreSQL server is found once and both databases are
- * created on it.
+ * URL is used as it is (its database created when missing); otherwise one PostgreSQL server is
+ * found once and both databases are created on it. A MongoDB-wire server started here is the
+ * persistent local one, reused by every later command.
  */
 export async function resolveServices(options: {
   config: ReelhouseConfig;
@@ -43,6 +50,7 @@ export async function resolveServices(options: {
   const databaseUrl = async (configured: Redacted | undefined, name: string): Promise<Redacted> => {
     if (configured !== undefined) {
       started.push(await resolvePostgres({ url: configured, config, logger }));
+      await ensureNamedDatabase(configured.expose());
       return configured;
     }
     if (server === undefined) {
@@ -62,10 +70,14 @@ export async function resolveServices(options: {
     );
     const mongo = await resolveMongo({ config, logger, path: options.path });
     started.push(mongo);
+    const local = mongo.source === 'ferretdb' || mongo.source === 'mongod';
     return {
       sourceDatabaseUrl,
       warehouseDatabaseUrl,
       mongoUrl: mongo.url,
+      reviveMongo: async () => {
+        if (local) await ensureMongo({ config, logger, path: options.path });
+      },
       descriptions: started.map((service) => service.description),
       stop: () => stopAll(started),
     };

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 /**
  * A server process that cannot outlive this one. It runs under a small shell that reads our
  * stdin: when this process exits for any reason (even SIGKILL) the pipe closes, `cat` returns
- * and the shell stops the server.
+ * and the shell stops the server, then removes its state folder when one is given.
  */
 export interface WatchedProcess {
   readonly pid: number;
@@ -12,11 +12,17 @@ export interface WatchedProcess {
 }
 
 const watchdog =
-  'set -u; "$@" & server=$!; echo "$server" >&2; cat >/dev/null; kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; exit 0';
+  'set -u; "$@" & server=$!; echo "$server" >&2; cat >/dev/null; kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; if [ -n "$REMOVE_ON_EXIT" ]; then rm -rf "$REMOVE_ON_EXIT"; fi; exit 0';
 
-export function startWatchedProcess(command: string, args: readonly string[]): WatchedProcess {
+export function startWatchedProcess(
+  command: string,
+  args: readonly string[],
+  options: { removeOnExit?: string } = {},
+): WatchedProcess {
   const child: ChildProcess = spawn('sh', ['-c', watchdog, 'watchdog', command, ...args], {
     stdio: ['pipe', 'ignore', 'pipe'],
+    // eslint-disable-next-line no-restricted-properties -- passing the environment through to a child, not reading config
+    env: { ...process.env, REMOVE_ON_EXIT: options.removeOnExit ?? '' },
   });
   let stderr = '';
   const serverPid = new Promise<number>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
@@ -10,6 +10,8 @@ import { loadConfig } from '@reelhouse/config';
 import { ReelhouseError, createMemoryLogger } from '@reelhouse/core';
 
 import {
+  cacheDir,
+  cachedFerretdbPath,
   createIsolatedDatabase,
   resolveMongo,
   resolvePostgres,
@@ -116,9 +118,16 @@ describe('resolution order', () => {
     expect((await resolveMongo({ config, path })).source).toBe('config');
   });
 
-  it('starts FerretDB when no MongoDB URL, container engine or mongod is there, and stops it', async () => {
-    const config = loadConfig({ DOCKER_HOST: 'unix:///nonexistent.sock' });
-    const service = await resolveMongo({ config, path });
+  it('starts a throwaway FerretDB when no MongoDB URL, container engine or mongod is there, and stops it', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'rh-throwaway-cache-'));
+    const versionDir = dirname(dirname(cachedFerretdbPath(cacheDir(loadConfig().cacheDir))));
+    symlinkSync(versionDir, join(cache, basename(versionDir)));
+    const config = loadConfig({
+      DOCKER_HOST: 'unix:///nonexistent.sock',
+      REELHOUSE_CACHE_DIR: cache,
+    });
+    const service = await resolveMongo({ config, path, lifetime: 'process' });
+    expect(readdirSync(join(cache, 'run'))).toHaveLength(1);
     expect(service.source).toBe('ferretdb');
     expect(service.url.toString()).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
     const port = new URL(service.url.expose()).port;
@@ -126,6 +135,9 @@ describe('resolution order', () => {
     expect(() =>
       execFileSync('sh', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }),
     ).toThrow();
+    // Its state folder goes with it: nothing accumulates in the cache.
+    expect(readdirSync(join(cache, 'run'))).toEqual([]);
+    rmSync(cache, { recursive: true, force: true });
   });
 
   it('fails with every way to provide MongoDB listed when nothing can be found or built', async () => {
@@ -133,7 +145,9 @@ describe('resolution order', () => {
       DOCKER_HOST: 'unix:///nonexistent.sock',
       REELHOUSE_CACHE_DIR: mkdtempSync(join(tmpdir(), 'rh-empty-cache-')),
     });
-    const error = await resolveMongo({ config, path: '/nonexistent' }).catch((e: unknown) => e);
+    const error = await resolveMongo({ config, path: '/nonexistent', lifetime: 'process' }).catch(
+      (e: unknown) => e,
+    );
     expect((error as ReelhouseError).code).toBe('service_unavailable');
     expect((error as ReelhouseError).message).toMatch(/MONGODB_URL[\s\S]*mongod[\s\S]*FerretDB/);
   });
@@ -157,7 +171,7 @@ describe('no orphans', () => {
     const script = `
       import { loadConfig } from '@reelhouse/config';
       import { resolveMongo } from './src/index.ts';
-      const service = await resolveMongo({ config: loadConfig({ DOCKER_HOST: 'unix:///nonexistent.sock' }), path: process.env.PATH });
+      const service = await resolveMongo({ config: loadConfig({ DOCKER_HOST: 'unix:///nonexistent.sock' }), path: process.env.PATH, lifetime: 'process' });
       const { execSync } = await import('node:child_process');
       const port = new URL(service.url.expose()).port;
       const pid = execSync(\`ss -ltnpH 'sport = :\${port}'\`).toString().match(/pid=(\\d+)/)[1];

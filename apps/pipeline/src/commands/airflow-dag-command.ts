@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import { renderAirflowDag } from '@reelhouse/orchestrator';
 
 import type { CliContext } from '../cli-context.ts';
-import type { Command } from '../cli-options.ts';
+import { addDataOptions, dataFlags, type DataSetFlags } from '../cli-options.ts';
+import type { RegisterCommand } from '../cli-program.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { offlineResources } from '../offline-resources.ts';
 import { createPipelineDag, pipelineDagId } from '../pipeline-dag.ts';
@@ -12,7 +13,31 @@ import type { PipelineParams } from '../pipeline-params.ts';
 import { resolvePipelineParams } from '../pipeline-params.ts';
 import { fromRoot, workspaceRoot } from '../workspace-paths.ts';
 
-type AirflowDagCommand = Extract<Command, { name: 'airflow-dag' }>;
+export interface AirflowDagOptions {
+  readonly data: DataSetFlags;
+  readonly out?: string | undefined;
+  readonly projectDir?: string | undefined;
+}
+
+export const registerAirflowDagCommand: RegisterCommand = (program, select) => {
+  const command = program
+    .command('airflow-dag')
+    .description('write an Airflow DAG file that runs each task through `pipeline task <id>`')
+    .option('--out <file>', 'where to write it (default target/airflow/<dag>.py)')
+    .option('--project-dir <dir>', 'the project folder on the Airflow workers');
+  addDataOptions(command).action((values: Record<string, unknown>) => {
+    const options: AirflowDagOptions = {
+      data: dataFlags(values, 'airflow-dag'),
+      out: values['out'] as string | undefined,
+      projectDir: values['projectDir'] as string | undefined,
+    };
+    select({
+      name: 'airflow-dag',
+      options,
+      execute: (context) => airflowDagCommand(options, context),
+    });
+  });
+};
 
 const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
 
@@ -36,7 +61,7 @@ export function airflowTaskCommand(options: {
 
 /** `pipeline airflow-dag`: writes the Airflow DAG file that runs each task through `pipeline task`. */
 export async function airflowDagCommand(
-  command: AirflowDagCommand,
+  command: AirflowDagOptions,
   context: CliContext,
 ): Promise<number> {
   const params = resolvePipelineParams({

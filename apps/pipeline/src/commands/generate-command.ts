@@ -1,17 +1,45 @@
 import { generateDataSet } from '@reelhouse/generators';
 
 import type { CliContext } from '../cli-context.ts';
-import type { Command } from '../cli-options.ts';
+import {
+  addDataOptions,
+  addOutputOptions,
+  dataFlags,
+  outputFlags,
+  type DataSetFlags,
+  type OutputFlags,
+} from '../cli-options.ts';
+import type { RegisterCommand } from '../cli-program.ts';
 import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { dataSetDir, resolvePipelineParams } from '../pipeline-params.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
-type GenerateCommand = Extract<Command, { name: 'generate' }>;
+export interface GenerateOptions {
+  readonly data: DataSetFlags;
+  readonly output: OutputFlags;
+  readonly out?: string | undefined;
+}
+
+export const registerGenerateCommand: RegisterCommand = (program, select) => {
+  const command = program.command('generate').description('write a data set (no database needed)');
+  addDataOptions(command).option(
+    '--out <dir>',
+    'folder of the data set (default data/<scale>-seed<seed>)',
+  );
+  addOutputOptions(command).action((values: Record<string, unknown>) => {
+    const options: GenerateOptions = {
+      data: dataFlags(values, 'generate'),
+      output: outputFlags(values),
+      out: values['out'] as string | undefined,
+    };
+    select({ name: 'generate', options, execute: (context) => generateCommand(options, context) });
+  });
+};
 
 /** `pipeline generate`: writes a data set (no database needed). */
 export async function generateCommand(
-  command: GenerateCommand,
+  command: GenerateOptions,
   context: CliContext,
 ): Promise<number> {
   const { config, stderr } = context;

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { Option } from 'commander';
+
 import {
   buildModels,
   compileProject,
@@ -13,14 +15,80 @@ import { models } from '@reelhouse/models';
 import { createKysely } from '@reelhouse/warehouse';
 
 import type { CliContext } from '../cli-context.ts';
-import type { Command } from '../cli-options.ts';
+import { addOutputOptions, outputFlags, type OutputFlags } from '../cli-options.ts';
+import type { RegisterCommand } from '../cli-program.ts';
 import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { openResources } from '../open-resources.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
-type ModelsBuildCommand = Extract<Command, { name: 'models-build' }>;
-type ModelsDocsCommand = Extract<Command, { name: 'models-docs' }>;
+export interface ModelsBuildOptions {
+  readonly output: OutputFlags;
+  readonly select: readonly string[];
+  readonly dryRun: boolean;
+  readonly validate: boolean;
+  readonly fullRefresh: boolean;
+  /** Also rebuild models protected by `allowFullRefresh: false` (dim_user's SCD2 history). */
+  readonly forceFullRefresh: boolean;
+  /** Build every selected model, even those whose sources and code did not change since their last build. */
+  readonly rebuildUpToDate: boolean;
+}
+
+export interface ModelsDocsOptions {
+  readonly out?: string | undefined;
+}
+
+/** `models build` and `models docs`. */
+export const registerModelsCommand: RegisterCommand = (program, select) => {
+  const models = program.command('models').description('the transforms: build or document them');
+  const build = models
+    .command('build')
+    .description('build the models (the transforms only)')
+    .argument('[selectors...]', 'models to build, as with --select')
+    .option('-s, --select <selectors...>', 'dbt-style selectors: a b, a,b, +model, tag:daily')
+    .addOption(
+      new Option('--dry-run', 'compile offline and print the plan and SQL').conflicts('validate'),
+    )
+    .option('--validate', 'build and test in a transaction, then roll back')
+    .option('--full-refresh', "rebuild from scratch (dim_user's SCD2 history is kept)")
+    .option('--force-full-refresh', 'also rebuild dim_user, whose SCD2 history is otherwise kept')
+    .option(
+      '--rebuild-up-to-date',
+      'also build models whose sources and code did not change since their last build',
+    );
+  addOutputOptions(build).action((selectors: string[], values: Record<string, unknown>) => {
+    // dbt style: `--select a b` and `--select a,b` both work.
+    const selection = [...((values['select'] as string[] | undefined) ?? []), ...selectors]
+      .flatMap((s) => s.split(/[\s,]+/))
+      .filter((s) => s !== '');
+    const options: ModelsBuildOptions = {
+      output: outputFlags(values),
+      select: selection,
+      dryRun: values['dryRun'] === true,
+      validate: values['validate'] === true,
+      fullRefresh: values['fullRefresh'] === true || values['forceFullRefresh'] === true,
+      forceFullRefresh: values['forceFullRefresh'] === true,
+      rebuildUpToDate: values['rebuildUpToDate'] === true,
+    };
+    select({
+      name: 'models build',
+      options,
+      execute: (context) => modelsBuildCommand(options, context),
+    });
+  });
+  models
+    .command('docs')
+    .description('model docs and lineage, written offline')
+    .option('--out <dir>', 'where to write them (default target/docs)')
+    .action((values: Record<string, unknown>) => {
+      const options: ModelsDocsOptions = { out: values['out'] as string | undefined };
+      select({
+        name: 'models docs',
+        options,
+        execute: (context) => modelsDocsCommand(options, context),
+      });
+    });
+};
 
 /** One line per model: status, materialization, rows and test outcome. */
 export function renderBuildSummary(result: BuildResult): string {
@@ -45,7 +113,7 @@ export function renderBuildSummary(result: BuildResult): string {
 
 /** `models build`: the transforms alone; `--dry-run` compiles offline and prints the plan and SQL. */
 export async function modelsBuildCommand(
-  command: ModelsBuildCommand,
+  command: ModelsBuildOptions,
   context: CliContext,
 ): Promise<number> {
   const { config, stdout, stderr } = context;
@@ -95,7 +163,7 @@ export async function modelsBuildCommand(
 
 /** `models docs`: Markdown, Mermaid lineage and an HTML page of the models, written offline. */
 export async function modelsDocsCommand(
-  command: ModelsDocsCommand,
+  command: ModelsDocsOptions,
   context: CliContext,
 ): Promise<number> {
   const outDir = fromRoot(command.out ?? 'target/docs');

@@ -1,18 +1,71 @@
 import { join } from 'node:path';
 
+import { Option } from 'commander';
+
 import { runDag, type DagRunResult } from '@reelhouse/orchestrator';
 
 import type { CliContext } from '../cli-context.ts';
-import type { Command } from '../cli-options.ts';
+import {
+  addDataOptions,
+  addDataSetSourceOptions,
+  addOutputOptions,
+  dataFlags,
+  optionalTaskId,
+  outputFlags,
+  type DataSetFlags,
+  type OutputFlags,
+} from '../cli-options.ts';
+import type { RegisterCommand } from '../cli-program.ts';
 import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { createLiveView } from '../live-view.ts';
 import { openResources } from '../open-resources.ts';
 import { createPipelineDag, pipelineDagId } from '../pipeline-dag.ts';
-import { resolvePipelineParams } from '../pipeline-params.ts';
+import { resolveRunParams } from '../resolve-run-params.ts';
+import { renderLoadSummary, summarizeLoads } from '../quality/load-summary.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
-type RunCommand = Extract<Command, { name: 'run' }>;
+export interface RunOptions {
+  readonly data: DataSetFlags;
+  readonly output: OutputFlags;
+  readonly runId?: string | undefined;
+  readonly resume: boolean;
+  readonly from?: string | undefined;
+  readonly only?: string | undefined;
+  readonly fullRefresh: boolean;
+}
+
+/** `run`, the default command: `pnpm pipeline [run] [options]`. */
+export const registerRunCommand: RegisterCommand = (program, select) => {
+  const command = program
+    .command('run', { isDefault: true })
+    .description('run the DAG video_streaming_elt_pipeline (the default command)');
+  addDataSetSourceOptions(addDataOptions(command))
+    .option(
+      '--resume',
+      'resume the last run that did not succeed (its params unless new ones are given)',
+    )
+    .option('--run-id <id>', 'id of the new run (or of the run to resume)')
+    .addOption(
+      new Option('--from <task>', 'a new run from this task on, reusing earlier data').conflicts(
+        'only',
+      ),
+    )
+    .addOption(new Option('--only <task>', 'a new run of this task alone, reusing earlier data'))
+    .option('--full-refresh', 'extract everything again and rebuild the models from scratch');
+  addOutputOptions(command).action((values: Record<string, unknown>) => {
+    const options: RunOptions = {
+      data: dataFlags(values, 'run'),
+      output: outputFlags(values),
+      runId: values['runId'] as string | undefined,
+      resume: values['resume'] === true,
+      from: optionalTaskId(values['from'], 'run --from'),
+      only: optionalTaskId(values['only'], 'run --only'),
+      fullRefresh: values['fullRefresh'] === true,
+    };
+    select({ name: 'run', options, execute: (context) => runCommand(options, context) });
+  });
+};
 
 /** Exit code of a finished run. */
 export function runExitCode(state: DagRunResult['state']): number {
@@ -28,7 +81,7 @@ export function runExitCode(state: DagRunResult['state']): number {
 }
 
 /** `pipeline run`: the whole DAG (or a resume, `--from`, `--only`) with a live view on a terminal. */
-export async function runCommand(command: RunCommand, context: CliContext): Promise<number> {
+export async function runCommand(command: RunOptions, context: CliContext): Promise<number> {
   const { config, stdout, stderr } = context;
   const targetDir = fromRoot(command.output.targetDir ?? 'target');
   const dataDir = fromRoot(config.dataDir);
@@ -46,7 +99,7 @@ export async function runCommand(command: RunCommand, context: CliContext): Prom
   const params =
     continuing && !explicitParams
       ? undefined
-      : resolvePipelineParams({ flags: command.data, config, fullRefresh: command.fullRefresh });
+      : await resolveRunParams({ flags: command.data, config, fullRefresh: command.fullRefresh });
   const note = (line: string) => (live ? stdout : stderr).write(`${line}\n`);
   const resources = await openResources({
     config,
@@ -63,6 +116,7 @@ export async function runCommand(command: RunCommand, context: CliContext): Prom
     warehouse: resources.warehouse,
     dataDir,
     targetDir,
+    plausibility: config.plausibility,
   }));
   const view = live
     ? createLiveView({ out: stdout, title: pipelineDagId, taskIds: dag.taskIds })
@@ -87,6 +141,16 @@ export async function runCommand(command: RunCommand, context: CliContext): Prom
       const error = task.result?.error;
       if (error !== undefined) note(`  ${id}: ${task.state}: ${error.code}: ${error.message}`);
     }
+    // The sources' state, so a resumed or partial run reports too; a failure here must not hide the run's.
+    const summary = await summarizeLoads({
+      source,
+      mongo,
+      reports: {
+        csv: result.tasks.load_csvs_to_postgres.result?.report,
+        json: result.tasks.load_json_to_mongo.result?.report,
+      },
+    }).catch(() => undefined);
+    if (summary !== undefined) for (const line of renderLoadSummary(summary)) note(line);
     if (result.tasks.quality_report.state === 'success')
       note(`quality report: ${join(targetDir, 'quality', 'quality-report.md')}`);
     return runExitCode(result.state);

@@ -1,7 +1,14 @@
 import { createKysely, type OpsSchema } from '@reelhouse/warehouse';
 
 import type { CliContext } from '../cli-context.ts';
-import type { Command } from '../cli-options.ts';
+import {
+  addOutputOptions,
+  countSchema,
+  outputFlags,
+  validated,
+  type OutputFlags,
+} from '../cli-options.ts';
+import type { RegisterCommand } from '../cli-program.ts';
 import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { offlineResources } from '../offline-resources.ts';
@@ -10,10 +17,30 @@ import { createPipelineDag, pipelineDagId } from '../pipeline-dag.ts';
 import { renderStatusGrid } from '../status-grid.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
-type StatusCommand = Extract<Command, { name: 'status' }>;
+export interface StatusOptions {
+  readonly output: OutputFlags;
+  readonly limit: number;
+  readonly runId?: string | undefined;
+}
+
+export const registerStatusCommand: RegisterCommand = (program, select) => {
+  const command = program
+    .command('status')
+    .description('recent runs and their task states, from ops')
+    .option('--limit <n>', 'how many runs, 1 to 50', '5')
+    .option('--run-id <id>', 'this run only');
+  addOutputOptions(command).action((values: Record<string, unknown>) => {
+    const options: StatusOptions = {
+      output: outputFlags(values),
+      limit: validated(countSchema.min(1).max(50), values['limit'], 'status --limit'),
+      runId: values['runId'] as string | undefined,
+    };
+    select({ name: 'status', options, execute: (context) => statusCommand(options, context) });
+  });
+};
 
 /** `pipeline status`: the recent runs and their task states as a grid, read from `ops`. */
-export async function statusCommand(command: StatusCommand, context: CliContext): Promise<number> {
+export async function statusCommand(command: StatusOptions, context: CliContext): Promise<number> {
   const { config, stdout, stderr } = context;
   const logger = createLogger({
     level: config.logLevel,

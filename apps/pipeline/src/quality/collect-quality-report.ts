@@ -159,7 +159,10 @@ export async function collectQualityReport(options: CollectQualityOptions): Prom
       stream: 'content',
       source: 'mongodb',
       sourceRows: await mongoCount(mongo, contentCollection),
-      sourceRejects: await mongoCount(mongo, contentRejectsCollection),
+      // Content rejects are kept in load_rejects too (they outlive the MongoDB-wire server).
+      sourceRejects: hasLoadRejects
+        ? fileRejects('content.json')
+        : await mongoCount(mongo, contentRejectsCollection),
       rawRows: await countRows(warehouse, 'raw.content'),
       rawRejects: rejectsOf('content'),
     },

@@ -29,10 +29,12 @@ export async function setup(context: GlobalSetupContext): Promise<() => Promise<
   const postgres = await resolvePostgres({
     url: config.warehouseDatabaseUrl ?? config.sourceDatabaseUrl,
     config,
+    lifetime: 'process',
   });
   started.push(postgres);
+  // Throwaway servers: tests never use, fill or stop the persistent ones of `pnpm pipeline`.
   // eslint-disable-next-line no-restricted-properties -- PATH locates executables, it is not configuration
-  const mongo = await resolveMongo({ config, path: process.env['PATH'] });
+  const mongo = await resolveMongo({ config, path: process.env['PATH'], lifetime: 'process' });
   started.push(mongo);
   context.provide('postgresServerUrl', postgres.url.expose());
   context.provide('mongoServerUrl', mongo.url.expose());
