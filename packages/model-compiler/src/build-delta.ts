@@ -9,6 +9,7 @@ import type { IncrementalMaterialization } from './materialization.ts';
 import type { RelationResolver } from './model-context.ts';
 import { createOfflineKysely } from './offline-kysely.ts';
 import type { TimeRange } from './plan-intervals.ts';
+import { buildDeletedKeys } from './deleted-keys.ts';
 import { quoteIdent } from './sql-identifier.ts';
 import { verifyContract } from './verify-contract.ts';
 
@@ -60,6 +61,12 @@ export async function buildDelta(db: AnyKysely, options: BuildDeltaOptions): Pro
   const selectSql = byTimeRange(materialization)
     ? rangesSql(options.ranges, { column: materialization.timeColumn, compile })
     : compile().sql;
+  const deleted = await buildDeletedKeys(db, {
+    model,
+    resolver,
+    relation: `${options.delta}__deleted`,
+    contract,
+  });
   const rows = await buildRelation(db, {
     model: model.name,
     relation: options.delta,
@@ -70,7 +77,8 @@ export async function buildDelta(db: AnyKysely, options: BuildDeltaOptions): Pro
     withKeys: false,
   });
   return {
-    rows: rows ?? 0,
+    // Removed rows count as written: a run that only deletes still changes the table.
+    rows: (rows ?? 0) + (deleted?.rows ?? 0),
     sql: selectSql,
     plan: {
       target,
@@ -78,6 +86,7 @@ export async function buildDelta(db: AnyKysely, options: BuildDeltaOptions): Pro
       materialization,
       columns: Object.keys(contract.columns),
       ranges: options.ranges,
+      ...(deleted === undefined ? {} : { deleted: deleted.relation }),
     },
   };
 }

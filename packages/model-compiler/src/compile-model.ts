@@ -27,6 +27,7 @@ export function compileModel(model: AnyModel, options: CompileModelOptions): Com
     interval: options.interval,
   });
   const query = model.select(recording.context).compile();
+  const deletesSql = model.deletes?.(recording.context).compile().sql ?? null;
   const tests = model.tests.map((test) =>
     compileDataTest(test, {
       db: options.db,
@@ -42,7 +43,16 @@ export function compileModel(model: AnyModel, options: CompileModelOptions): Com
   for (const foreignKey of contract.foreignKeys) dependsOn.add(foreignKey.references);
   dependsOn.delete(model.name);
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify([query.sql, model.materialization, contract, tests, model.postHooks]))
+    .update(
+      JSON.stringify([
+        query.sql,
+        model.materialization,
+        contract,
+        tests,
+        model.postHooks,
+        ...(deletesSql === null ? [] : [deletesSql]),
+      ]),
+    )
     .digest('hex')
     .slice(0, 16);
   return Object.freeze({

@@ -77,6 +77,12 @@ export interface ModelConfig<Name extends string, Q extends ModelQuery> {
    * `{{ this }}` is the relation built there: the new rows' table in an incremental run.
    */
   readonly postHooks?: readonly string[];
+  /**
+   * Incremental runs by key (`merge`, `delete+insert`): the `uniqueKey` of rows to remove from the
+   * table (e.g. rows whose source was deleted), next to the new rows of `select`. Removed before the
+   * new rows go in; within the build, downstream models already read the table without them.
+   */
+  readonly deletes?: ((ctx: ModelContext) => ModelQuery) | undefined;
 }
 
 /** A compiled-in model definition: plain, frozen data plus its query function. */
@@ -90,6 +96,7 @@ export interface Model<Name extends string = string, Row = object> {
   readonly contract: ModelContract<Row>;
   readonly tests: readonly DataTest<Row>[];
   readonly postHooks: readonly string[];
+  readonly deletes: ((ctx: ModelContext) => ModelQuery) | undefined;
   /** Phantom field carrying the row type; never set at runtime. */
   readonly __row?: Row;
 }
@@ -124,5 +131,6 @@ export function defineModel<const Name extends string, Q extends ModelQuery>(
     contract: config.contract,
     tests: config.tests?.(testBuilders<QueryRow<Q>>()) ?? [],
     postHooks: config.postHooks ?? [],
+    deletes: config.deletes,
   });
 }

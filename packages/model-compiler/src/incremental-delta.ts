@@ -11,6 +11,8 @@ export interface DeltaPlan {
   readonly columns: readonly string[];
   /** For models by time range: the ranges the delta replaces. */
   readonly ranges: readonly TimeRange[];
+  /** Keyed models with `deletes`: the table of unique keys whose rows are removed. */
+  readonly deleted?: string | undefined;
 }
 
 /** True when the model is built by time range (whole intervals replaced) rather than by key. */
@@ -37,10 +39,18 @@ export function replacedCondition(plan: DeltaPlan): string | undefined {
       .join(' or ');
   }
   if (materialization.strategy === 'append') return undefined;
-  const keys = materialization.uniqueKey
+  const inDelta = keyedIn(plan.delta, materialization.uniqueKey);
+  return plan.deleted === undefined
+    ? inDelta
+    : `${inDelta} or ${keyedIn(plan.deleted, materialization.uniqueKey)}`;
+}
+
+/** `exists` a row of `relation` (alias `d`) sharing the unique key of `t`. */
+function keyedIn(relation: string, uniqueKey: readonly string[]): string {
+  const keys = uniqueKey
     .map((key) => `"d".${quoteIdent(key)} = "t".${quoteIdent(key)}`)
     .join(' and ');
-  return `exists (select 1 from ${quoteRelation(plan.delta)} as "d" where ${keys})`;
+  return `exists (select 1 from ${quoteRelation(relation)} as "d" where ${keys})`;
 }
 
 /**
@@ -56,7 +66,8 @@ export function postMergeViewSql(plan: DeltaPlan & { readonly view: string }): s
 
 /**
  * Statements applying the delta to the table: append inserts; `delete+insert` and time ranges
- * delete what the delta replaces, then insert; `merge` updates matched keys and inserts the rest.
+ * delete what the delta replaces (and the deleted keys), then insert; `merge` removes the deleted
+ * keys, updates matched keys and inserts the rest.
  */
 export function applyDeltaStatements(plan: DeltaPlan): string[] {
   const target = quoteRelation(plan.target);
@@ -72,7 +83,14 @@ export function applyDeltaStatements(plan: DeltaPlan): string[] {
     const set = updated
       .map((column) => `${quoteIdent(column)} = "d".${quoteIdent(column)}`)
       .join(', ');
+    const removed =
+      plan.deleted === undefined
+        ? []
+        : [
+            `delete from ${target} as "t" where ${keyedIn(plan.deleted, materialization.uniqueKey)}`,
+          ];
     return [
+      ...removed,
       `merge into ${target} as "t" using ${delta} as "d" on ${keys}` +
         (updated.length > 0 ? ` when matched then update set ${set}` : '') +
         ` when not matched then insert (${columns}) values (${plan.columns.map((column) => `"d".${quoteIdent(column)}`).join(', ')})`,

@@ -2,8 +2,6 @@
 -- benchmark compares a full `models:build` with. Same inputs (raw.*), same transforms, same output
 -- tables, keys and constraints, built into the schema named by the psql variable `target`:
 --   psql "$WAREHOUSE_DATABASE_URL" -v target=bench_star -f packages/models/bench/star-schema.sql
--- dim_user is built as on a first build (one version per user, valid from sign-up): history only
--- accumulates across builds, which a single script run cannot show.
 \set ON_ERROR_STOP on
 
 begin;
@@ -13,17 +11,6 @@ set local search_path = :"target", public;
 
 -- Staging: cleaned raw, latest updated_at per key (an anti-join, as the models do); temporary
 -- views vanish with the session.
-create temporary view stg_users as
-select lower(trim(u.user_id::text)) as user_id, lower(trim(u.email)) as email, u.birth_year,
-       nullif(lower(trim(u.gender)), '') as gender, upper(trim(u.country_code)) as country_code,
-       trim(u.preferred_language) as preferred_language, u.signup_ts, lower(trim(u.plan)) as plan,
-       u.monthly_price_cents, upper(trim(u.currency)) as currency,
-       lower(trim(u.subscription_status)) as subscription_status, u.cancelled_at,
-       lower(trim(u.acquisition_channel)) as acquisition_channel, u.updated_at
-from raw.users u
-where not exists (select 1 from raw.users n where n.user_id = u.user_id
-                  and (n.updated_at, n._extracted_at, n.ctid) > (u.updated_at, u._extracted_at, u.ctid));
-
 create temporary view stg_viewing_sessions as
 select lower(trim(s.session_id::text)) as session_id, lower(trim(s.user_id::text)) as user_id, trim(s.content_id) as content_id,
        s.started_at, s.ended_at, s.watch_duration_s, lower(trim(s.device_type)) as device_type,
@@ -90,13 +77,13 @@ insert into ref_country values
   ('NZ', 'New Zealand', 'APAC', 'Pacific/Auckland', 'NZD');
 alter table ref_country add primary key (country_code);
 
--- dim_date: whole years from the first sign-up to the last session, plus -1.
+-- dim_date: whole years from the first sign-up to the last session ever extracted, plus -1.
 create table dim_date as
 with bounds as (
   select date_trunc('year', min(first_at) at time zone 'UTC')::date as first_day,
          (date_trunc('year', max(last_at) at time zone 'UTC') + interval '1 year - 1 day')::date as last_day
-  from (select min(signup_ts) as first_at, greatest(max(signup_ts), max(cancelled_at)) as last_at from raw.users
-        union all select min(started_at), max(started_at) from raw.viewing_sessions) b
+  from (select min(signup_ts) as first_at, greatest(max(signup_ts), max(cancelled_at)) as last_at from raw.users__history
+        union all select min(started_at), max(started_at) from raw.viewing_sessions__history) b
 ), days as (select g.day::date as d from bounds, generate_series(bounds.first_day, bounds.last_day, interval '1 day') g(day))
 select to_char(d, 'YYYYMMDD')::integer as date_key, d as full_date, extract(year from d)::smallint as year,
        extract(quarter from d)::smallint as quarter, extract(month from d)::smallint as month,
@@ -108,24 +95,62 @@ union all
 select -1, null, null, null, null, null, null, null, null, null, null;
 alter table dim_date add primary key (date_key);
 
--- dim_user: one version per user valid from sign-up, key = hash(user_id, valid_from), plus -1.
+-- dim_user: SCD2 versions from raw.users__history (a version opens where plan, status or country
+-- changes, in _change_seq order; valid from the business time of its first row, the first from
+-- sign-up, kept strictly increasing), attributes of its last row; erased users' versions without
+-- personal attributes; key = hash(user_id, valid_from), plus -1.
 create table dim_user as
-with reference as (select extract(year from max(updated_at) at time zone 'UTC')::integer as year from stg_users)
-select ('x' || substr(md5(u.user_id || '|' || ((extract(epoch from u.signup_ts) * 1000000)::bigint)::text), 1, 13))::bit(52)::bigint as user_key,
-       u.user_id, encode(sha256(convert_to(u.email, 'UTF8')), 'hex') as email_sha256,
-       case when r.year - u.birth_year is null then 'unknown' when r.year - u.birth_year < 18 then 'under_18'
-            when r.year - u.birth_year < 25 then '18-24' when r.year - u.birth_year < 35 then '25-34'
-            when r.year - u.birth_year < 45 then '35-44' when r.year - u.birth_year < 55 then '45-54'
-            when r.year - u.birth_year < 65 then '55-64' else '65+' end as age_band,
-       coalesce(u.gender, 'unknown') as gender, u.country_code, coalesce(c.region, 'unknown') as region,
-       u.preferred_language, u.plan, u.monthly_price_cents, u.currency, u.subscription_status,
-       to_char(u.signup_ts at time zone 'UTC', 'YYYYMMDD')::integer as signup_date_key,
-       to_char(u.cancelled_at at time zone 'UTC', 'YYYYMMDD')::integer as cancelled_date_key, u.acquisition_channel,
-       u.signup_ts as valid_from, null::timestamptz as valid_to, true as is_current
-from stg_users u cross join reference r left join ref_country c on c.country_code = u.country_code
+with history as (
+  select lower(trim(h.user_id::text)) as user_id, h._op, h._change_seq, h._extracted_at, lower(trim(h.email)) as email,
+         h.birth_year, nullif(lower(trim(h.gender)), '') as gender, upper(trim(h.country_code)) as country_code,
+         trim(h.preferred_language) as preferred_language, h.signup_ts, lower(trim(h.plan)) as plan, h.monthly_price_cents,
+         upper(trim(h.currency)) as currency, lower(trim(h.subscription_status)) as subscription_status, h.cancelled_at,
+         lower(trim(h.acquisition_channel)) as acquisition_channel, h.updated_at
+  from raw.users__history h),
+erasures as (select user_id, max(_extracted_at) as erased_extracted_at from history where _op = 'delete' group by user_id),
+upserts as (
+  select u.*, case when lag(row(u.plan, u.subscription_status, u.country_code)) over w
+                   is not distinct from row(u.plan, u.subscription_status, u.country_code) then 0 else 1 end as opens
+  from history u where u._op = 'upsert' window w as (partition by u.user_id order by u._change_seq)),
+numbered as (select u.*, sum(u.opens) over (partition by u.user_id order by u._change_seq) as version_no from upserts u),
+spans as (
+  select user_id, version_no, max(_change_seq) as last_seq, max(_extracted_at) as extracted_at,
+         (array_agg(updated_at order by _change_seq))[1] as opened_at
+  from numbered group by user_id, version_no),
+starts as (
+  select l.*, s.extracted_at, case when s.version_no = 1 then l.signup_ts else s.opened_at end as starts_at
+  from spans s join numbered l on l.user_id = s.user_id and l._change_seq = s.last_seq),
+timed as (
+  select t.*, max(t.starts_at - t.version_no * interval '1 microsecond') over (partition by t.user_id order by t.version_no)
+              + t.version_no * interval '1 microsecond' as valid_from
+  from starts t),
+versions as (
+  select v.*, lead(v.valid_from) over (partition by v.user_id order by v.version_no) as valid_to,
+         e.user_id is not null as erased, greatest(v.extracted_at, e.erased_extracted_at) as last_extracted_at,
+         extract(year from v.updated_at at time zone 'UTC')::integer - v.birth_year as age
+  from timed v left join erasures e on e.user_id = v.user_id)
+select ('x' || substr(md5(v.user_id || '|' || ((extract(epoch from v.valid_from) * 1000000)::bigint)::text), 1, 13))::bit(52)::bigint as user_key,
+       v.user_id,
+       case when v.erased then null else encode(sha256(convert_to(v.email, 'UTF8')), 'hex') end as email_sha256,
+       case when v.erased or v.age is null then 'unknown' when v.age < 18 then 'under_18' when v.age < 25 then '18-24'
+            when v.age < 35 then '25-34' when v.age < 45 then '35-44' when v.age < 55 then '45-54'
+            when v.age < 65 then '55-64' else '65+' end as age_band,
+       case when v.erased then 'unknown' else coalesce(v.gender, 'unknown') end as gender,
+       case when v.erased then 'ZZ' else v.country_code end as country_code,
+       case when v.erased then 'unknown' else coalesce(c.region, 'unknown') end as region,
+       case when v.erased then null else v.preferred_language end as preferred_language,
+       case when v.erased then 'unknown' else v.plan end as plan,
+       case when v.erased then null else v.monthly_price_cents end as monthly_price_cents,
+       case when v.erased then null else v.currency end as currency,
+       case when v.erased then 'erased' else v.subscription_status end as subscription_status,
+       case when v.erased then -1 else to_char(v.signup_ts at time zone 'UTC', 'YYYYMMDD')::integer end as signup_date_key,
+       case when v.erased then null else to_char(v.cancelled_at at time zone 'UTC', 'YYYYMMDD')::integer end as cancelled_date_key,
+       case when v.erased then 'unknown' else v.acquisition_channel end as acquisition_channel,
+       v.valid_from, v.valid_to, not v.erased and v.valid_to is null as is_current, v.last_extracted_at as _extracted_at
+from versions v left join ref_country c on c.country_code = v.country_code
 union all
 select -1, 'unknown', null, 'unknown', 'unknown', 'ZZ', 'unknown', null, 'unknown', null, null, 'unknown', -1, null, 'unknown',
-       '1900-01-01T00:00:00Z', null, true;
+       '1900-01-01T00:00:00Z', null, true, null;
 alter table dim_user add primary key (user_key);
 create index on dim_user (user_id, valid_from);
 
@@ -174,7 +199,7 @@ select s.session_id, coalesce(u.user_key, -1) as user_key, coalesce(c.content_ke
        (s.exit_reason = 'completed' or coalesce(s.watch_duration_s >= 0.9 * c.runtime_s, false)) as is_completed,
        s.startup_ms, s.rebuffer_count, s.rebuffer_ms, s.exit_reason, s.is_offline, s._load_id, s._extracted_at
 from stg_viewing_sessions s
-left join dim_user u on u.user_id = s.user_id and u.valid_from <= s.started_at and (u.valid_to is null or u.valid_to > s.started_at)
+left join dim_user u on u.user_id = s.user_id and u.subscription_status <> 'erased' and u.valid_from <= s.started_at and (u.valid_to is null or u.valid_to > s.started_at)
 left join dim_content c on c.content_id = s.content_id
 left join ref_country k on k.country_code = s.country_code
 left join dim_date d on d.full_date = (s.started_at at time zone 'UTC')::date;

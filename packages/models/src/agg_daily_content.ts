@@ -1,9 +1,8 @@
-import { sql, type AliasedRawBuilder } from 'kysely';
+import { sql } from 'kysely';
 
 import { defineModel, incremental } from '@reelhouse/model-compiler';
-import type { AggDailyContent } from '@reelhouse/warehouse';
 
-import { isNewSessionDay, newSessionDays, newSessionDaysCte } from './days-with-new-sessions.ts';
+import { changedDays, changedDaysCte, isChangedDay } from './changed-days.ts';
 import { dim_content } from './dim_content.ts';
 import { dim_date } from './dim_date.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
@@ -12,8 +11,8 @@ import { fact_viewing_session } from './fact_viewing_session.ts';
 export const agg_daily_content = defineModel({
   name: 'agg_daily_content',
   description:
-    'Engagement per UTC day and playable item: sessions, watch seconds and completed sessions are additive; viewers counts distinct users (user versions) within the row only, so it must not be summed across days. Incremental: the groups of the days holding newly extracted sessions are recomputed.',
-  // The groups of the days holding new sessions replace their stored versions (see the select).
+    'Engagement per UTC day and playable item: sessions, watch seconds and completed sessions are additive; viewers counts distinct users (user versions) within the row only, so it must not be summed across days. Incremental: the days a change touched (new, corrected, moved or deleted sessions, users whose versions changed) are recomputed whole.',
+  // The groups of the days a change touched replace their stored versions (see the select).
   materialization: incremental({
     strategy: 'delete+insert',
     uniqueKey: ['date_key', 'content_key'],
@@ -33,40 +32,22 @@ export const agg_daily_content = defineModel({
       ])
       .groupBy(['f.date_key', 'f.content_key']);
     if (!ctx.isIncremental) return query;
-    // The groups of the days holding new sessions, recomputed; a stored group of those days that
-    // no session belongs to any more is emitted with zero measures, replacing its stale counts.
-    const self = () => ctx.self('a') as unknown as AliasedRawBuilder<AggDailyContent, 'a'>;
+    // The groups of the days a change touched, recomputed; `deletes` removes every stored group
+    // of those days first, so a group no session belongs to any more disappears.
     return ctx.db
-      .with(newSessionDaysCte, () => newSessionDays(ctx))
-      .with('fresh', () => query.where('f.date_key', '=', isNewSessionDay))
-      .selectFrom('fresh')
-      .selectAll()
-      .unionAll((eb) =>
-        eb
-          .selectFrom(self())
-          .where('a.date_key', '=', isNewSessionDay)
-          .where((inner) =>
-            inner.not(
-              inner.exists(
-                inner
-                  .selectFrom('fresh as n')
-                  .select(sql.lit(1).as('one'))
-                  .whereRef('n.date_key', '=', 'a.date_key')
-                  .whereRef('n.content_key', '=', 'a.content_key'),
-              ),
-            ),
-          )
-          .select((inner) => [
-            'a.date_key',
-            'a.content_key',
-            sql<number>`0::bigint`.as('sessions'),
-            sql<number>`0::bigint`.as('viewers'),
-            sql<number>`0::bigint`.as('watch_seconds'),
-            sql<number>`0::bigint`.as('completed_sessions'),
-            inner.ref('a._extracted_at').as('_extracted_at'),
-          ]),
-      );
+      .with(changedDaysCte, () => changedDays(ctx))
+      .selectFrom(query.where('f.date_key', '=', isChangedDay).as('fresh'))
+      .selectAll('fresh');
   },
+  deletes: (ctx) =>
+    ctx.db
+      .with(changedDaysCte, () => changedDays(ctx))
+      .selectFrom(ctx.self('a'))
+      .select([
+        sql<number>`a.date_key`.as('date_key'),
+        sql<number>`a.content_key`.as('content_key'),
+      ])
+      .where(sql<boolean>`"a"."date_key" = ${isChangedDay}`),
   contract: {
     columns: {
       date_key: { type: 'integer' },

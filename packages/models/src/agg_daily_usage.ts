@@ -1,32 +1,19 @@
-import { sql, type AliasedRawBuilder } from 'kysely';
+import { sql } from 'kysely';
 
 import { plans } from '@reelhouse/contracts';
 import { defineModel, incremental } from '@reelhouse/model-compiler';
-import type { AggDailyUsage } from '@reelhouse/warehouse';
 
-import { isNewSessionDay, newSessionDays, newSessionDaysCte } from './days-with-new-sessions.ts';
+import { changedDays, changedDaysCte, isChangedDay } from './changed-days.ts';
 import { dim_date } from './dim_date.ts';
 import { dim_user } from './dim_user.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
-
-/** The measures of a group no session belongs to any more. */
-const zeroMeasures = [
-  sql<number>`0::bigint`.as('sessions'),
-  sql<number>`0::bigint`.as('watch_seconds'),
-  sql<number>`0::bigint`.as('completed_sessions'),
-  sql<number>`0::bigint`.as('rebuffer_count'),
-  sql<number>`0::bigint`.as('rebuffer_ms'),
-  sql<number>`0::bigint`.as('startup_ms_total'),
-  sql<number>`0::bigint`.as('bitrate_kbps_seconds'),
-  sql<number>`0::bigint`.as('bytes_transferred'),
-] as const;
 
 /** Daily usage per session country, device, plan (as of the session) and quality: additive sums only. */
 export const agg_daily_usage = defineModel({
   name: 'agg_daily_usage',
   description:
-    'Sessions per UTC day, session country, device type, plan (the user version valid at the session) and quality, with additive measures only (counts and sums), so every roll-up is a plain SUM; averages divide two sums. Incremental: the groups of the days holding newly extracted sessions are recomputed.',
-  // The groups of the days holding new sessions replace their stored versions (see the select).
+    'Sessions per UTC day, session country, device type, plan (the user version valid at the session) and quality, with additive measures only (counts and sums), so every roll-up is a plain SUM; averages divide two sums. Incremental: the days a change touched (new, corrected, moved or deleted sessions, users whose versions changed) are recomputed whole.',
+  // The groups of the days a change touched replace their stored versions (see the select).
   materialization: incremental({
     strategy: 'delete+insert',
     uniqueKey: ['date_key', 'country_code', 'device_type', 'plan', 'quality'],
@@ -64,45 +51,25 @@ export const agg_daily_usage = defineModel({
         'f.quality',
       ]);
     if (!ctx.isIncremental) return query;
-    // The groups of the days holding new sessions, recomputed; a group of those days that no
-    // session belongs to any more (a re-extracted session changed quality, say) is emitted with
-    // zero measures, so that it replaces the stale counts.
-    const self = () => ctx.self('a') as unknown as AliasedRawBuilder<AggDailyUsage, 'a'>;
+    // The groups of the days a change touched, recomputed; `deletes` removes every stored group
+    // of those days first, so a group no session belongs to any more disappears.
     return ctx.db
-      .with(newSessionDaysCte, () => newSessionDays(ctx))
-      .with('fresh', () => query.where('f.date_key', '=', isNewSessionDay))
-      .selectFrom('fresh')
-      .selectAll()
-      .unionAll((eb) =>
-        eb
-          .selectFrom(self())
-          .where('a.date_key', '=', isNewSessionDay)
-          .where((inner) =>
-            inner.not(
-              inner.exists(
-                inner
-                  .selectFrom('fresh as n')
-                  .select(sql.lit(1).as('one'))
-                  .whereRef('n.date_key', '=', 'a.date_key')
-                  .whereRef('n.country_code', '=', 'a.country_code')
-                  .whereRef('n.device_type', '=', 'a.device_type')
-                  .whereRef('n.plan', '=', 'a.plan')
-                  .whereRef('n.quality', '=', 'a.quality'),
-              ),
-            ),
-          )
-          .select((inner) => [
-            'a.date_key',
-            'a.country_code',
-            'a.region',
-            'a.device_type',
-            'a.plan',
-            'a.quality',
-            ...zeroMeasures,
-            inner.ref('a._extracted_at').as('_extracted_at'),
-          ]),
-      );
+      .with(changedDaysCte, () => changedDays(ctx))
+      .selectFrom(query.where('f.date_key', '=', isChangedDay).as('fresh'))
+      .selectAll('fresh');
   },
+  deletes: (ctx) =>
+    ctx.db
+      .with(changedDaysCte, () => changedDays(ctx))
+      .selectFrom(ctx.self('a'))
+      .select([
+        sql<number>`a.date_key`.as('date_key'),
+        sql<string>`a.country_code`.as('country_code'),
+        sql<string>`a.device_type`.as('device_type'),
+        sql<string>`a.plan`.as('plan'),
+        sql<string>`a.quality`.as('quality'),
+      ])
+      .where(sql<boolean>`"a"."date_key" = ${isChangedDay}`),
   contract: {
     columns: {
       date_key: { type: 'integer' },

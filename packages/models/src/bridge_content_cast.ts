@@ -10,7 +10,7 @@ import { stg_content_cast } from './stg_content_cast.ts';
 export const bridge_content_cast = defineModel({
   name: 'bridge_content_cast',
   description:
-    "Playable item to cast member (many to many): a movie has its own cast, an episode its series'. An item the catalogue no longer lists (dim_content never deletes) has no cast rows.",
+    "Playable item to cast member (many to many): a movie has its own cast, an episode its series'. An item the catalogue no longer lists has no cast rows.",
   materialization: table(),
   tags: ['dimension', 'bridge'],
   select: (ctx) =>

@@ -13,7 +13,7 @@ import { stg_content_genres } from './stg_content_genres.ts';
 export const bridge_content_genre = defineModel({
   name: 'bridge_content_genre',
   description:
-    "Playable item to genre (many to many): a movie has its own genres, an episode its series'; is_primary marks the item's dim_content.primary_genre. An item the catalogue no longer lists (dim_content never deletes) keeps that primary genre only.",
+    "Playable item to genre (many to many): a movie has its own genres, an episode its series'; is_primary marks the item's dim_content.primary_genre. An item the catalogue no longer lists keeps that primary genre only.",
   materialization: table(),
   tags: ['dimension', 'bridge'],
   select: (ctx) =>

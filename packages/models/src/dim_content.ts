@@ -17,7 +17,7 @@ export const dim_content = defineModel({
     'One row per playable item: movies, and episodes with their series attributes (genre, rating, language). content_key derives from content_id, so it is stable across rebuilds; -1 is the unknown item.',
   // Merged in place rather than replaced: replacing it would drop the foreign keys the fact and
   // the aggregates hold on it, and re-adding them validates every fact row on every build. The
-  // whole (small) dimension is recomputed and merged; rows are never deleted.
+  // whole (small) dimension is recomputed and merged; items the catalogue dropped are deleted.
   materialization: incremental({ strategy: 'merge', uniqueKey: ['content_key'] }),
   tags: ['dimension'],
   select: (ctx) =>
@@ -106,6 +106,33 @@ export const dim_content = defineModel({
       )
       .selectFrom('items')
       .selectAll(),
+  // Items the catalogue no longer lists (withdrawn titles, dropped episodes) leave, as a full
+  // rebuild would not have them. The fact's foreign key makes the build fail loudly if a session
+  // still points at one (the generator withdraws only titles nobody watched).
+  deletes: (ctx) =>
+    ctx.db
+      .selectFrom(ctx.self('old'))
+      .select(sql<number>`old.content_key`.as('content_key'))
+      .where(sql<boolean>`old.content_key <> -1`)
+      .where((eb) =>
+        eb.not(
+          eb.or([
+            eb.exists(
+              eb
+                .selectFrom(ctx.ref(stg_content, 'm'))
+                .select(sql.lit(1).as('one'))
+                .where(sql<boolean>`m.content_id = old.content_id and m.content_type = 'movie'`),
+            ),
+            eb.exists(
+              eb
+                .selectFrom(ctx.ref(stg_episodes, 'e'))
+                .innerJoin(ctx.ref(stg_content, 's'), 's.content_id', 'e.series_id')
+                .select(sql.lit(1).as('one'))
+                .where(sql<boolean>`e.episode_id = old.content_id`),
+            ),
+          ]),
+        ),
+      ),
   contract: {
     columns: {
       content_key: { type: 'bigint' },

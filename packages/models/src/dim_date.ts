@@ -14,23 +14,23 @@ export const dim_date = defineModel({
   tags: ['dimension'],
   select: (ctx) => {
     const allDays = ctx.db
-      // Bounds come from raw, not staging: deduplication cannot widen them, and a min/max needs no
-      // anti-join over every session.
+      // Bounds come from raw's histories: every user and session ever extracted, so a full rebuild
+      // spans the years an incremental one accumulated, even after erasures and deletes.
       .with('bounds', (db) =>
         db
           .selectFrom(
             db
-              .selectFrom(ctx.source('raw.users', 'u'))
+              .selectFrom(ctx.source('raw.users__history', 'u'))
               .select((eb) => [
                 eb.fn.min('u.signup_ts').as('first_at'),
                 // greatest() ignores nulls: cancellation days are in the calendar too.
-                sql<Date>`greatest(max(${eb.ref('u.signup_ts')}), max(${eb.ref('u.cancelled_at')}))`.as(
+                sql<Date | null>`greatest(max(${eb.ref('u.signup_ts')}), max(${eb.ref('u.cancelled_at')}))`.as(
                   'last_at',
                 ),
               ])
               .unionAll(
                 db
-                  .selectFrom(ctx.source('raw.viewing_sessions', 's'))
+                  .selectFrom(ctx.source('raw.viewing_sessions__history', 's'))
                   .select((eb) => [
                     eb.fn.min('s.started_at').as('first_at'),
                     eb.fn.max('s.started_at').as('last_at'),

@@ -1,70 +1,95 @@
-import { sql, type AliasedRawBuilder, type Expression, type QueryCreator } from 'kysely';
+import { sql, type Expression } from 'kysely';
 
 import { acquisitionChannels, genders, plans, subscriptionStatuses } from '@reelhouse/contracts';
 import { defineModel, incremental, type ModelContext } from '@reelhouse/model-compiler';
 import type { DimUser } from '@reelhouse/warehouse';
 
 import { aliasedColumns } from './aliased-columns.ts';
-import { sourceUsers, type SourceUser, type WithSource } from './source-users.ts';
 import { dim_date } from './dim_date.ts';
+import { ref_country } from './ref_country.ts';
 import { epochMicros, surrogateKey } from './surrogate-key.ts';
+import { userVersionsSql } from './user-versions.ts';
 
-/** Type 1 attributes: a change overwrites the current version instead of opening a new one. */
-const overwritten = [
-  'email_sha256',
-  'age_band',
-  'gender',
-  'region',
-  'preferred_language',
-  'monthly_price_cents',
-  'currency',
-  'signup_date_key',
-  // Type 1: the day of the cancellation the current status refers to (churn is dated by it).
-  'cancelled_date_key',
-  'acquisition_channel',
-] as const satisfies readonly (keyof SourceUser & keyof DimUser)[];
-
-// Aliases are fixed by the queries below: `s` the source row, `d` the existing version.
-const s = <K extends keyof SourceUser>(column: K) => sql<SourceUser[K]>`${sql.ref(`s.${column}`)}`;
-const d = <K extends keyof DimUser>(column: K) => sql<DimUser[K]>`${sql.ref(`d.${column}`)}`;
-
-/** SCD type 2 attributes (plan, subscription status, country): a change opens a new version. */
-const historyChanged = sql<boolean>`(${s('plan')}, ${s('subscription_status')}, ${s('country_code')}) is distinct from (${d('plan')}, ${d('subscription_status')}, ${d('country_code')})`;
-const overwrittenChanged = sql<boolean>`(${sql.join(overwritten.map((c) => s(c)))}) is distinct from (${sql.join(overwritten.map((c) => d(c)))})`;
-/** When a change happened: the source's update time, kept after the version it closes. */
-const changedAt = sql<Date>`greatest(${s('updated_at')}, ${d('valid_from')} + interval '1 microsecond')`;
-
-const sourceAttributes = {
-  user_id: s('user_id'),
-  email_sha256: s('email_sha256'),
-  age_band: s('age_band'),
-  gender: s('gender'),
-  country_code: s('country_code'),
-  region: s('region'),
-  preferred_language: s('preferred_language'),
-  plan: s('plan'),
-  monthly_price_cents: s('monthly_price_cents'),
-  currency: s('currency'),
-  subscription_status: s('subscription_status'),
-  signup_date_key: s('signup_date_key'),
-  cancelled_date_key: s('cancelled_date_key'),
-  acquisition_channel: s('acquisition_channel'),
-};
-
-/** A current version of the source user from `validFrom`; its key derives from (user_id, valid_from). */
-function openVersion(validFrom: Expression<Date>) {
-  return aliasedColumns<DimUser>({
-    user_key: surrogateKey([s('user_id'), epochMicros(validFrom)]),
-    ...sourceAttributes,
-    valid_from: validFrom,
-    valid_to: sql<Date | null>`null::timestamptz`,
-    is_current: sql<boolean>`true`,
-  });
+/** One SCD2 version computed from the history (see `userVersionsSql`). */
+interface UserVersion {
+  user_id: string;
+  email: string | null;
+  birth_year: number | null;
+  gender: string | null;
+  country_code: string;
+  preferred_language: string;
+  signup_ts: Date;
+  plan: string;
+  monthly_price_cents: number;
+  currency: string;
+  subscription_status: string;
+  cancelled_at: Date | null;
+  acquisition_channel: string;
+  updated_at: Date;
+  valid_from: Date;
+  valid_to: Date | null;
+  erased: boolean;
+  last_extracted_at: Date;
 }
 
-/** The `-1` member that facts point at when their user is unknown. */
-function unknownUser(db: QueryCreator<WithSource>) {
-  return db.selectNoFrom(
+const v = <K extends keyof UserVersion>(column: K) =>
+  sql<UserVersion[K]>`${sql.ref(`v.${column}`)}`;
+/** An erased user's version keeps no personal attribute: `kept` unless erased, else `erased`. */
+const unlessErased = <T>(kept: Expression<T>, erased: Expression<T>) =>
+  sql<T>`case when ${v('erased')} then ${erased} else ${kept} end`;
+const age = sql<number>`(extract(year from ${v('updated_at')} at time zone 'UTC')::integer - ${v('birth_year')})`;
+
+/** The dim_user rows of the versions of the users `only` selects (every user without it). */
+function versions(ctx: ModelContext, only?: ReturnType<typeof sql>) {
+  return ctx.db
+    .selectFrom(sql<UserVersion>`(${userVersionsSql(ctx, only)})`.as('v'))
+    .leftJoin(ctx.ref(ref_country, 'c'), 'c.country_code', 'v.country_code')
+    .select((eb) =>
+      aliasedColumns<DimUser>({
+        user_key: surrogateKey([v('user_id'), epochMicros(v('valid_from'))]),
+        user_id: v('user_id'),
+        email_sha256: unlessErased(
+          sql<string | null>`encode(sha256(convert_to(${v('email')}, 'UTF8')), 'hex')`,
+          sql`null::text`,
+        ),
+        // Ages as of the version's own data (its last update), never the build's clock.
+        age_band: sql<string>`case when ${v('erased')} or ${age} is null then 'unknown' when ${age} < 18 then 'under_18' when ${age} < 25 then '18-24' when ${age} < 35 then '25-34' when ${age} < 45 then '35-44' when ${age} < 55 then '45-54' when ${age} < 65 then '55-64' else '65+' end`,
+        gender: unlessErased(sql<string>`coalesce(${v('gender')}, 'unknown')`, sql`'unknown'`),
+        country_code: unlessErased(v('country_code'), sql`'ZZ'`),
+        region: unlessErased(
+          sql<string>`coalesce(${eb.ref('c.region')}, 'unknown')`,
+          sql`'unknown'`,
+        ),
+        preferred_language: unlessErased<string | null>(v('preferred_language'), sql`null::text`),
+        plan: unlessErased(v('plan'), sql`'unknown'`),
+        monthly_price_cents: unlessErased<number | null>(
+          v('monthly_price_cents'),
+          sql`null::integer`,
+        ),
+        currency: unlessErased<string | null>(v('currency'), sql`null::text`),
+        subscription_status: unlessErased(v('subscription_status'), sql`'erased'`),
+        signup_date_key: unlessErased(
+          sql<number>`to_char(${v('signup_ts')} at time zone 'UTC', 'YYYYMMDD')::integer`,
+          sql`-1`,
+        ),
+        // The day of the cancellation this version's status refers to (churn is dated by it).
+        cancelled_date_key: unlessErased<number | null>(
+          sql`to_char(${v('cancelled_at')} at time zone 'UTC', 'YYYYMMDD')::integer`,
+          sql`null::integer`,
+        ),
+        acquisition_channel: unlessErased(v('acquisition_channel'), sql`'unknown'`),
+        valid_from: v('valid_from'),
+        valid_to: v('valid_to'),
+        is_current: sql<boolean>`not ${v('erased')} and ${v('valid_to')} is null`,
+        _extracted_at: sql<Date | null>`${v('last_extracted_at')}`,
+      }),
+    )
+    .unionAll(unknownUser(ctx));
+}
+
+/** The `-1` member that facts point at when their user is unknown (or erased). */
+function unknownUser(ctx: ModelContext) {
+  return ctx.db.selectNoFrom(
     aliasedColumns<DimUser>({
       user_key: sql<number>`-1::bigint`,
       user_id: sql<string>`'unknown'`,
@@ -84,94 +109,66 @@ function unknownUser(db: QueryCreator<WithSource>) {
       valid_from: sql<Date>`'1900-01-01T00:00:00Z'::timestamptz`,
       valid_to: sql<Date | null>`null::timestamptz`,
       is_current: sql<boolean>`true`,
+      _extracted_at: sql<Date | null>`null::timestamptz`,
     }),
   );
 }
 
-/** First build (or full refresh): one version per user, valid from sign-up. */
-function firstVersions(db: QueryCreator<WithSource>) {
-  return db
-    .selectFrom('src as s')
-    .select(openVersion(s('signup_ts')))
-    .unionAll(unknownUser(db));
-}
+const columns = [
+  'user_key',
+  'user_id',
+  'email_sha256',
+  'age_band',
+  'gender',
+  'country_code',
+  'region',
+  'preferred_language',
+  'plan',
+  'monthly_price_cents',
+  'currency',
+  'subscription_status',
+  'signup_date_key',
+  'cancelled_date_key',
+  'acquisition_channel',
+  'valid_from',
+  'valid_to',
+  'is_current',
+  '_extracted_at',
+] as const satisfies readonly (keyof DimUser)[];
 
 /**
- * Later builds compare raw's current state with the current versions and emit only the rows to
- * merge: unseen users get a first version; a change of plan, status or country closes the current
- * version at the source's `updated_at` and opens a new one; other attributes are overwritten on
- * the current version.
+ * Incremental: the users with history rows extracted after the newest one this table derives
+ * from are recomputed from their whole history, and only the rows that differ are merged.
  */
-function laterVersions(db: QueryCreator<WithSource>, ctx: ModelContext) {
-  const current = () => ctx.self('d') as unknown as AliasedRawBuilder<DimUser, 'd'>;
-  const opened = db
-    .selectFrom('src as s')
-    .leftJoin(current(), (join) => join.onRef('d.user_id', '=', 's.user_id').on(d('is_current')))
-    .where((eb) => eb.or([eb('d.user_key', 'is', null), historyChanged]))
-    .select(
-      openVersion(
-        sql<Date>`case when ${d('user_key')} is null then ${s('signup_ts')} else ${changedAt} end`,
-      ),
+function changedVersions(ctx: ModelContext) {
+  const changedUsers = ctx.db
+    .selectFrom(ctx.source('raw.users__history', 'c'))
+    .select('c.user_id')
+    .where(
+      'c._extracted_at',
+      '>',
+      ctx.db
+        .selectFrom(ctx.self('d'))
+        .select(sql<Date>`coalesce(max(d._extracted_at), '-infinity'::timestamptz)`.as('since')),
     );
-  const closed = db
-    .selectFrom('src as s')
-    .innerJoin(current(), (join) => join.onRef('d.user_id', '=', 's.user_id').on(d('is_current')))
-    .where(historyChanged)
-    .select(
-      aliasedColumns<DimUser>({
-        user_key: d('user_key'),
-        user_id: d('user_id'),
-        email_sha256: d('email_sha256'),
-        age_band: d('age_band'),
-        gender: d('gender'),
-        country_code: d('country_code'),
-        region: d('region'),
-        preferred_language: d('preferred_language'),
-        plan: d('plan'),
-        monthly_price_cents: d('monthly_price_cents'),
-        currency: d('currency'),
-        subscription_status: d('subscription_status'),
-        signup_date_key: d('signup_date_key'),
-        cancelled_date_key: d('cancelled_date_key'),
-        acquisition_channel: d('acquisition_channel'),
-        valid_from: d('valid_from'),
-        valid_to: changedAt,
-        is_current: sql<boolean>`false`,
-      }),
+  const row = (alias: string) => sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)));
+  return ctx.db
+    .selectFrom(versions(ctx, sql`${changedUsers}`).as('n'))
+    .selectAll('n')
+    .where(
+      sql<boolean>`not exists (select 1 from ${ctx.self('d')} where d.user_key = n.user_key and (${row('d')}) is not distinct from (${row('n')}))`,
     );
-  const overwrittenInPlace = db
-    .selectFrom('src as s')
-    .innerJoin(current(), (join) => join.onRef('d.user_id', '=', 's.user_id').on(d('is_current')))
-    .where((eb) => eb.and([eb.not(historyChanged), overwrittenChanged]))
-    .select(
-      aliasedColumns<DimUser>({
-        user_key: d('user_key'),
-        ...sourceAttributes,
-        valid_from: d('valid_from'),
-        valid_to: d('valid_to'),
-        is_current: d('is_current'),
-      }),
-    );
-  return opened.unionAll(closed).unionAll(overwrittenInPlace).unionAll(unknownUser(db));
 }
 
-/** Users as SCD type 2 on plan, subscription status and country, with stable surrogate keys. */
+/** Users as SCD type 2 on plan, subscription status and country, built from the raw history. */
 export const dim_user = defineModel({
   name: 'dim_user',
   description:
-    'One row per user version: SCD type 2 on plan, subscription_status and country_code (history accumulates across builds, since raw holds only the current state), other attributes overwritten on the current version. user_key derives from (user_id, valid_from), so keys are stable across rebuilds; -1 is the unknown member. Only a SHA-256 of the email is kept.',
-  // History exists only in this table: a full refresh would erase it, so it is refused by default.
-  materialization: incremental({
-    strategy: 'merge',
-    uniqueKey: ['user_key'],
-    allowFullRefresh: false,
-  }),
+    "One row per user version, from raw.users__history: SCD type 2 on plan, subscription_status and country_code, valid from the source business time of the change (the first version from sign-up); other attributes as of the version's last source row. user_key derives from (user_id, valid_from), so keys are stable across rebuilds; -1 is the unknown member. Only a SHA-256 of the email is kept; an erased user's versions keep their keys with no personal attribute (status erased, not current). Incremental: the users with newly extracted history are recomputed whole.",
+  // Merged in place, never replaced: the fact holds a foreign key on it (see dim_date).
+  materialization: incremental({ strategy: 'merge', uniqueKey: ['user_key'] }),
   tags: ['dimension'],
-  select: (ctx) =>
-    sourceUsers(ctx)
-      .with('versions', (db) => (ctx.isIncremental ? laterVersions(db, ctx) : firstVersions(db)))
-      .selectFrom('versions')
-      .selectAll(),
+  select: (ctx) => (ctx.isIncremental ? changedVersions(ctx) : versions(ctx)),
   contract: {
     columns: {
       user_key: { type: 'bigint' },
@@ -192,14 +189,15 @@ export const dim_user = defineModel({
       valid_from: { type: 'timestamptz' },
       valid_to: { type: 'timestamptz', nullable: true },
       is_current: { type: 'boolean' },
+      _extracted_at: { type: 'timestamptz', nullable: true },
     },
     primaryKey: ['user_key'],
-    indexes: [['user_id', 'valid_from']],
+    indexes: [['user_id', 'valid_from'], ['_extracted_at']],
   },
   tests: (t) => [
     t.unique(['user_id', 'valid_from']),
     t.acceptedValues('plan', [...plans, 'unknown']),
-    t.acceptedValues('subscription_status', [...subscriptionStatuses, 'unknown']),
+    t.acceptedValues('subscription_status', [...subscriptionStatuses, 'unknown', 'erased']),
     t.acceptedValues('gender', [...genders, 'unknown']),
     t.acceptedValues('acquisition_channel', [...acquisitionChannels, 'unknown']),
     // No foreign key: dim_user outlives rebuilds of dim_date, so the test guards the link instead.

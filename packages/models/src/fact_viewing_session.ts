@@ -8,6 +8,7 @@ import { dim_date } from './dim_date.ts';
 import { dim_user } from './dim_user.ts';
 import { ref_country } from './ref_country.ts';
 import { stg_viewing_sessions } from './stg_viewing_sessions.ts';
+import { changedUserIds, coveredUntil } from './changes-since.ts';
 
 /** A session counts as completed when the player says so or at least this share of the runtime was watched. */
 const completedShare = 0.9;
@@ -16,7 +17,7 @@ const completedShare = 0.9;
 export const fact_viewing_session = defineModel({
   name: 'fact_viewing_session',
   description:
-    'One row per viewing session: user_key is the dim_user version valid at started_at, content_key the playable item, date_key the UTC day of the start; hour and weekday are local to the session country. Orphan users or items point at the -1 members. Incremental: merges the sessions extracted since the last build.',
+    'One row per viewing session: user_key is the dim_user version valid at started_at, content_key the playable item, date_key the UTC day of the start; hour and weekday are local to the session country. Orphan users or items, and erased users, point at the -1 members. Incremental: merges the sessions extracted since the last build and the sessions of users whose versions changed since; removes the sessions deleted at the source.',
   materialization: incremental({ strategy: 'merge', uniqueKey: ['session_id'] }),
   tags: ['fact'],
   select: (ctx) => {
@@ -26,6 +27,8 @@ export const fact_viewing_session = defineModel({
       .leftJoin(ctx.ref(dim_user, 'u'), (join) =>
         join
           .onRef('u.user_id', '=', 's.user_id')
+          // An erased user's versions are no one's: the session counts under the unknown member.
+          .on('u.subscription_status', '<>', sql.lit('erased'))
           .onRef('u.valid_from', '<=', 's.started_at')
           .on((eb) =>
             eb.or([eb('u.valid_to', 'is', null), eb('u.valid_to', '>', eb.ref('s.started_at'))]),
@@ -79,26 +82,38 @@ export const fact_viewing_session = defineModel({
         ];
       });
     if (!ctx.isIncremental) return query;
-    // Only sessions extracted after the newest one already merged (raw loads are atomic, so a
-    // load is either wholly before or wholly after that instant).
+    // The sessions extracted after the newest one already merged (raw loads are atomic, so a load
+    // is either wholly before or wholly after that instant), and the sessions of the users whose
+    // versions changed since (late users, changes, erasures): their user_key may differ now.
     // The constant upper bound is no filter, but it makes PostgreSQL estimate the pair as a narrow
-    // range (not a third of the table), so the staging deduplication probes the key index for the
-    // new rows instead of hashing every raw session.
+    // range (not a third of the table), so the staging view probes the key index for the new rows.
     return query.where((eb) =>
-      eb.and([
-        eb(
-          's._extracted_at',
-          '>',
-          eb
-            .selectFrom(ctx.self('f'))
-            .select(
-              sql<Date>`coalesce(max(f._extracted_at), '-infinity'::timestamptz)`.as('since'),
-            ),
-        ),
-        eb('s._extracted_at', '<', sql<Date>`'infinity'::timestamptz`),
+      eb.or([
+        eb.and([
+          eb('s._extracted_at', '>', coveredUntil(ctx)),
+          eb('s._extracted_at', '<', sql<Date>`'infinity'::timestamptz`),
+        ]),
+        eb('s.user_id', 'in', changedUserIds(ctx, coveredUntil(ctx))),
       ]),
     );
   },
+  // Sessions deleted at the source since the last build leave the fact.
+  deletes: (ctx) =>
+    ctx.db
+      .selectFrom(ctx.source('raw.viewing_sessions__history', 'h'))
+      .select(sql<string>`lower(trim(h.session_id::text))`.as('session_id'))
+      .where('h._op', '=', sql.lit('delete'))
+      .where('h._extracted_at', '>', coveredUntil(ctx))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom(ctx.source('raw.viewing_sessions', 'live'))
+              .select(sql.lit(1).as('one'))
+              .whereRef('live.session_id', '=', 'h.session_id'),
+          ),
+        ),
+      ),
   contract: {
     columns: {
       session_id: { type: 'text' },

@@ -10,7 +10,7 @@ import { stg_episodes } from './stg_episodes.ts';
  * Every dim_content item with the catalogue title it belongs to now (`title_id`: a movie itself, an
  * episode its series), or `null` when the catalogue no longer lists the item.
  *
- * Read from staging, not from dim_content's series_id: dim_content never deletes, so it keeps
+ * Read from staging, not from dim_content's series_id: until dim_content's next merge removes them, it keeps
  * items the catalogue dropped (the episodes of a series that became a movie or lost a season)
  * with their last attributes, and a bridge joining those to a title's current lists would pair
  * stale attributes with another title's genres or cast.

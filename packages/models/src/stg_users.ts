@@ -45,6 +45,8 @@ export const stg_users = defineModel({
         sql<string>`lower(trim(${eb.ref('u.acquisition_channel')}))`.as('acquisition_channel'),
         'u.marketing_opt_in',
         'u.updated_at',
+        'u._change_seq',
+        'u._changed_at',
         'u._load_id',
       ]),
   contract: {
@@ -65,6 +67,8 @@ export const stg_users = defineModel({
       acquisition_channel: { type: 'text' },
       marketing_opt_in: { type: 'boolean' },
       updated_at: { type: 'timestamptz' },
+      _change_seq: { type: 'bigint' },
+      _changed_at: { type: 'timestamptz' },
       _load_id: { type: 'text' },
     },
   },

@@ -10,8 +10,10 @@ import {
   dim_date,
   dim_user,
   fact_viewing_session,
+  stg_viewing_sessions,
 } from '../src/index.ts';
 import { dateRow } from './fixtures/date-row.ts';
+import { noSessionHistory } from './fixtures/no-session-history.ts';
 import { useModelDatabase } from './fixtures/use-model-database.ts';
 
 const warehouse = useModelDatabase('models_aggregates');
@@ -32,6 +34,7 @@ const member = {
   valid_to: null,
   is_current: true,
   valid_from: new Date('2023-01-01T00:00:00Z'),
+  _extracted_at: null,
 };
 const users = [
   { ...member, user_key: -1, user_id: 'unknown', plan: 'unknown' },
@@ -106,6 +109,8 @@ const inputs = [
   modelRows(dim_user, users),
   modelRows(dim_content, items),
   modelRows(dim_date, [dateRow(-1), dateRow(20240210), dateRow(20240211)]),
+  modelRows(stg_viewing_sessions, []),
+  ...noSessionHistory,
 ];
 
 describe('agg_daily_usage', () => {
@@ -136,7 +141,7 @@ describe('agg_daily_usage', () => {
 });
 
 describe('agg_daily_usage, incrementally', () => {
-  it('recomputes the days with newly extracted sessions, zeroing groups their sessions left', async () => {
+  it('recomputes the days with newly extracted sessions, removing groups their sessions left', async () => {
     const first = await buildModelInIsolation(warehouse.db, { model: agg_daily_usage, inputs });
     const later = { _extracted_at: new Date('2024-03-02T00:00:00Z') };
     const changed = sessions.map((s) =>
@@ -148,7 +153,6 @@ describe('agg_daily_usage, incrementally', () => {
       existing: first.rows,
     });
     expect(rows.map((r) => [r.date_key, r.plan, r.quality, r.sessions, r.watch_seconds])).toEqual([
-      [20240210, 'premium', 'HD', 0, 0],
       [20240210, 'premium', 'UHD', 1, 1800],
       [20240210, 'standard', 'HD', 2, 7800],
       [20240211, 'unknown', 'HD', 1, 1800],
@@ -187,7 +191,7 @@ describe('agg_daily_content', () => {
 });
 
 describe('agg_daily_content, incrementally', () => {
-  it('recomputes the days with newly extracted sessions, zeroing items their sessions left', async () => {
+  it('recomputes the days with newly extracted sessions, removing items their sessions left', async () => {
     const first = await buildModelInIsolation(warehouse.db, { model: agg_daily_content, inputs });
     const later = { _extracted_at: new Date('2024-03-02T00:00:00Z') };
     // The orphan session s4 is re-extracted as a play of mov_1.
@@ -201,7 +205,6 @@ describe('agg_daily_content, incrementally', () => {
     });
     expect(rows.map((r) => [r.date_key, r.content_key, r.sessions, r.viewers])).toEqual([
       [20240210, 7, 3, 2],
-      [20240211, -1, 0, 0],
       [20240211, 7, 1, 1],
     ]);
   });

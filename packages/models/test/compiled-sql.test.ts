@@ -26,7 +26,7 @@ describe('compiled SQL', () => {
     expect(project.models.map((m) => `${m.name} <- ${[...m.dependsOn, ...m.sources].join(', ')}`))
       .toMatchInlineSnapshot(`
         [
-          "dim_date <- raw.users, raw.viewing_sessions",
+          "dim_date <- raw.users__history, raw.viewing_sessions__history",
           "ref_country <- ",
           "stg_content <- raw.content",
           "stg_content_cast <- raw.content__cast",
@@ -35,12 +35,12 @@ describe('compiled SQL', () => {
           "stg_users <- raw.users",
           "stg_viewing_sessions <- raw.viewing_sessions",
           "dim_content <- stg_content, stg_content_genres, stg_episodes",
-          "dim_user <- dim_date, ref_country, stg_users",
+          "dim_user <- dim_date, ref_country, raw.users__history",
           "bridge_content_cast <- dim_content, stg_content, stg_content_cast, stg_episodes",
           "bridge_content_genre <- dim_content, stg_content, stg_content_genres, stg_episodes",
-          "fact_viewing_session <- dim_content, dim_date, dim_user, ref_country, stg_viewing_sessions",
-          "agg_daily_content <- dim_content, dim_date, fact_viewing_session",
-          "agg_daily_usage <- dim_date, dim_user, fact_viewing_session",
+          "fact_viewing_session <- dim_content, dim_date, dim_user, ref_country, stg_viewing_sessions, raw.viewing_sessions, raw.viewing_sessions__history",
+          "agg_daily_content <- dim_content, dim_date, dim_user, fact_viewing_session, stg_viewing_sessions, raw.viewing_sessions__history",
+          "agg_daily_usage <- dim_date, dim_user, fact_viewing_session, stg_viewing_sessions, raw.viewing_sessions__history",
         ]
       `);
   });
@@ -76,7 +76,7 @@ describe('compiled SQL', () => {
 
   it('stg_users', () => {
     expect(compile(star.stg_users)).toMatchInlineSnapshot(`
-      "select lower(trim("u"."user_id"::text)) as "user_id", lower(trim("u"."email")) as "email", "u"."birth_year", nullif(lower(trim("u"."gender")), '') as "gender", upper(trim("u"."country_code")) as "country_code", nullif(trim("u"."city"), '') as "city", trim("u"."preferred_language") as "preferred_language", "u"."signup_ts", lower(trim("u"."plan")) as "plan", "u"."monthly_price_cents", upper(trim("u"."currency")) as "currency", lower(trim("u"."subscription_status")) as "subscription_status", "u"."cancelled_at", lower(trim("u"."acquisition_channel")) as "acquisition_channel", "u"."marketing_opt_in", "u"."updated_at", "u"."_load_id"
+      "select lower(trim("u"."user_id"::text)) as "user_id", lower(trim("u"."email")) as "email", "u"."birth_year", nullif(lower(trim("u"."gender")), '') as "gender", upper(trim("u"."country_code")) as "country_code", nullif(trim("u"."city"), '') as "city", trim("u"."preferred_language") as "preferred_language", "u"."signup_ts", lower(trim("u"."plan")) as "plan", "u"."monthly_price_cents", upper(trim("u"."currency")) as "currency", lower(trim("u"."subscription_status")) as "subscription_status", "u"."cancelled_at", lower(trim("u"."acquisition_channel")) as "acquisition_channel", "u"."marketing_opt_in", "u"."updated_at", "u"."_change_seq", "u"."_changed_at", "u"."_load_id"
       from "raw"."users" as "u"
       where not exists (select 1 as "one"
       from "raw"."users" as "newer"
@@ -86,7 +86,7 @@ describe('compiled SQL', () => {
 
   it('stg_viewing_sessions', () => {
     expect(compile(star.stg_viewing_sessions)).toMatchInlineSnapshot(`
-      "select lower(trim("s"."session_id"::text)) as "session_id", lower(trim("s"."user_id"::text)) as "user_id", trim("s"."content_id") as "content_id", "s"."started_at", "s"."ended_at", "s"."watch_duration_s", "s"."position_start_s", "s"."position_end_s", lower(trim("s"."device_type")) as "device_type", trim("s"."device_os") as "device_os", trim("s"."app_version") as "app_version", upper(trim("s"."country_code")) as "country_code", upper(trim("s"."quality")) as "quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", lower(trim("s"."exit_reason")) as "exit_reason", "s"."is_offline", "s"."updated_at", "s"."_load_id", "s"."_extracted_at"
+      "select lower(trim("s"."session_id"::text)) as "session_id", lower(trim("s"."user_id"::text)) as "user_id", trim("s"."content_id") as "content_id", "s"."started_at", "s"."ended_at", "s"."watch_duration_s", "s"."position_start_s", "s"."position_end_s", lower(trim("s"."device_type")) as "device_type", trim("s"."device_os") as "device_os", trim("s"."app_version") as "app_version", upper(trim("s"."country_code")) as "country_code", upper(trim("s"."quality")) as "quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", lower(trim("s"."exit_reason")) as "exit_reason", "s"."is_offline", "s"."updated_at", "s"."_change_seq", "s"."_changed_at", "s"."_load_id", "s"."_extracted_at"
       from "raw"."viewing_sessions" as "s"
       where not exists (select 1 as "one"
       from "raw"."viewing_sessions" as "newer"
@@ -133,10 +133,10 @@ describe('compiled SQL', () => {
     expect(compile(star.dim_date)).toMatchInlineSnapshot(`
       "with "bounds" as (select date_trunc('year', min(b.first_at) at time zone 'UTC')::date as "first_day", (date_trunc('year', max(b.last_at) at time zone 'UTC') + interval '1 year - 1 day')::date as "last_day"
       from (select min("u"."signup_ts") as "first_at", greatest(max("u"."signup_ts"), max("u"."cancelled_at")) as "last_at"
-      from "raw"."users" as "u"
+      from "raw"."users__history" as "u"
       union all
       select min("s"."started_at") as "first_at", max("s"."started_at") as "last_at"
-      from "raw"."viewing_sessions" as "s") as "b"), "days" as (select g.day::date as "full_date"
+      from "raw"."viewing_sessions__history" as "s") as "b"), "days" as (select g.day::date as "full_date"
       from "bounds", generate_series(bounds.first_day, bounds.last_day, interval '1 day') as g(day))
       select to_char("d"."full_date", 'YYYYMMDD')::integer as "date_key", "d"."full_date" as "full_date", extract(year from "d"."full_date")::smallint as "year", extract(quarter from "d"."full_date")::smallint as "quarter", extract(month from "d"."full_date")::smallint as "month", trim(to_char("d"."full_date", 'Month')) as "month_name", extract(week from "d"."full_date")::smallint as "iso_week", extract(day from "d"."full_date")::smallint as "day_of_month", extract(isodow from "d"."full_date")::smallint as "day_of_week", trim(to_char("d"."full_date", 'Day')) as "day_name", extract(isodow from "d"."full_date") >= 6 as "is_weekend"
       from "days" as "d"
@@ -147,47 +147,162 @@ describe('compiled SQL', () => {
 
   it('dim_user', () => {
     expect(compile(star.dim_user)).toMatchInlineSnapshot(`
-      "with "reference" as (select extract(year from max("u"."updated_at") at time zone 'UTC')::integer as "year"
-      from "trusted"."stg_users" as "u"), "src" as (select "u"."user_id" as "user_id", encode(sha256(convert_to("u"."email", 'UTF8')), 'hex') as "email_sha256", case when ("r"."year" - "u"."birth_year") is null then 'unknown' when ("r"."year" - "u"."birth_year") < 18 then 'under_18' when ("r"."year" - "u"."birth_year") < 25 then '18-24' when ("r"."year" - "u"."birth_year") < 35 then '25-34' when ("r"."year" - "u"."birth_year") < 45 then '35-44' when ("r"."year" - "u"."birth_year") < 55 then '45-54' when ("r"."year" - "u"."birth_year") < 65 then '55-64' else '65+' end as "age_band", coalesce("u"."gender", 'unknown') as "gender", "u"."country_code" as "country_code", coalesce("c"."region", 'unknown') as "region", "u"."preferred_language" as "preferred_language", "u"."plan" as "plan", "u"."monthly_price_cents" as "monthly_price_cents", "u"."currency" as "currency", "u"."subscription_status" as "subscription_status", to_char("u"."signup_ts" at time zone 'UTC', 'YYYYMMDD')::integer as "signup_date_key", to_char("u"."cancelled_at" at time zone 'UTC', 'YYYYMMDD')::integer as "cancelled_date_key", "u"."acquisition_channel" as "acquisition_channel", "u"."signup_ts" as "signup_ts", "u"."updated_at" as "updated_at"
-      from "trusted"."stg_users" as "u"
-      cross join "reference" as "r"
-      left join "trusted"."ref_country" as "c" on "c"."country_code" = "u"."country_code"), "versions" as (select ('x' || substr(md5(coalesce("s"."user_id"::text, '') || '|' || coalesce((extract(epoch from "s"."signup_ts") * 1000000)::bigint::text, '')), 1, 13))::bit(52)::bigint as "user_key", "s"."user_id" as "user_id", "s"."email_sha256" as "email_sha256", "s"."age_band" as "age_band", "s"."gender" as "gender", "s"."country_code" as "country_code", "s"."region" as "region", "s"."preferred_language" as "preferred_language", "s"."plan" as "plan", "s"."monthly_price_cents" as "monthly_price_cents", "s"."currency" as "currency", "s"."subscription_status" as "subscription_status", "s"."signup_date_key" as "signup_date_key", "s"."cancelled_date_key" as "cancelled_date_key", "s"."acquisition_channel" as "acquisition_channel", "s"."signup_ts" as "valid_from", null::timestamptz as "valid_to", true as "is_current"
-      from "src" as "s"
+      "select ('x' || substr(md5(coalesce("v"."user_id"::text, '') || '|' || coalesce((extract(epoch from "v"."valid_from") * 1000000)::bigint::text, '')), 1, 13))::bit(52)::bigint as "user_key", "v"."user_id" as "user_id", case when "v"."erased" then null::text else encode(sha256(convert_to("v"."email", 'UTF8')), 'hex') end as "email_sha256", case when "v"."erased" or (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") is null then 'unknown' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 18 then 'under_18' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 25 then '18-24' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 35 then '25-34' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 45 then '35-44' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 55 then '45-54' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 65 then '55-64' else '65+' end as "age_band", case when "v"."erased" then 'unknown' else coalesce("v"."gender", 'unknown') end as "gender", case when "v"."erased" then 'ZZ' else "v"."country_code" end as "country_code", case when "v"."erased" then 'unknown' else coalesce("c"."region", 'unknown') end as "region", case when "v"."erased" then null::text else "v"."preferred_language" end as "preferred_language", case when "v"."erased" then 'unknown' else "v"."plan" end as "plan", case when "v"."erased" then null::integer else "v"."monthly_price_cents" end as "monthly_price_cents", case when "v"."erased" then null::text else "v"."currency" end as "currency", case when "v"."erased" then 'erased' else "v"."subscription_status" end as "subscription_status", case when "v"."erased" then -1 else to_char("v"."signup_ts" at time zone 'UTC', 'YYYYMMDD')::integer end as "signup_date_key", case when "v"."erased" then null::integer else to_char("v"."cancelled_at" at time zone 'UTC', 'YYYYMMDD')::integer end as "cancelled_date_key", case when "v"."erased" then 'unknown' else "v"."acquisition_channel" end as "acquisition_channel", "v"."valid_from" as "valid_from", "v"."valid_to" as "valid_to", not "v"."erased" and "v"."valid_to" is null as "is_current", "v"."last_extracted_at" as "_extracted_at"
+      from (
+         
+      with history as (
+           
+      select lower(trim(h.user_id::text)) as user_id, h._op, h._change_seq, h._extracted_at,
+              lower(trim(h.email)) as email, h.birth_year, nullif(lower(trim(h.gender)), '') as gender,
+              upper(trim(h.country_code)) as country_code, trim(h.preferred_language) as preferred_language,
+              h.signup_ts, lower(trim(h.plan)) as plan, h.monthly_price_cents, upper(trim(h.currency)) as currency,
+              lower(trim(h.subscription_status)) as subscription_status, h.cancelled_at,
+              lower(trim(h.acquisition_channel)) as acquisition_channel, h.updated_at
+           
+      from "raw"."users__history" as "h" 
+          ),
+          erasures as (
+           
+      select user_id, max(_extracted_at) as erased_extracted_at
+      from history
+      where _op = 'delete'
+      group by user_id
+          ),
+          upserts as (
+           
+      select u.*, case when lag(row(u.plan, u.subscription_status, u.country_code)) over w
+              is not distinct
+      from row(u.plan, u.subscription_status, u.country_code) then 0 else 1 end as opens
+           
+      from history u
+      where u._op = 'upsert' window w as (partition by u.user_id
+      order by u._change_seq)
+          ),
+          numbered as (
+           
+      select u.*, sum(u.opens) over (partition by u.user_id
+      order by u._change_seq) as version_no
+      from upserts u
+          ),
+          spans as (
+           
+      select user_id, version_no, max(_change_seq) as last_seq, max(_extracted_at) as extracted_at,
+              (array_agg(updated_at
+      order by _change_seq))[1] as opened_at
+           
+      from numbered
+      group by user_id, version_no
+          ),
+          starts as (
+           
+      select l.*, s.extracted_at, case when s.version_no = 1 then l.signup_ts else s.opened_at end as starts_at
+           
+      from spans s join numbered l on l.user_id = s.user_id and l._change_seq = s.last_seq
+          ),
+          timed as (
+           
+      select t.*, max(t.starts_at - t.version_no * interval '1 microsecond')
+              over (partition by t.user_id
+      order by t.version_no) + t.version_no * interval '1 microsecond' as valid_from
+           
+      from starts t
+          )
+         
+      select v.*, lead(v.valid_from) over (partition by v.user_id
+      order by v.version_no) as valid_to,
+            e.user_id is not null as erased,
+            greatest(v.extracted_at, e.erased_extracted_at) as last_extracted_at
+         
+      from timed v
+      left join erasures e on e.user_id = v.user_id) as "v"
+      left join "trusted"."ref_country" as "c" on "c"."country_code" = "v"."country_code"
       union all
-      select -1::bigint as "user_key", 'unknown' as "user_id", null::text as "email_sha256", 'unknown' as "age_band", 'unknown' as "gender", 'ZZ' as "country_code", 'unknown' as "region", null::text as "preferred_language", 'unknown' as "plan", null::integer as "monthly_price_cents", null::text as "currency", 'unknown' as "subscription_status", -1 as "signup_date_key", null::integer as "cancelled_date_key", 'unknown' as "acquisition_channel", '1900-01-01T00:00:00Z'::timestamptz as "valid_from", null::timestamptz as "valid_to", true as "is_current")
-      select *
-      from "versions""
+      select -1::bigint as "user_key", 'unknown' as "user_id", null::text as "email_sha256", 'unknown' as "age_band", 'unknown' as "gender", 'ZZ' as "country_code", 'unknown' as "region", null::text as "preferred_language", 'unknown' as "plan", null::integer as "monthly_price_cents", null::text as "currency", 'unknown' as "subscription_status", -1 as "signup_date_key", null::integer as "cancelled_date_key", 'unknown' as "acquisition_channel", '1900-01-01T00:00:00Z'::timestamptz as "valid_from", null::timestamptz as "valid_to", true as "is_current", null::timestamptz as "_extracted_at""
     `);
   });
 
   it('dim_user (incremental)', () => {
     expect(compile(star.dim_user, { isIncremental: true })).toMatchInlineSnapshot(`
-      "with "reference" as (select extract(year from max("u"."updated_at") at time zone 'UTC')::integer as "year"
-      from "trusted"."stg_users" as "u"), "src" as (select "u"."user_id" as "user_id", encode(sha256(convert_to("u"."email", 'UTF8')), 'hex') as "email_sha256", case when ("r"."year" - "u"."birth_year") is null then 'unknown' when ("r"."year" - "u"."birth_year") < 18 then 'under_18' when ("r"."year" - "u"."birth_year") < 25 then '18-24' when ("r"."year" - "u"."birth_year") < 35 then '25-34' when ("r"."year" - "u"."birth_year") < 45 then '35-44' when ("r"."year" - "u"."birth_year") < 55 then '45-54' when ("r"."year" - "u"."birth_year") < 65 then '55-64' else '65+' end as "age_band", coalesce("u"."gender", 'unknown') as "gender", "u"."country_code" as "country_code", coalesce("c"."region", 'unknown') as "region", "u"."preferred_language" as "preferred_language", "u"."plan" as "plan", "u"."monthly_price_cents" as "monthly_price_cents", "u"."currency" as "currency", "u"."subscription_status" as "subscription_status", to_char("u"."signup_ts" at time zone 'UTC', 'YYYYMMDD')::integer as "signup_date_key", to_char("u"."cancelled_at" at time zone 'UTC', 'YYYYMMDD')::integer as "cancelled_date_key", "u"."acquisition_channel" as "acquisition_channel", "u"."signup_ts" as "signup_ts", "u"."updated_at" as "updated_at"
-      from "trusted"."stg_users" as "u"
-      cross join "reference" as "r"
-      left join "trusted"."ref_country" as "c" on "c"."country_code" = "u"."country_code"), "versions" as (select ('x' || substr(md5(coalesce("s"."user_id"::text, '') || '|' || coalesce((extract(epoch from case when "d"."user_key" is null then "s"."signup_ts" else greatest("s"."updated_at", "d"."valid_from" + interval '1 microsecond') end) * 1000000)::bigint::text, '')), 1, 13))::bit(52)::bigint as "user_key", "s"."user_id" as "user_id", "s"."email_sha256" as "email_sha256", "s"."age_band" as "age_band", "s"."gender" as "gender", "s"."country_code" as "country_code", "s"."region" as "region", "s"."preferred_language" as "preferred_language", "s"."plan" as "plan", "s"."monthly_price_cents" as "monthly_price_cents", "s"."currency" as "currency", "s"."subscription_status" as "subscription_status", "s"."signup_date_key" as "signup_date_key", "s"."cancelled_date_key" as "cancelled_date_key", "s"."acquisition_channel" as "acquisition_channel", case when "d"."user_key" is null then "s"."signup_ts" else greatest("s"."updated_at", "d"."valid_from" + interval '1 microsecond') end as "valid_from", null::timestamptz as "valid_to", true as "is_current"
-      from "src" as "s"
-      left join "trusted"."dim_user" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
-      where ("d"."user_key" is null or ("s"."plan", "s"."subscription_status", "s"."country_code") is distinct
-      from ("d"."plan", "d"."subscription_status", "d"."country_code"))
+      "select "n".*
+      from (select ('x' || substr(md5(coalesce("v"."user_id"::text, '') || '|' || coalesce((extract(epoch from "v"."valid_from") * 1000000)::bigint::text, '')), 1, 13))::bit(52)::bigint as "user_key", "v"."user_id" as "user_id", case when "v"."erased" then null::text else encode(sha256(convert_to("v"."email", 'UTF8')), 'hex') end as "email_sha256", case when "v"."erased" or (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") is null then 'unknown' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 18 then 'under_18' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 25 then '18-24' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 35 then '25-34' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 45 then '35-44' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 55 then '45-54' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 65 then '55-64' else '65+' end as "age_band", case when "v"."erased" then 'unknown' else coalesce("v"."gender", 'unknown') end as "gender", case when "v"."erased" then 'ZZ' else "v"."country_code" end as "country_code", case when "v"."erased" then 'unknown' else coalesce("c"."region", 'unknown') end as "region", case when "v"."erased" then null::text else "v"."preferred_language" end as "preferred_language", case when "v"."erased" then 'unknown' else "v"."plan" end as "plan", case when "v"."erased" then null::integer else "v"."monthly_price_cents" end as "monthly_price_cents", case when "v"."erased" then null::text else "v"."currency" end as "currency", case when "v"."erased" then 'erased' else "v"."subscription_status" end as "subscription_status", case when "v"."erased" then -1 else to_char("v"."signup_ts" at time zone 'UTC', 'YYYYMMDD')::integer end as "signup_date_key", case when "v"."erased" then null::integer else to_char("v"."cancelled_at" at time zone 'UTC', 'YYYYMMDD')::integer end as "cancelled_date_key", case when "v"."erased" then 'unknown' else "v"."acquisition_channel" end as "acquisition_channel", "v"."valid_from" as "valid_from", "v"."valid_to" as "valid_to", not "v"."erased" and "v"."valid_to" is null as "is_current", "v"."last_extracted_at" as "_extracted_at"
+      from (
+         
+      with history as (
+           
+      select lower(trim(h.user_id::text)) as user_id, h._op, h._change_seq, h._extracted_at,
+              lower(trim(h.email)) as email, h.birth_year, nullif(lower(trim(h.gender)), '') as gender,
+              upper(trim(h.country_code)) as country_code, trim(h.preferred_language) as preferred_language,
+              h.signup_ts, lower(trim(h.plan)) as plan, h.monthly_price_cents, upper(trim(h.currency)) as currency,
+              lower(trim(h.subscription_status)) as subscription_status, h.cancelled_at,
+              lower(trim(h.acquisition_channel)) as acquisition_channel, h.updated_at
+           
+      from "raw"."users__history" as "h"
+      where h.user_id in ((select "c"."user_id"
+      from "raw"."users__history" as "c"
+      where "c"."_extracted_at" > (select coalesce(max(d._extracted_at), '-infinity'::timestamptz) as "since"
+      from "trusted"."dim_user" as "d")))
+          ),
+          erasures as (
+           
+      select user_id, max(_extracted_at) as erased_extracted_at
+      from history
+      where _op = 'delete'
+      group by user_id
+          ),
+          upserts as (
+           
+      select u.*, case when lag(row(u.plan, u.subscription_status, u.country_code)) over w
+              is not distinct
+      from row(u.plan, u.subscription_status, u.country_code) then 0 else 1 end as opens
+           
+      from history u
+      where u._op = 'upsert' window w as (partition by u.user_id
+      order by u._change_seq)
+          ),
+          numbered as (
+           
+      select u.*, sum(u.opens) over (partition by u.user_id
+      order by u._change_seq) as version_no
+      from upserts u
+          ),
+          spans as (
+           
+      select user_id, version_no, max(_change_seq) as last_seq, max(_extracted_at) as extracted_at,
+              (array_agg(updated_at
+      order by _change_seq))[1] as opened_at
+           
+      from numbered
+      group by user_id, version_no
+          ),
+          starts as (
+           
+      select l.*, s.extracted_at, case when s.version_no = 1 then l.signup_ts else s.opened_at end as starts_at
+           
+      from spans s join numbered l on l.user_id = s.user_id and l._change_seq = s.last_seq
+          ),
+          timed as (
+           
+      select t.*, max(t.starts_at - t.version_no * interval '1 microsecond')
+              over (partition by t.user_id
+      order by t.version_no) + t.version_no * interval '1 microsecond' as valid_from
+           
+      from starts t
+          )
+         
+      select v.*, lead(v.valid_from) over (partition by v.user_id
+      order by v.version_no) as valid_to,
+            e.user_id is not null as erased,
+            greatest(v.extracted_at, e.erased_extracted_at) as last_extracted_at
+         
+      from timed v
+      left join erasures e on e.user_id = v.user_id) as "v"
+      left join "trusted"."ref_country" as "c" on "c"."country_code" = "v"."country_code"
       union all
-      select "d"."user_key" as "user_key", "d"."user_id" as "user_id", "d"."email_sha256" as "email_sha256", "d"."age_band" as "age_band", "d"."gender" as "gender", "d"."country_code" as "country_code", "d"."region" as "region", "d"."preferred_language" as "preferred_language", "d"."plan" as "plan", "d"."monthly_price_cents" as "monthly_price_cents", "d"."currency" as "currency", "d"."subscription_status" as "subscription_status", "d"."signup_date_key" as "signup_date_key", "d"."cancelled_date_key" as "cancelled_date_key", "d"."acquisition_channel" as "acquisition_channel", "d"."valid_from" as "valid_from", greatest("s"."updated_at", "d"."valid_from" + interval '1 microsecond') as "valid_to", false as "is_current"
-      from "src" as "s"
-      inner join "trusted"."dim_user" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
-      where ("s"."plan", "s"."subscription_status", "s"."country_code") is distinct
-      from ("d"."plan", "d"."subscription_status", "d"."country_code")
-      union all
-      select "d"."user_key" as "user_key", "s"."user_id" as "user_id", "s"."email_sha256" as "email_sha256", "s"."age_band" as "age_band", "s"."gender" as "gender", "s"."country_code" as "country_code", "s"."region" as "region", "s"."preferred_language" as "preferred_language", "s"."plan" as "plan", "s"."monthly_price_cents" as "monthly_price_cents", "s"."currency" as "currency", "s"."subscription_status" as "subscription_status", "s"."signup_date_key" as "signup_date_key", "s"."cancelled_date_key" as "cancelled_date_key", "s"."acquisition_channel" as "acquisition_channel", "d"."valid_from" as "valid_from", "d"."valid_to" as "valid_to", "d"."is_current" as "is_current"
-      from "src" as "s"
-      inner join "trusted"."dim_user" as "d" on "d"."user_id" = "s"."user_id" and "d"."is_current"
-      where (not ("s"."plan", "s"."subscription_status", "s"."country_code") is distinct
-      from ("d"."plan", "d"."subscription_status", "d"."country_code") and ("s"."email_sha256", "s"."age_band", "s"."gender", "s"."region", "s"."preferred_language", "s"."monthly_price_cents", "s"."currency", "s"."signup_date_key", "s"."cancelled_date_key", "s"."acquisition_channel") is distinct
-      from ("d"."email_sha256", "d"."age_band", "d"."gender", "d"."region", "d"."preferred_language", "d"."monthly_price_cents", "d"."currency", "d"."signup_date_key", "d"."cancelled_date_key", "d"."acquisition_channel"))
-      union all
-      select -1::bigint as "user_key", 'unknown' as "user_id", null::text as "email_sha256", 'unknown' as "age_band", 'unknown' as "gender", 'ZZ' as "country_code", 'unknown' as "region", null::text as "preferred_language", 'unknown' as "plan", null::integer as "monthly_price_cents", null::text as "currency", 'unknown' as "subscription_status", -1 as "signup_date_key", null::integer as "cancelled_date_key", 'unknown' as "acquisition_channel", '1900-01-01T00:00:00Z'::timestamptz as "valid_from", null::timestamptz as "valid_to", true as "is_current")
-      select *
-      from "versions""
+      select -1::bigint as "user_key", 'unknown' as "user_id", null::text as "email_sha256", 'unknown' as "age_band", 'unknown' as "gender", 'ZZ' as "country_code", 'unknown' as "region", null::text as "preferred_language", 'unknown' as "plan", null::integer as "monthly_price_cents", null::text as "currency", 'unknown' as "subscription_status", -1 as "signup_date_key", null::integer as "cancelled_date_key", 'unknown' as "acquisition_channel", '1900-01-01T00:00:00Z'::timestamptz as "valid_from", null::timestamptz as "valid_to", true as "is_current", null::timestamptz as "_extracted_at") as "n"
+      where not exists (select 1
+      from "trusted"."dim_user" as "d"
+      where d.user_key = n.user_key and ("d"."user_key", "d"."user_id", "d"."email_sha256", "d"."age_band", "d"."gender", "d"."country_code", "d"."region", "d"."preferred_language", "d"."plan", "d"."monthly_price_cents", "d"."currency", "d"."subscription_status", "d"."signup_date_key", "d"."cancelled_date_key", "d"."acquisition_channel", "d"."valid_from", "d"."valid_to", "d"."is_current", "d"."_extracted_at") is not distinct
+      from ("n"."user_key", "n"."user_id", "n"."email_sha256", "n"."age_band", "n"."gender", "n"."country_code", "n"."region", "n"."preferred_language", "n"."plan", "n"."monthly_price_cents", "n"."currency", "n"."subscription_status", "n"."signup_date_key", "n"."cancelled_date_key", "n"."acquisition_channel", "n"."valid_from", "n"."valid_to", "n"."is_current", "n"."_extracted_at"))"
     `);
   });
 
@@ -243,7 +358,7 @@ describe('compiled SQL', () => {
     expect(compile(star.fact_viewing_session)).toMatchInlineSnapshot(`
       "select "s"."session_id", coalesce("u"."user_key", -1) as "user_key", coalesce("c"."content_key", -1) as "content_key", coalesce("d"."date_key", -1) as "date_key", "s"."started_at", "s"."ended_at", date_part('hour', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "start_hour_local", date_part('isodow', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "day_of_week_local", "s"."device_type", "s"."device_os", "s"."country_code", coalesce("k"."region", 'unknown') as "region", "s"."quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."watch_duration_s", "c"."runtime_s", case when "c"."runtime_s" > 0 then least(1.0, greatest(0.0, "s"."watch_duration_s"::double precision / "c"."runtime_s")) end as "completion_ratio", ("s"."exit_reason" = 'completed' or coalesce("s"."watch_duration_s" >= 0.9 * "c"."runtime_s", false)) as "is_completed", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", "s"."exit_reason", "s"."is_offline", "s"."_load_id", "s"."_extracted_at"
       from "trusted"."stg_viewing_sessions" as "s"
-      left join "trusted"."dim_user" as "u" on "u"."user_id" = "s"."user_id" and "u"."valid_from" <= "s"."started_at" and ("u"."valid_to" is null or "u"."valid_to" > "s"."started_at")
+      left join "trusted"."dim_user" as "u" on "u"."user_id" = "s"."user_id" and "u"."subscription_status" <> 'erased' and "u"."valid_from" <= "s"."started_at" and ("u"."valid_to" is null or "u"."valid_to" > "s"."started_at")
       left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
       left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
       left join "trusted"."dim_date" as "d" on "d"."full_date" = ("s"."started_at" at time zone 'UTC')::date"
@@ -254,12 +369,15 @@ describe('compiled SQL', () => {
     expect(compile(star.fact_viewing_session, { isIncremental: true })).toMatchInlineSnapshot(`
       "select "s"."session_id", coalesce("u"."user_key", -1) as "user_key", coalesce("c"."content_key", -1) as "content_key", coalesce("d"."date_key", -1) as "date_key", "s"."started_at", "s"."ended_at", date_part('hour', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "start_hour_local", date_part('isodow', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "day_of_week_local", "s"."device_type", "s"."device_os", "s"."country_code", coalesce("k"."region", 'unknown') as "region", "s"."quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."watch_duration_s", "c"."runtime_s", case when "c"."runtime_s" > 0 then least(1.0, greatest(0.0, "s"."watch_duration_s"::double precision / "c"."runtime_s")) end as "completion_ratio", ("s"."exit_reason" = 'completed' or coalesce("s"."watch_duration_s" >= 0.9 * "c"."runtime_s", false)) as "is_completed", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", "s"."exit_reason", "s"."is_offline", "s"."_load_id", "s"."_extracted_at"
       from "trusted"."stg_viewing_sessions" as "s"
-      left join "trusted"."dim_user" as "u" on "u"."user_id" = "s"."user_id" and "u"."valid_from" <= "s"."started_at" and ("u"."valid_to" is null or "u"."valid_to" > "s"."started_at")
+      left join "trusted"."dim_user" as "u" on "u"."user_id" = "s"."user_id" and "u"."subscription_status" <> 'erased' and "u"."valid_from" <= "s"."started_at" and ("u"."valid_to" is null or "u"."valid_to" > "s"."started_at")
       left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
       left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
       left join "trusted"."dim_date" as "d" on "d"."full_date" = ("s"."started_at" at time zone 'UTC')::date
-      where ("s"."_extracted_at" > (select coalesce(max(f._extracted_at), '-infinity'::timestamptz) as "since"
-      from "trusted"."fact_viewing_session" as "f") and "s"."_extracted_at" < 'infinity'::timestamptz)"
+      where (("s"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w") and "s"."_extracted_at" < 'infinity'::timestamptz) or "s"."user_id" in (select "cu"."user_id"
+      from "trusted"."dim_user" as "cu"
+      where "cu"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w")))"
     `);
   });
 
@@ -274,24 +392,33 @@ describe('compiled SQL', () => {
 
   it('agg_daily_usage (incremental)', () => {
     expect(compile(star.agg_daily_usage, { isIncremental: true })).toMatchInlineSnapshot(`
-      "with "new_session_days" as (select distinct "n"."date_key"
+      "with "changed_days" as (select "n"."date_key"
       from "trusted"."fact_viewing_session" as "n"
-      where ("n"."_extracted_at" > (select coalesce(max(covered._extracted_at), '-infinity'::timestamptz) as "since"
-      from "trusted"."agg_daily_usage" as "covered") and "n"."_extracted_at" < 'infinity'::timestamptz)), "fresh" as (select "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality", count(*) as "sessions", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", sum("f"."rebuffer_count")::bigint as "rebuffer_count", sum("f"."rebuffer_ms")::bigint as "rebuffer_ms", sum("f"."startup_ms")::bigint as "startup_ms_total", sum("f"."avg_bitrate_kbps"::bigint * "f"."watch_duration_s")::bigint as "bitrate_kbps_seconds", sum("f"."bytes_transferred")::bigint as "bytes_transferred", max("f"."_extracted_at") as "_extracted_at"
+      where ("n"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w") and "n"."_extracted_at" < 'infinity'::timestamptz) union
+      select coalesce((select d.date_key
+      from "trusted"."dim_date" as "d"
+      where d.full_date = (s.started_at at time zone 'UTC')::date), -1) as "date_key"
+      from "trusted"."stg_viewing_sessions" as "s"
+      where "s"."user_id" in (select "cu"."user_id"
+      from "trusted"."dim_user" as "cu"
+      where "cu"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w")) union
+      select coalesce((select d.date_key
+      from "trusted"."dim_date" as "d"
+      where d.full_date = (h.started_at at time zone 'UTC')::date), -1) as "date_key"
+      from "raw"."viewing_sessions__history" as "h"
+      where "h"."started_at" is not null and h.session_id in (select c.session_id
+      from "raw"."viewing_sessions__history" as "c"
+      where c._extracted_at > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w")))
+      select "fresh".*
+      from (select "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality", count(*) as "sessions", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", sum("f"."rebuffer_count")::bigint as "rebuffer_count", sum("f"."rebuffer_ms")::bigint as "rebuffer_ms", sum("f"."startup_ms")::bigint as "startup_ms_total", sum("f"."avg_bitrate_kbps"::bigint * "f"."watch_duration_s")::bigint as "bitrate_kbps_seconds", sum("f"."bytes_transferred")::bigint as "bytes_transferred", max("f"."_extracted_at") as "_extracted_at"
       from "trusted"."fact_viewing_session" as "f"
       inner join "trusted"."dim_user" as "u" on "u"."user_key" = "f"."user_key"
       where "f"."date_key" = any(array(select "date_key"
-      from "new_session_days"))
-      group by "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality")
-      select *
-      from "fresh"
-      union all
-      select "a"."date_key", "a"."country_code", "a"."region", "a"."device_type", "a"."plan", "a"."quality", 0::bigint as "sessions", 0::bigint as "watch_seconds", 0::bigint as "completed_sessions", 0::bigint as "rebuffer_count", 0::bigint as "rebuffer_ms", 0::bigint as "startup_ms_total", 0::bigint as "bitrate_kbps_seconds", 0::bigint as "bytes_transferred", "a"."_extracted_at" as "_extracted_at"
-      from "trusted"."agg_daily_usage" as "a"
-      where "a"."date_key" = any(array(select "date_key"
-      from "new_session_days")) and not exists (select 1 as "one"
-      from "fresh" as "n"
-      where "n"."date_key" = "a"."date_key" and "n"."country_code" = "a"."country_code" and "n"."device_type" = "a"."device_type" and "n"."plan" = "a"."plan" and "n"."quality" = "a"."quality")"
+      from "changed_days"))
+      group by "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality") as "fresh""
     `);
   });
 

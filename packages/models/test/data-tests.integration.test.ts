@@ -13,11 +13,12 @@ import {
   stg_viewing_sessions,
 } from '../src/index.ts';
 import { catalogue } from './fixtures/catalogue.ts';
+import { noSessionHistory } from './fixtures/no-session-history.ts';
+import { userHistory, userVersion } from './fixtures/user-history.ts';
 import { dateRow } from './fixtures/date-row.ts';
 import { rawSession } from './fixtures/raw-session.ts';
 import { rawUser } from './fixtures/raw-user.ts';
 import { someCountries } from './fixtures/some-countries.ts';
-import { stagedUser } from './fixtures/staged-user.ts';
 import { unknownContentRow } from './fixtures/unknown-content-row.ts';
 import { unknownUserRow } from './fixtures/unknown-user-row.ts';
 import { useModelDatabase } from './fixtures/use-model-database.ts';
@@ -68,9 +69,11 @@ describe('data tests catch the defect they exist for and name the failing rows',
     const { testResults } = await buildModelInIsolation(warehouse.db, {
       model: dim_user,
       inputs: [
-        modelRows(stg_users, [
-          stagedUser({ user_id: 'u1', plan: 'gold' }),
-          stagedUser({ user_id: 'u2', signup_ts: new Date('2023-05-05T10:00:00Z') }),
+        userHistory([
+          userVersion(rawUser({ user_id: 'u1', plan: 'gold' }), { _change_seq: 1 }),
+          userVersion(rawUser({ user_id: 'u2', signup_ts: new Date('2023-05-05T10:00:00Z') }), {
+            _change_seq: 2,
+          }),
         ]),
         modelRows(ref_country, someCountries),
         modelRows(dim_date, [dateRow(-1), dateRow(20230110)]),
@@ -98,6 +101,7 @@ describe('data tests catch the defect they exist for and name the failing rows',
       modelRows(dim_content, [unknownContentRow]),
       modelRows(dim_date, [dateRow(-1), dateRow(20240210, '2024-02-10')]),
       modelRows(ref_country, someCountries),
+      ...noSessionHistory,
     ];
 
     it('accepted_values: an unknown device, named by its session', async () => {

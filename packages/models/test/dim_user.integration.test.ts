@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 
 import type { RowOf } from '@reelhouse/model-compiler';
 import { buildModelInIsolation, modelRows } from '@reelhouse/model-compiler/testing';
+import type { RawUser } from '@reelhouse/warehouse';
 
-import { dim_date, dim_user, ref_country, stg_users } from '../src/index.ts';
+import { dim_date, dim_user, ref_country } from '../src/index.ts';
 import { dateRow } from './fixtures/date-row.ts';
+import { rawUser } from './fixtures/raw-user.ts';
 import { someCountries } from './fixtures/some-countries.ts';
-import { stagedUser } from './fixtures/staged-user.ts';
 import { useModelDatabase } from './fixtures/use-model-database.ts';
+import { userHistory, userVersion } from './fixtures/user-history.ts';
 import { expectedKey, micros } from './surrogate-key.ts';
 
 const warehouse = useModelDatabase('models_dim_user');
@@ -15,11 +17,15 @@ const warehouse = useModelDatabase('models_dim_user');
 type DimUserRow = RowOf<typeof dim_user>;
 const signup = '2023-01-10T12:00:00.000Z';
 const days = [-1, 20230110, 20240201].map((key) => dateRow(key));
-const build = (users: readonly ReturnType<typeof stagedUser>[], existing?: readonly DimUserRow[]) =>
+const load = (n: number) => ({ _extracted_at: new Date(`2024-03-0${n}T00:00:00Z`) });
+/** The history rows, in `_change_seq` order. */
+const history = (users: readonly RawUser[]) =>
+  users.map((user, index) => userVersion(user, { _change_seq: index + 1 }));
+const build = (users: readonly RawUser[], existing?: readonly DimUserRow[]) =>
   buildModelInIsolation(warehouse.db, {
     model: dim_user,
     inputs: [
-      modelRows(stg_users, users),
+      userHistory(history(users)),
       modelRows(ref_country, someCountries),
       modelRows(dim_date, days),
     ],
@@ -38,8 +44,8 @@ const versions = (rows: readonly DimUserRow[]) =>
 describe('dim_user', () => {
   it('starts each user with one current version from sign-up, keyed by (user_id, valid_from), plus -1', async () => {
     const { rows, testResults } = await build([
-      stagedUser({ user_id: 'u1', email: 'ada@example.com', birth_year: 1990, country_code: 'JP' }),
-      stagedUser({ user_id: 'u2', birth_year: null, gender: null, country_code: 'XX' }),
+      rawUser({ user_id: 'u1', email: 'ada@example.com', birth_year: 1990, country_code: 'JP' }),
+      rawUser({ user_id: 'u2', birth_year: null, gender: null, country_code: 'XX' }),
     ]);
     expect(
       rows.map((r) => [
@@ -87,20 +93,28 @@ describe('dim_user', () => {
     expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);
   });
 
-  it('closes the old version and opens a new one when the plan changes, keeping every existing key (SCD type 2)', async () => {
-    const first = await build([stagedUser({ user_id: 'u1' }), stagedUser({ user_id: 'u2' })]);
+  it('opens a version at the source time of a plan change, overwrites other attributes, and keeps every existing key', async () => {
+    const base = [rawUser({ user_id: 'u1', ...load(1) }), rawUser({ user_id: 'u2', ...load(1) })];
+    const first = await build(base);
     const upgradedAt = '2024-02-20T08:00:00.000Z';
     const second = await build(
       [
-        stagedUser({
+        ...base,
+        rawUser({
           user_id: 'u1',
           plan: 'premium',
           monthly_price_cents: 2299,
           updated_at: new Date(upgradedAt),
+          ...load(2),
         }),
-        // A type 1 change: the email is overwritten on the current version, no new version.
-        stagedUser({ user_id: 'u2', email: 'new@example.com', updated_at: new Date(upgradedAt) }),
-        stagedUser({ user_id: 'u3', signup_ts: new Date('2024-02-01T00:00:00Z') }),
+        // A change of another attribute: the version takes it, no new version.
+        rawUser({
+          user_id: 'u2',
+          email: 'new@example.com',
+          updated_at: new Date(upgradedAt),
+          ...load(2),
+        }),
+        rawUser({ user_id: 'u3', signup_ts: new Date('2024-02-01T00:00:00Z'), ...load(2) }),
       ],
       first.rows,
     );
@@ -141,45 +155,39 @@ describe('dim_user', () => {
   });
 
   it('changes nothing when raw has not changed', async () => {
-    const users = [stagedUser({ user_id: 'u1' }), stagedUser({ user_id: 'u2', plan: 'premium' })];
+    const users = [rawUser({ user_id: 'u1' }), rawUser({ user_id: 'u2', plan: 'premium' })];
     const first = await build(users);
     const again = await build(users, first.rows);
     expect(again.rows).toEqual(first.rows);
   });
 
-  it('dates a cancellation on the version it opens, and clears the day when the user comes back', async () => {
-    const first = await build([stagedUser({ user_id: 'u1' })]);
+  it('dates a cancellation on its version, and opens a new one when the user comes back', async () => {
     const cancelledAt = '2024-02-01T23:30:00.000Z';
-    const cancelled = await build(
-      [
-        stagedUser({
-          user_id: 'u1',
-          subscription_status: 'cancelled',
-          cancelled_at: new Date(cancelledAt),
-          updated_at: new Date('2024-02-20T08:00:00.000Z'),
-        }),
-      ],
-      first.rows,
-    );
     const u1 = (rows: readonly DimUserRow[]) =>
       rows
         .filter((r) => r.user_id === 'u1')
         .sort((a, b) => a.valid_from.getTime() - b.valid_from.getTime())
-        .map((r) => [r.subscription_status, r.cancelled_date_key, r.is_current]);
-    // The new version opens when the warehouse sees the change (updated_at); the day is the cancellation's.
-    expect(u1(cancelled.rows)).toEqual([
-      ['active', null, false],
-      ['cancelled', 20240201, true],
+        .map((r) => [
+          r.subscription_status,
+          r.cancelled_date_key,
+          r.valid_from.toISOString(),
+          r.is_current,
+        ]);
+    const { rows, testResults } = await build([
+      rawUser({ user_id: 'u1' }),
+      rawUser({
+        user_id: 'u1',
+        subscription_status: 'cancelled',
+        cancelled_at: new Date(cancelledAt),
+        updated_at: new Date(cancelledAt),
+      }),
+      rawUser({ user_id: 'u1', updated_at: new Date('2024-03-01T00:00:00.000Z') }),
     ]);
-    expect(cancelled.testResults.filter((t) => t.status !== 'pass')).toEqual([]);
-    const back = await build(
-      [stagedUser({ user_id: 'u1', updated_at: new Date('2024-03-01T00:00:00.000Z') })],
-      cancelled.rows,
-    );
-    expect(u1(back.rows)).toEqual([
-      ['active', null, false],
-      ['cancelled', 20240201, false],
-      ['active', null, true],
+    expect(u1(rows)).toEqual([
+      ['active', null, signup, false],
+      ['cancelled', 20240201, cancelledAt, false],
+      ['active', null, '2024-03-01T00:00:00.000Z', true],
     ]);
+    expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);
   });
 });

@@ -33,17 +33,17 @@ describe('ref_country', () => {
 });
 
 describe('dim_date', () => {
-  it('covers whole years from the first sign-up to the last session, plus the -1 day', async () => {
+  it('covers whole years from the first sign-up to the last session ever extracted, plus the -1 day', async () => {
     const { rows, testResults } = await buildModelInIsolation(warehouse.db, {
       model: dim_date,
       inputs: [
         // No one cancelled: a column of nulls needs its type declared.
         sourceRows(
-          'raw.users',
+          'raw.users__history',
           [rawUser({ user_id: 'u1', signup_ts: new Date('2023-06-30T23:30:00Z') })],
           { cancelled_at: 'timestamptz' },
         ),
-        sourceRows('raw.viewing_sessions', [
+        sourceRows('raw.viewing_sessions__history', [
           rawSession({ session_id: 's1', started_at: new Date('2024-02-29T10:00:00Z') }),
         ]),
       ],
@@ -73,7 +73,7 @@ describe('dim_date', () => {
       model: dim_date,
       inputs: [
         sourceRows(
-          'raw.users',
+          'raw.users__history',
           [
             rawUser({ user_id: 'u1', signup_ts: new Date('2023-06-30T23:30:00Z') }),
             rawUser({
@@ -84,7 +84,7 @@ describe('dim_date', () => {
           ],
           { cancelled_at: 'timestamptz' },
         ),
-        sourceRows('raw.viewing_sessions', [
+        sourceRows('raw.viewing_sessions__history', [
           rawSession({ session_id: 's1', started_at: new Date('2024-02-29T10:00:00Z') }),
         ]),
       ],

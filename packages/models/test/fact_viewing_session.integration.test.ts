@@ -11,6 +11,7 @@ import {
   ref_country,
   stg_viewing_sessions,
 } from '../src/index.ts';
+import { noSessionHistory } from './fixtures/no-session-history.ts';
 import { dateRow } from './fixtures/date-row.ts';
 import { rawSession } from './fixtures/raw-session.ts';
 import { someCountries } from './fixtures/some-countries.ts';
@@ -34,6 +35,7 @@ const userVersion = {
   signup_date_key: 20230110,
   cancelled_date_key: null,
   acquisition_channel: 'organic',
+  _extracted_at: null,
 };
 // u1 was on `standard` until 2024-02-15, then `premium`.
 const users = [
@@ -69,6 +71,7 @@ const dimensions = [
   modelRows(dim_content, items),
   modelRows(dim_date, days),
   modelRows(ref_country, someCountries),
+  ...noSessionHistory,
 ];
 
 type FactRow = RowOf<typeof fact_viewing_session>;
@@ -136,6 +139,7 @@ describe('fact_viewing_session', () => {
         modelRows(dim_content, items),
         modelRows(dim_date, [...days, day(20221231)]),
         modelRows(ref_country, someCountries),
+        ...noSessionHistory,
       ],
     });
     expect(

@@ -9,6 +9,7 @@ import { createKysely, createPool, type WarehouseDatabase } from '@reelhouse/war
 
 import { models } from '../src/index.ts';
 import { catalogue } from './fixtures/catalogue.ts';
+import { landSessions, landUsers } from './fixtures/land-raw.ts';
 import { rawSession } from './fixtures/raw-session.ts';
 import { rawUser } from './fixtures/raw-user.ts';
 import { rawTablesDdl } from './raw-tables.ts';
@@ -72,36 +73,36 @@ async function snapshot(schema: string): Promise<void> {
 beforeAll(async () => {
   db = createKysely(createPool({ url: pg.url, max: 3 }));
   await sql.raw(rawTablesDdl).execute(db);
-  await db
-    .insertInto('raw.users')
-    .values([
-      rawUser({ user_id: u1, ...firstLoad }),
-      rawUser({ user_id: u2, plan: 'premium', country_code: 'JP', birth_year: null, ...firstLoad }),
-    ])
-    .execute();
-  await db
-    .insertInto('raw.viewing_sessions')
-    .values([
-      rawSession({ session_id: session(1), user_id: u1, ...firstLoad }),
+  await landUsers(
+    db,
+    [
+      rawUser({ user_id: u1 }),
+      rawUser({ user_id: u2, plan: 'premium', country_code: 'JP', birth_year: null }),
+    ],
+    firstLoad,
+  );
+  await landSessions(
+    db,
+    [
+      rawSession({ session_id: session(1), user_id: u1 }),
       rawSession({
         session_id: session(2),
         user_id: u2,
-        ...firstLoad,
         country_code: 'JP',
         content_id: 'ep_1_1_2',
         watch_duration_s: 3000,
         exit_reason: 'completed',
       }),
-      rawSession({ session_id: session(3), user_id: ghost, ...firstLoad }),
+      rawSession({ session_id: session(3), user_id: ghost }),
       rawSession({
         session_id: session(4),
         user_id: u1,
         content_id: 'mov_404',
         device_type: 'mobile',
-        ...firstLoad,
       }),
-    ])
-    .execute();
+    ],
+    firstLoad,
+  );
   await db
     .insertInto('raw.content')
     .values(catalogue.content.map((c) => ({ ...c, ...firstLoad, _doc: JSON.stringify(c._doc) })))
@@ -172,22 +173,22 @@ describe('the star schema built by buildModels', () => {
 
   it('on a later load, versions the changed user and merges the new sessions with the version valid at their start', async () => {
     const later = { _load_id: uuid(1002), _extracted_at: new Date('2024-03-05T00:00:00Z') };
-    await db
-      .updateTable('raw.users')
-      .set({ plan: 'basic_ads', updated_at: new Date('2024-03-01T00:00:00Z'), ...later })
-      .where('user_id', '=', u1)
-      .execute();
-    await db
-      .insertInto('raw.viewing_sessions')
-      .values(
+    await landUsers(
+      db,
+      [rawUser({ user_id: u1, plan: 'basic_ads', updated_at: new Date('2024-03-01T00:00:00Z') })],
+      later,
+    );
+    await landSessions(
+      db,
+      [
         rawSession({
           session_id: session(5),
           user_id: u1,
           started_at: new Date('2024-03-02T18:00:00Z'),
-          ...later,
         }),
-      )
-      .execute();
+      ],
+      later,
+    );
     const result = await buildModels(db, { models });
     expect(result.models.filter((m) => m.status !== 'success')).toEqual([]);
     const versions = await db
@@ -229,18 +230,11 @@ describe('the star schema built by buildModels', () => {
 
   it('leaves trusted exactly as it was when a data test fails', async () => {
     await snapshot('before_failure');
-    await db
-      .insertInto('raw.viewing_sessions')
-      .values(
-        rawSession({
-          session_id: session(6),
-          user_id: u1,
-          device_type: 'toaster',
-          _load_id: uuid(1003),
-          _extracted_at: new Date('2024-03-06T00:00:00Z'),
-        }),
-      )
-      .execute();
+    await landSessions(
+      db,
+      [rawSession({ session_id: session(6), user_id: u1, device_type: 'toaster' })],
+      { _load_id: uuid(1003), _extracted_at: new Date('2024-03-06T00:00:00Z') },
+    );
     const result = await buildModels(db, { models });
     expect(result.published).toBe(false);
     const fact = result.models.find((m) => m.name === 'fact_viewing_session');

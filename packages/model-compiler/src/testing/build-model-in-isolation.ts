@@ -87,7 +87,13 @@ export async function buildModelInIsolation<M extends AnyModel>(
         }))
           await sql.raw(statement).execute(db);
       } else {
-        const names = [...new Set(input.rows.flatMap((row) => Object.keys(row)))];
+        // Declared columns exist even with no rows (an empty source the model still reads).
+        const names = [
+          ...new Set([
+            ...Object.keys(input.columns),
+            ...input.rows.flatMap((row) => Object.keys(row)),
+          ]),
+        ];
         const columns = Object.fromEntries(
           names.map((name) => [
             name,

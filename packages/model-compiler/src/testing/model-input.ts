@@ -28,7 +28,8 @@ export type SourceRow<S extends SourceName> = {
 };
 
 /**
- * Rows of a `raw` table (only the columns the model reads are needed). Column types are inferred
+ * Rows of a `raw` table (only the columns the model reads are needed); columns given a type exist
+ * even when no row has them. Column types are inferred
  * from the values (integer, double precision, text, boolean, timestamptz, jsonb, text[]) unless given.
  */
 export function sourceRows<S extends SourceName>(
