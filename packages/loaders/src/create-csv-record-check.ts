@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+
 import type { PlausibilityPolicy } from '@reelhouse/contracts';
 import { ReelhouseError } from '@reelhouse/core';
 
@@ -85,7 +87,8 @@ export function createCsvRecordCheck(
 ): CsvRecordCheck {
   const { keys, plausibility } = gates;
   const names = spec.columns.map((column) => column.name);
-  const file = spec.file as Parameters<typeof compilePlausibility>[0]['file'];
+  // A day batch's file sits in `days/<day>/`: the rules are keyed by the file's own name.
+  const file = basename(spec.file) as Parameters<typeof compilePlausibility>[0]['file'];
   const plausible =
     plausibility === undefined
       ? () => true
