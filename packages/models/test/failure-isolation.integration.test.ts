@@ -7,6 +7,7 @@ import { createKysely, createPool, type WarehouseDatabase } from '@reelhouse/war
 
 import { models } from '../src/index.ts';
 import { catalogue } from './fixtures/catalogue.ts';
+import { landUsers } from './fixtures/land-raw.ts';
 import { rawSession } from './fixtures/raw-session.ts';
 import { rawUser } from './fixtures/raw-user.ts';
 import { rawTablesDdl } from './raw-tables.ts';
@@ -28,13 +29,12 @@ beforeAll(async () => {
   db = createKysely(createPool({ url: pg.url, max: 4 }));
   await sql.raw(rawTablesDdl).execute(db);
   // dim_user's accepted_values(plan) test (severity error) fails on 'gold'.
-  await db
-    .insertInto('raw.users')
-    .values([
-      rawUser({ user_id: uuid(1), ...load }),
-      rawUser({ user_id: uuid(2), plan: 'gold', ...load }),
-    ])
-    .execute();
+  // dim_user reads the users' history (issue 13): land them as the extractor does.
+  await landUsers(
+    db,
+    [rawUser({ user_id: uuid(1), ...load }), rawUser({ user_id: uuid(2), plan: 'gold', ...load })],
+    load,
+  );
   await db
     .insertInto('raw.viewing_sessions')
     .values([rawSession({ session_id: uuid(101), user_id: uuid(1), ...load })])
