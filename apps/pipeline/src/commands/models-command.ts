@@ -32,7 +32,7 @@ export interface ModelsBuildOptions {
   readonly dryRun: boolean;
   readonly validate: boolean;
   readonly fullRefresh: boolean;
-  /** Also rebuild models protected by `allowFullRefresh: false` (dim_user's SCD2 history). */
+  /** Also rebuild models protected by `allowFullRefresh: false`. */
   readonly forceFullRefresh: boolean;
   /** Build every selected model, even those whose sources and code did not change since their last build. */
   readonly rebuildUpToDate: boolean;
@@ -85,8 +85,8 @@ export const registerModelsCommand: RegisterCommand = (program, select) => {
       new Option('--dry-run', 'compile offline and print the plan and SQL').conflicts('validate'),
     )
     .option('--validate', 'build and test in a transaction, then roll back')
-    .option('--full-refresh', "rebuild from scratch (dim_user's SCD2 history is kept)")
-    .option('--force-full-refresh', 'also rebuild dim_user, whose SCD2 history is otherwise kept')
+    .option('--full-refresh', 'rebuild from scratch (dim_user replays its SCD2 history from raw)')
+    .option('--force-full-refresh', 'also rebuild models protected by allowFullRefresh: false')
     .option(
       '--rebuild-up-to-date',
       'also build models whose sources and code did not change since their last build',
