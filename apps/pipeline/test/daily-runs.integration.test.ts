@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -65,9 +65,11 @@ describe('pnpm pipeline backfill', { timeout: 600_000 }, () => {
   ];
 
   it('stops at a failed day and notifies the webhook and the command with the run, task and error', async () => {
-    // A data folder that is a file: generate_data (no retries) fails on the first day.
-    const notAFolder = join(backfill.dir, 'not-a-folder');
-    await writeFile(notAFolder, '');
+    // The data set's folder is a file: the data folder passes the run's folder check, then
+    // generate_data (no retries) fails on the first day.
+    const notAFolder = join(backfill.dir, 'blocked-data');
+    await mkdir(notAFolder, { recursive: true });
+    await writeFile(join(notAFolder, 'tiny-u50-s300-t10-seed3'), '');
     const noticeFile = join(backfill.dir, 'notice.json');
     const failed = await runCli(args(), {
       ...backfill.env(),

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 
-// Load bookkeeping differs between two runs by design (ids, clock); every other column must match.
-const volatileColumns = ['_load_id', '_extracted_at'];
+// Load bookkeeping differs between two runs by design (ids, clock), and so does the time a source
+// wrote a row (`_changed_at`, the source's own change clock); every other column must match.
+const volatileColumns = ['_load_id', '_extracted_at', '_changed_at'];
 
 export interface TableFingerprint {
   readonly rows: number;

@@ -24,6 +24,20 @@ const accepted = (report: StepReport | undefined): number | undefined => {
   return typeof value === 'number' ? value : undefined;
 };
 
+/**
+ * The base files' own load report: the load tasks apply the base and then the day batches, and
+ * their report keeps the base load under its step name (absent when the base was applied before).
+ */
+function baseLoad(report: StepReport | undefined, step: string): StepReport | undefined {
+  const inner = report?.details?.[step];
+  if (typeof inner === 'object' && inner !== null && 'rowsRejected' in inner)
+    return inner as StepReport;
+  // A load report given directly (no day batches around it).
+  return report?.step === step && report.details?.['appliedDays'] === undefined
+    ? report
+    : undefined;
+}
+
 /** The per-file report inside `load_csvs_to_postgres`'s combined report. */
 function csvFileReport(report: StepReport | undefined, step: string): StepReport | undefined {
   const value = report?.details?.[step];
@@ -75,15 +89,17 @@ export async function summarizeLoads(options: {
         }));
   };
   return [
-    await entry(dataFiles.users, csvFileReport(reports.csv, 'load_users'), () =>
-      tableRows(source, 'public.users'),
+    await entry(
+      dataFiles.users,
+      csvFileReport(baseLoad(reports.csv, 'load_csvs_to_postgres'), 'load_users'),
+      () => tableRows(source, 'public.users'),
     ),
     await entry(
       dataFiles.viewingSessions,
-      csvFileReport(reports.csv, 'load_viewing_sessions'),
+      csvFileReport(baseLoad(reports.csv, 'load_csvs_to_postgres'), 'load_viewing_sessions'),
       () => tableRows(source, 'public.viewing_sessions'),
     ),
-    await entry(dataFiles.content, reports.json, async () =>
+    await entry(dataFiles.content, baseLoad(reports.json, 'load_json_to_mongo'), async () =>
       collections.length === 0 ? null : mongo.collection(contentCollection).countDocuments(),
     ),
   ];
