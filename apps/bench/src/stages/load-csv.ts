@@ -66,7 +66,13 @@ export const loadCsvStage: StageModule = {
     const columns = await withPool(databases.source, async (pool) => {
       const found = new Map<string, TableColumn[]>();
       for (const { table } of files)
-        found.set(table, await tableColumns(pool, { schema: 'public', table }));
+        found.set(
+          table,
+          // The source's change markers (`_change_seq`...) are set by its trigger, not the file.
+          (await tableColumns(pool, { schema: 'public', table })).filter(
+            (column) => !column.name.startsWith('_'),
+          ),
+        );
       return found;
     });
     const columnsOf = (table: string) => columns.get(table) ?? [];
