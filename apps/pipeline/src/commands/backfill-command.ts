@@ -1,5 +1,4 @@
 import { ReelhouseError } from '@reelhouse/core';
-import { createKysely, type OpsSchema } from '@reelhouse/warehouse';
 import { z } from 'zod';
 
 import type { CliContext } from '../cli-context.ts';
@@ -14,12 +13,11 @@ import {
   type OutputFlags,
 } from '../cli-options.ts';
 import type { RegisterCommand } from '../cli-program.ts';
-import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { daysAfterBase, daysBetween } from '../logical-dates.ts';
 import { notifyFailure } from '../notify-failure.ts';
-import { openResources } from '../open-resources.ts';
 import { pipelineDagId } from '../pipeline-dag.ts';
+import { readRunHistory } from '../read-run-history.ts';
 import { dataSetDir, resolvePipelineParams } from '../pipeline-params.ts';
 import { fromRoot } from '../workspace-paths.ts';
 import { runExitCode, runPipeline } from './run-command.ts';
@@ -69,31 +67,14 @@ export const registerBackfillCommand: RegisterCommand = (program, select) => {
 export const backfillRunId = (date: string): string => `backfill__${date}`;
 
 async function runStates(context: CliContext, runIds: readonly string[]) {
-  const logger = createLogger({
-    level: context.config.logLevel,
-    file: undefined,
-    stream: 'stderr',
-  });
-  const resources = await openResources({
-    config: context.config,
-    needs: 'warehouse',
-    logger,
-    announce: () => undefined,
-  });
-  try {
-    const { rows } = await resources.history.query<{ found: boolean }>(
-      "select to_regclass('ops.dag_runs') is not null as found",
-    );
-    if (rows[0]?.found !== true) return new Map<string, string>();
-    const runs = await createKysely<OpsSchema>(resources.history)
+  const runs = await readRunHistory(context, (db) =>
+    db
       .selectFrom('ops.dag_runs')
       .select(['run_id', 'state'])
       .where('run_id', 'in', runIds)
-      .execute();
-    return new Map(runs.map((r) => [r.run_id, r.state]));
-  } finally {
-    await resources.close();
-  }
+      .execute(),
+  );
+  return new Map((runs ?? []).map((r) => [r.run_id, r.state]));
 }
 
 /** `pipeline backfill`: runs the DAG once per logical date, in order, stopping at the first failed day. */

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { cronSchedule, type DataInterval } from '@reelhouse/orchestrator';
-import { createKysely, type OpsSchema } from '@reelhouse/warehouse';
 import { z } from 'zod';
 
 import type { CliContext } from '../cli-context.ts';
@@ -15,11 +14,10 @@ import {
   type OutputFlags,
 } from '../cli-options.ts';
 import type { RegisterCommand } from '../cli-program.ts';
-import { createLogger } from '../create-logger.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { notifyFailure } from '../notify-failure.ts';
-import { openResources } from '../open-resources.ts';
 import { pipelineDagId } from '../pipeline-dag.ts';
+import { readRunHistory } from '../read-run-history.ts';
 import { pendingIntervals, scheduledRunId } from '../scheduled-intervals.ts';
 import { runPipeline } from './run-command.ts';
 
@@ -63,35 +61,18 @@ export const registerScheduleCommand: RegisterCommand = (program, select) => {
 
 /** Start of the latest interval a scheduled run exists for (from its run id). */
 async function lastScheduledStart(context: CliContext): Promise<Date | undefined> {
-  const logger = createLogger({
-    level: context.config.logLevel,
-    file: undefined,
-    stream: 'stderr',
-  });
-  const resources = await openResources({
-    config: context.config,
-    needs: 'warehouse',
-    logger,
-    announce: () => undefined,
-  });
-  try {
-    const { rows } = await resources.history.query<{ found: boolean }>(
-      "select to_regclass('ops.dag_runs') is not null as found",
-    );
-    if (rows[0]?.found !== true) return undefined;
-    const last = await createKysely<OpsSchema>(resources.history)
+  const last = await readRunHistory(context, (db) =>
+    db
       .selectFrom('ops.dag_runs')
       .select('run_id')
       .where('dag_id', '=', pipelineDagId)
       .where('run_type', '=', 'scheduled')
       .orderBy('run_id', 'desc')
       .limit(1)
-      .executeTakeFirst();
-    const iso = last?.run_id.replace(/^scheduled__/, '');
-    return iso === undefined || Number.isNaN(Date.parse(iso)) ? undefined : new Date(iso);
-  } finally {
-    await resources.close();
-  }
+      .executeTakeFirst(),
+  );
+  const iso = last?.run_id.replace(/^scheduled__/, '');
+  return iso === undefined || Number.isNaN(Date.parse(iso)) ? undefined : new Date(iso);
 }
 
 /** `pipeline schedule`: a long-running scheduler; SIGTERM finishes by interrupting the current run (130) or at once when idle (0). */
