@@ -57,6 +57,7 @@ export function compileModel(model: AnyModel, options: CompileModelOptions): Com
     .slice(0, 16);
   return Object.freeze({
     kind: 'compiled_model',
+    resourceType: model.resourceType,
     fingerprint,
     name: model.name,
     description: model.description,

@@ -1,4 +1,4 @@
-import type { ColumnContract } from './define-model.ts';
+import type { ColumnContract, ResourceType } from './define-model.ts';
 import type { DataTest, Severity } from './data-test.ts';
 import type { Materialization } from './materialization.ts';
 
@@ -32,6 +32,7 @@ export interface CompiledTest {
 /** One model compiled to plain, frozen data: what a materializer runs and the manifest records. */
 export interface CompiledModel {
   readonly kind: 'compiled_model';
+  readonly resourceType: ResourceType;
   readonly name: string;
   /** Hash of everything that decides the model's output (SQL, materialization, contract, tests, hooks): `state:modified` compares it. */
   readonly fingerprint: string;

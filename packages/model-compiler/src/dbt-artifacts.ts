@@ -1,5 +1,6 @@
 import type { BuildResult, ModelResult } from './build-result.ts';
 import type { CompiledModel, CompiledProject } from './compiled-model.ts';
+import type { ResourceType } from './define-model.ts';
 
 const project = 'reelhouse';
 // The dbt version whose artifact schemas these follow (manifest v12, run_results v6).
@@ -10,8 +11,9 @@ export interface DbtArtifacts {
   readonly runResults: Record<string, unknown>;
 }
 
-/** `model.reelhouse.<name>`; sources as `source.reelhouse.<schema>.<table>`. */
-export const dbtModelId = (name: string) => `model.${project}.${name}`;
+/** `model.reelhouse.<name>` (`seed.` or `snapshot.` for those); sources as `source.reelhouse.<schema>.<table>`. */
+export const dbtModelId = (name: string, resourceType: ResourceType = 'model') =>
+  `${resourceType}.${project}.${name}`;
 const sourceId = (relation: string) => `source.${project}.${relation}`;
 const testId = (model: string, test: string) =>
   `test.${project}.${model}__${test.replace(/[^a-zA-Z0-9]+/g, '_').replace(/_+$/, '')}`;
@@ -28,10 +30,12 @@ export function toDbtArtifacts(
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
   const parentMap: Record<string, string[]> = {};
+  const kinds = new Map(compiled.models.map((model) => [model.name, model.resourceType]));
+  const nodeId = (name: string) => dbtModelId(name, kinds.get(name));
   for (const model of compiled.models) {
-    const parents = [...model.dependsOn.map(dbtModelId), ...model.sources.map(sourceId)];
-    nodes[dbtModelId(model.name)] = modelNode(model, { schema: compiled.targetSchema, parents });
-    parentMap[dbtModelId(model.name)] = parents;
+    const parents = [...model.dependsOn.map(nodeId), ...model.sources.map(sourceId)];
+    nodes[nodeId(model.name)] = modelNode(model, { schema: compiled.targetSchema, parents });
+    parentMap[nodeId(model.name)] = parents;
     for (const test of model.tests) {
       const id = testId(model.name, test.name);
       nodes[id] = {
@@ -40,12 +44,12 @@ export function toDbtArtifacts(
         checksum: { name: 'none', checksum: '' },
         alias: id.slice(`test.${project}.`.length),
         config: { severity: test.severity === 'error' ? 'ERROR' : 'WARN', enabled: true },
-        depends_on: { macros: [], nodes: [dbtModelId(model.name)] },
+        depends_on: { macros: [], nodes: [nodeId(model.name)] },
         column_name: test.columns[0] ?? null,
         compiled_code: test.sql,
         language: 'sql',
       };
-      parentMap[id] = [dbtModelId(model.name)];
+      parentMap[id] = [nodeId(model.name)];
     }
     for (const relation of model.sources) {
       const [schema = 'raw', table = relation] = relation.split('.');
@@ -137,8 +141,13 @@ function baseNode(at: { id: string; name: string; schema: string; model: Compile
 function modelNode(model: CompiledModel, at: { schema: string; parents: readonly string[] }) {
   const materialization = model.materialization;
   return {
-    ...baseNode({ id: dbtModelId(model.name), name: model.name, schema: at.schema, model }),
-    resource_type: 'model',
+    ...baseNode({
+      id: dbtModelId(model.name, model.resourceType),
+      name: model.name,
+      schema: at.schema,
+      model,
+    }),
+    resource_type: model.resourceType,
     alias: model.name,
     checksum: { name: 'sha256', checksum: model.fingerprint },
     config: {
@@ -196,7 +205,7 @@ function modelResults(result: ModelResult, at: { model: CompiledModel; schema: s
     adapter_response: result.rows === null ? {} : { rows_affected: result.rows },
     message: result.error?.message ?? (result.mode === 'up_to_date' ? 'up to date' : null),
     failures: null,
-    unique_id: dbtModelId(result.name),
+    unique_id: dbtModelId(result.name, at.model.resourceType),
     compiled_code: at.model.sql,
     relation_name: `"${at.schema}"."${result.name}"`,
   };

@@ -85,9 +85,14 @@ export interface ModelConfig<Name extends string, Q extends ModelQuery> {
   readonly deletes?: ((ctx: ModelContext) => ModelQuery) | undefined;
 }
 
+/** What a node of the graph is, as dbt's `resource_type`: every kind builds a relation. */
+export type ResourceType = 'model' | 'seed' | 'snapshot';
+
 /** A compiled-in model definition: plain, frozen data plus its query function. */
 export interface Model<Name extends string = string, Row = object> {
   readonly kind: 'model';
+  /** `model` from `defineModel`; `seed` and `snapshot` from `defineSeed` and `defineSnapshot`. */
+  readonly resourceType: ResourceType;
   readonly name: Name;
   readonly description: string;
   readonly materialization: Materialization;
@@ -123,6 +128,7 @@ export function defineModel<const Name extends string, Q extends ModelQuery>(
 ): Model<Name, QueryRow<Q>> {
   return Object.freeze({
     kind: 'model',
+    resourceType: 'model',
     name: config.name,
     description: config.description,
     materialization: config.materialization,

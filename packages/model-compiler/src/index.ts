@@ -10,7 +10,15 @@ export {
   type SourceName,
   type ModelQuery,
   type QueryRow,
+  type ResourceType,
 } from './define-model.ts';
+export {
+  defineSnapshot,
+  type SnapshotConfig,
+  type SnapshotRelations,
+  type SnapshotVersion,
+} from './define-snapshot.ts';
+export type { SnapshotStrategy, SnapshotHardDeletes } from './snapshot-versions-sql.ts';
 export {
   view,
   table,
