@@ -1,18 +1,24 @@
 import { sql, type Expression } from 'kysely';
 
 import { acquisitionChannels, genders, plans, subscriptionStatuses } from '@reelhouse/contracts';
-import { defineModel, incremental, type ModelContext } from '@reelhouse/model-compiler';
+import {
+  defineSnapshot,
+  type ModelContext,
+  type SnapshotRelations,
+  type SnapshotVersion,
+} from '@reelhouse/model-compiler';
 import type { DimUser } from '@reelhouse/warehouse';
 
 import { aliasedColumns } from './aliased-columns.ts';
 import { dim_date } from './dim_date.ts';
 import { ref_country } from './ref_country.ts';
-import { epochMicros, surrogateKey } from './surrogate-key.ts';
-import { userVersionsSql } from './user-versions.ts';
 
-/** One SCD2 version computed from the history (see `userVersionsSql`). */
-interface UserVersion {
+/** One row of `raw.users__history`, cleaned as staging cleans `raw.users` (tombstones flagged). */
+interface UserHistoryRow {
   user_id: string;
+  _deleted: boolean;
+  _change_seq: number;
+  _extracted_at: Date;
   email: string | null;
   birth_year: number | null;
   gender: string | null;
@@ -26,10 +32,41 @@ interface UserVersion {
   cancelled_at: Date | null;
   acquisition_channel: string;
   updated_at: Date;
-  valid_from: Date;
-  valid_to: Date | null;
+}
+
+/** One SCD2 version (see `dim_user`'s snapshot options) with its user's erasure. */
+type UserVersion = SnapshotVersion<UserHistoryRow> & {
+  /** A tombstone of the user is in the history: every version keeps its key, none its PII. */
   erased: boolean;
+  /** The version's last load, or the erasure's when later. */
   last_extracted_at: Date;
+};
+
+/** Every extracted version of every user, trimmed and cased as the staging view does. */
+function userHistory(ctx: ModelContext) {
+  const column = <N extends keyof UserHistoryRow>(expression: string, name: N) =>
+    sql<UserHistoryRow[N]>`${sql.raw(expression)}`.as(name);
+  return ctx.db
+    .selectFrom(ctx.source('raw.users__history', 'h'))
+    .select([
+      column('lower(trim(h.user_id::text))', 'user_id'),
+      column("h._op = 'delete'", '_deleted'),
+      column('h._change_seq', '_change_seq'),
+      column('h._extracted_at', '_extracted_at'),
+      column('lower(trim(h.email))', 'email'),
+      column('h.birth_year', 'birth_year'),
+      column("nullif(lower(trim(h.gender)), '')", 'gender'),
+      column('upper(trim(h.country_code))', 'country_code'),
+      column('trim(h.preferred_language)', 'preferred_language'),
+      column('h.signup_ts', 'signup_ts'),
+      column('lower(trim(h.plan))', 'plan'),
+      column('h.monthly_price_cents', 'monthly_price_cents'),
+      column('upper(trim(h.currency))', 'currency'),
+      column('lower(trim(h.subscription_status))', 'subscription_status'),
+      column('h.cancelled_at', 'cancelled_at'),
+      column('lower(trim(h.acquisition_channel))', 'acquisition_channel'),
+      column('h.updated_at', 'updated_at'),
+    ]);
 }
 
 const v = <K extends keyof UserVersion>(column: K) =>
@@ -39,14 +76,21 @@ const unlessErased = <T>(kept: Expression<T>, erased: Expression<T>) =>
   sql<T>`case when ${v('erased')} then ${erased} else ${kept} end`;
 const age = sql<number>`(extract(year from ${v('updated_at')} at time zone 'UTC')::integer - ${v('birth_year')})`;
 
-/** The dim_user rows of the versions of the users `only` selects (every user without it). */
-function versions(ctx: ModelContext, only?: ReturnType<typeof sql>) {
+/** The dim_user rows of the snapshot's versions: erased users' blanked, plus the `-1` member. */
+function dimUserRows(ctx: ModelContext, snapshot: SnapshotRelations<UserHistoryRow>) {
+  // Erasure blanks every version (GDPR), unlike a hard delete that would close the last one.
+  const erasures = sql`select h.user_id, max(h._extracted_at) as erased_extracted_at
+    from ${snapshot.history('h')} where h._deleted group by h.user_id`;
   return ctx.db
-    .selectFrom(sql<UserVersion>`(${userVersionsSql(ctx, only)})`.as('v'))
+    .selectFrom(
+      sql<UserVersion>`(select v.*, e.user_id is not null as erased,
+        greatest(v.scd_loaded_at, e.erased_extracted_at) as last_extracted_at
+        from ${snapshot.versions('v')} left join (${erasures}) e on e.user_id = v.user_id)`.as('v'),
+    )
     .leftJoin(ctx.ref(ref_country, 'c'), 'c.country_code', 'v.country_code')
     .select((eb) =>
       aliasedColumns<DimUser>({
-        user_key: surrogateKey([v('user_id'), epochMicros(v('valid_from'))]),
+        user_key: v('scd_id'),
         user_id: v('user_id'),
         email_sha256: unlessErased(
           sql<string | null>`encode(sha256(convert_to(${v('email')}, 'UTF8')), 'hex')`,
@@ -114,61 +158,29 @@ function unknownUser(ctx: ModelContext) {
   );
 }
 
-const columns = [
-  'user_key',
-  'user_id',
-  'email_sha256',
-  'age_band',
-  'gender',
-  'country_code',
-  'region',
-  'preferred_language',
-  'plan',
-  'monthly_price_cents',
-  'currency',
-  'subscription_status',
-  'signup_date_key',
-  'cancelled_date_key',
-  'acquisition_channel',
-  'valid_from',
-  'valid_to',
-  'is_current',
-  '_extracted_at',
-] as const satisfies readonly (keyof DimUser)[];
-
-/**
- * Incremental: the users with history rows extracted after the newest one this table derives
- * from are recomputed from their whole history, and only the rows that differ are merged.
- */
-function changedVersions(ctx: ModelContext) {
-  const changedUsers = ctx.db
-    .selectFrom(ctx.source('raw.users__history', 'c'))
-    .select('c.user_id')
-    .where(
-      'c._extracted_at',
-      '>',
-      ctx.db
-        .selectFrom(ctx.self('d'))
-        .select(sql<Date>`coalesce(max(d._extracted_at), '-infinity'::timestamptz)`.as('since')),
-    );
-  const row = (alias: string) => sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)));
-  return ctx.db
-    .selectFrom(versions(ctx, sql`${changedUsers}`).as('n'))
-    .selectAll('n')
-    .where(
-      sql<boolean>`not exists (select 1 from ${ctx.self('d')} where d.user_key = n.user_key and (${row('d')}) is not distinct from (${row('n')}))`,
-    );
-}
-
 /** Users as SCD type 2 on plan, subscription status and country, built from the raw history. */
-export const dim_user = defineModel({
+export const dim_user = defineSnapshot({
   name: 'dim_user',
   description:
     "One row per user version, from raw.users__history: SCD type 2 on plan, subscription_status and country_code, valid from the source business time of the change (the first version from sign-up); other attributes as of the version's last source row. user_key derives from (user_id, valid_from), so keys are stable across rebuilds; -1 is the unknown member. Only a SHA-256 of the email is kept; an erased user's versions keep their keys with no personal attribute (status erased, not current). Incremental: the users with newly extracted history are recomputed whole.",
-  // Merged in place, never replaced: the fact holds a foreign key on it (see dim_date).
-  materialization: incremental({ strategy: 'merge', uniqueKey: ['user_key'] }),
   tags: ['dimension'],
-  select: (ctx) => (ctx.isIncremental ? changedVersions(ctx) : versions(ctx)),
+  // Merged in place, never replaced: the fact holds a foreign key on it (see dim_date).
+  history: userHistory,
+  uniqueKey: ['user_id'],
+  sequence: '_change_seq',
+  loadedAt: '_extracted_at',
+  strategy: {
+    type: 'check',
+    checkCols: ['plan', 'subscription_status', 'country_code'],
+    // The source's business time: the clock of the sessions' `started_at`, unlike `_changed_at`.
+    validFrom: 'updated_at',
+  },
+  // Other attributes as of the version's last row (type 1 within a version).
+  attributes: 'last',
+  firstValidFrom: 'signup_ts',
+  hardDeletes: { mode: 'ignore', when: '_deleted' },
+  select: dimUserRows,
+  output: { scdId: 'user_key', loadedAt: '_extracted_at' },
   contract: {
     columns: {
       user_key: { type: 'bigint' },

@@ -147,74 +147,111 @@ describe('compiled SQL', () => {
 
   it('dim_user', () => {
     expect(compile(star.dim_user)).toMatchInlineSnapshot(`
-      "select ('x' || substr(md5(coalesce("v"."user_id"::text, '') || '|' || coalesce((extract(epoch from "v"."valid_from") * 1000000)::bigint::text, '')), 1, 13))::bit(52)::bigint as "user_key", "v"."user_id" as "user_id", case when "v"."erased" then null::text else encode(sha256(convert_to("v"."email", 'UTF8')), 'hex') end as "email_sha256", case when "v"."erased" or (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") is null then 'unknown' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 18 then 'under_18' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 25 then '18-24' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 35 then '25-34' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 45 then '35-44' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 55 then '45-54' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 65 then '55-64' else '65+' end as "age_band", case when "v"."erased" then 'unknown' else coalesce("v"."gender", 'unknown') end as "gender", case when "v"."erased" then 'ZZ' else "v"."country_code" end as "country_code", case when "v"."erased" then 'unknown' else coalesce("c"."region", 'unknown') end as "region", case when "v"."erased" then null::text else "v"."preferred_language" end as "preferred_language", case when "v"."erased" then 'unknown' else "v"."plan" end as "plan", case when "v"."erased" then null::integer else "v"."monthly_price_cents" end as "monthly_price_cents", case when "v"."erased" then null::text else "v"."currency" end as "currency", case when "v"."erased" then 'erased' else "v"."subscription_status" end as "subscription_status", case when "v"."erased" then -1 else to_char("v"."signup_ts" at time zone 'UTC', 'YYYYMMDD')::integer end as "signup_date_key", case when "v"."erased" then null::integer else to_char("v"."cancelled_at" at time zone 'UTC', 'YYYYMMDD')::integer end as "cancelled_date_key", case when "v"."erased" then 'unknown' else "v"."acquisition_channel" end as "acquisition_channel", "v"."valid_from" as "valid_from", "v"."valid_to" as "valid_to", not "v"."erased" and "v"."valid_to" is null as "is_current", "v"."last_extracted_at" as "_extracted_at"
+      "select "v"."scd_id" as "user_key", "v"."user_id" as "user_id", case when "v"."erased" then null::text else encode(sha256(convert_to("v"."email", 'UTF8')), 'hex') end as "email_sha256", case when "v"."erased" or (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") is null then 'unknown' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 18 then 'under_18' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 25 then '18-24' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 35 then '25-34' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 45 then '35-44' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 55 then '45-54' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 65 then '55-64' else '65+' end as "age_band", case when "v"."erased" then 'unknown' else coalesce("v"."gender", 'unknown') end as "gender", case when "v"."erased" then 'ZZ' else "v"."country_code" end as "country_code", case when "v"."erased" then 'unknown' else coalesce("c"."region", 'unknown') end as "region", case when "v"."erased" then null::text else "v"."preferred_language" end as "preferred_language", case when "v"."erased" then 'unknown' else "v"."plan" end as "plan", case when "v"."erased" then null::integer else "v"."monthly_price_cents" end as "monthly_price_cents", case when "v"."erased" then null::text else "v"."currency" end as "currency", case when "v"."erased" then 'erased' else "v"."subscription_status" end as "subscription_status", case when "v"."erased" then -1 else to_char("v"."signup_ts" at time zone 'UTC', 'YYYYMMDD')::integer end as "signup_date_key", case when "v"."erased" then null::integer else to_char("v"."cancelled_at" at time zone 'UTC', 'YYYYMMDD')::integer end as "cancelled_date_key", case when "v"."erased" then 'unknown' else "v"."acquisition_channel" end as "acquisition_channel", "v"."valid_from" as "valid_from", "v"."valid_to" as "valid_to", not "v"."erased" and "v"."valid_to" is null as "is_current", "v"."last_extracted_at" as "_extracted_at"
+      from (select v.*, e.user_id is not null as erased,
+              greatest(v.scd_loaded_at, e.erased_extracted_at) as last_extracted_at
+             
       from (
          
-      with history as (
+      with __input as (select *
+      from ((select lower(trim(h.user_id::text)) as "user_id", h._op = 'delete' as "_deleted", h._change_seq as "_change_seq", h._extracted_at as "_extracted_at", lower(trim(h.email)) as "email", h.birth_year as "birth_year", nullif(lower(trim(h.gender)), '') as "gender", upper(trim(h.country_code)) as "country_code", trim(h.preferred_language) as "preferred_language", h.signup_ts as "signup_ts", lower(trim(h.plan)) as "plan", h.monthly_price_cents as "monthly_price_cents", upper(trim(h.currency)) as "currency", lower(trim(h.subscription_status)) as "subscription_status", h.cancelled_at as "cancelled_at", lower(trim(h.acquisition_channel)) as "acquisition_channel", h.updated_at as "updated_at"
+      from "raw"."users__history" as "h")) as h),
+          __flagged as (
            
-      select lower(trim(h.user_id::text)) as user_id, h._op, h._change_seq, h._extracted_at,
-              lower(trim(h.email)) as email, h.birth_year, nullif(lower(trim(h.gender)), '') as gender,
-              upper(trim(h.country_code)) as country_code, trim(h.preferred_language) as preferred_language,
-              h.signup_ts, lower(trim(h.plan)) as plan, h.monthly_price_cents, upper(trim(h.currency)) as currency,
-              lower(trim(h.subscription_status)) as subscription_status, h.cancelled_at,
-              lower(trim(h.acquisition_channel)) as acquisition_channel, h.updated_at
+      select h.*, coalesce("h"."_deleted", false) as __deleted,
+              count(*) filter (where not coalesce("h"."_deleted", false)) over (partition by "h"."user_id"
+      order by "h"."_change_seq") as __upserts_so_far
            
-      from "raw"."users__history" as "h" 
+      from __input h
+      where not coalesce("h"."_deleted", false)
           ),
-          erasures as (
+          __rows as (
            
-      select user_id, max(_extracted_at) as erased_extracted_at
-      from history
-      where _op = 'delete'
-      group by user_id
+      select f.*, count(*) filter (where f.__deleted) over (partition by "f"."user_id"
+      order by "f"."_change_seq") as __epoch
+           
+      from __flagged f
+      where not (f.__deleted and f.__upserts_so_far = 0)
           ),
-          upserts as (
+          __marked as (
            
-      select u.*, case when lag(row(u.plan, u.subscription_status, u.country_code)) over w
-              is not distinct
-      from row(u.plan, u.subscription_status, u.country_code) then 0 else 1 end as opens
+      select r.*, "r"."updated_at" as __time, lag(r.__deleted) over (partition by "r"."user_id"
+      order by "r"."_change_seq") as __prior_deleted,
+              row("r"."plan", "r"."subscription_status", "r"."country_code") as __check,
+                lag(row("r"."plan", "r"."subscription_status", "r"."country_code")) over (partition by "r"."user_id"
+      order by "r"."_change_seq") as __prior_check
            
-      from history u
-      where u._op = 'upsert' window w as (partition by u.user_id
-      order by u._change_seq)
+      from __rows r
           ),
-          numbered as (
+          __numbered as (
            
-      select u.*, sum(u.opens) over (partition by u.user_id
-      order by u._change_seq) as version_no
-      from upserts u
+      select m.*, sum(case when m.__prior_deleted is null or m.__deleted <> m.__prior_deleted then 1
+                when m.__deleted then 0 when m.__check is distinct
+      from m.__prior_check then 1 else 0 end)
+              over (partition by "m"."user_id"
+      order by "m"."_change_seq") as __version_no
+           
+      from __marked m
           ),
-          spans as (
+          __spans as (
            
-      select user_id, version_no, max(_change_seq) as last_seq, max(_extracted_at) as extracted_at,
-              (array_agg(updated_at
-      order by _change_seq))[1] as opened_at
+      select "n"."user_id", n.__version_no, bool_or(n.__deleted) as __deleted,
+              max("n"."_change_seq") as __own_seq,
+              max("n"."_extracted_at") as __loaded_at,
+              (array_agg(n.__time
+      order by "n"."_change_seq"))[1] as __opened_at
            
-      from numbered
-      group by user_id, version_no
+      from __numbered n
+      group by "n"."user_id", n.__version_no
           ),
-          starts as (
+          __attributed as (
            
-      select l.*, s.extracted_at, case when s.version_no = 1 then l.signup_ts else s.opened_at end as starts_at
+      select s.*, case when s.__deleted then lag(s.__own_seq) over (partition by "s"."user_id"
+      order by s.__version_no)
+              else s.__own_seq end as __attr_seq
            
-      from spans s join numbered l on l.user_id = s.user_id and l._change_seq = s.last_seq
+      from __spans s
           ),
-          timed as (
+          __started as (
            
-      select t.*, max(t.starts_at - t.version_no * interval '1 microsecond')
-              over (partition by t.user_id
-      order by t.version_no) + t.version_no * interval '1 microsecond' as valid_from
+      select s.*, case when s.__version_no = 1 then "a"."signup_ts" else s.__opened_at end as __starts_at
            
-      from starts t
+      from __attributed s join __input a on ("a"."user_id") = ("s"."user_id") and "a"."_change_seq" = s.__attr_seq
+          ),
+          __timed as (
+           
+      select s.*, max(s.__starts_at - s.__version_no * interval '1 microsecond')
+              over (partition by "s"."user_id"
+      order by s.__version_no) + s.__version_no * interval '1 microsecond' as __valid_from
+           
+      from __started s
+          ),
+          __closed as (
+           
+      select t.*, lead(t.__valid_from) over (partition by "t"."user_id"
+      order by t.__version_no) as __valid_to,
+              lead(t.__deleted) over (partition by "t"."user_id"
+      order by t.__version_no) as __closed_by_delete,
+              lead(t.__loaded_at) over (partition by "t"."user_id"
+      order by t.__version_no) as __closing_loaded_at,
+              ('x' || substr(md5(coalesce("t"."user_id"::text, '') || '|' || coalesce((extract(epoch from t.__valid_from) * 1000000)::bigint::text, '')), 1, 13))::bit(52)::bigint as __scd_id
+           
+      from __timed t
           )
          
-      select v.*, lead(v.valid_from) over (partition by v.user_id
-      order by v.version_no) as valid_to,
-            e.user_id is not null as erased,
-            greatest(v.extracted_at, e.erased_extracted_at) as last_extracted_at
+      select a.*, c.__valid_from as "valid_from", c.__valid_to as "valid_to",
+            c.__valid_to is null as "is_current", c.__scd_id as "scd_id", c.__deleted as "is_deleted",
+            case when coalesce(c.__closed_by_delete, false) then greatest(c.__loaded_at, c.__closing_loaded_at)
+              else c.__loaded_at end as "scd_loaded_at"
          
-      from timed v
-      left join erasures e on e.user_id = v.user_id) as "v"
+      from __closed c join __input a on ("a"."user_id") = ("c"."user_id") and "a"."_change_seq" = c.__attr_seq
+          ) as "v"
+      left join (select h.user_id, max(h._extracted_at) as erased_extracted_at
+         
+      from ((select lower(trim(h.user_id::text)) as "user_id", h._op = 'delete' as "_deleted", h._change_seq as "_change_seq", h._extracted_at as "_extracted_at", lower(trim(h.email)) as "email", h.birth_year as "birth_year", nullif(lower(trim(h.gender)), '') as "gender", upper(trim(h.country_code)) as "country_code", trim(h.preferred_language) as "preferred_language", h.signup_ts as "signup_ts", lower(trim(h.plan)) as "plan", h.monthly_price_cents as "monthly_price_cents", upper(trim(h.currency)) as "currency", lower(trim(h.subscription_status)) as "subscription_status", h.cancelled_at as "cancelled_at", lower(trim(h.acquisition_channel)) as "acquisition_channel", h.updated_at as "updated_at"
+      from "raw"."users__history" as "h")) as "h"
+      where h._deleted
+      group by h.user_id) e on e.user_id = v.user_id) as "v"
       left join "trusted"."ref_country" as "c" on "c"."country_code" = "v"."country_code"
       union all
       select -1::bigint as "user_key", 'unknown' as "user_id", null::text as "email_sha256", 'unknown' as "age_band", 'unknown' as "gender", 'ZZ' as "country_code", 'unknown' as "region", null::text as "preferred_language", 'unknown' as "plan", null::integer as "monthly_price_cents", null::text as "currency", 'unknown' as "subscription_status", -1 as "signup_date_key", null::integer as "cancelled_date_key", 'unknown' as "acquisition_channel", '1900-01-01T00:00:00Z'::timestamptz as "valid_from", null::timestamptz as "valid_to", true as "is_current", null::timestamptz as "_extracted_at""
@@ -224,84 +261,132 @@ describe('compiled SQL', () => {
   it('dim_user (incremental)', () => {
     expect(compile(star.dim_user, { isIncremental: true })).toMatchInlineSnapshot(`
       "select "n".*
-      from (select ('x' || substr(md5(coalesce("v"."user_id"::text, '') || '|' || coalesce((extract(epoch from "v"."valid_from") * 1000000)::bigint::text, '')), 1, 13))::bit(52)::bigint as "user_key", "v"."user_id" as "user_id", case when "v"."erased" then null::text else encode(sha256(convert_to("v"."email", 'UTF8')), 'hex') end as "email_sha256", case when "v"."erased" or (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") is null then 'unknown' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 18 then 'under_18' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 25 then '18-24' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 35 then '25-34' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 45 then '35-44' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 55 then '45-54' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 65 then '55-64' else '65+' end as "age_band", case when "v"."erased" then 'unknown' else coalesce("v"."gender", 'unknown') end as "gender", case when "v"."erased" then 'ZZ' else "v"."country_code" end as "country_code", case when "v"."erased" then 'unknown' else coalesce("c"."region", 'unknown') end as "region", case when "v"."erased" then null::text else "v"."preferred_language" end as "preferred_language", case when "v"."erased" then 'unknown' else "v"."plan" end as "plan", case when "v"."erased" then null::integer else "v"."monthly_price_cents" end as "monthly_price_cents", case when "v"."erased" then null::text else "v"."currency" end as "currency", case when "v"."erased" then 'erased' else "v"."subscription_status" end as "subscription_status", case when "v"."erased" then -1 else to_char("v"."signup_ts" at time zone 'UTC', 'YYYYMMDD')::integer end as "signup_date_key", case when "v"."erased" then null::integer else to_char("v"."cancelled_at" at time zone 'UTC', 'YYYYMMDD')::integer end as "cancelled_date_key", case when "v"."erased" then 'unknown' else "v"."acquisition_channel" end as "acquisition_channel", "v"."valid_from" as "valid_from", "v"."valid_to" as "valid_to", not "v"."erased" and "v"."valid_to" is null as "is_current", "v"."last_extracted_at" as "_extracted_at"
+      from (select "v"."scd_id" as "user_key", "v"."user_id" as "user_id", case when "v"."erased" then null::text else encode(sha256(convert_to("v"."email", 'UTF8')), 'hex') end as "email_sha256", case when "v"."erased" or (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") is null then 'unknown' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 18 then 'under_18' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 25 then '18-24' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 35 then '25-34' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 45 then '35-44' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 55 then '45-54' when (extract(year from "v"."updated_at" at time zone 'UTC')::integer - "v"."birth_year") < 65 then '55-64' else '65+' end as "age_band", case when "v"."erased" then 'unknown' else coalesce("v"."gender", 'unknown') end as "gender", case when "v"."erased" then 'ZZ' else "v"."country_code" end as "country_code", case when "v"."erased" then 'unknown' else coalesce("c"."region", 'unknown') end as "region", case when "v"."erased" then null::text else "v"."preferred_language" end as "preferred_language", case when "v"."erased" then 'unknown' else "v"."plan" end as "plan", case when "v"."erased" then null::integer else "v"."monthly_price_cents" end as "monthly_price_cents", case when "v"."erased" then null::text else "v"."currency" end as "currency", case when "v"."erased" then 'erased' else "v"."subscription_status" end as "subscription_status", case when "v"."erased" then -1 else to_char("v"."signup_ts" at time zone 'UTC', 'YYYYMMDD')::integer end as "signup_date_key", case when "v"."erased" then null::integer else to_char("v"."cancelled_at" at time zone 'UTC', 'YYYYMMDD')::integer end as "cancelled_date_key", case when "v"."erased" then 'unknown' else "v"."acquisition_channel" end as "acquisition_channel", "v"."valid_from" as "valid_from", "v"."valid_to" as "valid_to", not "v"."erased" and "v"."valid_to" is null as "is_current", "v"."last_extracted_at" as "_extracted_at"
+      from (select v.*, e.user_id is not null as erased,
+              greatest(v.scd_loaded_at, e.erased_extracted_at) as last_extracted_at
+             
       from (
          
-      with history as (
+      with __input as (select *
+      from (select *
+      from ((select lower(trim(h.user_id::text)) as "user_id", h._op = 'delete' as "_deleted", h._change_seq as "_change_seq", h._extracted_at as "_extracted_at", lower(trim(h.email)) as "email", h.birth_year as "birth_year", nullif(lower(trim(h.gender)), '') as "gender", upper(trim(h.country_code)) as "country_code", trim(h.preferred_language) as "preferred_language", h.signup_ts as "signup_ts", lower(trim(h.plan)) as "plan", h.monthly_price_cents as "monthly_price_cents", upper(trim(h.currency)) as "currency", lower(trim(h.subscription_status)) as "subscription_status", h.cancelled_at as "cancelled_at", lower(trim(h.acquisition_channel)) as "acquisition_channel", h.updated_at as "updated_at"
+      from "raw"."users__history" as "h")) as h
+      where ("h"."user_id") in (select "c"."user_id"
+      from ((select lower(trim(h.user_id::text)) as "user_id", h._op = 'delete' as "_deleted", h._change_seq as "_change_seq", h._extracted_at as "_extracted_at", lower(trim(h.email)) as "email", h.birth_year as "birth_year", nullif(lower(trim(h.gender)), '') as "gender", upper(trim(h.country_code)) as "country_code", trim(h.preferred_language) as "preferred_language", h.signup_ts as "signup_ts", lower(trim(h.plan)) as "plan", h.monthly_price_cents as "monthly_price_cents", upper(trim(h.currency)) as "currency", lower(trim(h.subscription_status)) as "subscription_status", h.cancelled_at as "cancelled_at", lower(trim(h.acquisition_channel)) as "acquisition_channel", h.updated_at as "updated_at"
+      from "raw"."users__history" as "h")) as c
            
-      select lower(trim(h.user_id::text)) as user_id, h._op, h._change_seq, h._extracted_at,
-              lower(trim(h.email)) as email, h.birth_year, nullif(lower(trim(h.gender)), '') as gender,
-              upper(trim(h.country_code)) as country_code, trim(h.preferred_language) as preferred_language,
-              h.signup_ts, lower(trim(h.plan)) as plan, h.monthly_price_cents, upper(trim(h.currency)) as currency,
-              lower(trim(h.subscription_status)) as subscription_status, h.cancelled_at,
-              lower(trim(h.acquisition_channel)) as acquisition_channel, h.updated_at
+      where (c."_extracted_at" > (select max("d"."_extracted_at")
+      from "trusted"."dim_user" as "d")) is not false)) as h),
+          __flagged as (
            
-      from "raw"."users__history" as "h"
-      where h.user_id in ((select "c"."user_id"
-      from "raw"."users__history" as "c"
-      where "c"."_extracted_at" > (select coalesce(max(d._extracted_at), '-infinity'::timestamptz) as "since"
-      from "trusted"."dim_user" as "d")))
+      select h.*, coalesce("h"."_deleted", false) as __deleted,
+              count(*) filter (where not coalesce("h"."_deleted", false)) over (partition by "h"."user_id"
+      order by "h"."_change_seq") as __upserts_so_far
+           
+      from __input h
+      where not coalesce("h"."_deleted", false)
           ),
-          erasures as (
+          __rows as (
            
-      select user_id, max(_extracted_at) as erased_extracted_at
-      from history
-      where _op = 'delete'
-      group by user_id
+      select f.*, count(*) filter (where f.__deleted) over (partition by "f"."user_id"
+      order by "f"."_change_seq") as __epoch
+           
+      from __flagged f
+      where not (f.__deleted and f.__upserts_so_far = 0)
           ),
-          upserts as (
+          __marked as (
            
-      select u.*, case when lag(row(u.plan, u.subscription_status, u.country_code)) over w
-              is not distinct
-      from row(u.plan, u.subscription_status, u.country_code) then 0 else 1 end as opens
+      select r.*, "r"."updated_at" as __time, lag(r.__deleted) over (partition by "r"."user_id"
+      order by "r"."_change_seq") as __prior_deleted,
+              row("r"."plan", "r"."subscription_status", "r"."country_code") as __check,
+                lag(row("r"."plan", "r"."subscription_status", "r"."country_code")) over (partition by "r"."user_id"
+      order by "r"."_change_seq") as __prior_check
            
-      from history u
-      where u._op = 'upsert' window w as (partition by u.user_id
-      order by u._change_seq)
+      from __rows r
           ),
-          numbered as (
+          __numbered as (
            
-      select u.*, sum(u.opens) over (partition by u.user_id
-      order by u._change_seq) as version_no
-      from upserts u
+      select m.*, sum(case when m.__prior_deleted is null or m.__deleted <> m.__prior_deleted then 1
+                when m.__deleted then 0 when m.__check is distinct
+      from m.__prior_check then 1 else 0 end)
+              over (partition by "m"."user_id"
+      order by "m"."_change_seq") as __version_no
+           
+      from __marked m
           ),
-          spans as (
+          __spans as (
            
-      select user_id, version_no, max(_change_seq) as last_seq, max(_extracted_at) as extracted_at,
-              (array_agg(updated_at
-      order by _change_seq))[1] as opened_at
+      select "n"."user_id", n.__version_no, bool_or(n.__deleted) as __deleted,
+              max("n"."_change_seq") as __own_seq,
+              max("n"."_extracted_at") as __loaded_at,
+              (array_agg(n.__time
+      order by "n"."_change_seq"))[1] as __opened_at
            
-      from numbered
-      group by user_id, version_no
+      from __numbered n
+      group by "n"."user_id", n.__version_no
           ),
-          starts as (
+          __attributed as (
            
-      select l.*, s.extracted_at, case when s.version_no = 1 then l.signup_ts else s.opened_at end as starts_at
+      select s.*, case when s.__deleted then lag(s.__own_seq) over (partition by "s"."user_id"
+      order by s.__version_no)
+              else s.__own_seq end as __attr_seq
            
-      from spans s join numbered l on l.user_id = s.user_id and l._change_seq = s.last_seq
+      from __spans s
           ),
-          timed as (
+          __started as (
            
-      select t.*, max(t.starts_at - t.version_no * interval '1 microsecond')
-              over (partition by t.user_id
-      order by t.version_no) + t.version_no * interval '1 microsecond' as valid_from
+      select s.*, case when s.__version_no = 1 then "a"."signup_ts" else s.__opened_at end as __starts_at
            
-      from starts t
+      from __attributed s join __input a on ("a"."user_id") = ("s"."user_id") and "a"."_change_seq" = s.__attr_seq
+          ),
+          __timed as (
+           
+      select s.*, max(s.__starts_at - s.__version_no * interval '1 microsecond')
+              over (partition by "s"."user_id"
+      order by s.__version_no) + s.__version_no * interval '1 microsecond' as __valid_from
+           
+      from __started s
+          ),
+          __closed as (
+           
+      select t.*, lead(t.__valid_from) over (partition by "t"."user_id"
+      order by t.__version_no) as __valid_to,
+              lead(t.__deleted) over (partition by "t"."user_id"
+      order by t.__version_no) as __closed_by_delete,
+              lead(t.__loaded_at) over (partition by "t"."user_id"
+      order by t.__version_no) as __closing_loaded_at,
+              ('x' || substr(md5(coalesce("t"."user_id"::text, '') || '|' || coalesce((extract(epoch from t.__valid_from) * 1000000)::bigint::text, '')), 1, 13))::bit(52)::bigint as __scd_id
+           
+      from __timed t
           )
          
-      select v.*, lead(v.valid_from) over (partition by v.user_id
-      order by v.version_no) as valid_to,
-            e.user_id is not null as erased,
-            greatest(v.extracted_at, e.erased_extracted_at) as last_extracted_at
+      select a.*, c.__valid_from as "valid_from", c.__valid_to as "valid_to",
+            c.__valid_to is null as "is_current", c.__scd_id as "scd_id", c.__deleted as "is_deleted",
+            case when coalesce(c.__closed_by_delete, false) then greatest(c.__loaded_at, c.__closing_loaded_at)
+              else c.__loaded_at end as "scd_loaded_at"
          
-      from timed v
-      left join erasures e on e.user_id = v.user_id) as "v"
+      from __closed c join __input a on ("a"."user_id") = ("c"."user_id") and "a"."_change_seq" = c.__attr_seq
+          ) as "v"
+      left join (select h.user_id, max(h._extracted_at) as erased_extracted_at
+         
+      from (select *
+      from ((select lower(trim(h.user_id::text)) as "user_id", h._op = 'delete' as "_deleted", h._change_seq as "_change_seq", h._extracted_at as "_extracted_at", lower(trim(h.email)) as "email", h.birth_year as "birth_year", nullif(lower(trim(h.gender)), '') as "gender", upper(trim(h.country_code)) as "country_code", trim(h.preferred_language) as "preferred_language", h.signup_ts as "signup_ts", lower(trim(h.plan)) as "plan", h.monthly_price_cents as "monthly_price_cents", upper(trim(h.currency)) as "currency", lower(trim(h.subscription_status)) as "subscription_status", h.cancelled_at as "cancelled_at", lower(trim(h.acquisition_channel)) as "acquisition_channel", h.updated_at as "updated_at"
+      from "raw"."users__history" as "h")) as h
+      where ("h"."user_id") in (select "c"."user_id"
+      from ((select lower(trim(h.user_id::text)) as "user_id", h._op = 'delete' as "_deleted", h._change_seq as "_change_seq", h._extracted_at as "_extracted_at", lower(trim(h.email)) as "email", h.birth_year as "birth_year", nullif(lower(trim(h.gender)), '') as "gender", upper(trim(h.country_code)) as "country_code", trim(h.preferred_language) as "preferred_language", h.signup_ts as "signup_ts", lower(trim(h.plan)) as "plan", h.monthly_price_cents as "monthly_price_cents", upper(trim(h.currency)) as "currency", lower(trim(h.subscription_status)) as "subscription_status", h.cancelled_at as "cancelled_at", lower(trim(h.acquisition_channel)) as "acquisition_channel", h.updated_at as "updated_at"
+      from "raw"."users__history" as "h")) as c
+           
+      where (c."_extracted_at" > (select max("d"."_extracted_at")
+      from "trusted"."dim_user" as "d")) is not false)) as "h"
+      where h._deleted
+      group by h.user_id) e on e.user_id = v.user_id) as "v"
       left join "trusted"."ref_country" as "c" on "c"."country_code" = "v"."country_code"
       union all
       select -1::bigint as "user_key", 'unknown' as "user_id", null::text as "email_sha256", 'unknown' as "age_band", 'unknown' as "gender", 'ZZ' as "country_code", 'unknown' as "region", null::text as "preferred_language", 'unknown' as "plan", null::integer as "monthly_price_cents", null::text as "currency", 'unknown' as "subscription_status", -1 as "signup_date_key", null::integer as "cancelled_date_key", 'unknown' as "acquisition_channel", '1900-01-01T00:00:00Z'::timestamptz as "valid_from", null::timestamptz as "valid_to", true as "is_current", null::timestamptz as "_extracted_at") as "n"
       where not exists (select 1
       from "trusted"."dim_user" as "d"
-      where d.user_key = n.user_key and ("d"."user_key", "d"."user_id", "d"."email_sha256", "d"."age_band", "d"."gender", "d"."country_code", "d"."region", "d"."preferred_language", "d"."plan", "d"."monthly_price_cents", "d"."currency", "d"."subscription_status", "d"."signup_date_key", "d"."cancelled_date_key", "d"."acquisition_channel", "d"."valid_from", "d"."valid_to", "d"."is_current", "d"."_extracted_at") is not distinct
+      where "d"."user_key" = "n"."user_key"
+                      and ("d"."user_key", "d"."user_id", "d"."email_sha256", "d"."age_band", "d"."gender", "d"."country_code", "d"."region", "d"."preferred_language", "d"."plan", "d"."monthly_price_cents", "d"."currency", "d"."subscription_status", "d"."signup_date_key", "d"."cancelled_date_key", "d"."acquisition_channel", "d"."valid_from", "d"."valid_to", "d"."is_current", "d"."_extracted_at") is not distinct
       from ("n"."user_key", "n"."user_id", "n"."email_sha256", "n"."age_band", "n"."gender", "n"."country_code", "n"."region", "n"."preferred_language", "n"."plan", "n"."monthly_price_cents", "n"."currency", "n"."subscription_status", "n"."signup_date_key", "n"."cancelled_date_key", "n"."acquisition_channel", "n"."valid_from", "n"."valid_to", "n"."is_current", "n"."_extracted_at"))"
     `);
   });
