@@ -19,6 +19,8 @@ export {
   type SnapshotVersion,
 } from './define-snapshot.ts';
 export type { SnapshotStrategy, SnapshotHardDeletes } from './snapshot-versions-sql.ts';
+export { defineSeed, seedModel, type SeedConfig } from './define-seed.ts';
+export { readSeedCsv } from './read-seed-csv.ts';
 export {
   view,
   table,

@@ -19,7 +19,7 @@ export interface SelectModelsOptions {
  * Names of the models matched by dbt's selector grammar, in build order. Selectors (several
  * strings, or space-separated terms in one) are a union; comma-separated parts of a term are an
  * intersection. A part is `[@|N+|+]method:value[+|+N]`: a model name or `*` glob, `tag:`, `path:`,
- * `source:`, `config.materialized:`, `test_type:`, and against `previous`: `state:modified`,
+ * `source:`, `config.materialized:`, `resource_type:`, `test_type:`, and against `previous`: `state:modified`,
  * `state:new`, `result:<status>`, `source_status:fresher`. `+m` adds every ancestor, `2+m` those
  * up to two levels up, `m+`/`m+1` descendants likewise, `@m` the descendants and all their
  * ancestors. `exclude` removes what it matches. No selector selects every model.

@@ -59,6 +59,8 @@ export function matchMethod(context: SelectorContext, method: string, value: str
     }
     case 'config.materialized':
       return where((model) => model.materialization.type === value);
+    case 'resource_type':
+      return where((model) => model.resourceType === value);
     case 'source':
       return where((model) => model.sources.some((source) => glob(value).test(source)));
     case 'test_type':

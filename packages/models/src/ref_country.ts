@@ -1,47 +1,32 @@
-import { sql } from 'kysely';
+import { z } from 'zod';
 
-import { countries, regions } from '@reelhouse/contracts';
-import { defineModel, table } from '@reelhouse/model-compiler';
+import { regions } from '@reelhouse/contracts';
+import { defineSeed } from '@reelhouse/model-compiler';
 
-interface CountryRow {
-  country_code: string;
-  country_name: string;
-  region: string;
-  time_zone: string;
-  currency: string;
-}
+/** A row of `seeds/ref_country.csv`. */
+export const refCountrySchema = z.object({
+  country_code: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in capitals'),
+  country_name: z.string().min(1),
+  // Checked against the regions, typed as the warehouse's text column.
+  region: z.string().refine((value) => (regions as readonly string[]).includes(value), {
+    message: `one of ${regions.join(', ')}`,
+  }),
+  /** IANA zone that turns local viewing times into UTC and back. */
+  time_zone: z
+    .string()
+    .regex(/^[A-Za-z_]+\/[A-Za-z_/]+$/, 'an IANA time zone such as Europe/Paris'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals'),
+});
 
-/** The contracts' countries seed as a literal VALUES list, so the SQL needs no bound parameters. */
-function countryValues<A extends string>(alias: A) {
-  const rows = countries.map(
-    (c) =>
-      sql`(${sql.join([sql.lit(c.code), sql.lit(c.name), sql.lit(c.region), sql.lit(c.timeZone), sql.lit(c.currency)])})`,
-  );
-  return sql<CountryRow>`(values ${sql.join(rows)})`.as<A>(
-    sql`${sql.ref(alias)}(country_code, country_name, region, time_zone, currency)`,
-  );
-}
-
-/** Countries the service operates in, with their region and IANA time zone (a seed). */
-export const ref_country = defineModel({
+/** Countries the service operates in, with their region and IANA time zone (a CSV seed). */
+export const ref_country = await defineSeed({
   name: 'ref_country',
   description:
-    'The countries seed from @reelhouse/contracts: region for dim_user and the fact, IANA time zone for local viewing hours.',
-  materialization: table(),
+    'The countries seed (seeds/ref_country.csv): region for dim_user and the fact, IANA time zone for local viewing hours.',
+  file: new URL('../seeds/ref_country.csv', import.meta.url),
+  schema: refCountrySchema,
   tags: ['seed'],
-  select: (ctx) =>
-    ctx.db
-      .selectFrom(countryValues('c'))
-      .select(['c.country_code', 'c.country_name', 'c.region', 'c.time_zone', 'c.currency']),
-  contract: {
-    columns: {
-      country_code: { type: 'text', check: `country_code ~ '^[A-Z]{2}$'` },
-      country_name: { type: 'text' },
-      region: { type: 'text' },
-      time_zone: { type: 'text' },
-      currency: { type: 'text' },
-    },
-    primaryKey: ['country_code'],
-  },
+  columns: { country_code: { check: `country_code ~ '^[A-Z]{2}$'` } },
+  primaryKey: ['country_code'],
   tests: (t) => [t.acceptedValues('region', regions)],
 });
