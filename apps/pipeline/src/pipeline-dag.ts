@@ -20,6 +20,7 @@ import type { PlausibilityPolicy } from '@reelhouse/contracts';
 import { ensureDayBatches } from './ensure-day-batches.ts';
 import { existingDataSet } from './existing-data-set.ts';
 import { modelBuildError } from './model-build-error.ts';
+import { checkSourceFreshnessTask } from './source-freshness-task.ts';
 import { dataSetDir, pipelineParamsSchema } from './pipeline-params.ts';
 import { writeQualityReport } from './quality/write-quality-report.ts';
 
@@ -45,7 +46,7 @@ const withAssets = (report: StepReport, assets: readonly string[]): TaskReport =
 
 /**
  * The DAG `video_streaming_elt_pipeline`: generate (when the data set is missing), set up and load
- * both sources, extract into `raw`, build `trusted`, then the quality report. `resources` is
+ * both sources, extract into `raw`, check its freshness, build `trusted`, then the quality report. `resources` is
  * called only when a task runs, so `graph` and `airflow-dag` need no database.
  */
 export function createPipelineDag(resources: () => PipelineResources) {
@@ -190,10 +191,25 @@ export function createPipelineDag(resources: () => PipelineResources) {
           };
         },
       },
+      check_source_freshness: {
+        description:
+          "dbt's source freshness of raw as of the run's data interval: a warning logs and passes, an error fails and holds the transform back.",
+        upstream: ['extract_to_warehouse'],
+        pool: 'warehouse',
+        run: ({ params, logger }) => {
+          const p = pipelineParamsSchema.parse(params);
+          return checkSourceFreshnessTask({
+            warehouse: resources().warehouse,
+            logicalDate: p.logicalDate,
+            allowEmpty: p.allowEmpty ?? false,
+            logger,
+          });
+        },
+      },
       transform_with_models: {
         description:
           'Builds and tests the trusted star schema; a failed model and its descendants are not published.',
-        upstream: ['extract_to_warehouse'],
+        upstream: ['check_source_freshness'],
         retries: 1,
         retryDelayMs: 2_000,
         pool: 'warehouse',

@@ -175,6 +175,16 @@ describe('pipeline airflow-dag', () => {
     expect(bashDag.tasks['extract_to_warehouse']!.rendered['bash_command']).toMatch(
       / && pnpm pipeline task extract_to_warehouse --run-id 'scheduled__x' --scale 'tiny' --seed '42' --logical-date '2026-01-02'$/,
     );
+    // Freshness is judged as of the run's data interval: the task gets the logical date too.
+    expect(bashDag.tasks['check_source_freshness']!.rendered['bash_command']).toMatch(
+      / && pnpm pipeline task check_source_freshness --run-id 'scheduled__x' --scale 'tiny' --seed '42' --logical-date '2026-01-02'$/,
+    );
+    expect(bashDag.edges).toEqual(
+      expect.arrayContaining([
+        ['extract_to_warehouse', 'check_source_freshness'],
+        ['check_source_freshness', 'transform_with_models'],
+      ]),
+    );
     const argv = [
       ...['pnpm', 'pipeline', 'task', 'extract_to_warehouse', '--run-id', 'scheduled__x'],
       ...['--scale', 'tiny', '--seed', '42', '--logical-date', '2026-01-02'],

@@ -14,6 +14,8 @@ describe('pipeline CLI', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('flowchart LR\n');
     expect(result.stdout).toContain('  load_json_to_mongo --> extract_to_warehouse\n');
+    expect(result.stdout).toContain('  extract_to_warehouse --> check_source_freshness\n');
+    expect(result.stdout).toContain('  check_source_freshness --> transform_with_models\n');
     expect(result.stdout).toContain('  transform_with_models --> quality_report\n');
   });
 

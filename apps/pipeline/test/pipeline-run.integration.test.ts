@@ -54,6 +54,7 @@ describe('pnpm pipeline run', () => {
       load_json_to_mongo: 'success',
       load_csvs_to_postgres: 'success',
       extract_to_warehouse: 'success',
+      check_source_freshness: 'success',
       transform_with_models: 'success',
       quality_report: 'success',
     });

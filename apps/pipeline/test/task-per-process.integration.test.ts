@@ -18,6 +18,7 @@ const dagOrder = [
   'load_json_to_mongo',
   'load_csvs_to_postgres',
   'extract_to_warehouse',
+  'check_source_freshness',
   'transform_with_models',
   'quality_report',
 ];
