@@ -5,7 +5,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import {
   buildModels,
+  compileProject,
   defineSnapshot,
+  selectModels,
+  toDbtArtifacts,
   type SnapshotHardDeletes,
   type SnapshotStrategy,
 } from '../src/index.ts';
@@ -199,6 +202,17 @@ describe('defineSnapshot', () => {
     );
     const base = BigInt(Date.parse('2024-03-05T00:00:00Z')) * 1000n;
     expect(micros.rows.map((r) => BigInt(r.us) - base)).toEqual([0n, 1n, 2n]);
+  });
+
+  it('is a snapshot node: resource_type snapshot in the dbt manifest, selectable by resource_type', async () => {
+    await land([{ user_id: 'u1', changed: 1 }]);
+    const model = plans(byPlan);
+    const result = await buildModels(warehouse.db, { models: [model] });
+    const project = compileProject([model], { targetSchema: 'trusted' });
+    expect(selectModels(project, ['resource_type:snapshot'])).toEqual(['plan_history']);
+    const { manifest } = toDbtArtifacts(project, { result, generatedAt: '2024-01-01T00:00:00Z' });
+    const nodes = manifest['nodes'] as Record<string, { resource_type: string }>;
+    expect(nodes['snapshot.reelhouse.plan_history']?.resource_type).toBe('snapshot');
   });
 
   it('derives scd_id from the key and valid_from (MD5, 52 bits): the same on every rebuild', async () => {
