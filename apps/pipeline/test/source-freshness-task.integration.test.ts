@@ -17,10 +17,10 @@ const now = new Date('2026-12-04T12:00:00Z');
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: database.url, max: 2 });
   await pool.query('create schema if not exists raw');
-  for (const table of ['users', 'viewing_sessions', 'content'])
+  for (const table of ['users__history', 'viewing_sessions__history', 'content__history'])
     await pool.query(`create table raw.${table} (_extracted_at timestamptz not null)`);
   // Every source last loaded in the run of 2026-01-04, early on the 5th.
-  for (const table of ['users', 'viewing_sessions', 'content'])
+  for (const table of ['users__history', 'viewing_sessions__history', 'content__history'])
     await pool.query(`insert into raw.${table} values ('2026-01-05T02:00:00Z')`);
 });
 afterAll(async () => {
@@ -56,7 +56,7 @@ describe('check_source_freshness', () => {
     expect(report.warnings).toEqual([]);
     expect(report.details?.['asOf']).toBe('2026-01-05T00:00:00.000Z');
     await expect(run(undefined)).rejects.toThrow(
-      /source freshness as of 2026-12-04T12:00:00.000Z: raw\.users error/,
+      /source freshness as of 2026-12-04T12:00:00.000Z: raw\.users__history error/,
     );
   });
 
@@ -65,9 +65,9 @@ describe('check_source_freshness', () => {
     // Interval end 2026-01-07: 46 h after the last load (warn after 36 h, error after 3 days).
     const report = await run('2026-01-06', logger);
     expect(report.warnings).toEqual([
-      'raw.users warn: newest load 2026-01-05T02:00:00.000Z, 46.0 h old',
-      'raw.viewing_sessions warn: newest load 2026-01-05T02:00:00.000Z, 46.0 h old',
-      'raw.content warn: newest load 2026-01-05T02:00:00.000Z, 46.0 h old',
+      'raw.users__history warn: newest load 2026-01-05T02:00:00.000Z, 46.0 h old',
+      'raw.viewing_sessions__history warn: newest load 2026-01-05T02:00:00.000Z, 46.0 h old',
+      'raw.content__history warn: newest load 2026-01-05T02:00:00.000Z, 46.0 h old',
     ]);
     expect(warnings).toEqual(report.warnings.map((w) => `source freshness: ${w}`));
   });
@@ -76,14 +76,14 @@ describe('check_source_freshness', () => {
     await expect(run('2026-01-09')).rejects.toMatchObject({
       code: 'data_test_failed',
       message:
-        'source freshness as of 2026-01-10T00:00:00.000Z: raw.users error: newest load 2026-01-05T02:00:00.000Z, 118.0 h old; raw.viewing_sessions error: newest load 2026-01-05T02:00:00.000Z, 118.0 h old; raw.content error: newest load 2026-01-05T02:00:00.000Z, 118.0 h old',
+        'source freshness as of 2026-01-10T00:00:00.000Z: raw.users__history error: newest load 2026-01-05T02:00:00.000Z, 118.0 h old; raw.viewing_sessions__history error: newest load 2026-01-05T02:00:00.000Z, 118.0 h old; raw.content__history error: newest load 2026-01-05T02:00:00.000Z, 118.0 h old',
     });
   });
 
   it('an empty source is an error, and a warning under --allow-empty', async () => {
-    await pool.query('truncate raw.content');
+    await pool.query('truncate raw.content__history');
     try {
-      await expect(run(undefined)).rejects.toThrow(/raw\.content error: no rows/);
+      await expect(run(undefined)).rejects.toThrow(/raw\.content__history error: no rows/);
       const report = await checkSourceFreshnessTask({
         warehouse: pool,
         logicalDate: '2026-01-04',
@@ -91,9 +91,11 @@ describe('check_source_freshness', () => {
         logger: silentLogger,
         now,
       });
-      expect(report.warnings).toEqual(['raw.content warn: no rows (allowed by --allow-empty)']);
+      expect(report.warnings).toEqual([
+        'raw.content__history warn: no rows (allowed by --allow-empty)',
+      ]);
     } finally {
-      await pool.query("insert into raw.content values ('2026-01-05T02:00:00Z')");
+      await pool.query("insert into raw.content__history values ('2026-01-05T02:00:00Z')");
     }
   });
 });
