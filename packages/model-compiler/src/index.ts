@@ -62,7 +62,7 @@ export { createOfflineKysely } from './offline-kysely.ts';
 export type { TimeRange, IntervalUnit } from './plan-intervals.ts';
 export { renderModelDocs, type ModelDocs } from './render-model-docs.ts';
 export { columnLineage, type ColumnLineage } from './column-lineage.ts';
-export { queryColumnLineage } from './query-column-lineage.ts';
+export { queryColumnLineage, conditionsKey } from './query-column-lineage.ts';
 export {
   upstreamTree,
   downstreamTree,

@@ -55,6 +55,24 @@ function selectShape(node: SelectQueryNode, outer: LineageScope): RelationShape 
   return branches.length === 0 ? shape : setOperationShape([shape, ...branches]);
 }
 
+/**
+ * The columns a select's conditions read (join `on`, `where`, `group by`, `having`) at its top
+ * level: what it needs to run, beyond the columns its values come from.
+ */
+export function conditionOrigins(node: OperationNode, outer: LineageScope): Origins {
+  if (!SelectQueryNode.is(node)) return new Set();
+  const scope = outer.child();
+  for (const cte of node.with?.expressions ?? [])
+    scope.addCte(cte.name.table.table.identifier.name, queryShape(cte.expression, scope));
+  for (const from of node.from?.froms ?? []) addFromItem(from, scope);
+  for (const join of node.joins ?? []) addFromItem(join.table, scope);
+  const conditions = [
+    ...(node.joins ?? []).flatMap((join) => join.on ?? []),
+    ...[node.where, node.groupBy, node.having].filter((c) => c !== undefined),
+  ];
+  return unionOrigins(conditions.map((condition) => expressionOrigins(condition, scope)));
+}
+
 function addFromItem(node: OperationNode, scope: LineageScope): void {
   if (TableNode.is(node)) {
     const { schema, identifier } = node.table;

@@ -1,8 +1,11 @@
 import type { OperationNodeSource } from 'kysely';
 import { loadModule } from 'libpg-query';
 
-import { queryShape } from './kysely-lineage.ts';
+import { conditionOrigins, queryShape } from './kysely-lineage.ts';
 import { LineageScope, lineageError } from './lineage-scope.ts';
+
+/** The key under which `queryColumnLineage` returns the columns of a query's conditions. */
+export const conditionsKey = '(conditions)';
 
 /**
  * The columns each output column of a query over published models reads, found as model lineage
@@ -15,7 +18,11 @@ import { LineageScope, lineageError } from './lineage-scope.ts';
  */
 export async function queryColumnLineage(
   query: OperationNodeSource,
-  options: { readonly targetSchema?: string } = {},
+  options: {
+    readonly targetSchema?: string;
+    /** Also return, under `(conditions)`, the columns of its joins, filters and grouping. */
+    readonly conditions?: boolean;
+  } = {},
 ): Promise<Record<string, readonly string[]>> {
   await loadModule();
   const targetSchema = options.targetSchema ?? 'trusted';
@@ -24,9 +31,12 @@ export async function queryColumnLineage(
     if (schema === 'raw') return { kind: 'open', relation: `raw.${table}` };
     throw lineageError(`${schema ?? ''}.${table} is neither in ${targetSchema} nor in raw`);
   });
-  const shape = queryShape(query.toOperationNode(), scope);
+  const node = query.toOperationNode();
+  const shape = queryShape(node, scope);
   if (shape.kind === 'open') throw lineageError('the query selects an undeclared relation');
+  const columns = [...shape.columns];
+  if (options.conditions === true) columns.push([conditionsKey, conditionOrigins(node, scope)]);
   return Object.fromEntries(
-    [...shape.columns].map(([column, origins]) => [column, Object.freeze([...origins].sort())]),
+    columns.map(([column, origins]) => [column, Object.freeze([...origins].sort())]),
   );
 }

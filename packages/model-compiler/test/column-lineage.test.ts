@@ -165,4 +165,19 @@ describe('queryColumnLineage', () => {
       plan: ['plan_summary.plan'],
     });
   });
+
+  it('also names the columns of joins, filters and grouping when asked', async () => {
+    const db = createOfflineKysely();
+    const query = db
+      .selectFrom(sql`trusted.premium_users`.as('u'))
+      .innerJoin(sql`trusted.plan_summary`.as('p'), (join) =>
+        join.on(sql<boolean>`p.plan = u.plan`),
+      )
+      .where(sql<boolean>`u.country_code = 'FR'`)
+      .select(sql<number>`sum(p.users)`.as('users'));
+    expect(await queryColumnLineage(query, { conditions: true })).toEqual({
+      users: ['plan_summary.users'],
+      '(conditions)': ['plan_summary.plan', 'premium_users.country_code', 'premium_users.plan'],
+    });
+  });
 });
