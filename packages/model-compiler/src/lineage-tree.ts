@@ -22,28 +22,39 @@ export function upstreamTree(lineage: ColumnLineage, column: string): LineageTre
   return walk(column, new Set([column]));
 }
 
-/** The model columns computed from `column`, recursively, and the exposures that read each. */
+/** The model columns computed from `column` (a model's or a raw one), recursively, and the exposures that read each. */
 export function downstreamTree(
   lineage: ColumnLineage,
   column: string,
   exposures: readonly Exposure[] = [],
 ): LineageTreeNode {
-  checkColumn(lineage, column);
   const readers = new Map<string, string[]>();
   for (const [child, parents] of Object.entries(lineage.columns))
     for (const parent of parents) readers.set(parent, [...(readers.get(parent) ?? []), child]);
+  // A raw column read by some model may start a downstream tree too.
+  if (!readers.has(column)) checkColumn(lineage, column);
   const walk = (name: string, path: ReadonlySet<string>): LineageTreeNode => ({
     name,
     children: [
       ...(readers.get(name) ?? [])
         .filter((child) => !path.has(child))
         .map((child) => walk(child, new Set([...path, child]))),
-      ...exposures
-        .filter((exposure) => exposure.columns.includes(name))
-        .map((exposure) => ({ name: `exposure:${exposure.name}`, children: [] })),
+      ...exposureNodes(exposures.filter((exposure) => exposure.columns.includes(name))),
     ],
   });
   return walk(column, new Set([column]));
+}
+
+/** Exposures as tree nodes, a panel under its page when both are there. */
+function exposureNodes(reading: readonly Exposure[]): LineageTreeNode[] {
+  const names = new Set(reading.map((exposure) => exposure.name));
+  const node = (exposure: Exposure): LineageTreeNode => ({
+    name: `exposure:${exposure.name}`,
+    children: reading.filter((child) => child.parent === exposure.name).map(node),
+  });
+  return reading
+    .filter((exposure) => exposure.parent === undefined || !names.has(exposure.parent))
+    .map(node);
 }
 
 /** Every `raw.table.column` a tree reaches, sorted. */
