@@ -5,6 +5,7 @@ import { Option } from 'commander';
 
 import {
   buildModels,
+  columnLineage,
   compileProject,
   readPreviousState,
   renderModelDocs,
@@ -253,7 +254,10 @@ export async function modelsDocsCommand(
   context: CliContext,
 ): Promise<number> {
   const outDir = fromRoot(command.out ?? 'target/docs');
-  const docs = renderModelDocs(compileProject(models));
+  const docs = renderModelDocs(compileProject(models), {
+    lineage: await columnLineage(models),
+    exposures: await dashboardExposures(),
+  });
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'models.md'), docs.markdown);
   await writeFile(join(outDir, 'lineage.mmd'), docs.mermaid);
