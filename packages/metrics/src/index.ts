@@ -50,3 +50,10 @@ export {
   caseInsensitiveDimensions,
   type FilterValueResult,
 } from './filter-values.ts';
+export { metricColumns, type MetricRequest } from './metric-columns.ts';
+export {
+  dashboardExposures,
+  dashboardPages,
+  type DashboardPage,
+  type DashboardPanelReads,
+} from './dashboard-exposures.ts';

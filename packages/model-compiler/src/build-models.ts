@@ -28,6 +28,7 @@ import type { PreviousState } from './selector-methods.ts';
 import { createVirtualViews, planVirtualEnvironment } from './virtual-environment.ts';
 import { withBuildLock } from './with-build-lock.ts';
 import { writeArtifacts } from './write-artifacts.ts';
+import type { Exposure } from './exposure.ts';
 
 export interface BuildModelsOptions {
   /** The project: every model, in any order. */
@@ -86,6 +87,8 @@ export interface BuildModelsOptions {
   readonly runsDir?: string;
   /** Also writes dbt-compatible `manifest.json` (v12) and `run_results.json` (v6) into `dbt/` of each artifacts folder. */
   readonly dbtArtifacts?: boolean;
+  /** Consumers of the models (dbt's exposures), written into the manifests. */
+  readonly exposures?: readonly Exposure[];
   /**
    * The current version of each source relation (e.g. `@reelhouse/extractor`'s `readSourceVersions`):
    * a value that changes whenever the relation's data does. Given, and without `fullRefresh`, a
@@ -190,7 +193,12 @@ export async function buildModels(
     ),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
   };
-  const artifacts = { project, result, sourceVersions: options.sourceVersions ?? {} };
+  const artifacts = {
+    project,
+    result,
+    sourceVersions: options.sourceVersions ?? {},
+    ...(options.exposures === undefined ? {} : { exposures: options.exposures }),
+  };
   const dbt = options.dbtArtifacts ?? false;
   if (options.artifactsDir !== undefined)
     await writeArtifacts(options.artifactsDir, { ...artifacts, dbt });

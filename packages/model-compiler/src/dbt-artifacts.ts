@@ -1,6 +1,7 @@
 import type { BuildResult, ModelResult } from './build-result.ts';
 import type { CompiledModel, CompiledProject } from './compiled-model.ts';
 import type { ResourceType } from './define-model.ts';
+import type { Exposure } from './exposure.ts';
 
 const project = 'reelhouse';
 // The dbt version whose artifact schemas these follow (manifest v12, run_results v6).
@@ -15,17 +16,23 @@ export interface DbtArtifacts {
 export const dbtModelId = (name: string, resourceType: ResourceType = 'model') =>
   `${resourceType}.${project}.${name}`;
 const sourceId = (relation: string) => `source.${project}.${relation}`;
+const exposureId = (name: string) => `exposure.${project}.${name}`;
 const testId = (model: string, test: string) =>
   `test.${project}.${model}__${test.replace(/[^a-zA-Z0-9]+/g, '_').replace(/_+$/, '')}`;
 
 /**
  * dbt-compatible `manifest.json` (v12: nodes with columns and dependencies, sources, parent and
- * child maps; empty exposures and macros) and `run_results.json` (v6) for tools of the dbt
- * ecosystem; models are `model.reelhouse.<name>`, their data tests `test.reelhouse.<model>__<test>`.
+ * child maps, exposures; empty macros) and `run_results.json` (v6) for tools of the dbt
+ * ecosystem; models are `model.reelhouse.<name>`, their data tests `test.reelhouse.<model>__<test>`,
+ * exposures `exposure.reelhouse.<name>` (the columns they read in `meta.columns`).
  */
 export function toDbtArtifacts(
   compiled: CompiledProject,
-  at: { readonly result: BuildResult; readonly generatedAt: string },
+  at: {
+    readonly result: BuildResult;
+    readonly generatedAt: string;
+    readonly exposures?: readonly Exposure[];
+  },
 ): DbtArtifacts {
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
@@ -73,6 +80,13 @@ export function toDbtArtifacts(
       parentMap[sourceId(relation)] = [];
     }
   }
+  const exposures: Record<string, unknown> = {};
+  const inProject = new Set(compiled.models.map((model) => model.name));
+  for (const exposure of at.exposures ?? []) {
+    const parents = exposure.dependsOn.filter((name) => inProject.has(name)).map((name) => nodeId(name));
+    exposures[exposureId(exposure.name)] = exposureNode(exposure, parents);
+    parentMap[exposureId(exposure.name)] = parents;
+  }
   const childMap: Record<string, string[]> = Object.fromEntries(
     Object.keys(parentMap).map((id) => [id, []]),
   );
@@ -89,7 +103,7 @@ export function toDbtArtifacts(
     },
     nodes,
     sources,
-    exposures: {},
+    exposures,
     macros: {},
     docs: {},
     metrics: {},
@@ -121,6 +135,37 @@ export function toDbtArtifacts(
     args: { which: 'build', target_schema: at.result.targetSchema },
   };
   return { manifest, runResults };
+}
+
+function exposureNode(exposure: Exposure, parents: readonly string[]) {
+  return {
+    name: exposure.name,
+    resource_type: 'exposure',
+    package_name: project,
+    path: 'exposures',
+    original_file_path: 'exposures',
+    unique_id: exposureId(exposure.name),
+    fqn: [project, exposure.name],
+    type: exposure.type,
+    owner: { name: exposure.owner.name, email: exposure.owner.email ?? null },
+    description: exposure.description,
+    label: exposure.label,
+    maturity: null,
+    meta: {
+      columns: exposure.columns,
+      metrics: exposure.metrics,
+      ...(exposure.parent === undefined ? {} : { parent: exposure.parent }),
+    },
+    tags: [],
+    config: { enabled: true, tags: [], meta: {} },
+    unrendered_config: {},
+    url: exposure.url ?? null,
+    depends_on: { macros: [], nodes: [...parents] },
+    refs: exposure.dependsOn.map((name) => ({ name, package: null, version: null })),
+    sources: [],
+    metrics: [],
+    created_at: 0,
+  };
 }
 
 function baseNode(at: { id: string; name: string; schema: string; model: CompiledModel }) {

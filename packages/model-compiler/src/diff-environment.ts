@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 
 import type { AnyKysely } from './any-kysely.ts';
+import type { ColumnLineage } from './column-lineage.ts';
+import { exposuresReading, type Exposure } from './exposure.ts';
 import { compileProject } from './compile-project.ts';
 import type { AnyModel } from './define-model.ts';
 import { quoteRelation } from './sql-identifier.ts';
@@ -24,6 +26,8 @@ export interface ModelDiff {
   readonly breaking: {
     readonly columns: readonly string[];
     readonly readers: readonly string[];
+    /** Exposures reading a changed column, or a column computed from one (column lineage), sorted. */
+    readonly exposures: readonly string[];
   } | null;
 }
 
@@ -40,6 +44,10 @@ export async function diffEnvironment(
     readonly to?: string;
     /** Readers outside the project (dashboard exposures), by model they read. */
     readonly externalReaders?: Readonly<Record<string, readonly string[]>>;
+    /** Declared consumers: named in `breaking` when they read a changed column or one computed from it. */
+    readonly exposures?: readonly Exposure[];
+    /** Column lineage of `models` (`columnLineage`), to follow a changed column downstream to exposures. */
+    readonly lineage?: ColumnLineage;
   },
 ): Promise<readonly ModelDiff[]> {
   const to = options.to ?? 'trusted';
@@ -64,6 +72,11 @@ export async function diffEnvironment(
       .filter(([column, type]) => envColumns.has(column) && envColumns.get(column) !== type)
       .map(([column, type]) => ({ column, from: type, to: envColumns.get(column) ?? '' }));
     const changed = [...droppedColumns, ...retypedColumns.map((retyped) => retyped.column)];
+    const exposures = affectedExposures({
+      columns: changed.map((column) => `${model.name}.${column}`),
+      exposures: options.exposures ?? [],
+      lineage: options.lineage,
+    });
     const modelReaders = [
       ...(readers.get(model.name) ?? []),
       ...(options.externalReaders?.[model.name] ?? []),
@@ -86,12 +99,34 @@ export async function diffEnvironment(
       droppedColumns: inTarget ? droppedColumns : [],
       retypedColumns,
       breaking:
-        inTarget && changed.length > 0 && modelReaders.length > 0
-          ? { columns: changed, readers: modelReaders }
+        inTarget && changed.length > 0 && modelReaders.length + exposures.length > 0
+          ? { columns: changed, readers: modelReaders, exposures }
           : null,
     });
   }
   return diffs;
+}
+
+/** Exposures reading `columns` or, through the lineage, any model column computed from them. */
+function affectedExposures(at: {
+  columns: readonly string[];
+  exposures: readonly Exposure[];
+  lineage: ColumnLineage | undefined;
+}): string[] {
+  const affected = new Set(at.columns);
+  if (at.lineage !== undefined) {
+    const readers = new Map<string, string[]>();
+    for (const [column, parents] of Object.entries(at.lineage.columns))
+      for (const parent of parents) readers.set(parent, [...(readers.get(parent) ?? []), column]);
+    const queue = [...affected];
+    for (let column = queue.pop(); column !== undefined; column = queue.pop())
+      for (const reader of readers.get(column) ?? [])
+        if (!affected.has(reader)) {
+          affected.add(reader);
+          queue.push(reader);
+        }
+  }
+  return exposuresReading(at.exposures, [...affected]);
 }
 
 async function columns(db: AnyKysely, relation: string): Promise<Map<string, string>> {

@@ -71,3 +71,20 @@ export {
 export { createOfflineKysely } from './offline-kysely.ts';
 export type { TimeRange, IntervalUnit } from './plan-intervals.ts';
 export { renderModelDocs, type ModelDocs } from './render-model-docs.ts';
+export { columnLineage, type ColumnLineage } from './column-lineage.ts';
+export { queryColumnLineage, conditionsKey } from './query-column-lineage.ts';
+export {
+  upstreamTree,
+  downstreamTree,
+  rawColumns,
+  currentRowsColumn,
+  renderLineageTree,
+  type LineageTreeNode,
+} from './lineage-tree.ts';
+export {
+  defineExposure,
+  exposuresReading,
+  type Exposure,
+  type ExposureConfig,
+  type ExposureType,
+} from './exposure.ts';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BuildResult } from './build-result.ts';
 import type { CompiledProject } from './compiled-model.ts';
 import { toDbtArtifacts } from './dbt-artifacts.ts';
+import type { Exposure } from './exposure.ts';
 import type { SourceVersions } from './model-state.ts';
 
 /**
@@ -18,6 +19,8 @@ export async function writeArtifacts(
     readonly result: BuildResult;
     readonly sourceVersions?: SourceVersions;
     readonly dbt?: boolean;
+    /** Consumers of the models (dashboard pages and panels), written to both manifests. */
+    readonly exposures?: readonly Exposure[];
   },
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -28,6 +31,7 @@ export async function writeArtifacts(
     generatedAt,
     targetSchema: artifacts.project.targetSchema,
     models: artifacts.project.models,
+    exposures: artifacts.exposures ?? [],
   };
   const runResults = {
     kind: 'reelhouse_run_results',
@@ -39,7 +43,11 @@ export async function writeArtifacts(
   await writeJson(join(dir, 'manifest.json'), manifest);
   await writeJson(join(dir, 'run_results.json'), runResults);
   if (artifacts.dbt !== true) return;
-  const dbt = toDbtArtifacts(artifacts.project, { result: artifacts.result, generatedAt });
+  const dbt = toDbtArtifacts(artifacts.project, {
+    result: artifacts.result,
+    generatedAt,
+    ...(artifacts.exposures === undefined ? {} : { exposures: artifacts.exposures }),
+  });
   await mkdir(join(dir, 'dbt'), { recursive: true });
   await writeJson(join(dir, 'dbt', 'manifest.json'), dbt.manifest);
   await writeJson(join(dir, 'dbt', 'run_results.json'), dbt.runResults);

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
-import { buildModels, defineModel, readPreviousState } from '../src/index.ts';
+import { buildModels, defineExposure, defineModel, readPreviousState } from '../src/index.ts';
 import {
   fact_sessions,
   plan_summary,
@@ -68,6 +68,20 @@ const source = z.object({
   loader: z.string(),
   identifier: z.string(),
 });
+// dbt-core 1.9's Exposure: fields without defaults.
+const exposure = z.object({
+  name: z.string(),
+  resource_type: z.literal('exposure'),
+  package_name: z.string(),
+  path: z.string(),
+  original_file_path: z.string(),
+  unique_id: z.string(),
+  fqn: z.array(z.string()),
+  type: z.enum(['dashboard', 'notebook', 'analysis', 'ml', 'application']),
+  owner: z.object({ email: nullableString.optional(), name: nullableString.optional() }),
+  depends_on: z.object({ nodes: z.array(z.string()), macros: z.array(z.string()) }),
+  url: nullableString.optional(),
+});
 const map = z.record(z.string(), z.unknown());
 const manifestV12 = z.object({
   metadata: z.object({
@@ -77,7 +91,7 @@ const manifestV12 = z.object({
   sources: z.record(z.string(), source),
   macros: map,
   docs: map,
-  exposures: map,
+  exposures: z.record(z.string(), exposure),
   metrics: map,
   groups: map,
   selectors: map,
@@ -132,7 +146,22 @@ async function json(path: string): Promise<unknown> {
 
 describe('run artifacts (issue 15)', () => {
   it('are kept per build under runsDir/<buildId>/, with dbt v12 and v6 files that meet dbt schemas', async () => {
-    const first = await buildModels(warehouse.db, { models, runsDir: dir, dbtArtifacts: true });
+    const planBoard = defineExposure({
+      name: 'plan_board',
+      label: 'Plan board',
+      type: 'dashboard',
+      description: 'Users per plan.',
+      owner: { name: 'Analytics' },
+      url: '/plans',
+      columns: ['plan_summary.users', 'plan_summary.plan'],
+      metrics: ['users'],
+    });
+    const first = await buildModels(warehouse.db, {
+      models,
+      runsDir: dir,
+      dbtArtifacts: true,
+      exposures: [planBoard],
+    });
     const second = await buildModels(warehouse.db, { models, runsDir: dir, dbtArtifacts: true });
     expect((await readdir(dir)).sort()).toEqual([first.buildId, second.buildId].sort());
     const manifest = manifestV12.parse(
@@ -145,6 +174,22 @@ describe('run artifacts (issue 15)', () => {
     expect(manifest.child_map?.['source.reelhouse.raw.users']).toEqual([
       'model.reelhouse.stg_users',
     ]);
+    const rawManifest = (await json(join(dir, first.buildId, 'dbt', 'manifest.json'))) as {
+      exposures: Record<string, unknown>;
+    };
+    expect(rawManifest.exposures['exposure.reelhouse.plan_board']).toMatchObject({
+      type: 'dashboard',
+      url: '/plans',
+      depends_on: { nodes: ['model.reelhouse.plan_summary'] },
+      meta: { columns: ['plan_summary.plan', 'plan_summary.users'], metrics: ['users'] },
+    });
+    expect(manifest.child_map?.['model.reelhouse.plan_summary']).toContain(
+      'exposure.reelhouse.plan_board',
+    );
+    const own = (await json(join(dir, first.buildId, 'manifest.json'))) as {
+      exposures: unknown[];
+    };
+    expect(own.exposures).toEqual([planBoard]);
     const summary = manifest.nodes['model.reelhouse.plan_summary'];
     expect(summary?.resource_type === 'model' && Object.keys(summary.columns)).toEqual([
       'plan',

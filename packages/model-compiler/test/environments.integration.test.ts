@@ -3,6 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import {
   buildModels,
+  columnLineage,
+  defineExposure,
   defineModel,
   diffEnvironment,
   promoteEnvironment,
@@ -71,12 +73,34 @@ describe('dev environments (issue 15)', () => {
       stg_users: 'reelhouse: virtual view of trusted.stg_users',
     });
 
-    const diff = await diffEnvironment(warehouse.db, { models: after, from: 'trusted__dev' });
+    const board = (name: string, columns: string[]) =>
+      defineExposure({
+        name,
+        label: name,
+        type: 'dashboard',
+        description: name,
+        owner: { name: 'Analytics' },
+        columns,
+        metrics: [],
+      });
+    const diff = await diffEnvironment(warehouse.db, {
+      models: after,
+      from: 'trusted__dev',
+      exposures: [
+        board('revenue_board', ['plan_summary.revenue_cents', 'plan_summary.plan']),
+        board('country_board', ['premium_users.country_code']),
+      ],
+      lineage: await columnLineage(after),
+    });
     expect(diff.find((model) => model.model === 'plan_summary')).toMatchObject({
       rows: { environment: 2, target: 3 },
       onlyInTarget: 1,
       droppedColumns: ['revenue_cents'],
-      breaking: { columns: ['revenue_cents'], readers: ['premium_users'] },
+      breaking: {
+        columns: ['revenue_cents'],
+        readers: ['premium_users'],
+        exposures: ['revenue_board'],
+      },
     });
 
     const promoted = await promoteEnvironment(warehouse.db, {

@@ -5,6 +5,7 @@ import { Option } from 'commander';
 
 import {
   buildModels,
+  columnLineage,
   compileProject,
   readPreviousState,
   renderModelDocs,
@@ -13,6 +14,7 @@ import {
 } from '@reelhouse/model-compiler';
 import { ReelhouseError } from '@reelhouse/core';
 import { readSourceVersions } from '@reelhouse/extractor';
+import { dashboardExposures } from '@reelhouse/metrics';
 import { models } from '@reelhouse/models';
 import { createKysely } from '@reelhouse/warehouse';
 
@@ -24,6 +26,7 @@ import { exitCodes } from '../exit-codes.ts';
 import { openResources } from '../open-resources.ts';
 import { registerEnvironmentCommands, targetSchemaOf } from './models-environment-command.ts';
 import { registerFreshnessCommand } from './models-freshness-command.ts';
+import { registerLineageCommand } from './models-lineage-command.ts';
 import { fromRoot } from '../workspace-paths.ts';
 
 export interface ModelsBuildOptions {
@@ -126,6 +129,7 @@ export const registerModelsCommand: RegisterCommand = (program, select) => {
   });
   registerEnvironmentCommands(models, select);
   registerFreshnessCommand(models, select);
+  registerLineageCommand(models, select);
   models
     .command('docs')
     .description('model docs and lineage, written offline')
@@ -219,6 +223,7 @@ export async function modelsBuildCommand(
       failFast: command.failFast,
       atomic: command.atomic,
       dbtArtifacts: command.dbtArtifacts,
+      exposures: await dashboardExposures(),
       ...(command.target === undefined
         ? {}
         : { targetSchema: targetSchemaOf(command.target), virtualBase: 'trusted' }),
@@ -249,7 +254,10 @@ export async function modelsDocsCommand(
   context: CliContext,
 ): Promise<number> {
   const outDir = fromRoot(command.out ?? 'target/docs');
-  const docs = renderModelDocs(compileProject(models));
+  const docs = renderModelDocs(compileProject(models), {
+    lineage: await columnLineage(models),
+    exposures: await dashboardExposures(),
+  });
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'models.md'), docs.markdown);
   await writeFile(join(outDir, 'lineage.mmd'), docs.mermaid);

@@ -2,7 +2,13 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 
 import { ReelhouseError } from '@reelhouse/core';
-import { diffEnvironment, promoteEnvironment, type ModelDiff } from '@reelhouse/model-compiler';
+import {
+  columnLineage,
+  diffEnvironment,
+  promoteEnvironment,
+  type ModelDiff,
+} from '@reelhouse/model-compiler';
+import { dashboardExposures } from '@reelhouse/metrics';
 import { models } from '@reelhouse/models';
 import { createKysely } from '@reelhouse/warehouse';
 
@@ -105,7 +111,11 @@ export async function modelsDiffCommand(
   context: CliContext,
 ): Promise<number> {
   const from = targetSchemaOf(options.target);
-  const diffs = await withWarehouse(context, (db) => diffEnvironment(db, { models, from }));
+  const exposures = await dashboardExposures();
+  const lineage = await columnLineage(models);
+  const diffs = await withWarehouse(context, (db) =>
+    diffEnvironment(db, { models, from, exposures, lineage }),
+  );
   context.stdout.write(renderDiff(from, diffs));
   return exitCodes.success;
 }
@@ -128,7 +138,7 @@ export function renderDiff(from: string, diffs: readonly ModelDiff[]): string {
         lines.push(`  retyped: ${retyped.column} ${retyped.from} -> ${retyped.to}`);
       if (diff.breaking !== null)
         lines.push(
-          `  BREAKING: ${diff.breaking.columns.join(', ')} read downstream by ${diff.breaking.readers.join(', ')}`,
+          `  BREAKING: ${diff.breaking.columns.join(', ')} read downstream by ${[...diff.breaking.readers, ...diff.breaking.exposures.map((name) => `exposure ${name}`)].join(', ')}`,
         );
       return lines.join('\n');
     })
