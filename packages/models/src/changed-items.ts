@@ -14,24 +14,29 @@ const sameRuntime = (minutes: RawBuilder<unknown>) =>
 
 /**
  * The playable items (dim_content ids) a session may resolve differently than a build covering
- * raw up to `since` did: items of catalogue documents extracted after `since` that the document's
- * newest earlier version (`raw.content__history._doc`) did not list with the same runtime, i.e.
- * new items (sessions that arrived before them point at -1) and corrected runtimes. runtime_s is
- * all the fact takes from an item besides its key, so a ratings edit or a series' next episode
- * leaves the sessions of the document's other items alone.
+ * raw up to `since` did: items of catalogue documents extracted after `since` that some version
+ * since, or the newest one extracted by `since` (whichever the build saw), lists differently from
+ * now: new items (sessions that arrived before them point at -1) and changed runtimes. Every item
+ * of a document with no version by `since` counts. runtime_s is all the fact takes from an item
+ * besides its key, so a ratings edit or a series' next episode leaves the sessions of the
+ * document's other items alone.
  */
 export function changedItemIds(ctx: ModelContext, since: RawBuilder<Date>) {
   const history = (alias: string) => ctx.source('raw.content__history', alias as 'h');
-  const earlierDoc = sql`(select p._doc from ${history('p')}
-    where trim(p.content_id) = trim(coalesce(i.series_id, i.content_id)) and p._extracted_at <= ${since}
-    order by p._change_seq desc limit 1)`;
-  // The earlier version lists the item with the same runtime (false when there is none).
-  const listedAlike = sql<boolean>`exists (select 1 from (select ${earlierDoc} as doc) b where case
-    when i.series_id is null then b.doc ->> 'type' = 'movie' and ${sameRuntime(sql`b.doc ->> 'runtime_min'`)}
-    else exists (select 1 from jsonb_array_elements(${arrayAt(sql`b.doc`, 'seasons')}) s,
+  const ofItem = (alias: string) =>
+    sql.raw(`trim(${alias}.content_id) = trim(coalesce(i.series_id, i.content_id))`);
+  // A version's document lists the item with its current runtime (false for a delete).
+  const listsAlike = sql<boolean>`coalesce(case
+    when i.series_id is null then v._doc ->> 'type' = 'movie' and ${sameRuntime(sql`v._doc ->> 'runtime_min'`)}
+    else exists (select 1 from jsonb_array_elements(${arrayAt(sql`v._doc`, 'seasons')}) s,
       jsonb_array_elements(${arrayAt(sql`s`, 'episodes')}) e
       where trim(e ->> 'episode_id') = i.content_id and ${sameRuntime(sql`e ->> 'runtime_min'`)})
-    end)`;
+    end, false)`;
+  const unchanged = sql<boolean>`(exists (select 1 from ${history('q')} where ${ofItem('q')} and q._extracted_at <= ${since})
+    and not exists (select 1 from ${history('v')} where ${ofItem('v')}
+      and (v._extracted_at > ${since} or v._change_seq = (select max(r._change_seq) from ${history('r')}
+        where ${ofItem('r')} and r._extracted_at <= ${since}))
+      and not ${listsAlike}))`;
   return ctx.db
     .selectFrom(ctx.ref(dim_content, 'i'))
     .select('i.content_id')
@@ -44,5 +49,5 @@ export function changedItemIds(ctx: ModelContext, since: RawBuilder<Date>) {
         .select(sql<string>`trim(h.content_id)`.as('content_id'))
         .where('h._extracted_at', '>', since),
     )
-    .where((eb) => eb.not(listedAlike));
+    .where((eb) => eb.not(unchanged));
 }

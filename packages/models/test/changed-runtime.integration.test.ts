@@ -58,7 +58,7 @@ function documents(runtimes: {
 
 /** One version of each document, appended to the history as the extractor appends it. */
 async function landHistory(
-  docs: ReturnType<typeof documents>,
+  docs: Partial<ReturnType<typeof documents>>,
   load: Extraction & { _change_seq: number },
 ): Promise<void> {
   await db
@@ -215,6 +215,27 @@ describe('a catalogue edit that corrects runtimes or adds a late item (issue 13)
       { date_key: 20240212, completed_sessions: 0 },
       { date_key: 20240213, completed_sessions: 0 },
     ]);
+    expect(await differencesFromFullRebuild(db)).toEqual([]);
+
+    // The movie's correction is reverted a day later, still with no new session: the fact's
+    // newest extraction predates both versions, and the sessions must follow the second too.
+    const revert = { ...day(3), _change_seq: 20, _changed_at: day(3)._extracted_at };
+    await db
+      .updateTable('raw.content')
+      .set({ ...revert, updated_at: revert._extracted_at, runtime_min: 100 })
+      .where('content_id', '=', 'mov_1')
+      .execute();
+    await landHistory(
+      { mov_1: documents({ mov_1: 100, ep_1_1_1: 60, ep_1_1_2: 50 }).mov_1 },
+      revert,
+    );
+    expectPublished(await buildModels(db, { models }));
+    expect((await facts())[0]).toEqual({
+      session_id: session(1),
+      runtime_s: 6000,
+      completion_ratio: 0.3,
+      is_completed: false,
+    });
     expect(await differencesFromFullRebuild(db)).toEqual([]);
   });
 });

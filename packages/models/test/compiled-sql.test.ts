@@ -382,24 +382,29 @@ describe('compiled SQL', () => {
       where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) in (select trim(h.content_id) as "content_id"
       from "raw"."content__history" as "h"
       where "h"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w")) and not exists (select 1
-      from (select (select p._doc
-      from "raw"."content__history" as "p"
-         
-      where trim(p.content_id) = trim(coalesce(i.series_id, i.content_id)) and p._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w")
-         
-      order by p._change_seq desc limit 1) as doc) b
-      where case
-          when i.series_id is null then b.doc ->> 'type' = 'movie' and (b.doc ->> 'runtime_min')::numeric * 60 is not distinct
+      from "trusted"."fact_viewing_session" as "w")) and not (exists (select 1
+      from "raw"."content__history" as "q"
+      where trim(q.content_id) = trim(coalesce(i.series_id, i.content_id)) and q._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w"))
+          and not exists (select 1
+      from "raw"."content__history" as "v"
+      where trim(v.content_id) = trim(coalesce(i.series_id, i.content_id))
+            and (v._extracted_at > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w") or v._change_seq = (select max(r._change_seq)
+      from "raw"."content__history" as "r"
+             
+      where trim(r.content_id) = trim(coalesce(i.series_id, i.content_id)) and r._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w")))
+            and not coalesce(case
+          when i.series_id is null then v._doc ->> 'type' = 'movie' and (v._doc ->> 'runtime_min')::numeric * 60 is not distinct
       from i.runtime_s
           else exists (select 1
-      from jsonb_array_elements(case when jsonb_typeof(b.doc -> 'seasons') = 'array' then b.doc -> 'seasons' else '[]'::jsonb end) s,
+      from jsonb_array_elements(case when jsonb_typeof(v._doc -> 'seasons') = 'array' then v._doc -> 'seasons' else '[]'::jsonb end) s,
             jsonb_array_elements(case when jsonb_typeof(s -> 'episodes') = 'array' then s -> 'episodes' else '[]'::jsonb end) e
            
       where trim(e ->> 'episode_id') = i.content_id and (e ->> 'runtime_min')::numeric * 60 is not distinct
       from i.runtime_s)
-          end)))"
+          end, false)))))"
     `);
   });
 
@@ -430,24 +435,29 @@ describe('compiled SQL', () => {
       where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) in (select trim(h.content_id) as "content_id"
       from "raw"."content__history" as "h"
       where "h"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."agg_daily_usage" as "w")) and not exists (select 1
-      from (select (select p._doc
-      from "raw"."content__history" as "p"
-         
-      where trim(p.content_id) = trim(coalesce(i.series_id, i.content_id)) and p._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."agg_daily_usage" as "w")
-         
-      order by p._change_seq desc limit 1) as doc) b
-      where case
-          when i.series_id is null then b.doc ->> 'type' = 'movie' and (b.doc ->> 'runtime_min')::numeric * 60 is not distinct
+      from "trusted"."agg_daily_usage" as "w")) and not (exists (select 1
+      from "raw"."content__history" as "q"
+      where trim(q.content_id) = trim(coalesce(i.series_id, i.content_id)) and q._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w"))
+          and not exists (select 1
+      from "raw"."content__history" as "v"
+      where trim(v.content_id) = trim(coalesce(i.series_id, i.content_id))
+            and (v._extracted_at > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w") or v._change_seq = (select max(r._change_seq)
+      from "raw"."content__history" as "r"
+             
+      where trim(r.content_id) = trim(coalesce(i.series_id, i.content_id)) and r._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w")))
+            and not coalesce(case
+          when i.series_id is null then v._doc ->> 'type' = 'movie' and (v._doc ->> 'runtime_min')::numeric * 60 is not distinct
       from i.runtime_s
           else exists (select 1
-      from jsonb_array_elements(case when jsonb_typeof(b.doc -> 'seasons') = 'array' then b.doc -> 'seasons' else '[]'::jsonb end) s,
+      from jsonb_array_elements(case when jsonb_typeof(v._doc -> 'seasons') = 'array' then v._doc -> 'seasons' else '[]'::jsonb end) s,
             jsonb_array_elements(case when jsonb_typeof(s -> 'episodes') = 'array' then s -> 'episodes' else '[]'::jsonb end) e
            
       where trim(e ->> 'episode_id') = i.content_id and (e ->> 'runtime_min')::numeric * 60 is not distinct
       from i.runtime_s)
-          end))) union
+          end, false))))) union
       select coalesce((select d.date_key
       from "trusted"."dim_date" as "d"
       where d.full_date = (h.started_at at time zone 'UTC')::date), -1) as "date_key"
