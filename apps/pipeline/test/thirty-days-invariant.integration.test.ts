@@ -1,20 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { loadConfig } from '@reelhouse/config';
 import { dayBatchFiles, dayBatchFolder, dayBatchManifest } from '@reelhouse/contracts';
 import { dayAfterBase } from '@reelhouse/generators';
 import { createPool } from '@reelhouse/warehouse';
 import type pg from 'pg';
 
-import type { CliContext } from '../src/cli-context.ts';
 import type { DataSetFlags } from '../src/cli-options.ts';
 import { closePool } from '../src/close-pool.ts';
-import { runPipeline } from '../src/commands/run-command.ts';
 import { dataSetDir, resolvePipelineParams } from '../src/pipeline-params.ts';
+import { inProcessCli, runDay } from './daily-run.ts';
 import { usePipelineEnvironment } from './pipeline-environment.ts';
 import { rawVersusSources } from './raw-versus-sources.ts';
 import { correctRuntimes, type RuntimeCorrection } from './runtime-correction.ts';
@@ -47,18 +44,6 @@ const requiredChanges = [
   'catalogue_edits',
 ] as const;
 
-/** A stream that keeps what the CLI writes, for the failure message. */
-function collected(): { stream: NodeJS.WriteStream; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
-}
-
 let source: pg.Pool;
 let warehouse: pg.Pool;
 beforeAll(() => {
@@ -73,18 +58,8 @@ afterAll(async () => {
 
 describe(`${days} daily runs of late, corrected and erased data (issue 13 invariant)`, () => {
   it('after every run, raw equals the sources and trusted equals a full rebuild from scratch', async () => {
-    const config = loadConfig(environment.env());
-    const output = collected();
-    const context: CliContext = {
-      config,
-      stdout: output.stream,
-      stderr: output.stream,
-      signal: new AbortController().signal,
-    };
-    const outputFlags = {
-      targetDir: join(environment.dir, 'target'),
-      logFile: join(environment.dir, 'pipeline.jsonl'),
-    };
+    const { context, output } = inProcessCli(environment.env());
+    const { config } = context;
     const dataSet = dataSetDir(
       config.dataDir,
       resolvePipelineParams({ flags, config, fullRefresh: false }),
@@ -94,19 +69,8 @@ describe(`${days} daily runs of late, corrected and erased data (issue 13 invari
     let correctedAt = new Date();
     for (let n = 1; n <= days; n++) {
       const date = dayAfterBase(n);
-      const run = await runPipeline(
-        {
-          data: flags,
-          output: outputFlags,
-          runId: `backfill__${date}`,
-          resume: false,
-          fullRefresh: false,
-          logicalDate: date,
-        },
-        context,
-        'backfill',
-      );
-      expect([date, run.state], output.text()).toEqual([date, 'success']);
+      const run = await runDay(context, { flags, dir: environment.dir, date });
+      expect([date, run.state], output()).toEqual([date, 'success']);
       const fact = run.tasks.transform_with_models.result?.report?.materializations?.find(
         (m) => m.asset === 'trusted.fact_viewing_session',
       );
