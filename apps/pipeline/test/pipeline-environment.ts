@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   useMongoDatabase,
   usePostgresDatabase,
+  type TestMongo,
   type TestPostgres,
 } from '@reelhouse/services/testing';
 import { createPool } from '@reelhouse/warehouse';
@@ -16,6 +17,8 @@ import { closePool } from '../src/close-pool.ts';
 export interface PipelineEnvironment {
   readonly source: TestPostgres;
   readonly warehouse: TestPostgres;
+  /** The catalogue's database (the client is the test's own, for assertions). */
+  readonly mongo: TestMongo;
   /** A temp folder: `data/` for data sets, `target/` for reports. */
   readonly dir: string;
   /** The environment a CLI child process gets: every database through its URL, nothing shared. */
@@ -46,6 +49,7 @@ export function usePipelineEnvironment(prefix: string): PipelineEnvironment {
   return {
     source,
     warehouse,
+    mongo,
     get dir() {
       return folder();
     },

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 
 import type { ModelContext } from '@reelhouse/model-compiler';
 
+import { changedItemIds } from './changed-items.ts';
 import { changedUserIds, coveredUntil } from './changes-since.ts';
 import { dim_date } from './dim_date.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
@@ -14,7 +15,8 @@ export const changedDaysCte = 'changed_days';
  * The days (`date_key`) an incremental aggregate rebuilds whole: every day a change since its
  * newest covered extraction (its `_extracted_at`) touched. That is the days of the fact rows
  * extracted since; the days of the sessions of users whose versions changed since (their user_key,
- * plan or viewer count may differ); and the day of every version of a session that changed or was
+ * plan or viewer count may differ) or of items a catalogue change gave a new key or runtime (their
+ * completed counts may differ); and the day of every version of a session that changed or was
  * deleted since, so a moved session's old day is rebuilt too. A day outside dim_date is `-1`, as
  * in the fact. Declared once as a CTE, so the watermark is read once.
  */
@@ -37,7 +39,12 @@ export function changedDays(ctx: ModelContext) {
       eb
         .selectFrom(ctx.ref(stg_viewing_sessions, 's'))
         .select(dayKey(sql`s.started_at`).as('date_key'))
-        .where('s.user_id', 'in', changedUserIds(ctx, since)),
+        .where((w) =>
+          w.or([
+            w('s.user_id', 'in', changedUserIds(ctx, since)),
+            w('s.content_id', 'in', changedItemIds(ctx, since)),
+          ]),
+        ),
     )
     .union((eb) =>
       eb

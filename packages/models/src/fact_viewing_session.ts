@@ -8,6 +8,7 @@ import { dim_date } from './dim_date.ts';
 import { dim_user } from './dim_user.ts';
 import { ref_country } from './ref_country.ts';
 import { stg_viewing_sessions } from './stg_viewing_sessions.ts';
+import { changedItemIds } from './changed-items.ts';
 import { changedUserIds, coveredUntil } from './changes-since.ts';
 
 /** A session counts as completed when the player says so or at least this share of the runtime was watched. */
@@ -17,7 +18,7 @@ const completedShare = 0.9;
 export const fact_viewing_session = defineModel({
   name: 'fact_viewing_session',
   description:
-    'One row per viewing session: user_key is the dim_user version valid at started_at, content_key the playable item, date_key the UTC day of the start; hour and weekday are local to the session country. Orphan users or items, and erased users, point at the -1 members. Incremental: merges the sessions extracted since the last build and the sessions of users whose versions changed since; removes the sessions deleted at the source.',
+    'One row per viewing session: user_key is the dim_user version valid at started_at, content_key the playable item, date_key the UTC day of the start; hour and weekday are local to the session country. Orphan users or items, and erased users, point at the -1 members. Incremental: merges the sessions extracted since the last build, the sessions of users whose versions changed since and those of items whose key or runtime a catalogue change since altered; removes the sessions deleted at the source.',
   materialization: incremental({ strategy: 'merge', uniqueKey: ['session_id'] }),
   tags: ['fact'],
   select: (ctx) => {
@@ -84,7 +85,8 @@ export const fact_viewing_session = defineModel({
     if (!ctx.isIncremental) return query;
     // The sessions extracted after the newest one already merged (raw loads are atomic, so a load
     // is either wholly before or wholly after that instant), and the sessions of the users whose
-    // versions changed since (late users, changes, erasures): their user_key may differ now.
+    // versions changed since (late users, changes, erasures): their user_key may differ now; and
+    // the sessions of items a catalogue change gave a new key or runtime (late or corrected items).
     // The constant upper bound is no filter, but it makes PostgreSQL estimate the pair as a narrow
     // range (not a third of the table), so the staging view probes the key index for the new rows.
     return query.where((eb) =>
@@ -94,6 +96,7 @@ export const fact_viewing_session = defineModel({
           eb('s._extracted_at', '<', sql<Date>`'infinity'::timestamptz`),
         ]),
         eb('s.user_id', 'in', changedUserIds(ctx, coveredUntil(ctx))),
+        eb('s.content_id', 'in', changedItemIds(ctx, coveredUntil(ctx))),
       ]),
     );
   },

@@ -13,7 +13,7 @@ import {
   stg_viewing_sessions,
 } from '../src/index.ts';
 import { dateRow } from './fixtures/date-row.ts';
-import { noSessionHistory } from './fixtures/no-session-history.ts';
+import { noChangeHistory } from './fixtures/no-change-history.ts';
 import { useModelDatabase } from './fixtures/use-model-database.ts';
 
 const warehouse = useModelDatabase('models_aggregates');
@@ -110,7 +110,7 @@ const inputs = [
   modelRows(dim_content, items),
   modelRows(dim_date, [dateRow(-1), dateRow(20240210), dateRow(20240211)]),
   modelRows(stg_viewing_sessions, []),
-  ...noSessionHistory,
+  ...noChangeHistory,
 ];
 
 describe('agg_daily_usage', () => {

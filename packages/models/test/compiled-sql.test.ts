@@ -39,8 +39,8 @@ describe('compiled SQL', () => {
           "bridge_content_cast <- dim_content, stg_content, stg_content_cast, stg_episodes",
           "bridge_content_genre <- dim_content, stg_content, stg_content_genres, stg_episodes",
           "fact_viewing_session <- dim_content, dim_date, dim_user, ref_country, stg_viewing_sessions, raw.viewing_sessions, raw.viewing_sessions__history",
-          "agg_daily_content <- dim_content, dim_date, dim_user, fact_viewing_session, stg_viewing_sessions, raw.viewing_sessions__history",
-          "agg_daily_usage <- dim_date, dim_user, fact_viewing_session, stg_viewing_sessions, raw.viewing_sessions__history",
+          "agg_daily_content <- dim_content, dim_date, dim_user, fact_viewing_session, stg_viewing_sessions, raw.content__history, raw.viewing_sessions__history",
+          "agg_daily_usage <- dim_content, dim_date, dim_user, fact_viewing_session, stg_viewing_sessions, raw.content__history, raw.viewing_sessions__history",
         ]
       `);
   });
@@ -462,7 +462,34 @@ describe('compiled SQL', () => {
       from "trusted"."fact_viewing_session" as "w") and "s"."_extracted_at" < 'infinity'::timestamptz) or "s"."user_id" in (select "cu"."user_id"
       from "trusted"."dim_user" as "cu"
       where "cu"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w")))"
+      from "trusted"."fact_viewing_session" as "w")) or "s"."content_id" in (select "i"."content_id"
+      from "trusted"."dim_content" as "i"
+      where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) in (select trim(h.content_id) as "content_id"
+      from "raw"."content__history" as "h"
+      where "h"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w")) and not (exists (select 1
+      from "raw"."content__history" as "q"
+      where trim(q.content_id) = trim(coalesce(i.series_id, i.content_id)) and q._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w"))
+          and not exists (select 1
+      from "raw"."content__history" as "v"
+      where trim(v.content_id) = trim(coalesce(i.series_id, i.content_id))
+            and (v._extracted_at > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w") or v._change_seq = (select max(r._change_seq)
+      from "raw"."content__history" as "r"
+             
+      where trim(r.content_id) = trim(coalesce(i.series_id, i.content_id)) and r._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w")))
+            and not coalesce(case
+          when i.series_id is null then v._doc ->> 'type' = 'movie' and (v._doc ->> 'runtime_min')::numeric * 60 is not distinct
+      from i.runtime_s
+          else exists (select 1
+      from jsonb_array_elements(case when jsonb_typeof(v._doc -> 'seasons') = 'array' then v._doc -> 'seasons' else '[]'::jsonb end) s,
+            jsonb_array_elements(case when jsonb_typeof(s -> 'episodes') = 'array' then s -> 'episodes' else '[]'::jsonb end) e
+           
+      where trim(e ->> 'episode_id') = i.content_id and (e ->> 'runtime_min')::numeric * 60 is not distinct
+      from i.runtime_s)
+          end, false)))))"
     `);
   });
 
@@ -485,10 +512,37 @@ describe('compiled SQL', () => {
       from "trusted"."dim_date" as "d"
       where d.full_date = (s.started_at at time zone 'UTC')::date), -1) as "date_key"
       from "trusted"."stg_viewing_sessions" as "s"
-      where "s"."user_id" in (select "cu"."user_id"
+      where ("s"."user_id" in (select "cu"."user_id"
       from "trusted"."dim_user" as "cu"
       where "cu"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."agg_daily_usage" as "w")) union
+      from "trusted"."agg_daily_usage" as "w")) or "s"."content_id" in (select "i"."content_id"
+      from "trusted"."dim_content" as "i"
+      where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) in (select trim(h.content_id) as "content_id"
+      from "raw"."content__history" as "h"
+      where "h"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w")) and not (exists (select 1
+      from "raw"."content__history" as "q"
+      where trim(q.content_id) = trim(coalesce(i.series_id, i.content_id)) and q._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w"))
+          and not exists (select 1
+      from "raw"."content__history" as "v"
+      where trim(v.content_id) = trim(coalesce(i.series_id, i.content_id))
+            and (v._extracted_at > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w") or v._change_seq = (select max(r._change_seq)
+      from "raw"."content__history" as "r"
+             
+      where trim(r.content_id) = trim(coalesce(i.series_id, i.content_id)) and r._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w")))
+            and not coalesce(case
+          when i.series_id is null then v._doc ->> 'type' = 'movie' and (v._doc ->> 'runtime_min')::numeric * 60 is not distinct
+      from i.runtime_s
+          else exists (select 1
+      from jsonb_array_elements(case when jsonb_typeof(v._doc -> 'seasons') = 'array' then v._doc -> 'seasons' else '[]'::jsonb end) s,
+            jsonb_array_elements(case when jsonb_typeof(s -> 'episodes') = 'array' then s -> 'episodes' else '[]'::jsonb end) e
+           
+      where trim(e ->> 'episode_id') = i.content_id and (e ->> 'runtime_min')::numeric * 60 is not distinct
+      from i.runtime_s)
+          end, false))))) union
       select coalesce((select d.date_key
       from "trusted"."dim_date" as "d"
       where d.full_date = (h.started_at at time zone 'UTC')::date), -1) as "date_key"

@@ -13,7 +13,7 @@ import {
   stg_viewing_sessions,
 } from '../src/index.ts';
 import { catalogue } from './fixtures/catalogue.ts';
-import { noSessionHistory } from './fixtures/no-session-history.ts';
+import { noChangeHistory } from './fixtures/no-change-history.ts';
 import { userHistory, userVersion } from './fixtures/user-history.ts';
 import { dateRow } from './fixtures/date-row.ts';
 import { rawSession } from './fixtures/raw-session.ts';
@@ -101,7 +101,7 @@ describe('data tests catch the defect they exist for and name the failing rows',
       modelRows(dim_content, [unknownContentRow]),
       modelRows(dim_date, [dateRow(-1), dateRow(20240210, '2024-02-10')]),
       modelRows(ref_country, someCountries),
-      ...noSessionHistory,
+      ...noChangeHistory,
     ];
 
     it('accepted_values: an unknown device, named by its session', async () => {

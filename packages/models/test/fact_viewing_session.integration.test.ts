@@ -11,7 +11,7 @@ import {
   ref_country,
   stg_viewing_sessions,
 } from '../src/index.ts';
-import { noSessionHistory } from './fixtures/no-session-history.ts';
+import { noChangeHistory } from './fixtures/no-change-history.ts';
 import { dateRow } from './fixtures/date-row.ts';
 import { rawSession } from './fixtures/raw-session.ts';
 import { someCountries } from './fixtures/some-countries.ts';
@@ -71,7 +71,7 @@ const dimensions = [
   modelRows(dim_content, items),
   modelRows(dim_date, days),
   modelRows(ref_country, someCountries),
-  ...noSessionHistory,
+  ...noChangeHistory,
 ];
 
 type FactRow = RowOf<typeof fact_viewing_session>;
@@ -139,7 +139,7 @@ describe('fact_viewing_session', () => {
         modelRows(dim_content, items),
         modelRows(dim_date, [...days, day(20221231)]),
         modelRows(ref_country, someCountries),
-        ...noSessionHistory,
+        ...noChangeHistory,
       ],
     });
     expect(

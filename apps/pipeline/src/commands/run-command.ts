@@ -147,6 +147,7 @@ export async function runPipeline(
     warehouse: resources.warehouse,
     dataDir,
     targetDir,
+    extractLookbackSeconds: config.extractLookbackSeconds,
     plausibility: config.plausibility,
   }));
   const view = live
