@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 
 import type { ModelContext } from '@reelhouse/model-compiler';
 
-import { changedUserIds, coveredUntil } from './changes-since.ts';
+import { changedUserStarts, coveredUntil } from './changes-since.ts';
 import { dim_date } from './dim_date.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
 import { stg_viewing_sessions } from './stg_viewing_sessions.ts';
@@ -13,8 +13,8 @@ export const changedDaysCte = 'changed_days';
 /**
  * The days (`date_key`) an incremental aggregate rebuilds whole: every day a change since its
  * newest covered extraction (its `_extracted_at`) touched. That is the days of the fact rows
- * extracted since; the days of the sessions of users whose versions changed since (their user_key,
- * plan or viewer count may differ); and the day of every version of a session that changed or was
+ * extracted since; the days of the sessions of users whose versions changed since, from the
+ * earliest changed version on (their user_key, plan or viewer count may differ); and the day of every version of a session that changed or was
  * deleted since, so a moved session's old day is rebuilt too. A day outside dim_date is `-1`, as
  * in the fact. Declared once as a CTE, so the watermark is read once.
  */
@@ -36,8 +36,9 @@ export function changedDays(ctx: ModelContext) {
     .union((eb) =>
       eb
         .selectFrom(ctx.ref(stg_viewing_sessions, 's'))
+        .innerJoin(changedUserStarts(ctx, since).as('cu'), 'cu.user_id', 's.user_id')
         .select(dayKey(sql`s.started_at`).as('date_key'))
-        .where('s.user_id', 'in', changedUserIds(ctx, since)),
+        .whereRef('s.started_at', '>=', 'cu.valid_from'),
     )
     .union((eb) =>
       eb

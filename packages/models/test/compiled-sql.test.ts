@@ -400,10 +400,12 @@ describe('compiled SQL', () => {
       from "trusted"."dim_date" as "d"
       where d.full_date = (s.started_at at time zone 'UTC')::date), -1) as "date_key"
       from "trusted"."stg_viewing_sessions" as "s"
-      where "s"."user_id" in (select "cu"."user_id"
+      inner join (select "cu"."user_id", min(cu.valid_from) as "valid_from"
       from "trusted"."dim_user" as "cu"
       where "cu"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."agg_daily_usage" as "w")) union
+      from "trusted"."agg_daily_usage" as "w")
+      group by "cu"."user_id") as "cu" on "cu"."user_id" = "s"."user_id"
+      where "s"."started_at" >= "cu"."valid_from" union
       select coalesce((select d.date_key
       from "trusted"."dim_date" as "d"
       where d.full_date = (h.started_at at time zone 'UTC')::date), -1) as "date_key"
