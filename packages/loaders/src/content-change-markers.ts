@@ -43,8 +43,8 @@ const lookupConcurrency = 8;
 /**
  * The stored documents with these ids, looked up one `_id` at a time. FerretDB v1.24's SQLite
  * backend answers an `_id` equality from its primary key but scans the whole collection for an
- * `$in` (5,000 titles: ~0.5 s idle, ~4 s on a busy machine, measured), so a day's few changed
- * titles are found by key, on MongoDB as cheaply as with one `$in`.
+ * `$in` (the 1M bench's 5,000 titles of ~2 KB: 23–30 s on a busy 2-core machine, measured), so a
+ * day's few changed titles are found by key, on MongoDB about as cheaply as with one `$in`.
  */
 export async function storedByIds(
   content: Collection<StoredContent>,
@@ -61,14 +61,18 @@ export async function storedByIds(
 }
 
 /**
+ * Most write statements in one command. FerretDB v1.24's SQLite backend keeps each statement's
+ * query open (a pooled connection, `defer` in a loop) until the whole command ends, and its pool
+ * has 100 connections: a command of 100+ statements waits for a connection forever. That hung the
+ * second `pnpm pipeline` against a long-lived FerretDB (issue 12).
+ */
+export const maxStatementsPerCommand = 64;
+
+/**
  * Writes good documents with fresh change markers and returns how many were new and how many
  * replaced a stored version. Into an empty collection every document is an insert; otherwise
  * documents equal to their stored version are skipped (they are not changes and must keep their
- * markers), and the changed ones are deleted by one `$in` and inserted again in one `insertMany`:
- * FerretDB v1.24's SQLite backend scans the collection once per replace, update or delete
- * statement (~0.5 s each at 5,000 titles), but once for a whole `deleteMany`, and inserts by key.
- * A run cut between the two commands leaves those documents missing, not stale: the batch is not
- * recorded yet, so its rerun inserts them (and the extractor's reconciliation fails meanwhile).
+ * markers), and the changed ones are replaced by `_id` (upsert), at most 64 to a command.
  */
 export async function writeMarkedContent(
   db: Db,
@@ -79,9 +83,8 @@ export async function writeMarkedContent(
   },
 ): Promise<{ inserted: number; replaced: number }> {
   let changed = options.documents;
-  let stored = new Map<string, StoredContent>();
   if (!options.intoEmpty && changed.length > 0) {
-    stored = await storedByIds(
+    const stored = await storedByIds(
       content,
       changed.map((d) => d.id),
     );
@@ -101,10 +104,23 @@ export async function writeMarkedContent(
     _change_seq: Long.fromNumber(first + n),
     _changed_at: changedAt,
   }));
-  const replaced = changed.filter(({ id }) => stored.has(id)).map(({ id }) => id);
-  if (replaced.length > 0) await content.deleteMany({ _id: { $in: replaced } });
-  await content.insertMany(marked, { ordered: false });
-  return { inserted: changed.length - replaced.length, replaced: replaced.length };
+  if (options.intoEmpty) {
+    await content.insertMany(marked, { ordered: false });
+    return { inserted: marked.length, replaced: 0 };
+  }
+  let inserted = 0;
+  let replaced = 0;
+  for (let at = 0; at < marked.length; at += maxStatementsPerCommand) {
+    const result = await content.bulkWrite(
+      marked.slice(at, at + maxStatementsPerCommand).map((document) => ({
+        replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
+      })),
+      { ordered: false },
+    );
+    inserted += result.upsertedCount;
+    replaced += result.modifiedCount;
+  }
+  return { inserted, replaced };
 }
 
 /** Deletes catalogue documents, leaving a tombstone (with its own change marker) for each one that existed. */
@@ -125,6 +141,16 @@ export async function deleteContent(db: Db, ids: readonly string[]): Promise<num
       _changed_at: changedAt,
     })),
   );
-  const deleted = await content.deleteMany({ _id: { $in: present } });
-  return deleted.deletedCount;
+  // One delete statement per key: FerretDB finds an `_id` equality by key but scans for `$in`.
+  let deleted = 0;
+  for (let at = 0; at < present.length; at += maxStatementsPerCommand) {
+    const result = await content.bulkWrite(
+      present
+        .slice(at, at + maxStatementsPerCommand)
+        .map((id) => ({ deleteOne: { filter: { _id: id } } })),
+      { ordered: false },
+    );
+    deleted += result.deletedCount;
+  }
+  return deleted;
 }

@@ -199,8 +199,7 @@ export async function loadJsonToMongo(
     const flush = async (): Promise<void> => {
       signal?.throwIfAborted();
       while (batch.length > 0) {
-        // Every written document gets fresh change markers; unchanged ones are not written. No
-        // replace statements: FerretDB's SQLite backend hung on a command of 100+ of them (issue 12).
+        // Every written document gets fresh change markers; unchanged ones are not written.
         const written = await writeMarkedContent(db, content, {
           documents: batch.splice(0, batchSize),
           intoEmpty,

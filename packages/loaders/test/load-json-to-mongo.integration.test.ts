@@ -109,9 +109,9 @@ describe('loadJsonToMongo', () => {
   });
 
   it('issue 12: reloads 150 documents into a non-empty collection without hanging FerretDB', async () => {
-    // Before the fix all 150 replaces went in one `update` command, which FerretDB's SQLite
-    // backend never finished (it holds a connection per statement, 100 at most); changed
-    // documents are now deleted by one `$in` and inserted again, with no replace statement.
+    // One replace per document into a non-empty collection: before the fix all 150 went in one
+    // `update` command, which FerretDB's SQLite backend never finished (it holds a connection
+    // per statement, 100 at most).
     const many = Array.from({ length: 150 }, (_, n) => JSON.stringify(movieDocument(n + 1)));
     await data.write('content.json', jsonArrayText(many));
     await loadJsonToMongo(mongo.db, { dataDir: data.dir });
