@@ -72,7 +72,7 @@ export const maxStatementsPerCommand = 64;
  * Writes good documents with fresh change markers and returns how many were new and how many
  * replaced a stored version. Into an empty collection every document is an insert; otherwise
  * documents equal to their stored version are skipped (they are not changes and must keep their
- * markers), and the changed ones are replaced by `_id` (upsert), at most 64 to a command.
+ * markers); changed stored ones are replaced by `_id`, at most 64 to a command, new ones inserted.
  */
 export async function writeMarkedContent(
   db: Db,
@@ -83,8 +83,9 @@ export async function writeMarkedContent(
   },
 ): Promise<{ inserted: number; replaced: number }> {
   let changed = options.documents;
+  let stored = new Map<string, StoredContent>();
   if (!options.intoEmpty && changed.length > 0) {
-    const stored = await storedByIds(
+    stored = await storedByIds(
       content,
       changed.map((d) => d.id),
     );
@@ -108,19 +109,20 @@ export async function writeMarkedContent(
     await content.insertMany(marked, { ordered: false });
     return { inserted: marked.length, replaced: 0 };
   }
-  let inserted = 0;
-  let replaced = 0;
-  for (let at = 0; at < marked.length; at += maxStatementsPerCommand) {
-    const result = await content.bulkWrite(
-      marked.slice(at, at + maxStatementsPerCommand).map((document) => ({
-        replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
+  // Stored ones are replaced without upsert (FerretDB answers that filter by key; an upsert scans
+  // the collection), new ones inserted; the lookup above saw the collection as this writer left it.
+  const fresh = marked.filter((document) => !stored.has(document._id));
+  const known = marked.filter((document) => stored.has(document._id));
+  if (fresh.length > 0) await content.insertMany(fresh, { ordered: false });
+  for (let at = 0; at < known.length; at += maxStatementsPerCommand) {
+    await content.bulkWrite(
+      known.slice(at, at + maxStatementsPerCommand).map((document) => ({
+        replaceOne: { filter: { _id: document._id }, replacement: document },
       })),
       { ordered: false },
     );
-    inserted += result.upsertedCount;
-    replaced += result.modifiedCount;
   }
-  return { inserted, replaced };
+  return { inserted: fresh.length, replaced: known.length };
 }
 
 /** Deletes catalogue documents, leaving a tombstone (with its own change marker) for each one that existed. */
