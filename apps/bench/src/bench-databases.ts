@@ -9,15 +9,20 @@ import {
 } from '@reelhouse/services';
 import { MongoClient } from 'mongodb';
 
-/** Scratch database names: the bench never touches the pipeline's own databases. */
-export const benchDatabaseNames = {
-  source: 'rh_bench_source',
-  warehouse: 'rh_bench_dw',
-  e2eSource: 'rh_bench_e2e_source',
-  e2eWarehouse: 'rh_bench_e2e_dw',
-  mongo: 'rh_bench',
-  e2eMongo: 'rh_bench_e2e',
-} as const;
+/** Scratch database names under a prefix (default `rh_bench`): the bench never touches the pipeline's own databases. */
+export function benchDatabaseNames(prefix: string) {
+  return {
+    source: `${prefix}_source`,
+    warehouse: `${prefix}_dw`,
+    e2eSource: `${prefix}_e2e_source`,
+    e2eWarehouse: `${prefix}_e2e_dw`,
+    dailySource: `${prefix}_daily_source`,
+    dailyWarehouse: `${prefix}_daily_dw`,
+    mongo: prefix,
+    e2eMongo: `${prefix}_e2e`,
+    dailyMongo: `${prefix}_daily`,
+  } as const;
+}
 
 export interface BenchDatabases {
   /** URL of the server's maintenance database, to drop and create scratch databases. */
@@ -27,9 +32,13 @@ export interface BenchDatabases {
   /** The end-to-end stage's pair: `pnpm pipeline` starts from empty databases each run. */
   readonly e2eSource: string;
   readonly e2eWarehouse: string;
+  /** The daily stage's pair: a base state it snapshots and restores before every incremental run. */
+  readonly dailySource: string;
+  readonly dailyWarehouse: string;
   readonly mongoUrl: string;
   readonly mongoDb: string;
   readonly e2eMongoDb: string;
+  readonly dailyMongoDb: string;
   /** One line per service, for the report. */
   readonly descriptions: readonly string[];
   /** Recreates one scratch PostgreSQL database empty. */
@@ -46,9 +55,12 @@ export interface BenchDatabases {
 export async function createBenchDatabases(options: {
   config: ReelhouseConfig;
   path: string | undefined;
+  /** Prefix of the scratch database names (default `rh_bench`). */
+  prefix?: string;
   logger?: Logger;
 }): Promise<BenchDatabases> {
   const logger = options.logger ?? silentLogger;
+  const names = benchDatabaseNames(options.prefix ?? 'rh_bench');
   const postgres = await resolvePostgres({
     url: options.config.warehouseDatabaseUrl,
     config: options.config,
@@ -69,20 +81,20 @@ export async function createBenchDatabases(options: {
     }
   };
   try {
-    const [source, warehouse] = [
-      await recreate(benchDatabaseNames.source),
-      await recreate(benchDatabaseNames.warehouse),
-    ];
-    await dropMongo(benchDatabaseNames.mongo);
+    const [source, warehouse] = [await recreate(names.source), await recreate(names.warehouse)];
+    await dropMongo(names.mongo);
     return {
       serverUrl,
       source,
       warehouse,
-      e2eSource: withDatabase(serverUrl, benchDatabaseNames.e2eSource),
-      e2eWarehouse: withDatabase(serverUrl, benchDatabaseNames.e2eWarehouse),
+      e2eSource: withDatabase(serverUrl, names.e2eSource),
+      e2eWarehouse: withDatabase(serverUrl, names.e2eWarehouse),
+      dailySource: withDatabase(serverUrl, names.dailySource),
+      dailyWarehouse: withDatabase(serverUrl, names.dailyWarehouse),
       mongoUrl: mongo.url.expose(),
-      mongoDb: benchDatabaseNames.mongo,
-      e2eMongoDb: benchDatabaseNames.e2eMongo,
+      mongoDb: names.mongo,
+      e2eMongoDb: names.e2eMongo,
+      dailyMongoDb: names.dailyMongo,
       descriptions: [postgres.description, mongo.description],
       recreate,
       dropMongo,

@@ -10,12 +10,13 @@ export const stageNames = [
   'extract',
   'transform',
   'incremental',
+  'daily',
   'end_to_end',
   'dashboard',
 ] as const;
 export type StageName = (typeof stageNames)[number];
 
-/** `pnpm bench [--sessions N] [--stage name ...] [--runs N]`, validated. */
+/** `pnpm bench [--sessions N] [--stage name ...] [--runs N] [--db-prefix p] [--name label]`, validated. */
 export const benchOptions = z.strictObject({
   sessions: z.coerce.number().int().min(1_000).max(100_000_000).default(1_000_000),
   stage: z
@@ -35,6 +36,19 @@ export const benchOptions = z.strictObject({
   /** Folder of bench data sets and results, relative to the repository root. */
   out: z.string().min(1).default('bench'),
   seed: z.coerce.number().int().nonnegative().default(7),
+  /** Prefix of the scratch database names, so two benches on one server never share databases. */
+  dbPrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _, starting with a letter')
+    .default('rh_bench'),
+  /**
+   * Names the report `sessions-<n>-<name>.{md,json}` instead of `latest` and `sessions-<n>`: a run
+   * of some stages, kept beside the full bench's results without replacing them.
+   */
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'lower-case letters, digits and -')
+    .optional(),
 });
 
 export type BenchOptions = z.output<typeof benchOptions>;
@@ -66,6 +80,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     ...(values.explain === true ? { explain: true } : {}),
     ...(values.out === undefined ? {} : { out: values.out }),
     ...(values.seed === undefined ? {} : { seed: values.seed }),
+    ...(values['db-prefix'] === undefined ? {} : { dbPrefix: values['db-prefix'] }),
+    ...(values.name === undefined ? {} : { name: values.name }),
   });
   if (!result.success) {
     const problems = result.error.issues.map(
@@ -94,6 +110,8 @@ function parseRaw(argv: readonly string[]) {
       explain: { type: 'boolean' },
       out: { type: 'string' },
       seed: { type: 'string' },
+      'db-prefix': { type: 'string' },
+      name: { type: 'string' },
     },
   });
 }

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--sessions 1000000|10000000] [--stage name ...] [--runs 3] [--no-warmup] [--profile]`:
+ * `pnpm bench [--sessions 1000000|10000000] [--stage name ...] [--runs 3] [--no-warmup] [--profile] [--name label]`:
  * generates the data set once, then measures every stage against its baselines on the same files and
  * databases, and writes `bench/results/latest.{md,json}`.
  */
@@ -86,9 +86,18 @@ async function main(argv: readonly string[]): Promise<void> {
   mkdirSync(paths.workDir, { recursive: true });
   // eslint-disable-next-line no-restricted-properties -- PATH locates executables (FerretDB), it is not configuration
   const path = process.env['PATH'];
-  const databases = await createBenchDatabases({ config: loadConfig(), path, logger });
+  const databases = await createBenchDatabases({
+    config: loadConfig(),
+    path,
+    prefix: options.dbPrefix,
+    logger,
+  });
   if (options.explain) {
-    await enableAutoExplain({ url: databases.warehouse, minDurationMs: 500 });
+    await enableAutoExplain({
+      url: databases.warehouse,
+      minDurationMs: 500,
+      prefix: options.dbPrefix,
+    });
     logger.info(
       { database: databases.warehouse },
       'auto_explain on: plans of statements over 500 ms go to the PostgreSQL server log',
@@ -151,9 +160,11 @@ async function main(argv: readonly string[]): Promise<void> {
         failures.push({ stage: name, error: message });
       }
       // Written after every stage, so an interrupted run keeps what it measured.
-      writeResults({ resultsDir: paths.resultsDir, report: report() });
+      writeResults({ resultsDir: paths.resultsDir, report: report(), name: options.name });
     }
-    process.stdout.write(writeResults({ resultsDir: paths.resultsDir, report: report() }));
+    process.stdout.write(
+      writeResults({ resultsDir: paths.resultsDir, report: report(), name: options.name }),
+    );
     if (failures.length > 0) process.exitCode = 1;
   } finally {
     await databases.stop();

@@ -9,9 +9,11 @@ import { withPool } from './with-pool.ts';
 export async function enableAutoExplain(options: {
   url: string;
   minDurationMs: number;
+  /** The bench's database prefix (`--db-prefix`): no other database is ever changed. */
+  prefix: string;
 }): Promise<void> {
   const name = databaseName(options.url);
-  if (!/^rh_bench_[a-z0-9_]+$/.test(name))
+  if (!name.startsWith(`${options.prefix}_`) || !/^[a-z0-9_]+$/.test(name))
     throw new Error(`auto_explain only on a bench scratch database, not ${name}`);
   await withPool(options.url, async (pool) => {
     for (const setting of [

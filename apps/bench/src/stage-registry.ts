@@ -11,6 +11,7 @@ export const stageModules: Record<StageName, () => Promise<StageModule>> = {
   extract: async () => (await import('./stages/extract.ts')).extractStage,
   transform: async () => (await import('./stages/transform.ts')).transformStage,
   incremental: async () => (await import('./stages/incremental.ts')).incrementalStage,
+  daily: async () => (await import('./stages/daily.ts')).dailyStage,
   end_to_end: async () => (await import('./stages/end-to-end.ts')).endToEndStage,
   dashboard: async () => (await import('./stages/dashboard.ts')).dashboardStage,
 };

@@ -31,12 +31,24 @@ export function readScaleReports(resultsDir: string): BenchReport[] {
 
 /**
  * Validates the report against its schema, then writes `sessions-<n>.json` (the latest at that
- * scale, for the scale curve) and `latest.json` + `latest.md`. Returns the Markdown.
+ * scale, for the scale curve) and `latest.json` + `latest.md`; with a `name`, only
+ * `sessions-<n>-<name>.json` + `.md`, which neither the scale curve nor `latest` read. Returns the Markdown.
  */
-export function writeResults(options: { resultsDir: string; report: BenchReport }): string {
+export function writeResults(options: {
+  resultsDir: string;
+  report: BenchReport;
+  name?: string | undefined;
+}): string {
   const report = benchReport.parse(options.report);
   mkdirSync(options.resultsDir, { recursive: true });
   const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (options.name !== undefined) {
+    const base = join(options.resultsDir, `sessions-${report.sessions}-${options.name}`);
+    const markdown = renderMarkdown(report);
+    writeAtomically(`${base}.json`, json);
+    writeAtomically(`${base}.md`, markdown);
+    return markdown;
+  }
   writeAtomically(join(options.resultsDir, `sessions-${report.sessions}.json`), json);
   const markdown = renderMarkdown(report, readScaleReports(options.resultsDir));
   writeAtomically(join(options.resultsDir, 'latest.json'), json);

@@ -14,7 +14,16 @@ describe('parseBenchArgs', () => {
       explain: false,
       out: 'bench',
       seed: 7,
+      dbPrefix: 'rh_bench',
     });
+  });
+
+  it('takes a database prefix and a report name, refusing ones that would not be safe names', () => {
+    expect(
+      parseBenchArgs(['--stage', 'daily', '--db-prefix', 'rh_daily_bench', '--name', 'daily-1m']),
+    ).toMatchObject({ stage: ['daily'], dbPrefix: 'rh_daily_bench', name: 'daily-1m' });
+    expect(() => parseBenchArgs(['--db-prefix', 'Bench"; drop'])).toThrow(/--dbPrefix/);
+    expect(() => parseBenchArgs(['--name', '../latest'])).toThrow(/--name/);
   });
 
   it('takes stages repeated, comma-separated or listed after --stage, and runs them in pipeline order', () => {

@@ -66,6 +66,25 @@ describe('writeResults', () => {
     );
   });
 
+  it('writes a named report beside the others, leaving latest and the scale curve alone', () => {
+    writeResults({ resultsDir: dir, report: report(1_000) });
+    const latest = readFileSync(join(dir, 'latest.md'), 'utf8');
+    const markdown = writeResults({
+      resultsDir: dir,
+      report: { ...report(1_000), stages: [stage('daily', 'full run', 20_000)] },
+      name: 'daily',
+    });
+    expect(readFileSync(join(dir, 'sessions-1000-daily.md'), 'utf8')).toBe(markdown);
+    expect(
+      benchReport.parse(JSON.parse(readFileSync(join(dir, 'sessions-1000-daily.json'), 'utf8')))
+        .stages[0]?.stage,
+    ).toBe('daily');
+    expect(readFileSync(join(dir, 'latest.md'), 'utf8')).toBe(latest);
+    expect(readScaleReports(dir).map((r) => r.stages.map((s) => s.stage))).toEqual([
+      ['load_csv', 'extract'],
+    ]);
+  });
+
   it('refuses a report that breaks the schema, writing nothing', () => {
     const broken = { ...report(1_000), stages: [{ ...stage('extract', 'pipe', 1), rows: -1 }] };
     expect(() => writeResults({ resultsDir: dir, report: broken })).toThrow(/rows/);

@@ -26,6 +26,20 @@ export function changedSinceFilter(
   };
 }
 
+/**
+ * The same test as `changedSinceFilter`, on one document's markers: the content stream reads the
+ * whole collection once (for its fingerprint) and keeps the changed documents from that pass.
+ */
+export function changedSincePredicate(
+  cursor: MongoCursor | null,
+  lookbackSeconds: number,
+): (markers: { seq: number; changedAt: Date }) => boolean {
+  if (cursor === null) return () => true;
+  const since = Date.parse(cursor.at) - lookbackSeconds * 1000;
+  return ({ seq, changedAt }) =>
+    seq > cursor.seq || (lookbackSeconds > 0 && changedAt.getTime() >= since);
+}
+
 /** Stages the content tombstones newer than the cursor; returns how many and the highest sequence. */
 export async function stageContentTombstones(
   client: pg.ClientBase,
@@ -85,19 +99,6 @@ export async function appendContentHistory(
      on conflict (content_id, _change_seq) do nothing`,
   );
   return { versions: versions.rowCount ?? 0, tombstones: tombstones.rowCount ?? 0 };
-}
-
-/** The content stream's fingerprint on the MongoDB side: every live document's id and change sequence. */
-export async function mongoContentFingerprint(mongo: Db): Promise<StreamFingerprint> {
-  const accumulator = new FingerprintAccumulator();
-  const cursor = mongo.collection('content').find({}, { projection: { _change_seq: 1 } });
-  try {
-    for await (const document of cursor)
-      accumulator.add(String(document._id), BigInt(Number(document['_change_seq'] ?? 0)));
-  } catch (error) {
-    throw mongoFailure(error);
-  }
-  return accumulator.value;
 }
 
 /** The same fingerprint over `raw.content`, computed in Node with the same hash. */

@@ -1,13 +1,13 @@
 import { ReelhouseError, type Logger } from '@reelhouse/core';
-import type { Db, Document, Filter } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import type pg from 'pg';
 
 import { mongoCursor, parseCursor } from './change-cursor.ts';
 import {
   appendContentHistory,
   changedSinceFilter,
+  changedSincePredicate,
   deleteTombstonedContent,
-  mongoContentFingerprint,
   rawContentFingerprint,
   stageContentTombstones,
 } from './content-changes.ts';
@@ -16,7 +16,7 @@ import { allContentTables, ContentStaging } from './content-staging.ts';
 import { contentTable } from './content-tables.ts';
 import type { StreamLoadReport } from './extract-report.ts';
 import { mergeStagedContent } from './merge-content.ts';
-import { requireReconciled } from './reconcile.ts';
+import { FingerprintAccumulator, requireReconciled, type StreamFingerprint } from './reconcile.ts';
 import { runStreamLoad, type StreamLoadContext, type StreamLoadResult } from './stream-load.ts';
 import {
   validateContentDocument,
@@ -67,19 +67,26 @@ function driftWarnings(unknownFields: ReadonlyMap<string, number>): string[] {
   );
 }
 
-/** Reads the changed documents batch by batch into staging; an abort closes the MongoDB cursor. */
+/**
+ * Reads the whole collection once: every document's id and change sequence go into the source
+ * fingerprint, the changed ones (by `changed`) into staging, batch by batch. One pass, not a
+ * filtered read plus a fingerprint read: FerretDB v1.24's SQLite backend scans the collection for
+ * any filter but `_id`, so a `_change_seq` filter cost a full scan too. An abort closes the cursor.
+ */
 async function stageDocuments(
   context: StreamLoadContext,
   options: ExtractContentStreamOptions,
-  filter: Filter<Document>,
-): Promise<ContentStaging> {
+  changed: (markers: { seq: number; changedAt: Date }) => boolean,
+): Promise<{ staging: ContentStaging; fingerprint: StreamFingerprint }> {
   const staging = new ContentStaging({
     client: context.client,
     intoRaw: context.disposition === 'replace',
     batchSize: options.batchSize,
     load: context,
   });
-  const cursor = options.mongo.collection('content').find(filter, { batchSize: options.batchSize });
+  const fingerprint = new FingerprintAccumulator();
+  const seen = new Set<string>();
+  const cursor = options.mongo.collection('content').find({}, { batchSize: options.batchSize });
   const closeOnAbort = () => void cursor.close().catch(() => undefined);
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {
@@ -95,7 +102,12 @@ async function stageDocuments(
         seq: Number(seq ?? 0),
         changedAt: changedAt instanceof Date ? changedAt : new Date(0),
       };
-      if (!staging.add(document, validated(document, position), markers)) {
+      const id = String(raw._id);
+      const firstCopy = !seen.has(id);
+      seen.add(id);
+      if (firstCopy) fingerprint.add(id, BigInt(markers.seq));
+      if (!changed(markers)) continue;
+      if (!firstCopy || !staging.add(document, validated(document, position), markers)) {
         // A document moved during the scan can show up twice: the first copy is kept, the next run rereads the newer one.
         context.warnings.push(
           `stream content: document _id ${String(raw._id)} returned twice by one cursor pass; the first copy was loaded`,
@@ -112,7 +124,7 @@ async function stageDocuments(
     options.signal?.removeEventListener('abort', closeOnAbort);
     await cursor.close().catch(() => undefined);
   }
-  return staging;
+  return { staging, fingerprint: fingerprint.value };
 }
 
 async function loadContent(
@@ -131,9 +143,14 @@ async function loadContent(
   }
   await requireContentCollection(options.mongo);
   const from = replace ? null : parseCursor(mongoCursor, context.cursorFrom);
-  const filter = changedSinceFilter(from, options.lookbackSeconds ?? 0);
+  const lookbackSeconds = options.lookbackSeconds ?? 0;
+  const filter = changedSinceFilter(from, lookbackSeconds);
   const readAt = new Date().toISOString();
-  const staging = await stageDocuments(context, options, filter);
+  const { staging, fingerprint } = await stageDocuments(
+    context,
+    options,
+    changedSincePredicate(from, lookbackSeconds),
+  );
   const tombstones = await stageContentTombstones(client, {
     mongo: options.mongo,
     filter,
@@ -155,13 +172,13 @@ async function loadContent(
     client,
     replace ? contentTable.rawTable : contentTable.stage,
   );
-  // No snapshot spans MongoDB reads: the source side is read after the scan (the load task is its only writer).
+  // No snapshot spans MongoDB reads: the source side is the scan's (the load task is its only writer, and runs before).
   requireReconciled({
     stream: 'content',
     source: `MongoDB ${options.mongo.databaseName}.content`,
     raw: contentTable.rawTable,
     key: 'content_id',
-    sourceFingerprint: await mongoContentFingerprint(options.mongo),
+    sourceFingerprint: fingerprint,
     rawFingerprint: await rawContentFingerprint(client),
   });
   return {

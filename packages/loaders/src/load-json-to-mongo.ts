@@ -19,7 +19,7 @@ import {
 
 import { checkContentDocument, type ContentReject } from './check-content-document.ts';
 import { readContentDocuments, type DocumentPosition } from './read-content-documents.ts';
-import { markedContentWrites, type StoredContent } from './content-change-markers.ts';
+import { writeMarkedContent, type StoredContent } from './content-change-markers.ts';
 import { detachText } from './detach-text.ts';
 import { contentCollection, contentRejectsCollection } from './create-mongo-collections.ts';
 import { PlausibilityWarnings } from './plausibility-gate.ts';
@@ -47,14 +47,6 @@ export interface LoadJsonToMongoOptions {
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
 }
-
-/**
- * Most replace statements in one `update` command. FerretDB v1.24's SQLite backend keeps each
- * statement's query open (a pooled connection, `defer` in a loop) until the whole command ends,
- * and its pool has 100 connections: a command of 100+ statements waits for a connection forever.
- * That hung the second `pnpm pipeline` against a long-lived FerretDB (issue 12).
- */
-const maxReplacesPerCommand = 64;
 
 /** One pass over the file: every document checked, duplicates of an earlier `_id` rejected. */
 async function pass(options: {
@@ -206,17 +198,14 @@ export async function loadJsonToMongo(
     let modified = 0;
     const flush = async (): Promise<void> => {
       signal?.throwIfAborted();
-      const perCommand = intoEmpty ? batchSize : Math.min(batchSize, maxReplacesPerCommand);
       while (batch.length > 0) {
         // Every written document gets fresh change markers; unchanged ones are not written.
-        const operations = await markedContentWrites(db, content, {
-          documents: batch.splice(0, perCommand),
+        const written = await writeMarkedContent(db, content, {
+          documents: batch.splice(0, batchSize),
           intoEmpty,
         });
-        if (operations.length === 0) continue;
-        const result = await content.bulkWrite(operations, { ordered: false });
-        upserted += result.upsertedCount + result.insertedCount;
-        modified += result.modifiedCount;
+        upserted += written.inserted;
+        modified += written.replaced;
       }
     };
     const load = await pass({

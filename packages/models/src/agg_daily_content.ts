@@ -2,10 +2,21 @@ import { sql } from 'kysely';
 
 import { defineModel, incremental } from '@reelhouse/model-compiler';
 
-import { changedDays, changedDaysCte, isChangedDay } from './changed-days.ts';
+import {
+  changedDays,
+  changedDaysCte,
+  changedGroupsCte,
+  changedUserGroups,
+  isChangedDay,
+  isChangedGroup,
+  type GroupColumn,
+} from './changed-days.ts';
 import { dim_content } from './dim_content.ts';
 import { dim_date } from './dim_date.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
+
+/** A user change can alter a group's plan and viewers only: the groups it touches, by the rest of the key. */
+const userGroupColumns: readonly GroupColumn[] = ['date_key', 'content_key'];
 
 /** Daily engagement per playable item. */
 export const agg_daily_content = defineModel({
@@ -36,18 +47,31 @@ export const agg_daily_content = defineModel({
     // of those days first, so a group no session belongs to any more disappears.
     return ctx.db
       .with(changedDaysCte, () => changedDays(ctx))
-      .selectFrom(query.where('f.date_key', '=', isChangedDay).as('fresh'))
+      .with(changedGroupsCte, () => changedUserGroups(ctx, userGroupColumns))
+      .selectFrom(
+        query
+          .where((eb) =>
+            eb.or([eb('f.date_key', '=', isChangedDay), isChangedGroup('f', userGroupColumns)]),
+          )
+          .as('fresh'),
+      )
       .selectAll('fresh');
   },
   deletes: (ctx) =>
     ctx.db
       .with(changedDaysCte, () => changedDays(ctx))
+      .with(changedGroupsCte, () => changedUserGroups(ctx, userGroupColumns))
       .selectFrom(ctx.self('a'))
       .select([
         sql<number>`a.date_key`.as('date_key'),
         sql<number>`a.content_key`.as('content_key'),
       ])
-      .where(sql<boolean>`"a"."date_key" = ${isChangedDay}`),
+      .where((eb) =>
+        eb.or([
+          sql<boolean>`"a"."date_key" = ${isChangedDay}`,
+          isChangedGroup('a', userGroupColumns),
+        ]),
+      ),
   contract: {
     columns: {
       date_key: { type: 'integer' },

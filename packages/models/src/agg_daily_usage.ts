@@ -3,10 +3,26 @@ import { sql } from 'kysely';
 import { plans } from '@reelhouse/contracts';
 import { defineModel, incremental } from '@reelhouse/model-compiler';
 
-import { changedDays, changedDaysCte, isChangedDay } from './changed-days.ts';
+import {
+  changedDays,
+  changedDaysCte,
+  changedGroupsCte,
+  changedUserGroups,
+  isChangedDay,
+  isChangedGroup,
+  type GroupColumn,
+} from './changed-days.ts';
 import { dim_date } from './dim_date.ts';
 import { dim_user } from './dim_user.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
+
+/** A user change can alter a group's plan and viewers only: the groups it touches, by the rest of the key. */
+const userGroupColumns: readonly GroupColumn[] = [
+  'date_key',
+  'country_code',
+  'device_type',
+  'quality',
+];
 
 /** Daily usage per session country, device, plan (as of the session) and quality: additive sums only. */
 export const agg_daily_usage = defineModel({
@@ -55,12 +71,20 @@ export const agg_daily_usage = defineModel({
     // of those days first, so a group no session belongs to any more disappears.
     return ctx.db
       .with(changedDaysCte, () => changedDays(ctx))
-      .selectFrom(query.where('f.date_key', '=', isChangedDay).as('fresh'))
+      .with(changedGroupsCte, () => changedUserGroups(ctx, userGroupColumns))
+      .selectFrom(
+        query
+          .where((eb) =>
+            eb.or([eb('f.date_key', '=', isChangedDay), isChangedGroup('f', userGroupColumns)]),
+          )
+          .as('fresh'),
+      )
       .selectAll('fresh');
   },
   deletes: (ctx) =>
     ctx.db
       .with(changedDaysCte, () => changedDays(ctx))
+      .with(changedGroupsCte, () => changedUserGroups(ctx, userGroupColumns))
       .selectFrom(ctx.self('a'))
       .select([
         sql<number>`a.date_key`.as('date_key'),
@@ -69,7 +93,12 @@ export const agg_daily_usage = defineModel({
         sql<string>`a.plan`.as('plan'),
         sql<string>`a.quality`.as('quality'),
       ])
-      .where(sql<boolean>`"a"."date_key" = ${isChangedDay}`),
+      .where((eb) =>
+        eb.or([
+          sql<boolean>`"a"."date_key" = ${isChangedDay}`,
+          isChangedGroup('a', userGroupColumns),
+        ]),
+      ),
   contract: {
     columns: {
       date_key: { type: 'integer' },

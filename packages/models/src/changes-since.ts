@@ -19,3 +19,18 @@ export function changedUserIds(ctx: ModelContext, since: RawBuilder<Date>) {
     .select('cu.user_id')
     .where('cu._extracted_at', '>', since);
 }
+
+/**
+ * The users whose dim_user versions derive from history extracted after `since`, each with the
+ * earliest `valid_from` among those versions: a session that started before it matched a version
+ * that did not change (same key, same attributes) or none at all, so only later sessions can
+ * resolve differently. A new version starts at its change; an erasure rewrites every version, so
+ * all of that user's sessions count; a late user's orphan sessions from sign-up on do too.
+ */
+export function changedUserStarts(ctx: ModelContext, since: RawBuilder<Date>) {
+  return ctx.db
+    .selectFrom(ctx.ref(dim_user, 'cu'))
+    .select(['cu.user_id', sql<Date>`min(cu.valid_from)`.as('valid_from')])
+    .where('cu._extracted_at', '>', since)
+    .groupBy('cu.user_id');
+}

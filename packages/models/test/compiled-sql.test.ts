@@ -512,10 +512,7 @@ describe('compiled SQL', () => {
       from "trusted"."dim_date" as "d"
       where d.full_date = (s.started_at at time zone 'UTC')::date), -1) as "date_key"
       from "trusted"."stg_viewing_sessions" as "s"
-      where ("s"."user_id" in (select "cu"."user_id"
-      from "trusted"."dim_user" as "cu"
-      where "cu"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."agg_daily_usage" as "w")) or "s"."content_id" in (select "i"."content_id"
+      where "s"."content_id" in (select "i"."content_id"
       from "trusted"."dim_content" as "i"
       where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) in (select trim(h.content_id) as "content_id"
       from "raw"."content__history" as "h"
@@ -542,7 +539,7 @@ describe('compiled SQL', () => {
            
       where trim(e ->> 'episode_id') = i.content_id and (e ->> 'runtime_min')::numeric * 60 is not distinct
       from i.runtime_s)
-          end, false))))) union
+          end, false)))) union
       select coalesce((select d.date_key
       from "trusted"."dim_date" as "d"
       where d.full_date = (h.started_at at time zone 'UTC')::date), -1) as "date_key"
@@ -550,13 +547,22 @@ describe('compiled SQL', () => {
       where "h"."started_at" is not null and h.session_id in (select c.session_id
       from "raw"."viewing_sessions__history" as "c"
       where c._extracted_at > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."agg_daily_usage" as "w")))
+      from "trusted"."agg_daily_usage" as "w"))), "changed_groups" as (select distinct "g"."date_key" as "date_key", "g"."country_code" as "country_code", "g"."device_type" as "device_type", "g"."quality" as "quality"
+      from "trusted"."fact_viewing_session" as "g"
+      inner join "trusted"."stg_viewing_sessions" as "s" on "s"."session_id" = "g"."session_id"
+      inner join (select "cu"."user_id", min(cu.valid_from) as "valid_from"
+      from "trusted"."dim_user" as "cu"
+      where "cu"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."agg_daily_usage" as "w")
+      group by "cu"."user_id") as "cu" on "cu"."user_id" = "s"."user_id"
+      where "s"."started_at" >= "cu"."valid_from")
       select "fresh".*
       from (select "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality", count(*) as "sessions", sum("f"."watch_duration_s")::bigint as "watch_seconds", count(*) filter (where "f"."is_completed") as "completed_sessions", sum("f"."rebuffer_count")::bigint as "rebuffer_count", sum("f"."rebuffer_ms")::bigint as "rebuffer_ms", sum("f"."startup_ms")::bigint as "startup_ms_total", sum("f"."avg_bitrate_kbps"::bigint * "f"."watch_duration_s")::bigint as "bitrate_kbps_seconds", sum("f"."bytes_transferred")::bigint as "bytes_transferred", max("f"."_extracted_at") as "_extracted_at"
       from "trusted"."fact_viewing_session" as "f"
       inner join "trusted"."dim_user" as "u" on "u"."user_key" = "f"."user_key"
-      where "f"."date_key" = any(array(select "date_key"
-      from "changed_days"))
+      where ("f"."date_key" = any(array(select "date_key"
+      from "changed_days")) or ("f"."date_key", "f"."country_code", "f"."device_type", "f"."quality") in (select "date_key", "country_code", "device_type", "quality"
+      from "changed_groups"))
       group by "f"."date_key", "f"."country_code", "f"."region", "f"."device_type", "u"."plan", "f"."quality") as "fresh""
     `);
   });
