@@ -1,5 +1,5 @@
 // Draws every chart of the page from the JSON spec the server embedded next to it, wires
-// cross-filtering (a click sets one URL filter) and turns filter-bar changes into a new URL.
+// drill-down and cross-filtering (a click sets one URL key) and turns filter-bar changes into a new URL.
 (function () {
   'use strict';
   // Codes read as words: smart_tv 'Smart TV', tv_ad 'TV ad', sci-fi 'Sci-Fi'; values keep their raw
@@ -82,11 +82,21 @@
     var chart = window.echarts.init(element, null, { renderer: 'canvas' });
     chart.setOption(option);
     window.reelhouseCharts[id] = chart;
-    if (spec.crossFilter) {
-      // A bar, a slice or a category label (axes carry triggerEvent) sets the filter.
+    if (spec.crossFilter || spec.drill) {
+      // A bar, a slice or a category label (axes carry triggerEvent): on a drillable panel a click
+      // drills into the member (Power BI's drill-down), Shift/Ctrl/Cmd-click cross-filters instead;
+      // elsewhere a click cross-filters.
       chart.on('click', function (params) {
+        var member = params.componentType === 'series' ? params.name : params.value;
+        var event = params.event && params.event.event;
+        var modified = !!(event && (event.shiftKey || event.ctrlKey || event.metaKey));
         var changes = {};
-        changes[spec.crossFilter] = params.componentType === 'series' ? params.name : params.value;
+        if (spec.drill && !(modified && spec.crossFilter)) {
+          var raw = Object.prototype.hasOwnProperty.call(spec.drill.members, member)
+            ? spec.drill.members[member]
+            : member;
+          changes[spec.drill.key] = spec.drill.path.concat([raw]).join('/');
+        } else changes[spec.crossFilter] = member;
         navigate(changes);
       });
     }

@@ -16,6 +16,7 @@ import {
   type ChartSpec,
 } from './chart-style.ts';
 import { heatmapSpec, multilineSpec } from './matrix-chart-options.ts';
+import { canDrillDown } from './panel-drill.ts';
 import type { PanelAnswer } from './run-panel.ts';
 
 const timeDimensions = new Set(['date', 'week', 'month']);
@@ -63,6 +64,8 @@ export function buildChartSpec(
   const [first, second] = panel.metrics as [MetricName, MetricName | undefined];
   const timeline = timeDimensions.has(dimension);
   const partial = timeline ? partialDayMark(categories, options.partialDay) : {};
+  // Category labels answer clicks too when a click does something (cross-filter or drill).
+  const clickable = panel.crossFilter !== undefined || canDrillDown(panel);
   switch (panel.chart) {
     case 'kpi':
       return { option: {}, crossFilter: undefined };
@@ -116,7 +119,7 @@ export function buildChartSpec(
           xAxis: {
             type: 'category',
             data: categories,
-            triggerEvent: panel.crossFilter !== undefined,
+            triggerEvent: clickable,
             // Dates stay horizontal and thin out (ECharts drops the ones that would overlap).
             axisLabel: timeline
               ? { interval: 'auto', rotate: 0, hideOverlap: true }
@@ -169,7 +172,7 @@ export function buildChartSpec(
           yAxis: {
             type: 'category',
             data: [...categories].reverse(),
-            triggerEvent: panel.crossFilter !== undefined,
+            triggerEvent: clickable,
             axisLabel: { width: 180, overflow: 'truncate' },
           },
           series: [

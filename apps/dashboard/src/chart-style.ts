@@ -16,15 +16,25 @@ export const palette = [
 export const previousColour = '#cbd5e1';
 export const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-/** What the browser needs to draw a panel: an ECharts option (plain JSON) and its click filter. */
+/** What a click on a drillable panel does: set `key` to `path` plus the clicked member. */
+export interface DrillSpec {
+  readonly key: string;
+  readonly path: readonly string[];
+  /** Raw member values by shown label, where they differ (`Season 2` → `2`). */
+  readonly members: Readonly<Record<string, string>>;
+}
+
+/** What the browser needs to draw a panel: an ECharts option (plain JSON), its click filter and drill. */
 export interface ChartSpec {
   readonly option: Record<string, unknown>;
   readonly crossFilter: string | undefined;
+  readonly drill?: DrillSpec;
 }
 
 /** The display label of a dimension value: weekdays and bands read as words, codes stay clickable. */
 export function dimensionLabel(name: string, value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '(none)';
+  if (name === 'season') return `Season ${Number(value)}`;
   if (name === 'weekday_local') return weekdays[(Number(value) + 6) % 7] ?? String(value);
   if (name === 'duration_band_min')
     return Number(value) >= 180 ? '180+ min' : `${Number(value)}–${Number(value) + 10} min`;

@@ -20,8 +20,10 @@ import {
 } from './dashboard-filters.ts';
 import { createDataStatusReader } from './data-status.ts';
 import { createPanelCache, type PanelCache } from './panel-cache.ts';
-import { panelCsv, panelCsvFileName } from './panel-csv.ts';
+import { panelCsv } from './panel-csv.ts';
 import { panelById, panelDefinitions, pages, type PageId } from './panel-definitions.ts';
+import { drilledPanel } from './panel-drill.ts';
+import { panelFileName } from './panel-export.ts';
 import {
   renderBadRequest,
   renderEmptyState,
@@ -202,6 +204,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
       Promise.all(
         panelDefinitions
           .filter((panel) => panel.page === id)
+          .map((definition) => drilledPanel(definition, filters))
           .map((panel) =>
             // One failing panel (a missing column after a contract change) must not take the page down.
             runPanel({ db, cache, loadKey: status.loadKey, panel, filters }).catch(
@@ -269,7 +272,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
       db,
       cache,
       loadKey: status.loadKey,
-      panel,
+      panel: drilledPanel(panel, filters),
       filters,
     });
     const timing = { 'server-timing': `panel;dur=${(performance.now() - started).toFixed(1)}` };
@@ -277,13 +280,19 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
       return c.body(panelCsv(answer), 200, {
         ...timing,
         'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${panelCsvFileName(answer)}"`,
+        'content-disposition': `attachment; filename="${panelFileName(answer, 'csv')}"`,
         'x-reelhouse-previous-period': `${answer.result.period.previousFrom}_${answer.result.period.previousTo}`,
       });
     }
     return c.json(
       {
-        panel: { id: panel.id, title: panel.title, metrics: panel.metrics },
+        panel: {
+          id: panel.id,
+          title: panel.title,
+          metrics: panel.metrics,
+          dimensions: answer.result.query.dimensions,
+          drillPath: answer.panel.drillPath ?? [],
+        },
         filters: answer.filters,
         applied: answer.applied,
         ignored: answer.ignored,

@@ -1,6 +1,14 @@
 import { metricQueryLimits, parseFilterValue, type DimensionName } from '@reelhouse/metrics';
 import { z } from 'zod';
 
+import {
+  drillKey,
+  drillParamsSchema,
+  drillStateOf,
+  type DrillKey,
+  type DrillState,
+} from './panel-drill.ts';
+
 /** Dimensions the URL can filter by; clicking a bar or slice of one of them sets it. */
 export const filterDimensions = [
   'country',
@@ -15,6 +23,20 @@ export const filterDimensions = [
   'acquisition_channel',
 ] as const satisfies readonly DimensionName[];
 export type FilterDimension = (typeof filterDimensions)[number];
+
+/** How the filter bar, chips and export captions name each filter. */
+export const filterLabels: Record<FilterDimension, string> = {
+  country: 'Country',
+  region: 'Region',
+  device: 'Device',
+  plan: 'Plan',
+  quality: 'Quality',
+  genre: 'Genre',
+  content_type: 'Content type',
+  age_band: 'Age band',
+  gender: 'Gender',
+  acquisition_channel: 'Channel',
+};
 
 /** Date presets: the last N days up to the newest day with data. */
 export const datePresets = { '7d': 7, '30d': 30, '90d': 90, '365d': 365 } as const;
@@ -84,7 +106,10 @@ export const dashboardParamsSchema = z
     }
   });
 
-export type DashboardParams = z.output<typeof dashboardParamsSchema>;
+/** The URL's filters plus the drill path of each drilled panel (`drill.<panel>` keys). */
+export type DashboardParams = z.output<typeof dashboardParamsSchema> & {
+  readonly drill?: DrillState;
+};
 
 /** Filters resolved against the data: a concrete date range and the dimension filters. */
 export interface DashboardFilters {
@@ -92,6 +117,8 @@ export interface DashboardFilters {
   readonly to: string;
   readonly preset: DatePreset | undefined;
   readonly dimensions: Partial<Record<FilterDimension, readonly string[]>>;
+  /** Drill paths by panel id; absent when no panel is drilled. */
+  readonly drill?: DrillState;
 }
 
 export type ParamsResult =
@@ -106,14 +133,29 @@ export function parseDashboardParams(
     .filter(([, values]) => values.length > 1)
     .map(([key]) => `${key}: given more than once (use a comma-separated list)`);
   if (repeated.length > 0) return { ok: false, problems: repeated };
+  const first = Object.entries(query).map(([key, values]) => [key, values[0]] as const);
+  const isDrill = ([key]: readonly [string, unknown]) => key.startsWith('drill.');
   const parsed = dashboardParamsSchema.safeParse(
-    Object.fromEntries(Object.entries(query).map(([key, values]) => [key, values[0]])),
+    Object.fromEntries(first.filter((entry) => !isDrill(entry))),
   );
-  if (parsed.success) return { ok: true, params: parsed.data };
+  const drill = drillParamsSchema.safeParse(
+    Object.fromEntries(
+      first.filter((entry) => isDrill(entry) && entry[1] !== '' && entry[1] !== undefined),
+    ),
+  );
+  if (parsed.success && drill.success) {
+    const state = drillStateOf(drill.data);
+    return {
+      ok: true,
+      params: Object.keys(state).length === 0 ? parsed.data : { ...parsed.data, drill: state },
+    };
+  }
   return {
     ok: false,
-    problems: parsed.error.issues.map((issue) =>
-      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    problems: [...(parsed.error?.issues ?? []), ...(drill.error?.issues ?? [])].map((issue) =>
+      issue.path.length > 0
+        ? `${issue.path.map(String).join('.')}: ${issue.message}`
+        : issue.message,
     ),
   };
 }
@@ -138,6 +180,7 @@ export function resolveFilters(params: DashboardParams, latestDay: string): Dash
     to,
     preset: params.from === undefined ? preset : undefined,
     dimensions,
+    ...(params.drill === undefined ? {} : { drill: params.drill }),
   };
 }
 
@@ -152,7 +195,7 @@ export function rangeProblem(filters: DashboardFilters): string | undefined {
 /** The URL query of a filter set, optionally changed: what every link and export carries. */
 export function filtersToSearch(
   filters: DashboardFilters,
-  change: Partial<Record<FilterDimension | 'from' | 'to', string | undefined>> = {},
+  change: Partial<Record<FilterDimension | 'from' | 'to' | DrillKey, string | undefined>> = {},
 ): string {
   const search = new URLSearchParams();
   search.set('from', change.from ?? filters.from);
@@ -161,6 +204,16 @@ export function filtersToSearch(
     const value =
       dimension in change ? change[dimension] : filters.dimensions[dimension]?.join(',');
     if (value !== undefined && value !== '') search.set(dimension, value);
+  }
+  // Drill paths travel with every link, so a slicer or a tab change keeps each panel's level.
+  const drillKeys = new Set<DrillKey>([
+    ...Object.keys(filters.drill ?? {}).map(drillKey),
+    ...(Object.keys(change).filter((key) => key.startsWith('drill.')) as DrillKey[]),
+  ]);
+  for (const key of drillKeys) {
+    const value =
+      key in change ? change[key] : filters.drill?.[key.slice('drill.'.length)]?.join('/');
+    if (value !== undefined && value !== '') search.set(key, value);
   }
   return search.toString();
 }

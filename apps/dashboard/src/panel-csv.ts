@@ -1,6 +1,5 @@
 import { metricDefinitions, type MetricName, type MetricUnit } from '@reelhouse/metrics';
 
-import { filterDimensions } from './dashboard-filters.ts';
 import type { PanelAnswer } from './run-panel.ts';
 
 const quote = (value: string | number | null | undefined): string => {
@@ -31,7 +30,7 @@ export function csvNumber(value: number | null | undefined, unit: MetricUnit): s
 
 /**
  * A panel's rows as CSV: the header line first, as spreadsheets and `read_csv` expect. The range
- * and filters are in the file name (`panelCsvFileName`); the previous period's dates are in the
+ * and filters are in the file name (`panelFileName`); the previous period's dates are in the
  * `X-Reelhouse-Previous-Period` header.
  */
 export function panelCsv(answer: PanelAnswer): string {
@@ -54,16 +53,4 @@ export function panelCsv(answer: PanelAnswer): string {
     ),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-/** `reelhouse-<panel>-<from>_<to>[-<filter>-<value>].csv`, safe for any file system. */
-export function panelCsvFileName(answer: PanelAnswer): string {
-  const parts = [
-    `reelhouse-${answer.panel.id}`,
-    `${answer.filters.from}_${answer.filters.to}`,
-    ...filterDimensions
-      .filter((dimension) => answer.applied.includes(dimension))
-      .map((dimension) => `${dimension}-${answer.filters.dimensions[dimension]?.join('+')}`),
-  ];
-  return `${parts.join('-').replace(/[^A-Za-z0-9_+.-]/g, '_')}.csv`;
 }

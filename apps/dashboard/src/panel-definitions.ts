@@ -8,6 +8,19 @@ export type ChartKind = 'kpi' | 'line' | 'bar' | 'hbar' | 'pie' | 'heatmap' | 'm
 /** `period` stands for the calendar grain that suits the date range (day, week or month). */
 export type PanelDimension = DimensionName | 'period';
 
+/** One level of a drill-down hierarchy below the panel's own dimension. */
+export interface DrillLevel {
+  readonly dimension: DimensionName;
+  /** The URL filter a member of this level sets when cross-filtering instead of drilling. */
+  readonly crossFilter?: FilterDimension;
+}
+
+/** A member clicked on the way down: `{ dimension: 'region', member: 'EMEA' }`. */
+export interface DrillStep {
+  readonly dimension: DimensionName;
+  readonly member: string;
+}
+
 export interface PanelDefinition {
   readonly id: string;
   readonly page: PageId;
@@ -21,6 +34,10 @@ export interface PanelDefinition {
   readonly limit?: number;
   /** The URL filter a click on a bar or slice sets. */
   readonly crossFilter?: FilterDimension;
+  /** Levels a click drills into, below `dimensions[0]` (Power BI's drill-down hierarchy). */
+  readonly drill?: readonly DrillLevel[];
+  /** Set only on a drilled view of the panel (`drilledPanel`): the members clicked, top first. */
+  readonly drillPath?: readonly DrillStep[];
   readonly width: 'full' | 'half' | 'third';
 }
 
@@ -98,6 +115,7 @@ export const panelDefinitions: readonly PanelDefinition[] = [
     metrics: ['sessions'],
     dimensions: ['region'],
     crossFilter: 'region',
+    drill: [{ dimension: 'country', crossFilter: 'country' }],
     width: 'third',
   },
   {
@@ -160,6 +178,7 @@ export const panelDefinitions: readonly PanelDefinition[] = [
     metrics: ['active_users'],
     dimensions: ['region'],
     crossFilter: 'region',
+    drill: [{ dimension: 'country', crossFilter: 'country' }],
     width: 'third',
   },
   {
@@ -256,6 +275,19 @@ export const panelDefinitions: readonly PanelDefinition[] = [
     dimensions: ['content_type'],
     crossFilter: 'content_type',
     width: 'half',
+  },
+  {
+    id: 'series_watch_hours',
+    page: 'content',
+    title: 'Watch hours by series',
+    subtitle: 'label: completion rate · click a series for its seasons, a season for its episodes',
+    chart: 'hbar',
+    metrics: ['watch_hours', 'completion_rate'],
+    dimensions: ['series'],
+    filters: { content_type: ['episode'] },
+    limit: 15,
+    drill: [{ dimension: 'season' }, { dimension: 'episode' }],
+    width: 'full',
   },
   {
     id: 'episode_dropoff',

@@ -4,6 +4,7 @@ import { buildChartSpec } from './chart-option.ts';
 import {
   datePresets,
   filterDimensions,
+  filterLabels,
   filtersToSearch,
   type DashboardFilters,
   type FilterDimension,
@@ -11,23 +12,12 @@ import {
 import { formatChange, formatValue } from './format-value.ts';
 import { html, jsonScript, SafeHtml } from './html.ts';
 import { pages, type PageId } from './panel-definitions.ts';
+import { renderDrillPath, drillSpec } from './render-drill.ts';
+import { panelCaption, panelFileName } from './panel-export.ts';
 import type { PanelAnswer, PanelFailure } from './run-panel.ts';
 
 /** Values offered in the filter bar's selects. */
 export type FilterOptions = Partial<Record<FilterDimension, readonly string[]>>;
-
-const filterLabels: Record<FilterDimension, string> = {
-  country: 'Country',
-  region: 'Region',
-  device: 'Device',
-  plan: 'Plan',
-  quality: 'Quality',
-  genre: 'Genre',
-  content_type: 'Content type',
-  age_band: 'Age band',
-  gender: 'Gender',
-  acquisition_channel: 'Channel',
-};
 
 /** The page shell: header, navigation and the filter bar around `body`. */
 export function renderLayout(options: {
@@ -66,6 +56,7 @@ export function renderLayout(options: {
       <footer>${options.footer ?? ''}</footer>
       <script src="/assets/echarts.min.js"></script>
       <script src="/assets/dashboard.js"></script>
+      <script src="/assets/panel-png.js"></script>
     </body>
   </html>`.toString()}`;
 }
@@ -175,7 +166,10 @@ function renderPanel(answer: PanelAnswer, partialDay: string | undefined): SafeH
   const { panel, filters } = answer;
   const search = filtersToSearch(filters);
   const empty = answer.result.rows.length === 0;
-  const spec = empty ? undefined : buildChartSpec(answer, { partialDay });
+  const drill = drillSpec(answer);
+  const chartSpec = empty ? undefined : buildChartSpec(answer, { partialDay });
+  const spec = chartSpec === undefined || drill === undefined ? chartSpec : { ...chartSpec, drill };
+  const caption = panelCaption(answer);
   return html`<section class="panel ${panel.width}" data-panel="${panel.id}">
     <div class="panel-head">
       <div>
@@ -184,9 +178,13 @@ function renderPanel(answer: PanelAnswer, partialDay: string | undefined): SafeH
       </div>
       <div class="actions">
         <a href="/api/panels/${panel.id}.csv?${search}" download data-export="${panel.id}">CSV</a
-        ><a href="/api/panels/${panel.id}?${search}">JSON</a>
+        >${empty ? '' : html`<button type="button" data-png="${panel.id}" title="Download the chart as a PNG image with its filters written under it">PNG</button>`}<a
+          href="/api/panels/${panel.id}?${search}"
+          >JSON</a
+        >
       </div>
     </div>
+    ${renderDrillPath(answer)}
     ${answer.ignored.length > 0 ? html`<div class="note">Not filtered by ${answer.ignored.join(', ')}: this panel has no such split.</div>` : ''}
     ${
       empty
@@ -198,7 +196,11 @@ function renderPanel(answer: PanelAnswer, partialDay: string | undefined): SafeH
               role="img"
               aria-label="${panel.title}${panel.subtitle === undefined ? '' : ` (${panel.subtitle})`}"
             ></div>
-            ${jsonScript(`spec-${panel.id}`, spec)}`
+            ${jsonScript(`spec-${panel.id}`, spec)}
+            <figcaption class="export-caption" data-caption="${panel.id}" hidden>
+              ${caption.title}${caption.lines.map((line) => html`<br />${line}`)}
+            </figcaption>
+            ${jsonScript(`export-${panel.id}`, { ...caption, fileName: panelFileName(answer, 'png') })}`
     }
   </section>`;
 }

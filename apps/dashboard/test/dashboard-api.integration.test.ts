@@ -187,6 +187,95 @@ describe('bad or hostile parameters', () => {
   });
 });
 
+describe('drill-down (issue 14)', () => {
+  interface PanelBody {
+    panel: { dimensions: string[]; drillPath: { dimension: string; member: string }[] };
+    rows: {
+      dimensions: Record<string, string | number>;
+      values: Record<string, { current: number }>;
+    }[];
+  }
+  const panel = async (path: string) => {
+    const response = await app.request(path);
+    expect(response.status, path).toBe(200);
+    return (await response.json()) as PanelBody;
+  };
+
+  it('drills a region into its countries, each count equal to SQL on the fact table', async () => {
+    const body = await panel(
+      `/api/panels/sessions_by_region?${range}&drill.sessions_by_region=emea`,
+    );
+    expect(body.panel.dimensions).toEqual(['country']);
+    expect(body.panel.drillPath).toEqual([{ dimension: 'region', member: 'EMEA' }]);
+    const expected = await sql<{ country: string; sessions: number }>`
+      select country_code as country, count(*)::int as sessions from trusted.fact_viewing_session
+      where region = 'EMEA' and date_key between 20260215 and 20260331
+      group by 1 order by 1`.execute(db);
+    expect(expected.rows.length).toBeGreaterThan(1);
+    expect(
+      body.rows
+        .map((row) => ({
+          country: row.dimensions['country'],
+          sessions: row.values['sessions']?.current,
+        }))
+        .sort((a, b) => String(a.country).localeCompare(String(b.country))),
+    ).toEqual(expected.rows);
+  });
+
+  it('drills a series into its seasons, then a season into its episodes', async () => {
+    const seasons = await panel(
+      `/api/panels/series_watch_hours?${range}&drill.series_watch_hours=Harbour%20Lights`,
+    );
+    expect(seasons.rows.map((row) => row.dimensions['season'])).toEqual([1, 2]);
+    const episodes = await panel(
+      `/api/panels/series_watch_hours?${range}&drill.series_watch_hours=Harbour%20Lights%2F2`,
+    );
+    expect(episodes.panel.dimensions).toEqual(['episode']);
+    expect(episodes.rows.map((row) => row.dimensions['episode'])).toEqual([
+      'S02E01',
+      'S02E02',
+      'S02E03',
+    ]);
+  });
+
+  it('names the drill path in the CSV file name and splits the rows by the drilled level', async () => {
+    const response = await app.request(
+      `/api/panels/users_by_region.csv?${range}&device=mobile&drill.users_by_region=LATAM`,
+    );
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="reelhouse-users_by_region-2026-02-15_2026-03-31-region-LATAM-device-mobile.csv"',
+    );
+    expect((await response.text()).split('\n')[0]).toBe(
+      'country,active_users,active_users_previous',
+    );
+  });
+
+  it('refuses a drill path that is not a member of its level, before any SQL', async () => {
+    for (const query of [
+      'drill.users_by_region=ATLANTIS',
+      'drill.users_by_region=EMEA%2FGB',
+      'drill.top_titles=Orbit',
+      "drill.series_watch_hours=x'%3B%20drop",
+    ]) {
+      const response = await app.request(`/api/panels/users_by_region?${range}&${query}`);
+      expect(response.status, query).toBe(400);
+      const page = await app.request(`/users?${range}&${query}`);
+      expect(page.status, query).toBe(400);
+    }
+    expect(statements).toEqual([]);
+  });
+
+  it('renders a breadcrumb with a drill-up link and a page cross-filter for the drilled member', async () => {
+    const page = await (await app.request(`/users?${range}&drill.users_by_region=EMEA`)).text();
+    expect(page).toContain('data-drill="users_by_region"');
+    const escaped = range.replace('&', '&amp;');
+    expect(page).toContain(`href="?${escaped}" data-drill-up`);
+    expect(page).toContain(`href="?${escaped}&amp;region=EMEA&amp;drill.users_by_region=EMEA"`);
+    // Every other link keeps the drill, so a tab or slicer change does not lose the level.
+    expect(page).toContain(`href="/content?${escaped}&amp;drill.users_by_region=EMEA"`);
+  });
+});
+
 describe('pages', () => {
   it.each(['/', '/users', '/content', '/sessions'])(
     '%s renders its panels with chart specs',

@@ -91,6 +91,13 @@ export const dimensionDefinitions = {
     content: column('c.series_title'),
     sessions: column('c.series_title'),
   }),
+  // Drill level between a series and its episodes.
+  season: ordered(
+    category('Season', 'integer', {
+      content: column('c.season_number'),
+      sessions: column('c.season_number'),
+    }),
+  ),
   episode: ordered(
     category('Episode', 'text', {
       content: sql<string>`format('S%sE%s', lpad(c.season_number::text, 2, '0'), lpad(c.episode_number::text, 2, '0'))`,

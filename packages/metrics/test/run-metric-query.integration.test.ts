@@ -176,6 +176,40 @@ describe('runMetricQuery on the fixture', () => {
     ]);
   });
 
+  it('drills a series into its seasons and a season into its episodes (issue 14)', async () => {
+    const seasons = await run({
+      metrics: ['watch_hours'],
+      dimensions: ['season'],
+      filters: { series: ['Harbour Lights'] },
+      ...range,
+    });
+    expect(seasons.source).toBe('content');
+    expect(seasons.rows.map((row) => row.dimensions.season)).toEqual([1, 2]);
+    const episodes = await run({
+      metrics: ['watch_hours'],
+      dimensions: ['episode'],
+      filters: { series: ['Harbour Lights'], season: [2] },
+      ...range,
+    });
+    expect(episodes.rows.map((row) => row.dimensions.episode)).toEqual([
+      'S02E01',
+      'S02E02',
+      'S02E03',
+    ]);
+    const expected = await sql<{ episode: string; hours: number }>`
+      select format('S%sE%s', lpad(c.season_number::text, 2, '0'), lpad(c.episode_number::text, 2, '0')) as episode,
+        sum(f.watch_duration_s)::float8 / 3600 as hours
+      from trusted.fact_viewing_session f join trusted.dim_content c using (content_key)
+      where c.series_title = 'Harbour Lights' and c.season_number = 2
+        and f.date_key between ${Number(range.from.replaceAll('-', ''))} and ${Number(range.to.replaceAll('-', ''))}
+      group by 1 order by 1`.execute(db);
+    expect(
+      episodes.rows.map((row) => [row.dimensions.episode, row.values.watch_hours?.current]),
+    ).toEqual(
+      expected.rows.map((row): [string, unknown] => [row.episode, expect.closeTo(row.hours, 6)]),
+    );
+  });
+
   it('sorts bucket dimensions by value', async () => {
     const result = await run({ metrics: ['sessions'], dimensions: ['hour_local'], ...range });
     const hours = result.rows.map((row) => Number(row.dimensions.hour_local));
