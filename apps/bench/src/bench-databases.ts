@@ -9,15 +9,17 @@ import {
 } from '@reelhouse/services';
 import { MongoClient } from 'mongodb';
 
-/** Scratch database names: the bench never touches the pipeline's own databases. */
-export const benchDatabaseNames = {
-  source: 'rh_bench_source',
-  warehouse: 'rh_bench_dw',
-  e2eSource: 'rh_bench_e2e_source',
-  e2eWarehouse: 'rh_bench_e2e_dw',
-  mongo: 'rh_bench',
-  e2eMongo: 'rh_bench_e2e',
-} as const;
+/** Scratch database names under a prefix (`rh_bench` by default): the bench never touches the pipeline's own databases. */
+export function benchDatabaseNames(prefix: string) {
+  return {
+    source: `${prefix}_source`,
+    warehouse: `${prefix}_dw`,
+    e2eSource: `${prefix}_e2e_source`,
+    e2eWarehouse: `${prefix}_e2e_dw`,
+    mongo: prefix,
+    e2eMongo: `${prefix}_e2e`,
+  } as const;
+}
 
 export interface BenchDatabases {
   /** URL of the server's maintenance database, to drop and create scratch databases. */
@@ -41,14 +43,18 @@ export interface BenchDatabases {
 
 /**
  * Finds PostgreSQL and a MongoDB-wire server through @reelhouse/services (configured URLs win) and
- * creates the bench's scratch databases on them, empty.
+ * creates the bench's scratch databases on them, empty; with `reuse`, existing ones are kept.
  */
 export async function createBenchDatabases(options: {
   config: ReelhouseConfig;
   path: string | undefined;
   logger?: Logger;
+  /** Name prefix of the scratch databases (`rh_bench`). */
+  prefix?: string;
+  reuse?: boolean;
 }): Promise<BenchDatabases> {
   const logger = options.logger ?? silentLogger;
+  const names = benchDatabaseNames(options.prefix ?? 'rh_bench');
   const postgres = await resolvePostgres({
     url: options.config.warehouseDatabaseUrl,
     config: options.config,
@@ -69,20 +75,21 @@ export async function createBenchDatabases(options: {
     }
   };
   try {
-    const [source, warehouse] = [
-      await recreate(benchDatabaseNames.source),
-      await recreate(benchDatabaseNames.warehouse),
-    ];
-    await dropMongo(benchDatabaseNames.mongo);
+    const keep = (name: string) => ensureDatabase(serverUrl, name);
+    const [source, warehouse] =
+      options.reuse === true
+        ? [await keep(names.source), await keep(names.warehouse)]
+        : [await recreate(names.source), await recreate(names.warehouse)];
+    if (options.reuse !== true) await dropMongo(names.mongo);
     return {
       serverUrl,
       source,
       warehouse,
-      e2eSource: withDatabase(serverUrl, benchDatabaseNames.e2eSource),
-      e2eWarehouse: withDatabase(serverUrl, benchDatabaseNames.e2eWarehouse),
+      e2eSource: withDatabase(serverUrl, names.e2eSource),
+      e2eWarehouse: withDatabase(serverUrl, names.e2eWarehouse),
       mongoUrl: mongo.url.expose(),
-      mongoDb: benchDatabaseNames.mongo,
-      e2eMongoDb: benchDatabaseNames.e2eMongo,
+      mongoDb: names.mongo,
+      e2eMongoDb: names.e2eMongo,
       descriptions: [postgres.description, mongo.description],
       recreate,
       dropMongo,

@@ -86,7 +86,13 @@ async function main(argv: readonly string[]): Promise<void> {
   mkdirSync(paths.workDir, { recursive: true });
   // eslint-disable-next-line no-restricted-properties -- PATH locates executables (FerretDB), it is not configuration
   const path = process.env['PATH'];
-  const databases = await createBenchDatabases({ config: loadConfig(), path, logger });
+  const databases = await createBenchDatabases({
+    config: loadConfig(),
+    path,
+    logger,
+    prefix: options.databases,
+    reuse: options.reuse,
+  });
   if (options.explain) {
     await enableAutoExplain({ url: databases.warehouse, minDurationMs: 500 });
     logger.info(

@@ -14,7 +14,17 @@ describe('parseBenchArgs', () => {
       explain: false,
       out: 'bench',
       seed: 7,
+      databases: 'rh_bench',
+      reuse: false,
     });
+  });
+
+  it('takes a database prefix and --reuse, and refuses a prefix that is not an identifier', () => {
+    expect(parseBenchArgs(['--databases', 'rh_dash_10m', '--reuse'])).toMatchObject({
+      databases: 'rh_dash_10m',
+      reuse: true,
+    });
+    expect(() => parseBenchArgs(['--databases', 'rh-bench; drop'])).toThrow(/--databases/);
   });
 
   it('takes stages repeated, comma-separated or listed after --stage, and runs them in pipeline order', () => {
