@@ -33,6 +33,7 @@ import {
 import { runPanel, type PanelAnswer, type PanelFailure } from './run-panel.ts';
 import { dashboardAuthMiddleware, dashboardSecureHeaders, type DashboardAuth } from './security.ts';
 import { loadStaticAssets } from './static-assets.ts';
+import type { TrustedChanges } from './trusted-changes.ts';
 import { warmUpOnNewLoad } from './warm-up.ts';
 
 export interface DashboardAppOptions {
@@ -46,6 +47,13 @@ export interface DashboardAppOptions {
   readonly warmUp?: boolean;
   /** Credentials every request must carry; none means open (the server binds loopback then). */
   readonly auth?: DashboardAuth;
+  /**
+   * A Kysely of its own connection for the load-key reads (default `db`): cached answers then
+   * never wait for a pool connection that uncached panel queries hold.
+   */
+  readonly statusDb?: Kysely<TrustedSchema>;
+  /** Publishes announced by model builds: the catalog is read only after one (or once a second). */
+  readonly changes?: TrustedChanges;
 }
 
 const listParam = (value: string | undefined) =>
@@ -63,10 +71,10 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
   const { db } = options;
   const logger = options.logger ?? silentLogger;
   const cache = options.cache ?? createPanelCache();
-  const readCatalog = createDataStatusReader(
-    db,
-    options.repairGrants === undefined ? {} : { repairGrants: options.repairGrants },
-  );
+  const readCatalog = createDataStatusReader(options.statusDb ?? db, {
+    ...(options.repairGrants === undefined ? {} : { repairGrants: options.repairGrants }),
+    ...(options.changes === undefined ? {} : { changes: options.changes }),
+  });
   const readStatus =
     options.warmUp === true
       ? warmUpOnNewLoad({ readStatus: readCatalog, db, cache, logger })
