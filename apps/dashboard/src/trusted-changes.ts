@@ -42,12 +42,31 @@ export async function listenForTrustedChanges(options: {
   });
   await client.connect();
   await client.query(`listen ${modelsPublishedChannel}`);
+  // One round trip at a time on the connection: a caller joins the next trip that starts after it
+  // arrived (notifications committed before a query reach the client ahead of its answer).
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const roundTrip = (): Promise<void> => {
+    if (running === undefined) {
+      running = client
+        .query('select 1')
+        .then(() => undefined)
+        .finally(() => (running = undefined));
+      return running;
+    }
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return roundTrip();
+      });
+    return next;
+  };
   return {
     async seen() {
       if (!lost) {
         try {
-          // Notifications committed before this query reach the client ahead of its answer.
-          await client.query('select 1');
+          await roundTrip();
           return heard;
         } catch (error) {
           loseConnection(error instanceof Error ? error : undefined);

@@ -54,6 +54,11 @@ describe('issue 14 item 6: cached panels under load', () => {
       // Answered from the cache: the load key is read on its own connections, not the pool's
       // (before issue 14 this request waited for a pool connection).
       expect(await panelBody(app, '/api/panels/sessions_by_device')).toEqual(cached);
+      // Many at once share the listener's round trips instead of queueing a query each.
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, () => panelBody(app, '/api/panels/sessions_by_device')),
+      );
+      for (const body of burst) expect(body).toEqual(cached);
     } finally {
       for (const client of held) client.release();
     }
