@@ -12,6 +12,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 
+import { createActiveUsersIndexes } from './active-users-indexes.ts';
 import {
   filterDimensions,
   parseDashboardParams,
@@ -54,6 +55,11 @@ export interface DashboardAppOptions {
   readonly statusDb?: Kysely<TrustedSchema>;
   /** Publishes announced by model builds: the catalog is read only after one (or once a second). */
   readonly changes?: TrustedChanges;
+  /**
+   * Answer active-user panels from an in-memory index of each load's sessions (built in the
+   * background; the warehouse answers until it is ready). Costs ~20 bytes per session of memory.
+   */
+  readonly activeUsersIndex?: boolean;
 }
 
 const listParam = (value: string | undefined) =>
@@ -75,9 +81,11 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
     ...(options.repairGrants === undefined ? {} : { repairGrants: options.repairGrants }),
     ...(options.changes === undefined ? {} : { changes: options.changes }),
   });
+  const activeUsers =
+    options.activeUsersIndex === true ? createActiveUsersIndexes({ db, logger }) : undefined;
   const readStatus =
     options.warmUp === true
-      ? warmUpOnNewLoad({ readStatus: readCatalog, db, cache, logger })
+      ? warmUpOnNewLoad({ readStatus: readCatalog, db, cache, logger, activeUsers })
       : readCatalog;
   const assets = await loadStaticAssets();
   const app = new Hono();
@@ -107,7 +115,9 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
     });
   });
 
-  app.get('/healthz', async (c) => c.json({ ok: true, data: await readStatus() }));
+  app.get('/healthz', async (c) =>
+    c.json({ ok: true, data: await readStatus(), activeUsersIndex: activeUsers?.state ?? 'off' }),
+  );
 
   /**
    * Values offered by the slicers: a closed vocabulary straight from the contracts (no SQL), the
@@ -212,7 +222,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
           .filter((panel) => panel.page === id)
           .map((panel) =>
             // One failing panel (a missing column after a contract change) must not take the page down.
-            runPanel({ db, cache, loadKey: status.loadKey, panel, filters }).catch(
+            runPanel({ db, cache, loadKey: status.loadKey, panel, filters, activeUsers }).catch(
               (error: unknown): PanelFailure => {
                 const message = error instanceof Error ? error.message : String(error);
                 logger.error({ panel: panel.id, err: message }, 'panel failed');
@@ -275,6 +285,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
       );
     const answer: PanelAnswer = await runPanel({
       db,
+      activeUsers,
       cache,
       loadKey: status.loadKey,
       panel,

@@ -78,6 +78,7 @@ export async function startDashboard(options: DashboardServerOptions): Promise<D
     auth,
     statusDb,
     changes,
+    activeUsersIndex: true,
     ...(repairGrants === undefined ? {} : { repairGrants }),
   });
   // Warm the cache before the first visitor: the status read starts it for the current load.
