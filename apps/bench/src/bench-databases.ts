@@ -50,7 +50,7 @@ export interface BenchDatabases {
 
 /**
  * Finds PostgreSQL and a MongoDB-wire server through @reelhouse/services (configured URLs win) and
- * creates the bench's scratch databases on them, empty.
+ * creates the bench's scratch databases on them, empty; with `reuse`, existing ones are kept.
  */
 export async function createBenchDatabases(options: {
   config: ReelhouseConfig;
@@ -58,6 +58,8 @@ export async function createBenchDatabases(options: {
   /** Prefix of the scratch database names (default `rh_bench`). */
   prefix?: string;
   logger?: Logger;
+  /** Keep the scratch databases of an earlier invocation with the same prefix (`--reuse`). */
+  reuse?: boolean;
 }): Promise<BenchDatabases> {
   const logger = options.logger ?? silentLogger;
   const names = benchDatabaseNames(options.prefix ?? 'rh_bench');
@@ -81,8 +83,12 @@ export async function createBenchDatabases(options: {
     }
   };
   try {
-    const [source, warehouse] = [await recreate(names.source), await recreate(names.warehouse)];
-    await dropMongo(names.mongo);
+    const keep = (name: string) => ensureDatabase(serverUrl, name);
+    const [source, warehouse] =
+      options.reuse === true
+        ? [await keep(names.source), await keep(names.warehouse)]
+        : [await recreate(names.source), await recreate(names.warehouse)];
+    if (options.reuse !== true) await dropMongo(names.mongo);
     return {
       serverUrl,
       source,

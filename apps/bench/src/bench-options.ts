@@ -49,6 +49,12 @@ export const benchOptions = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'lower-case letters, digits and -')
     .optional(),
+  /**
+   * Keeps the scratch databases of an earlier invocation with the same prefix instead of recreating
+   * them: a warehouse already built is brought up to date by an incremental build (new models
+   * included) rather than set up again (18 min at 10M sessions).
+   */
+  reuse: z.boolean().default(false),
 });
 
 export type BenchOptions = z.output<typeof benchOptions>;
@@ -82,6 +88,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     ...(values.seed === undefined ? {} : { seed: values.seed }),
     ...(values['db-prefix'] === undefined ? {} : { dbPrefix: values['db-prefix'] }),
     ...(values.name === undefined ? {} : { name: values.name }),
+    ...(values.reuse === true ? { reuse: true } : {}),
   });
   if (!result.success) {
     const problems = result.error.issues.map(
@@ -112,6 +119,7 @@ function parseRaw(argv: readonly string[]) {
       seed: { type: 'string' },
       'db-prefix': { type: 'string' },
       name: { type: 'string' },
+      reuse: { type: 'boolean' },
     },
   });
 }

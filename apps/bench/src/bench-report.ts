@@ -27,6 +27,14 @@ export const profileEntry = z.strictObject({
   share: z.number().min(0).max(1),
 });
 
+/** A detail table of a stage (the dashboard's per-panel percentiles), rendered under its notes. */
+export const stageTable = z.strictObject({
+  title: z.string(),
+  columns: z.array(z.string()).min(1),
+  rows: z.array(z.array(z.string())),
+});
+export type StageTable = z.output<typeof stageTable>;
+
 export const stageResult = z.strictObject({
   stage: z.string(),
   rows: z.int().nonnegative(),
@@ -36,6 +44,7 @@ export const stageResult = z.strictObject({
   notes: z.array(z.string()),
   /** Top self-time functions of one profiled Reelhouse run (`--profile`). */
   profile: z.array(profileEntry).optional(),
+  tables: z.array(stageTable).optional(),
 });
 export type StageResult = z.output<typeof stageResult>;
 

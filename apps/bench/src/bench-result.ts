@@ -1,4 +1,4 @@
-import type { ContenderSummary, StageResult, TargetOutcome } from './bench-report.ts';
+import type { ContenderSummary, StageResult, StageTable, TargetOutcome } from './bench-report.ts';
 import type { ProfileEntry } from './summarize-profile.ts';
 import { median, rowsPerSecond, speedRatio } from './statistics.ts';
 
@@ -46,6 +46,7 @@ export interface StageSpec {
   }[];
   readonly notes?: readonly string[];
   readonly profile?: readonly ProfileEntry[] | undefined;
+  readonly tables?: readonly StageTable[];
 }
 
 function summarize(runs: ContenderRuns, spec: StageSpec): ContenderSummary {
@@ -111,5 +112,14 @@ export function evaluateStage(spec: StageSpec): StageResult {
     outcomes,
     notes: [...(spec.notes ?? [])],
     ...(spec.profile === undefined ? {} : { profile: spec.profile.map((entry) => ({ ...entry })) }),
+    ...(spec.tables === undefined
+      ? {}
+      : {
+          tables: spec.tables.map((table) => ({
+            title: table.title,
+            columns: [...table.columns],
+            rows: table.rows.map((row) => [...row]),
+          })),
+        }),
   };
 }

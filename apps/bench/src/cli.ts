@@ -91,6 +91,7 @@ async function main(argv: readonly string[]): Promise<void> {
     path,
     prefix: options.dbPrefix,
     logger,
+    reuse: options.reuse,
   });
   if (options.explain) {
     await enableAutoExplain({

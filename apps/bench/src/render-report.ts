@@ -109,6 +109,19 @@ export function renderMarkdown(
   ];
   const notes = report.stages.flatMap((s) => s.notes.map((n) => `- ${s.stage}: ${n}`));
   if (notes.length > 0) lines.push('', '## Notes', '', ...notes);
+  for (const stage of report.stages)
+    for (const table of stage.tables ?? [])
+      lines.push(
+        '',
+        `### ${stage.stage}: ${table.title}`,
+        '',
+        `| ${table.columns.join(' | ')} |`,
+        `|---|${table.columns
+          .slice(1)
+          .map(() => '---:|')
+          .join('')}`,
+        ...table.rows.map((row) => `| ${row.join(' | ')} |`),
+      );
   const profiled = report.stages.filter((s) => s.profile !== undefined && s.profile.length > 0);
   if (profiled.length > 0) {
     lines.push('', '## Where the Reelhouse time goes (CPU profile of one run, self time)', '');

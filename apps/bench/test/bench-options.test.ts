@@ -15,6 +15,7 @@ describe('parseBenchArgs', () => {
       out: 'bench',
       seed: 7,
       dbPrefix: 'rh_bench',
+      reuse: false,
     });
   });
 
@@ -24,6 +25,13 @@ describe('parseBenchArgs', () => {
     ).toMatchObject({ stage: ['daily'], dbPrefix: 'rh_daily_bench', name: 'daily-1m' });
     expect(() => parseBenchArgs(['--db-prefix', 'Bench"; drop'])).toThrow(/--dbPrefix/);
     expect(() => parseBenchArgs(['--name', '../latest'])).toThrow(/--name/);
+  });
+
+  it('takes --reuse to keep the scratch databases of an earlier run', () => {
+    expect(parseBenchArgs(['--db-prefix', 'rh_dash_10m', '--reuse'])).toMatchObject({
+      dbPrefix: 'rh_dash_10m',
+      reuse: true,
+    });
   });
 
   it('takes stages repeated, comma-separated or listed after --stage, and runs them in pipeline order', () => {

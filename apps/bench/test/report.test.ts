@@ -166,6 +166,32 @@ describe('renderMarkdown', () => {
     expect(markdown).not.toContain('Scale curve');
   });
 
+  it("renders a stage's detail tables under the notes (the dashboard's per-panel percentiles)", () => {
+    const stage = evaluateStage({
+      stage: 'dashboard',
+      rows: 2,
+      ours: { name: 'panel API', runsMs: [2, 4], maxRssMb: 100 },
+      baselines: [],
+      targets: [],
+      tables: [
+        {
+          title: 'per panel, ms (p50 / p95)',
+          columns: ['panel', 'cached p50', 'cached p95'],
+          rows: [['kpi_audience', '1.1 ms', '39 ms']],
+        },
+      ],
+    });
+    expect(renderMarkdown(report([stage]))).toContain(
+      [
+        '### dashboard: per panel, ms (p50 / p95)',
+        '',
+        '| panel | cached p50 | cached p95 |',
+        '|---|---:|---:|',
+        '| kpi_audience | 1.1 ms | 39 ms |',
+      ].join('\n'),
+    );
+  });
+
   it('lists stages that failed, profiles, and a scale curve when another scale has results', () => {
     const stage = (ms: number, rss: number) =>
       evaluateStage({

@@ -12,6 +12,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 
+import { createActiveUsersIndexes } from './active-users-indexes.ts';
 import {
   filterDimensions,
   parseDashboardParams,
@@ -35,6 +36,7 @@ import {
 import { runPanel, type PanelAnswer, type PanelFailure } from './run-panel.ts';
 import { dashboardAuthMiddleware, dashboardSecureHeaders, type DashboardAuth } from './security.ts';
 import { loadStaticAssets } from './static-assets.ts';
+import type { TrustedChanges } from './trusted-changes.ts';
 import { warmUpOnNewLoad } from './warm-up.ts';
 
 export interface DashboardAppOptions {
@@ -48,6 +50,18 @@ export interface DashboardAppOptions {
   readonly warmUp?: boolean;
   /** Credentials every request must carry; none means open (the server binds loopback then). */
   readonly auth?: DashboardAuth;
+  /**
+   * A Kysely of its own connection for the load-key reads (default `db`): cached answers then
+   * never wait for a pool connection that uncached panel queries hold.
+   */
+  readonly statusDb?: Kysely<TrustedSchema>;
+  /** Publishes announced by model builds: the catalog is read only after one (or once a second). */
+  readonly changes?: TrustedChanges;
+  /**
+   * Answer active-user panels from an in-memory index of each load's sessions (built in the
+   * background; the warehouse answers until it is ready). Costs ~20 bytes per session of memory.
+   */
+  readonly activeUsersIndex?: boolean;
 }
 
 const listParam = (value: string | undefined) =>
@@ -65,13 +79,15 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
   const { db } = options;
   const logger = options.logger ?? silentLogger;
   const cache = options.cache ?? createPanelCache();
-  const readCatalog = createDataStatusReader(
-    db,
-    options.repairGrants === undefined ? {} : { repairGrants: options.repairGrants },
-  );
+  const readCatalog = createDataStatusReader(options.statusDb ?? db, {
+    ...(options.repairGrants === undefined ? {} : { repairGrants: options.repairGrants }),
+    ...(options.changes === undefined ? {} : { changes: options.changes }),
+  });
+  const activeUsers =
+    options.activeUsersIndex === true ? createActiveUsersIndexes({ db, logger }) : undefined;
   const readStatus =
     options.warmUp === true
-      ? warmUpOnNewLoad({ readStatus: readCatalog, db, cache, logger })
+      ? warmUpOnNewLoad({ readStatus: readCatalog, db, cache, logger, activeUsers })
       : readCatalog;
   const assets = await loadStaticAssets();
   const app = new Hono();
@@ -101,7 +117,9 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
     });
   });
 
-  app.get('/healthz', async (c) => c.json({ ok: true, data: await readStatus() }));
+  app.get('/healthz', async (c) =>
+    c.json({ ok: true, data: await readStatus(), activeUsersIndex: activeUsers?.state ?? 'off' }),
+  );
 
   /**
    * Values offered by the slicers: a closed vocabulary straight from the contracts (no SQL), the
@@ -207,7 +225,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
           .map((definition) => drilledPanel(definition, filters))
           .map((panel) =>
             // One failing panel (a missing column after a contract change) must not take the page down.
-            runPanel({ db, cache, loadKey: status.loadKey, panel, filters }).catch(
+            runPanel({ db, cache, loadKey: status.loadKey, panel, filters, activeUsers }).catch(
               (error: unknown): PanelFailure => {
                 const message = error instanceof Error ? error.message : String(error);
                 logger.error({ panel: panel.id, err: message }, 'panel failed');
@@ -270,6 +288,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
       );
     const answer: PanelAnswer = await runPanel({
       db,
+      activeUsers,
       cache,
       loadKey: status.loadKey,
       panel: drilledPanel(panel, filters),

@@ -1,6 +1,8 @@
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import { sql, type Kysely } from 'kysely';
 
+import type { TrustedChanges } from './trusted-changes.ts';
+
 /** Whether the dashboard has data to show, and the key that changes whenever `trusted` is reloaded. */
 export type DataStatus =
   | {
@@ -29,14 +31,24 @@ const dayOfKey = (key: number) =>
 /**
  * Reads the load key from the catalog (a build swaps tables, so file nodes change; an incremental
  * merge moves the row counters): a few microseconds, no scan. The date range is read only when the
- * key changed.
+ * key changed. Given `changes`, the catalog is read only after a build announced a publish (the
+ * count is part of the key: a merge's row counters reach the catalog up to a second late) or once
+ * `recheckMs` passed (changes made without a build); pass a `db` of its own connection so these
+ * reads never queue behind panel queries.
  */
 export function createDataStatusReader(
   db: Kysely<TrustedSchema>,
-  options: { repairGrants?: () => Promise<void> } = {},
+  options: {
+    repairGrants?: () => Promise<void>;
+    changes?: TrustedChanges;
+    /** Default 1000 ms. */
+    recheckMs?: number;
+  } = {},
 ): () => Promise<DataStatus> {
   let last: DataStatus | undefined;
   let repairedFor: string | undefined;
+  let seenAtLastRead: number | undefined;
+  let lastReadAt = 0;
   const readTables = () =>
     sql<{ relname: string; fingerprint: string; readable: boolean }>`
       select c.relname, has_table_privilege(c.oid, 'SELECT') as readable, c.relfilenode::text || ':' || (coalesce(s.n_tup_ins, 0) + coalesce(s.n_tup_upd, 0) + coalesce(s.n_tup_del, 0))::text as fingerprint
@@ -46,6 +58,15 @@ export function createDataStatusReader(
       where n.nspname = 'trusted' and c.relkind in ('r', 'p', 'v', 'm')
       order by c.relname`.execute(db);
   return async () => {
+    let published = '';
+    if (options.changes !== undefined) {
+      const seen = await options.changes.seen();
+      const fresh = performance.now() - lastReadAt < (options.recheckMs ?? 1_000);
+      if (last !== undefined && seen === seenAtLastRead && fresh) return last;
+      seenAtLastRead = seen;
+      lastReadAt = performance.now();
+      published = `;published=${seen}`;
+    }
     let tables = await readTables();
     const unreadable = () =>
       tables.rows.filter(
@@ -63,7 +84,8 @@ export function createDataStatusReader(
     }
     const loadKey = tables.rows
       .map((row) => `${row.relname}=${row.fingerprint}${row.readable ? '' : ':unreadable'}`)
-      .join(';');
+      .join(';')
+      .concat(published);
     if (last?.loadKey === loadKey) return last;
     const present = new Set(tables.rows.map((row) => row.relname));
     const missing = requiredTables.filter((table) => !present.has(table));

@@ -21,3 +21,4 @@ export {
 } from './start-dashboard.ts';
 export { isLoopbackHost, type DashboardAuth } from './security.ts';
 export { scramSha256Verifier } from './scram-verifier.ts';
+export { listenForTrustedChanges, type TrustedChanges } from './trusted-changes.ts';

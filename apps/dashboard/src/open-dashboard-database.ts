@@ -14,6 +14,8 @@ export interface DashboardDatabase {
   readonly db: Kysely<TrustedSchema>;
   /** The user the pool connects as: the database's dashboard role unless it could not be set up. */
   readonly user: string;
+  /** The URL the pool connects with (the role's, password included): for connections of its own. */
+  readonly url: string;
   /** Present when this process set the role up: grants SELECT again on tables a build added. */
   readonly repairGrants?: () => Promise<void>;
 }
@@ -50,7 +52,7 @@ export async function openDashboardDatabase(options: {
   const logger = options.logger ?? silentLogger;
   const given = new URL(options.url);
   if (decodeURIComponent(given.username).startsWith(dashboardRoleName('')))
-    return { db: open(options.url), user: decodeURIComponent(given.username) };
+    return { db: open(options.url), user: decodeURIComponent(given.username), url: options.url };
 
   const ensure = async (password?: string) => {
     const owner = open(options.url);
@@ -89,12 +91,17 @@ export async function openDashboardDatabase(options: {
         { url: redactUrl(roleUrl(password!)) },
         `connected as ${report.role} (read-only)`,
       );
-      return { db, user: report.role, repairGrants: async () => void (await ensure()) };
+      return {
+        db,
+        user: report.role,
+        url: roleUrl(password!),
+        repairGrants: async () => void (await ensure()),
+      };
     }
     logger.warn(
       { role: report.role },
       `cannot log in as ${report.role}; using the configured user`,
     );
   }
-  return { db: open(options.url), user: decodeURIComponent(given.username) };
+  return { db: open(options.url), user: decodeURIComponent(given.username), url: options.url };
 }

@@ -8,6 +8,7 @@ import {
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import type { Kysely } from 'kysely';
 
+import type { ActiveUsersIndexes } from './active-users-indexes.ts';
 import {
   filterDimensions,
   type DashboardFilters,
@@ -38,13 +39,17 @@ export function grainFor(filters: DashboardFilters): 'date' | 'week' | 'month' {
   return days <= 400 ? 'week' : 'month';
 }
 
-/** Runs one panel under the URL filters, through the cache keyed by the last load. */
+/**
+ * Runs one panel under the URL filters, through the cache keyed by the last load; active-user
+ * panels are answered from the in-memory index of that load once it is built.
+ */
 export async function runPanel(options: {
   db: Kysely<TrustedSchema>;
   cache: PanelCache;
   loadKey: string;
   panel: PanelDefinition;
   filters: DashboardFilters;
+  activeUsers?: ActiveUsersIndexes | undefined;
 }): Promise<PanelAnswer> {
   const { panel, filters } = options;
   const answerable = new Set<DimensionName>(answerableDimensions(panel.metrics));
@@ -69,7 +74,12 @@ export async function runPanel(options: {
   const result = await options.cache.get({
     loadKey: options.loadKey,
     key: JSON.stringify(query),
-    compute: () => runMetricQuery(options.db, query),
+    compute: () => {
+      const fromIndex = options.activeUsers?.forLoad(options.loadKey)?.answer(query);
+      return fromIndex === undefined
+        ? runMetricQuery(options.db, query)
+        : Promise.resolve(fromIndex);
+    },
   });
   return { panel, filters, applied, ignored, result };
 }

@@ -10,9 +10,12 @@ import {
   resolvePostgres,
 } from '@reelhouse/services';
 
+import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
+
 import { createDashboardApp } from './create-app.ts';
 import { openDashboardDatabase } from './open-dashboard-database.ts';
 import { isLoopbackHost, type DashboardAuth } from './security.ts';
+import { listenForTrustedChanges } from './trusted-changes.ts';
 
 /** What `pnpm dashboard` needs: the parsed config and where to listen. */
 export interface DashboardServerOptions {
@@ -63,11 +66,19 @@ export async function startDashboard(options: DashboardServerOptions): Promise<D
     throw describeDatabaseError(error, server.description);
   }
   const { db, user, repairGrants } = opened;
+  // The load key is read on connections of its own: a cached answer never waits for the pool.
+  const statusDb = createKysely<TrustedSchema>(
+    createPool({ url: opened.url, max: 1, applicationName: 'reelhouse-dashboard-status' }),
+  );
+  const changes = await listenForTrustedChanges({ url: opened.url, logger });
   const app = await createDashboardApp({
     db,
     logger,
     warmUp: true,
     auth,
+    statusDb,
+    changes,
+    activeUsersIndex: true,
     ...(repairGrants === undefined ? {} : { repairGrants }),
   });
   // Warm the cache before the first visitor: the status read starts it for the current load.
@@ -91,6 +102,8 @@ export async function startDashboard(options: DashboardServerOptions): Promise<D
     user,
     close: async () => {
       await new Promise<void>((done) => http.close(() => done()));
+      await changes.close();
+      await statusDb.destroy();
       await db.destroy();
       await server.stop();
     },

@@ -3,6 +3,7 @@ import type { TrustedSchema } from '@reelhouse/warehouse';
 import type { Kysely } from 'kysely';
 
 import { resolveFilters } from './dashboard-filters.ts';
+import type { ActiveUsersIndexes } from './active-users-indexes.ts';
 import type { DataStatus } from './data-status.ts';
 import type { PanelCache } from './panel-cache.ts';
 import { panelDefinitions } from './panel-definitions.ts';
@@ -18,6 +19,7 @@ export function warmUpOnNewLoad(options: {
   db: Kysely<TrustedSchema>;
   cache: PanelCache;
   logger: Logger;
+  activeUsers?: ActiveUsersIndexes | undefined;
 }): () => Promise<DataStatus> {
   let warmedFor: string | undefined;
   return async () => {
@@ -31,6 +33,7 @@ export function warmUpOnNewLoad(options: {
           await runPanel({
             db: options.db,
             cache: options.cache,
+            activeUsers: options.activeUsers,
             loadKey: status.loadKey,
             panel,
             filters,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 
 import { classifyError, silentLogger, type Logger } from '@reelhouse/core';
+import { notifyModelsPublished } from '@reelhouse/warehouse';
 
 import type { AnyKysely } from './any-kysely.ts';
 import { buildModel, type PublishStep } from './build-model.ts';
@@ -526,6 +527,8 @@ async function publish(run: BuildRun, trx: AnyKysely): Promise<readonly string[]
     targetSchema: run.project.targetSchema,
     states: publishedStates(run, outcome.published),
   });
+  // Heard at commit by caches over the schema (the dashboard's), whatever the publish changed.
+  if (outcome.published.length > 0) await notifyModelsPublished(trx, run.project.targetSchema);
   return outcome.published;
 }
 

@@ -78,3 +78,4 @@ export {
 } from './warehouse-database.ts';
 export { createPool, createKysely, type PoolOptions, type ConnectionString } from './connect.ts';
 export { ensureWarehouseSchemas } from './ensure-schemas.ts';
+export { modelsPublishedChannel, notifyModelsPublished } from './models-published.ts';

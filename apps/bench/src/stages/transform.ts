@@ -37,7 +37,20 @@ export async function ensureTrustedBuilt(context: BenchContext): Promise<void> {
     );
     return result.rows[0]?.built === true;
   });
-  if (built) return;
+  if (built) {
+    // A kept warehouse (`--reuse`) may predate models added since: an incremental build adds them
+    // and skips the models already up to date.
+    if (context.options.reuse)
+      await context.once('trusted-refreshed', async () => {
+        context.logger.info({}, 'set-up: incremental build of the kept warehouse');
+        await buildAllModels({
+          warehouseUrl: context.databases.warehouse,
+          fullRefresh: false,
+          logger: context.logger,
+        });
+      });
+    return;
+  }
   await ensureRawExtracted(context);
   context.logger.info({}, 'set-up: first full build of the models');
   await buildAllModels({
