@@ -23,9 +23,11 @@ describe('column lineage of the star schema (issue 15)', () => {
   it('traces fact_viewing_session.user_key through dim_user to the users history in raw', () => {
     expect(lineage.columns['fact_viewing_session.user_key']).toEqual(['dim_user.user_key']);
     // user_key hashes (user_id, valid_from); valid_from reads the version's opening row, which
-    // the window over plan, status and country (in _change_seq order) decides.
+    // the window over plan, status and country (in _change_seq order) decides; _op, whether the
+    // version is a delete (the snapshot's hard-delete handling).
     expect(rawOf('fact_viewing_session.user_key')).toEqual([
       'raw.users__history._change_seq',
+      'raw.users__history._op',
       'raw.users__history.country_code',
       'raw.users__history.plan',
       'raw.users__history.signup_ts',
@@ -35,16 +37,17 @@ describe('column lineage of the star schema (issue 15)', () => {
     ]);
     expect(renderLineageTree(upstreamTree(lineage, 'fact_viewing_session.user_key')))
       .toMatchInlineSnapshot(`
-      "fact_viewing_session.user_key
-      └── dim_user.user_key
-          ├── raw.users__history._change_seq  (history of raw.users._change_seq)
-          ├── raw.users__history.country_code  (history of raw.users.country_code)
-          ├── raw.users__history.plan  (history of raw.users.plan)
-          ├── raw.users__history.signup_ts  (history of raw.users.signup_ts)
-          ├── raw.users__history.subscription_status  (history of raw.users.subscription_status)
-          ├── raw.users__history.updated_at  (history of raw.users.updated_at)
-          └── raw.users__history.user_id  (history of raw.users.user_id)"
-    `);
+        "fact_viewing_session.user_key
+        └── dim_user.user_key
+            ├── raw.users__history._change_seq  (history of raw.users._change_seq)
+            ├── raw.users__history._op
+            ├── raw.users__history.country_code  (history of raw.users.country_code)
+            ├── raw.users__history.plan  (history of raw.users.plan)
+            ├── raw.users__history.signup_ts  (history of raw.users.signup_ts)
+            ├── raw.users__history.subscription_status  (history of raw.users.subscription_status)
+            ├── raw.users__history.updated_at  (history of raw.users.updated_at)
+            └── raw.users__history.user_id  (history of raw.users.user_id)"
+      `);
   });
 
   it('goes through staging views, joins and expressions', () => {
