@@ -1,68 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 
-import { serve, type ServerType } from '@hono/node-server';
-import { buildTrustedFixture, closeKysely, insertTrustedFixture } from '@reelhouse/metrics/testing';
-import { usePostgresDatabase } from '@reelhouse/services/testing';
-import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
-import type { Kysely } from 'kysely';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 
-import { createDashboardApp, panelDefinitions, pages } from '../src/index.ts';
+import { panelDefinitions, pages } from '../src/index.ts';
+import { useDashboardInBrowser } from './browser-harness.ts';
 
-const pg = usePostgresDatabase('dashboard_browser');
+const harness = useDashboardInBrowser('dashboard_browser');
 const range = 'from=2026-02-15&to=2026-03-31';
-let db: Kysely<TrustedSchema>;
-let server: ServerType;
 let base: string;
 let browser: Browser;
 let page: Page;
-let problems: string[];
 
-beforeAll(async () => {
-  db = createKysely<TrustedSchema>(createPool({ url: pg.url, max: 4 }));
-  await insertTrustedFixture(db, buildTrustedFixture());
-  const app = await createDashboardApp({ db });
-  server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(started),
-    );
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-});
-
-afterAll(async () => {
-  await browser.close();
-  await new Promise((resolve) => server.close(resolve));
-  await closeKysely(db, pg);
-});
-
-beforeEach(async () => {
-  problems = [];
-  // Reduced motion: charts draw at once, so a click lands on the bar's final shape.
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
-  );
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-});
-
-afterEach(async () => {
-  await page.close();
-  expect(problems).toEqual([]);
+// The harness opens a fresh page per test (its hook runs first); these tests name them directly.
+beforeEach(() => {
+  ({ base, browser, page } = harness);
 });
 
 /** Series point counts of every chart on the page, read from the live ECharts instances. */
