@@ -5,7 +5,7 @@ import { dashboardPages } from '@reelhouse/metrics';
 import { pages, panelDefinitions } from '../src/panel-definitions.ts';
 
 describe('the exposures declared in @reelhouse/metrics (issue 15)', () => {
-  it('list every page and panel of the dashboard, with the metrics, dimensions and filters they read', () => {
+  it('list every page and panel of the dashboard, with the metrics, dimensions, filters and drill levels they read', () => {
     const declared = dashboardPages.flatMap((page) =>
       page.panels.map((panel) => ({
         page: page.id,
@@ -15,6 +15,7 @@ describe('the exposures declared in @reelhouse/metrics (issue 15)', () => {
         metrics: panel.metrics,
         dimensions: panel.dimensions,
         filters: panel.filters ?? [],
+        drill: panel.drill ?? [],
       })),
     );
     const shown = panelDefinitions.map((panel) => ({
@@ -25,6 +26,7 @@ describe('the exposures declared in @reelhouse/metrics (issue 15)', () => {
       metrics: panel.metrics,
       dimensions: panel.dimensions,
       filters: Object.keys(panel.filters ?? {}),
+      drill: (panel.drill ?? []).map((level) => level.dimension),
     }));
     expect(declared).toEqual(shown);
   });

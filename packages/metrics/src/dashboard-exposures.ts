@@ -9,6 +9,8 @@ export interface DashboardPanelReads extends MetricRequest {
   readonly title: string;
   /** Fixed filters of the panel (their dimensions are read too). */
   readonly filters?: readonly DimensionName[];
+  /** The levels a click drills into, below the panel's dimension (read when drilled). */
+  readonly drill?: readonly DimensionName[];
 }
 
 export interface DashboardPage {
@@ -59,6 +61,7 @@ export const dashboardPages: readonly DashboardPage[] = [
       panel('sessions_by_region', 'Sessions by region', {
         metrics: ['sessions'],
         dimensions: ['region'],
+        drill: ['country'],
       }),
       panel('sessions_by_device', 'Sessions by device', {
         metrics: ['sessions'],
@@ -90,6 +93,7 @@ export const dashboardPages: readonly DashboardPage[] = [
       panel('users_by_region', 'Active users by region', {
         metrics: ['active_users'],
         dimensions: ['region'],
+        drill: ['country'],
       }),
       panel('users_by_country', 'Active users by country', {
         metrics: ['active_users'],
@@ -130,6 +134,12 @@ export const dashboardPages: readonly DashboardPage[] = [
       panel('movies_vs_series', 'Movies vs series', {
         metrics: ['sessions'],
         dimensions: ['content_type'],
+      }),
+      panel('series_watch_hours', 'Watch hours by series', {
+        metrics: ['watch_hours', 'completion_rate'],
+        dimensions: ['series'],
+        filters: ['content_type'],
+        drill: ['season', 'episode'],
       }),
       panel('episode_dropoff', 'Episode drop-off', {
         metrics: ['active_users'],
@@ -185,7 +195,7 @@ export async function dashboardExposures(): Promise<Exposure[]> {
     for (const reads of page.panels) {
       const columns = await metricColumns({
         metrics: reads.metrics,
-        dimensions: [...reads.dimensions, ...(reads.filters ?? [])],
+        dimensions: [...reads.dimensions, ...(reads.drill ?? []), ...(reads.filters ?? [])],
       });
       panels.push(
         defineExposure({

@@ -33,14 +33,17 @@ describe('dashboard exposures (issue 15)', () => {
         'dim_user.valid_to',
       ],
     });
-    // Answered by the usage aggregate or the fact (its joins to dim_user and dim_content included).
+    // Answered by the usage aggregate or the fact (its joins to dim_user and dim_content included);
+    // the drill from region to country reads the country too.
     expect(byName('dashboard_overview__sessions_by_region')?.columns).toEqual([
+      'agg_daily_usage.country_code',
       'agg_daily_usage.date_key',
       'agg_daily_usage.region',
       'agg_daily_usage.sessions',
       'dim_content.content_key',
       'dim_user.user_key',
       'fact_viewing_session.content_key',
+      'fact_viewing_session.country_code',
       'fact_viewing_session.date_key',
       'fact_viewing_session.region',
       'fact_viewing_session.user_key',
@@ -54,6 +57,7 @@ describe('dashboard exposures (issue 15)', () => {
       'dashboard_content__top_titles',
       'dashboard_content__genre_engagement',
       'dashboard_content__movies_vs_series',
+      'dashboard_content__series_watch_hours',
       'dashboard_content__episode_dropoff',
     ]);
     expect(page?.columns).toEqual([...new Set(panels.flatMap((p) => p.columns))].sort());

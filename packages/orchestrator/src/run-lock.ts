@@ -84,7 +84,6 @@ export async function acquireRunLock(
         `select ${lockFn}(hashtext($1)) as locked`,
         [runLockKey],
       );
-      if (locked.rows[0]?.locked !== true) throw busy(mode, []);
       const { rows } = await client.query<LeaseRow>(
         `select holder, mode, run_id, host, pid,
            (extract(epoch from clock_timestamp() - heartbeat_at) * 1000)::float8 as age_ms
@@ -100,6 +99,9 @@ export async function acquireRunLock(
         ageMs: r.age_ms,
       }));
       const live = (lease: RunLease) => isLeaseLive(lease, { host, ttlMs, pidAlive: processAlive });
+      // Held by a session: name the live leases, so the refusal says who holds the warehouse even
+      // while a holder whose connection died is still re-taking the lock.
+      if (locked.rows[0]?.locked !== true) throw busy(mode, leases.filter(live));
       const dead = leases.filter((lease) => !live(lease)).map((lease) => lease.holder);
       if (dead.length > 0)
         await client.query('delete from ops.run_leases where holder = any($1)', [dead]);

@@ -107,12 +107,12 @@ export async function runTask<Ids extends string>(
       if (decision === 'wait') return notRun('queued', message, { runId, task: taskId });
       // Decided by upstream outcomes, as Airflow's scheduler would mark it.
       await history.openRun({
-      runId,
-      dagId: dag.dagId,
-      params,
-      taskIds: dag.taskIds,
-      logicalDate: options.logicalDate,
-    });
+        runId,
+        dagId: dag.dagId,
+        params,
+        taskIds: dag.taskIds,
+        logicalDate: options.logicalDate,
+      });
       await history.setTaskState(runId, taskId, { state: decision, finishedAt: new Date() });
       await settleRun(options.warehouse, dag, runId);
       return decision === 'skipped'
