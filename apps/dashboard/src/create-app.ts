@@ -12,7 +12,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 
-import { createActiveUsersIndexes } from './active-users-indexes.ts';
+import type { ImportedWarehouses } from './imported-warehouses.ts';
 import {
   filterDimensions,
   parseDashboardParams,
@@ -58,10 +58,10 @@ export interface DashboardAppOptions {
   /** Publishes announced by model builds: the catalog is read only after one (or once a second). */
   readonly changes?: TrustedChanges;
   /**
-   * Answer active-user panels from an in-memory index of each load's sessions (built in the
-   * background; the warehouse answers until it is ready). Costs ~20 bytes per session of memory.
+   * Answer panels from an in-memory copy of each load (imported in the background; the warehouse
+   * answers until it is ready).
    */
-  readonly activeUsersIndex?: boolean;
+  readonly imported?: ImportedWarehouses;
 }
 
 const listParam = (value: string | undefined) =>
@@ -83,11 +83,10 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
     ...(options.repairGrants === undefined ? {} : { repairGrants: options.repairGrants }),
     ...(options.changes === undefined ? {} : { changes: options.changes }),
   });
-  const activeUsers =
-    options.activeUsersIndex === true ? createActiveUsersIndexes({ db, logger }) : undefined;
+  const imported = options.imported;
   const readStatus =
     options.warmUp === true
-      ? warmUpOnNewLoad({ readStatus: readCatalog, db, cache, logger, activeUsers })
+      ? warmUpOnNewLoad({ readStatus: readCatalog, db, cache, logger, imported })
       : readCatalog;
   const assets = await loadStaticAssets();
   const app = new Hono();
@@ -118,7 +117,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
   });
 
   app.get('/healthz', async (c) =>
-    c.json({ ok: true, data: await readStatus(), activeUsersIndex: activeUsers?.state ?? 'off' }),
+    c.json({ ok: true, data: await readStatus(), inMemory: imported?.state ?? 'off' }),
   );
 
   /**
@@ -225,7 +224,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
           .map((definition) => drilledPanel(definition, filters))
           .map((panel) =>
             // One failing panel (a missing column after a contract change) must not take the page down.
-            runPanel({ db, cache, loadKey: status.loadKey, panel, filters, activeUsers }).catch(
+            runPanel({ db, cache, loadKey: status.loadKey, panel, filters, imported }).catch(
               (error: unknown): PanelFailure => {
                 const message = error instanceof Error ? error.message : String(error);
                 logger.error({ panel: panel.id, err: message }, 'panel failed');
@@ -288,7 +287,7 @@ export async function createDashboardApp(options: DashboardAppOptions): Promise<
       );
     const answer: PanelAnswer = await runPanel({
       db,
-      activeUsers,
+      imported,
       cache,
       loadKey: status.loadKey,
       panel: drilledPanel(panel, filters),

@@ -8,12 +8,12 @@ import {
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import type { Kysely } from 'kysely';
 
-import type { ActiveUsersIndexes } from './active-users-indexes.ts';
 import {
   filterDimensions,
   type DashboardFilters,
   type FilterDimension,
 } from './dashboard-filters.ts';
+import type { ImportedWarehouses } from './imported-warehouses.ts';
 import type { PanelCache } from './panel-cache.ts';
 import type { PanelDefinition } from './panel-definitions.ts';
 
@@ -40,8 +40,8 @@ export function grainFor(filters: DashboardFilters): 'date' | 'week' | 'month' {
 }
 
 /**
- * Runs one panel under the URL filters, through the cache keyed by the last load; active-user
- * panels are answered from the in-memory index of that load once it is built.
+ * Runs one panel under the URL filters, through the cache keyed by the last load; answered from
+ * the in-memory copy of that load once it is imported, by the warehouse until then.
  */
 export async function runPanel(options: {
   db: Kysely<TrustedSchema>;
@@ -49,7 +49,7 @@ export async function runPanel(options: {
   loadKey: string;
   panel: PanelDefinition;
   filters: DashboardFilters;
-  activeUsers?: ActiveUsersIndexes | undefined;
+  imported?: ImportedWarehouses | undefined;
 }): Promise<PanelAnswer> {
   const { panel, filters } = options;
   const answerable = new Set<DimensionName>(answerableDimensions(panel.metrics));
@@ -75,10 +75,8 @@ export async function runPanel(options: {
     loadKey: options.loadKey,
     key: JSON.stringify(query),
     compute: () => {
-      const fromIndex = options.activeUsers?.forLoad(options.loadKey)?.answer(query);
-      return fromIndex === undefined
-        ? runMetricQuery(options.db, query)
-        : Promise.resolve(fromIndex);
+      const copy = options.imported?.forLoad(options.loadKey);
+      return copy === undefined ? runMetricQuery(options.db, query) : copy.run(query);
     },
   });
   return { panel, filters, applied, ignored, result };

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 import { serve } from '@hono/node-server';
 import type { ReelhouseConfig } from '@reelhouse/config';
@@ -13,6 +14,7 @@ import {
 import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
 
 import { createDashboardApp } from './create-app.ts';
+import { createImportedWarehouses } from './imported-warehouses.ts';
 import { openDashboardDatabase } from './open-dashboard-database.ts';
 import { isLoopbackHost, type DashboardAuth } from './security.ts';
 import { listenForTrustedChanges } from './trusted-changes.ts';
@@ -71,6 +73,12 @@ export async function startDashboard(options: DashboardServerOptions): Promise<D
     createPool({ url: opened.url, max: 1, applicationName: 'reelhouse-dashboard-status' }),
   );
   const changes = await listenForTrustedChanges({ url: opened.url, logger });
+  const imported = createImportedWarehouses({
+    db,
+    url: opened.url,
+    dir: join(cacheDir(config.cacheDir), 'dashboard-imports'),
+    logger,
+  });
   const app = await createDashboardApp({
     db,
     logger,
@@ -78,7 +86,7 @@ export async function startDashboard(options: DashboardServerOptions): Promise<D
     auth,
     statusDb,
     changes,
-    activeUsersIndex: true,
+    imported,
     ...(repairGrants === undefined ? {} : { repairGrants }),
   });
   // Warm the cache before the first visitor: the status read starts it for the current load.
@@ -103,6 +111,7 @@ export async function startDashboard(options: DashboardServerOptions): Promise<D
     close: async () => {
       await new Promise<void>((done) => http.close(() => done()));
       await changes.close();
+      imported.close();
       await statusDb.destroy();
       await db.destroy();
       await server.stop();

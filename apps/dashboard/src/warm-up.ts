@@ -3,8 +3,8 @@ import type { TrustedSchema } from '@reelhouse/warehouse';
 import type { Kysely } from 'kysely';
 
 import { resolveFilters } from './dashboard-filters.ts';
-import type { ActiveUsersIndexes } from './active-users-indexes.ts';
 import type { DataStatus } from './data-status.ts';
+import type { ImportedWarehouses } from './imported-warehouses.ts';
 import type { PanelCache } from './panel-cache.ts';
 import { panelDefinitions } from './panel-definitions.ts';
 import { runPanel } from './run-panel.ts';
@@ -19,7 +19,7 @@ export function warmUpOnNewLoad(options: {
   db: Kysely<TrustedSchema>;
   cache: PanelCache;
   logger: Logger;
-  activeUsers?: ActiveUsersIndexes | undefined;
+  imported?: ImportedWarehouses | undefined;
 }): () => Promise<DataStatus> {
   let warmedFor: string | undefined;
   return async () => {
@@ -33,7 +33,7 @@ export function warmUpOnNewLoad(options: {
           await runPanel({
             db: options.db,
             cache: options.cache,
-            activeUsers: options.activeUsers,
+            imported: options.imported,
             loadKey: status.loadKey,
             panel,
             filters,

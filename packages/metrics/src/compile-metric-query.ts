@@ -78,11 +78,15 @@ function truncate(day: RawBuilder<unknown>, grain: TimeGrain): RawBuilder<string
   }
 }
 
-function pickSource(query: MetricQuery, period: PeriodBounds): MetricSource {
+function pickSource(
+  query: MetricQuery,
+  period: PeriodBounds,
+  sources: readonly MetricSource[],
+): MetricSource {
   const dimensions = [
     ...new Set([...query.dimensions, ...(Object.keys(query.filters) as DimensionName[])]),
   ];
-  const source = metricSources.find(
+  const source = sources.find(
     (candidate) =>
       query.metrics.every((name) => metricExpression(candidate, name) !== undefined) &&
       dimensions.every(
@@ -114,10 +118,18 @@ export function answerableDimensions(metrics: readonly MetricName[]): DimensionN
   );
 }
 
-/** Plans a validated query: picks the cheapest source, then builds one SELECT with both periods. */
-export function planMetricQuery(db: Kysely<TrustedSchema>, query: MetricQuery): MetricQueryPlan {
+/**
+ * Plans a validated query: picks the cheapest source, then builds one SELECT with both periods.
+ * `sources` replaces the warehouse's sources by others of the same names and meaning (the
+ * dashboard's in-memory copy reads the fact with its joins already made).
+ */
+export function planMetricQuery(
+  db: Kysely<TrustedSchema>,
+  query: MetricQuery,
+  sources: readonly MetricSource[] = metricSources,
+): MetricQueryPlan {
   const period = periodBounds(query);
-  const source = pickSource(query, period);
+  const source = pickSource(query, period, sources);
   const currentRange: PeriodRange = {
     fromKey: period.fromKey,
     toKey: period.toKey,

@@ -44,6 +44,9 @@ const ordered = (dimension: CategoryDimension): CategoryDimension => ({
   sortByValue: true,
 });
 
+/** `S01E02`; 'SE' for a movie (no season or episode), as PostgreSQL's format() wrote it. */
+const episodeLabel = sql<string>`'S' || coalesce(lpad(c.season_number::text, 2, '0'), '') || 'E' || coalesce(lpad(c.episode_number::text, 2, '0'), '')`;
+
 /** Every named dimension, defined once, with the column that answers it in each source. */
 export const dimensionDefinitions = {
   date: { kind: 'time', label: 'Date', grain: 'day' },
@@ -98,10 +101,11 @@ export const dimensionDefinitions = {
       sessions: column('c.season_number'),
     }),
   ),
+  // Concatenation rather than format(): the dashboard's in-memory engine (DuckDB) reads it the same way.
   episode: ordered(
     category('Episode', 'text', {
-      content: sql<string>`format('S%sE%s', lpad(c.season_number::text, 2, '0'), lpad(c.episode_number::text, 2, '0'))`,
-      sessions: sql<string>`format('S%sE%s', lpad(c.season_number::text, 2, '0'), lpad(c.episode_number::text, 2, '0'))`,
+      content: episodeLabel,
+      sessions: episodeLabel,
     }),
   ),
   hour_local: ordered(

@@ -40,6 +40,7 @@ export {
 } from './compile-metric-query.ts';
 export {
   runMetricQuery,
+  metricResultOf,
   type MetricResult,
   type MetricRow,
   type MetricValue,

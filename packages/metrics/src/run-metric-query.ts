@@ -2,7 +2,7 @@ import { classifyError } from '@reelhouse/core';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import type { Kysely } from 'kysely';
 
-import { planMetricQuery, previousSuffix } from './compile-metric-query.ts';
+import { planMetricQuery, previousSuffix, type MetricQueryPlan } from './compile-metric-query.ts';
 import type { DimensionName } from './dimension-definitions.ts';
 import type { MetricName } from './metric-definitions.ts';
 import type { MetricQuery } from './metric-query.ts';
@@ -49,6 +49,15 @@ export async function runMetricQuery(
       source: plan.source,
     });
   }
+  return metricResultOf(plan, query, rows);
+}
+
+/** The rows of a planned query, as its result (whichever engine ran the plan's statement). */
+export function metricResultOf(
+  plan: MetricQueryPlan,
+  query: MetricQuery,
+  rows: readonly Record<string, unknown>[],
+): MetricResult {
   return {
     query,
     source: plan.source,

@@ -32,10 +32,10 @@ const chromiumPath = '/usr/bin/chromium';
 
 const healthz = z.object({
   data: z.object({ ready: z.boolean(), latestDay: z.string().optional() }),
-  /** The dashboard's in-memory active-users index: `loading` until built for the current load. */
-  activeUsersIndex: z.string().optional(),
+  /** The dashboard's in-memory copy of the warehouse: `loading` until imported for the current load. */
+  inMemory: z.string().optional(),
 });
-/** How long the stage waits for that index (10M sessions: minutes on a busy machine). */
+/** How long the stage waits for that copy (10M sessions: minutes on a busy machine). */
 const indexDeadlineMs = 30 * 60_000;
 const panelAnswer = z.object({ panel: z.object({ id: z.string() }), rows: z.array(z.unknown()) });
 
@@ -91,11 +91,11 @@ async function startDashboard(
       .then(async (response) => healthz.parse(await response.json()))
       .catch(() => undefined);
     if (status?.data.ready === true) {
-      // Measured as a visitor meets it once the server has settled: the index built too.
+      // Measured as a visitor meets it once the server has settled: the in-memory copy made too.
       const indexStarted = performance.now();
       for (;;) {
         const index = await fetch(`${base}/healthz`)
-          .then(async (response) => healthz.parse(await response.json()).activeUsersIndex)
+          .then(async (response) => healthz.parse(await response.json()).inMemory)
           .catch(() => undefined);
         if (index === 'ready' || index === 'off' || index === undefined)
           return { base, process: child, indexMs: performance.now() - indexStarted };
@@ -366,8 +366,8 @@ export const dashboardStage: StageModule = {
           `${panelIds.length} panels over HTTP, one request at a time: ${warmRepeats}× each on its default view (last 30 days, no filter; the server warmed its cache for it at start, as \`pnpm dashboard\` does), and once each under ${uncachedVariants.length} filter sets the cache had not seen (${uncachedVariants.join(' · ')}); rows = requests; the table's "median s" is the median request; peak RSS is the dashboard server's`,
           `uncached p95, slowest panels: ${slowestUncached.join(', ')}`,
           Number.isNaN(server.indexMs)
-            ? `the dashboard's in-memory active-users index was not ready within ${indexDeadlineMs / 60_000} min: active-user panels were answered by the warehouse`
-            : `the dashboard's in-memory active-users index was ready ${(server.indexMs / 1000).toFixed(0)} s after the server answered (measuring started then); active-user panels read it, everything else the warehouse`,
+            ? `the dashboard's in-memory copy of the warehouse (DuckDB) was not ready within ${indexDeadlineMs / 60_000} min: panels were answered by the warehouse`
+            : `the dashboard's in-memory copy of the warehouse (DuckDB) was ready ${(server.indexMs / 1000).toFixed(0)} s after the server answered (measuring started then); every panel reads it`,
           `${concurrentClients} clients at once for ${concurrentDurationMs / 1000} s, each walking the panels under its own sequence of ${variedFilterSets(48).length} filter sets (preset + one or two slicers, some multi-select; repeats between clients hit the cache): ${concurrent.requests} answered requests in ${(concurrent.elapsedMs / 1000).toFixed(1)} s = ${requestsPerSecond.toFixed(1)} req/s, p50 ${milliseconds(percentile(concurrentAll, 50))}, p95 ${milliseconds(percentile(concurrentAll, 95))}, slowest panel p95 ${concurrentSlowest.panel} ${milliseconds(concurrentSlowest.ms)}${concurrent.failures.length === 0 ? '' : `; ${concurrent.failures.length} failed: ${concurrent.failures.slice(0, 3).join(' | ')}`}`,
           `meanwhile one more client read the warmed default views (cached): ${cachedUnderLoad.length} requests, p50 ${milliseconds(percentile(cachedUnderLoad, 50))}, p95 ${milliseconds(percentile(cachedUnderLoad, 95))}`,
           failures.length === 0

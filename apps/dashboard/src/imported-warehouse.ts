@@ -1,0 +1,302 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  DuckDBDateValue,
+  DuckDBTimestampTZValue,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { ReelhouseError } from '@reelhouse/core';
+import {
+  metricResultOf,
+  planMetricQuery,
+  type MetricQuery,
+  type MetricResult,
+} from '@reelhouse/metrics';
+import type { TrustedSchema } from '@reelhouse/warehouse';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+
+import {
+  importedSources,
+  planWarehouseImport,
+  wideFactTable,
+  type ImportedTable,
+  type WarehouseImportPlan,
+} from './warehouse-import-plan.ts';
+
+/**
+ * A load of `trusted` copied into an embedded columnar engine (DuckDB), answering metric queries
+ * with the very SQL the warehouse would run, exact, in milliseconds: Power BI's import mode.
+ */
+export interface ImportedWarehouse {
+  readonly loadKey: string;
+  readonly sessions: number;
+  run(query: MetricQuery): Promise<MetricResult>;
+  close(): void;
+}
+
+/** PostgreSQL types of the imported columns, as DuckDB reads them back from CSV. */
+const duckTypes: Record<string, string> = {
+  smallint: 'SMALLINT',
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  boolean: 'BOOLEAN',
+  text: 'VARCHAR',
+  'character varying': 'VARCHAR',
+  character: 'VARCHAR',
+  date: 'DATE',
+  'timestamp with time zone': 'TIMESTAMPTZ',
+  'timestamp without time zone': 'TIMESTAMP',
+  'double precision': 'DOUBLE',
+  real: 'FLOAT',
+};
+
+/** Days per COPY statement of a dated table: each well within the role's statement timeout. */
+const copyDays = 31;
+/** Connections answering queries at once; DuckDB itself uses every core within each. */
+const queryConnections = 4;
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const dayKeyOf = (ms: number) =>
+  Number(new Date(ms).toISOString().slice(0, 10).replaceAll('-', ''));
+const msOfKey = (key: number) =>
+  Date.UTC(Math.floor(key / 10_000), (Math.floor(key / 100) % 100) - 1, key % 100);
+
+interface ColumnType {
+  readonly name: string;
+  readonly duckType: string;
+}
+
+async function columnTypes(client: pg.ClientBase, table: ImportedTable): Promise<ColumnType[]> {
+  const result = await client.query<{ column_name: string; data_type: string }>(
+    `select column_name, data_type from information_schema.columns
+     where table_schema = 'trusted' and table_name = $1`,
+    [table.table],
+  );
+  const types = new Map(result.rows.map((row) => [row.column_name, row.data_type]));
+  return table.columns.map((name) => {
+    const pgType = types.get(name);
+    const duckType = pgType === undefined ? undefined : duckTypes[pgType];
+    if (duckType === undefined)
+      throw new ReelhouseError({
+        code: 'invalid_input',
+        message: `trusted.${table.table}.${name} (${pgType ?? 'missing'}) cannot be imported into the dashboard's in-memory copy`,
+        context: { table: table.table, column: name },
+      });
+    return { name, duckType };
+  });
+}
+
+/**
+ * Streams one table's columns into a CSV file, a month of `date_key` per statement for dated
+ * tables: the dashboard's role keeps its statement timeout, and a build is never blocked for long.
+ */
+async function copyTableToCsv(
+  client: pg.ClientBase,
+  table: ImportedTable,
+  path: string,
+): Promise<void> {
+  const columns = table.columns.map(quoteIdent).join(', ');
+  const from = `trusted.${quoteIdent(table.table)}`;
+  const statements: string[] = [];
+  if (table.columns.includes('date_key')) {
+    const bounds = await client.query<{ first: number | null; last: number | null }>(
+      `select min(date_key) as first, max(date_key) as last from ${from}`,
+    );
+    const { first, last } = bounds.rows[0] ?? { first: null, last: null };
+    for (
+      let start = first === null ? Infinity : msOfKey(first);
+      last !== null && start <= msOfKey(last);
+      start += copyDays * 86_400_000
+    )
+      statements.push(
+        `select ${columns} from ${from} where date_key >= ${dayKeyOf(start)} and date_key < ${dayKeyOf(start + copyDays * 86_400_000)}`,
+      );
+  } else statements.push(`select ${columns} from ${from}`);
+  const file = createWriteStream(path);
+  try {
+    for (const statement of statements)
+      for await (const chunk of client.query(
+        copyTo(`copy (${statement}) to stdout with (format csv)`),
+      ) as AsyncIterable<Buffer>)
+        if (!file.write(chunk)) await once(file, 'drain');
+  } finally {
+    await new Promise<void>((resolve, reject) =>
+      file.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+  }
+}
+
+/** DuckDB's `to_date(text, 'YYYYMMDD')`: PostgreSQL's, for the one format the metric SQL uses. */
+const toDateMacro = `create or replace macro to_date(day, format) as
+  make_date((day::integer // 10000)::bigint, ((day::integer // 100) % 100)::bigint, (day::integer % 100)::bigint)`;
+
+async function buildDuckDatabase(options: {
+  connection: DuckDBConnection;
+  plan: WarehouseImportPlan;
+  files: ReadonlyMap<string, { path: string; types: ColumnType[] }>;
+}): Promise<void> {
+  const { connection, plan, files } = options;
+  await connection.run('create schema if not exists trusted');
+  for (const table of plan.tables) {
+    const { path, types } = files.get(table.table)!;
+    const columns = types
+      .map(({ name, duckType }) => `${quoteIdent(name)}: '${duckType}'`)
+      .join(', ');
+    // PostgreSQL's CSV writes NULL unquoted and an empty string as "": keep them apart.
+    const csv = `read_csv('${path.replaceAll("'", "''")}',
+        header = false, auto_detect = false, allow_quoted_nulls = false, columns = {${columns}})`;
+    // Metrics only count and compare user ids: a dense number in their place (one to one) is
+    // hashed several times faster than the text in count(distinct ...).
+    const select =
+      table.table === 'dim_user' && table.columns.includes('user_id')
+        ? `select * replace (dense_rank() over (order by user_id) as user_id) from ${csv}`
+        : `select * from ${csv}`;
+    await connection.run(`create table trusted.${quoteIdent(table.table)} as ${select}`);
+  }
+  const struct = (alias: string, names: readonly string[]) =>
+    `struct_pack(${names.map((name) => `${quoteIdent(name)} := ${alias}.${quoteIdent(name)}`).join(', ')})`;
+  // Fact rows in day order: range filters on date_key then skip whole row groups (zone maps).
+  await connection.run(
+    `create table trusted.${wideFactTable} as
+     select ${plan.wide.fact.map((name) => `f.${quoteIdent(name)}`).join(', ')},
+       ${struct('u', plan.wide.user)} as u, ${struct('c', plan.wide.content)} as c
+     from trusted.fact_viewing_session f
+     join trusted.dim_user u on u.user_key = f.user_key
+     join trusted.dim_content c on c.content_key = f.content_key
+     order by f.date_key`,
+  );
+  await connection.run('drop table trusted.fact_viewing_session');
+  await connection.run(toDateMacro);
+}
+
+/** A value as node-postgres (with the warehouse's parsers) gives it: numbers, 'YYYY-MM-DD' dates. */
+function asPgValue(value: DuckDBValue): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof DuckDBDateValue) return value.toString();
+  if (value instanceof DuckDBTimestampTZValue) return new Date(Number(value.micros / 1000n));
+  return value;
+}
+
+/**
+ * Copies the tables the metric sources read from the warehouse (as the dashboard's read-only
+ * role) into a DuckDB file under `dir`, built aside and renamed when complete; a file already
+ * there for this load (a restart) is opened as it is.
+ */
+export async function importWarehouse(options: {
+  db: Kysely<TrustedSchema>;
+  /** The warehouse URL the dashboard connects with (its role's). */
+  url: string;
+  loadKey: string;
+  /** Where the file goes: one per load, named by the load's key. */
+  path: string;
+}): Promise<ImportedWarehouse> {
+  const plan = planWarehouseImport(options.db);
+  const exists = await stat(options.path).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    const building = `${options.path}.building`;
+    const csvDir = `${options.path}.csv`;
+    await rm(building, { force: true });
+    await rm(`${building}.wal`, { force: true });
+    await mkdir(csvDir, { recursive: true });
+    try {
+      const client = new pg.Client({ connectionString: options.url });
+      await client.connect();
+      const files = new Map<string, { path: string; types: ColumnType[] }>();
+      try {
+        await client.query(`set time zone 'UTC'`);
+        for (const table of plan.tables) {
+          const path = join(csvDir, `${table.table}.csv`);
+          files.set(table.table, { path, types: await columnTypes(client, table) });
+          await copyTableToCsv(client, table, path);
+        }
+      } finally {
+        await client.end();
+      }
+      const instance = await DuckDBInstance.create(building, { threads: '2' });
+      try {
+        const connection = await instance.connect();
+        await connection.run(`set time zone 'UTC'`);
+        await buildDuckDatabase({ connection, plan, files });
+        await connection.run('checkpoint');
+        connection.closeSync();
+      } finally {
+        instance.closeSync();
+      }
+      await rename(building, options.path);
+    } finally {
+      await rm(csvDir, { recursive: true, force: true });
+    }
+  }
+  return openImportedWarehouse(options);
+}
+
+async function openImportedWarehouse(options: {
+  db: Kysely<TrustedSchema>;
+  loadKey: string;
+  path: string;
+}): Promise<ImportedWarehouse> {
+  const instance = await DuckDBInstance.create(options.path, {
+    access_mode: 'READ_ONLY',
+    threads: '2',
+  });
+  const connections: DuckDBConnection[] = [];
+  for (let index = 0; index < queryConnections; index += 1) {
+    const connection = await instance.connect();
+    await connection.run(`set time zone 'UTC'`);
+    connections.push(connection);
+  }
+  const idle = [...connections];
+  const waiting: ((connection: DuckDBConnection) => void)[] = [];
+  const acquire = () =>
+    new Promise<DuckDBConnection>((resolve) => {
+      const connection = idle.pop();
+      if (connection !== undefined) resolve(connection);
+      else waiting.push(resolve);
+    });
+  const release = (connection: DuckDBConnection) => {
+    const next = waiting.shift();
+    if (next !== undefined) next(connection);
+    else idle.push(connection);
+  };
+  const count = await connections[0]!.runAndReadAll(
+    `select count(*) as n from trusted.${wideFactTable}`,
+  );
+  const sessions = Number(count.getRowObjects()[0]?.['n'] ?? 0);
+  return {
+    loadKey: options.loadKey,
+    sessions,
+    async run(query) {
+      const plan = planMetricQuery(options.db, query, importedSources);
+      const compiled = plan.query.compile();
+      const connection = await acquire();
+      try {
+        const reader = await connection.runAndReadAll(
+          compiled.sql,
+          compiled.parameters as DuckDBValue[],
+        );
+        const rows = reader
+          .getRowObjects()
+          .map((row) =>
+            Object.fromEntries(Object.entries(row).map(([key, value]) => [key, asPgValue(value)])),
+          );
+        return metricResultOf(plan, query, rows);
+      } finally {
+        release(connection);
+      }
+    },
+    close() {
+      for (const connection of connections) connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import {
+  dimensionDefinitions,
+  metricDefinitions,
+  metricSources,
+  type MetricExpression,
+  type MetricSource,
+  type SourceName,
+} from '@reelhouse/metrics';
+import type { TrustedSchema } from '@reelhouse/warehouse';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+
+/** The copy of the fact with its user and content versions joined in, as struct columns `u` and `c`. */
+export const wideFactTable = 'fact_viewing_session_wide';
+
+/** Columns of one trusted table the metric sources read. */
+export interface ImportedTable {
+  readonly table: string;
+  readonly columns: readonly string[];
+}
+
+/**
+ * What the in-memory copy holds: every trusted table and column some metric, dimension or source
+ * clause reads, found in their compiled SQL rather than listed by hand, so a new metric's columns
+ * come along without a second list to keep in step. `wide` names the columns of the `sessions`
+ * source's joined tables that its expressions read through each alias.
+ */
+export interface WarehouseImportPlan {
+  readonly tables: readonly ImportedTable[];
+  readonly wide: {
+    readonly fact: readonly string[];
+    readonly user: readonly string[];
+    readonly content: readonly string[];
+  };
+}
+
+const someRange = { fromKey: 20250101, toKey: 20250131, from: '2025-01-01', to: '2025-01-31' };
+
+/** Every SQL fragment a source is queried with: its FROM, clauses, metrics and dimensions. */
+function sourceFragments(db: Kysely<TrustedSchema>, source: MetricSource): string[] {
+  const fragments: RawBuilder<unknown>[] = [source.inPeriod(someRange)];
+  if (source.dayKey !== undefined) fragments.push(source.dayKey);
+  if (source.where !== undefined) fragments.push(sql`${source.where}`);
+  for (const definition of Object.values(metricDefinitions)) {
+    const expression = (definition.expressions as Partial<Record<SourceName, MetricExpression>>)[
+      source.name
+    ];
+    if (expression !== undefined) fragments.push(expression(sql<boolean>`true`, someRange));
+  }
+  for (const definition of Object.values(dimensionDefinitions))
+    if (definition.kind === 'category') {
+      const expression = (
+        definition.expressions as Partial<Record<SourceName, RawBuilder<unknown>>>
+      )[source.name];
+      if (expression !== undefined) fragments.push(expression);
+    }
+  return [
+    source.from(db).selectAll().compile().sql,
+    ...fragments.map((fragment) => fragment.compile(db).sql),
+  ];
+}
+
+// `trusted.dim_user s`, `"trusted"."dim_user" as "u"`: a table and the alias it is read through.
+const tableAlias = /"?trusted"?\."?([a-z_][a-z0-9_]*)"?\s+(?:as\s+)?"?([a-z_][a-z0-9_]*)"?/gi;
+// `u.plan`, `"f"."watch_duration_s"`: a column read through an alias.
+const columnReference = /(?<![\w."])"?([a-z_][a-z0-9_]*)"?\."?([a-z_][a-z0-9_]*)"?/gi;
+
+/** Columns each alias of `source` reads, with the table each alias stands for. */
+function sourceReads(
+  db: Kysely<TrustedSchema>,
+  source: MetricSource,
+): Map<string, { table: string; columns: Set<string> }> {
+  const fragments = sourceFragments(db, source);
+  const aliases = new Map<string, { table: string; columns: Set<string> }>();
+  for (const fragment of fragments)
+    for (const [, table, alias] of fragment.matchAll(tableAlias))
+      if (!aliases.has(alias!)) aliases.set(alias!, { table: table!, columns: new Set() });
+  for (const fragment of fragments)
+    for (const [, alias, column] of fragment.matchAll(columnReference))
+      aliases.get(alias!)?.columns.add(column!);
+  return aliases;
+}
+
+const sorted = (columns: Iterable<string>) => [...new Set(columns)].sort();
+
+/** The plan of the in-memory copy for the warehouse's metric sources. */
+export function planWarehouseImport(db: Kysely<TrustedSchema>): WarehouseImportPlan {
+  const byTable = new Map<string, Set<string>>();
+  const wide = { fact: new Set<string>(), user: new Set<string>(), content: new Set<string>() };
+  for (const source of metricSources) {
+    const reads = sourceReads(db, source);
+    if (source.name === 'sessions') {
+      // The join keys: the copy is joined once, at import, on them.
+      wide.fact.add('user_key').add('content_key');
+      for (const [alias, { table, columns }] of reads) {
+        const target =
+          table === 'fact_viewing_session'
+            ? wide.fact
+            : table === 'dim_user'
+              ? wide.user
+              : table === 'dim_content'
+                ? wide.content
+                : undefined;
+        if (target === undefined)
+          throw new Error(`the sessions source reads trusted.${table} as ${alias}: not imported`);
+        for (const column of columns) target.add(column);
+      }
+      continue;
+    }
+    for (const { table, columns } of reads.values()) {
+      const set = byTable.get(table) ?? new Set<string>();
+      for (const column of columns) set.add(column);
+      byTable.set(table, set);
+    }
+  }
+  for (const [table, columns] of [
+    ['fact_viewing_session', wide.fact],
+    ['dim_user', new Set([...wide.user, 'user_key'])],
+    ['dim_content', new Set([...wide.content, 'content_key'])],
+  ] as const) {
+    const set = byTable.get(table) ?? new Set<string>();
+    for (const column of columns) set.add(column);
+    byTable.set(table, set);
+  }
+  return {
+    tables: [...byTable.entries()]
+      .map(([table, columns]) => ({ table, columns: sorted(columns) }))
+      .sort((a, b) => a.table.localeCompare(b.table)),
+    wide: { fact: sorted(wide.fact), user: sorted(wide.user), content: sorted(wide.content) },
+  };
+}
+
+/** The metric sources as the in-memory copy answers them: the fact's joins are already made. */
+export const importedSources: readonly MetricSource[] = metricSources.map((source) =>
+  source.name === 'sessions'
+    ? { ...source, from: (db) => db.selectFrom(sql`trusted.${sql.raw(wideFactTable)}`.as('f')) }
+    : source,
+);

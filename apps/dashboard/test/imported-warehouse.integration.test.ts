@@ -1,0 +1,190 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+  answerableDimensions,
+  metricNames,
+  parseMetricQuery,
+  runMetricQuery,
+  type DimensionName,
+  type MetricQueryInput,
+} from '@reelhouse/metrics';
+import { closeKysely, insertTrustedFixture } from '@reelhouse/metrics/testing';
+import { usePostgresDatabase } from '@reelhouse/services/testing';
+import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { importWarehouse, type ImportedWarehouse } from '../src/imported-warehouse.ts';
+import { createImportedWarehouses } from '../src/imported-warehouses.ts';
+import { createDashboardApp } from '../src/index.ts';
+import { panelDefinitions } from '../src/panel-definitions.ts';
+
+const database = usePostgresDatabase('dashboard_imported_warehouse');
+let db: Kysely<TrustedSchema>;
+let imported: ImportedWarehouse;
+let dir: string;
+let lastDay: string;
+const statements: string[] = [];
+
+const isoOf = (key: number) =>
+  `${String(key).slice(0, 4)}-${String(key).slice(4, 6)}-${String(key).slice(6, 8)}`;
+const daysBefore = (iso: string, days: number) =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+
+beforeAll(async () => {
+  const seed = createKysely<TrustedSchema>(createPool({ url: database.url, max: 2 }));
+  await insertTrustedFixture(seed);
+  await closeKysely(seed, database);
+  db = new Kysely<TrustedSchema>({
+    dialect: new PostgresDialect({ pool: createPool({ url: database.url, max: 2 }) }),
+    log: (event) => {
+      statements.push(event.query.sql);
+    },
+  });
+  const { rows } = await sql<{
+    last: number;
+  }>`select max(date_key) as last from trusted.fact_viewing_session`.execute(db);
+  lastDay = isoOf(rows[0]!.last);
+  dir = await mkdtemp(join(tmpdir(), 'reelhouse-imported-'));
+  imported = await importWarehouse({
+    db,
+    url: database.url,
+    loadKey: 'fixture',
+    path: join(dir, 'fixture.duckdb'),
+  });
+}, 120_000);
+
+afterAll(async () => {
+  imported?.close();
+  await closeKysely(db, database);
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Two values of a slicer the fixture holds, upper-cased where matching ignores case. */
+async function sampleValues(column: string, table: 'f' | 'u' | 'c'): Promise<string[]> {
+  const relation = { f: 'fact_viewing_session', u: 'dim_user', c: 'dim_content' }[table];
+  const { rows } = await sql<{ value: string }>`
+    select distinct ${sql.ref(column)} as value from ${sql.table(`trusted.${relation}`)}
+    where ${sql.ref(column)} is not null order by 1 limit 2`.execute(db);
+  return rows.map((row) => row.value);
+}
+
+describe('in-memory copy of the warehouse (issue 14: every filter answered from memory, exact)', () => {
+  it('answers every metric by every dimension it splits by exactly as the warehouse does, under filters and ranges', async () => {
+    const values = {
+      device: await sampleValues('device_type', 'f'),
+      plan: await sampleValues('plan', 'u'),
+      region: await sampleValues('region', 'f'),
+      country: await sampleValues('country_code', 'f'),
+      quality: await sampleValues('quality', 'f'),
+      genre: (await sampleValues('primary_genre', 'c')).map((value) => value.toUpperCase()),
+      content_type: await sampleValues('content_type', 'c'),
+      age_band: await sampleValues('age_band', 'u'),
+      gender: await sampleValues('gender', 'u'),
+      acquisition_channel: await sampleValues('acquisition_channel', 'u'),
+    } satisfies Partial<Record<DimensionName, string[]>>;
+    const filterSets: Partial<Record<DimensionName, string[]>>[] = [
+      {},
+      { device: values.device.slice(0, 1), plan: values.plan },
+      { genre: values.genre.slice(0, 1), region: values.region.slice(0, 1) },
+      { country: values.country, age_band: values.age_band.slice(0, 1) },
+      {
+        quality: values.quality.slice(0, 1),
+        content_type: values.content_type.slice(0, 1),
+        gender: values.gender.slice(0, 1),
+        acquisition_channel: values.acquisition_channel,
+      },
+      // Matches nothing: totals 0, ratios null, as the warehouse says.
+      { device: ['unknown'] },
+    ];
+    let compared = 0;
+    let nonEmpty = 0;
+    const check = async (input: MetricQueryInput) => {
+      const query = parseMetricQuery(input);
+      const fromCopy = await imported.run(query);
+      const fromWarehouse = await runMetricQuery(db, query);
+      expect(fromCopy, JSON.stringify(input)).toEqual(fromWarehouse);
+      compared += 1;
+      if (fromWarehouse.rows.some((row) => Object.values(row.values).some((v) => v?.current)))
+        nonEmpty += 1;
+    };
+    for (const metric of metricNames) {
+      const splits = answerableDimensions([metric]);
+      for (const days of [45, 200])
+        for (const dimensions of [[], ...splits.map((name) => [name])] as DimensionName[][])
+          for (const filters of filterSets) {
+            const applicable = Object.fromEntries(
+              Object.entries(filters).filter(([name]) => splits.includes(name as DimensionName)),
+            );
+            await check({
+              metrics: [metric],
+              dimensions,
+              filters: applicable,
+              from: daysBefore(lastDay, days - 1),
+              to: lastDay,
+              // A short limit checks the order, ties included.
+              limit: days === 45 ? 3 : 100,
+            });
+          }
+    }
+    // Every panel as the dashboard asks it, two splits and calendar grains included.
+    for (const panel of panelDefinitions)
+      for (const [days, grain] of [
+        [30, 'date'],
+        [200, 'week'],
+        [500, 'month'],
+      ] as const)
+        await check({
+          metrics: [...panel.metrics],
+          dimensions: panel.dimensions.map((name) => (name === 'period' ? grain : name)),
+          filters: Object.fromEntries(
+            Object.entries(panel.filters ?? {}).map(([name, list]) => [name, [...(list ?? [])]]),
+          ),
+          from: daysBefore(lastDay, days - 1),
+          to: lastDay,
+          limit: panel.limit ?? 100,
+        });
+    expect(compared).toBeGreaterThan(1000);
+    expect(nonEmpty).toBeGreaterThan(compared / 2);
+  }, 900_000);
+
+  it('serves panels without warehouse SQL once the copy of the load is ready, and keeps one file per load', async () => {
+    const copies = createImportedWarehouses({ db, url: database.url, dir });
+    const app = await createDashboardApp({ db, imported: copies });
+    const plain = await createDashboardApp({ db });
+    try {
+      // The first request starts importing the load; the warehouse answers it meanwhile.
+      await app.request('/api/panels/episode_dropoff?preset=90d&device=mobile');
+      await expect
+        .poll(
+          async () =>
+            ((await (await app.request('/healthz')).json()) as { inMemory: string }).inMemory,
+          { timeout: 60_000 },
+        )
+        .toBe('ready');
+      for (const panel of ['episode_dropoff', 'kpi_subscribers', 'usage_over_time', 'top_titles']) {
+        statements.length = 0;
+        const answered = await app.request(`/api/panels/${panel}?preset=365d&plan=premium`);
+        expect(answered.status).toBe(200);
+        expect(
+          statements.filter((text) => /fact_viewing_session|agg_daily|dim_user/.test(text)),
+        ).toEqual([]);
+        const reference = await plain.request(`/api/panels/${panel}?preset=365d&plan=premium`);
+        expect(await answered.json()).toEqual(await reference.json());
+      }
+      const folders = await readdir(dir);
+      const files = (
+        await Promise.all(
+          folders
+            .filter((name) => !name.endsWith('.duckdb'))
+            .map((name) => readdir(join(dir, name))),
+        )
+      ).flat();
+      expect(files.filter((name) => name.endsWith('.duckdb'))).toHaveLength(1);
+    } finally {
+      copies.close();
+    }
+  }, 120_000);
+});
