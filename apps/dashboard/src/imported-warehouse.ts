@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 import {
@@ -59,8 +60,15 @@ const duckTypes: Record<string, string> = {
 
 /** Days per COPY statement of a dated table: each well within the role's statement timeout. */
 const copyDays = 31;
-/** Connections answering queries at once; DuckDB itself uses every core within each. */
+/** DuckDB's worker threads: every core, within each query. */
+const threads = String(availableParallelism());
+/** Connections answering queries at once. */
 const queryConnections = 4;
+/**
+ * A query still running after this is interrupted, as the warehouse role's statement timeout
+ * would cancel it: a visitor gone long ago must not keep the cores from the next ones.
+ */
+const queryTimeoutMs = 15_000;
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const dayKeyOf = (ms: number) =>
@@ -184,6 +192,14 @@ function asPgValue(value: DuckDBValue): unknown {
   return value;
 }
 
+/** Bumped when the copy's physical layout changes (user ids as numbers: 2). */
+const layoutVersion = 2;
+
+/** What a copy's file holds, as text: files of another layout are never opened as this one. */
+export function importLayout(db: Kysely<TrustedSchema>): string {
+  return JSON.stringify({ layoutVersion, plan: planWarehouseImport(db) });
+}
+
 /**
  * Copies the tables the metric sources read from the warehouse (as the dashboard's read-only
  * role) into a DuckDB file under `dir`, built aside and renamed when complete; a file already
@@ -222,7 +238,7 @@ export async function importWarehouse(options: {
       } finally {
         await client.end();
       }
-      const instance = await DuckDBInstance.create(building, { threads: '2' });
+      const instance = await DuckDBInstance.create(building, { threads });
       try {
         const connection = await instance.connect();
         await connection.run(`set time zone 'UTC'`);
@@ -247,7 +263,7 @@ async function openImportedWarehouse(options: {
 }): Promise<ImportedWarehouse> {
   const instance = await DuckDBInstance.create(options.path, {
     access_mode: 'READ_ONLY',
-    threads: '2',
+    threads,
   });
   const connections: DuckDBConnection[] = [];
   for (let index = 0; index < queryConnections; index += 1) {
@@ -279,11 +295,24 @@ async function openImportedWarehouse(options: {
       const plan = planMetricQuery(options.db, query, importedSources);
       const compiled = plan.query.compile();
       const connection = await acquire();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        connection.interrupt();
+      }, queryTimeoutMs);
       try {
-        const reader = await connection.runAndReadAll(
-          compiled.sql,
-          compiled.parameters as DuckDBValue[],
-        );
+        const reader = await connection
+          .runAndReadAll(compiled.sql, compiled.parameters as DuckDBValue[])
+          .catch((error: unknown) => {
+            throw timedOut
+              ? new ReelhouseError({
+                  code: 'timeout',
+                  retryable: true,
+                  message: `The in-memory copy took over ${queryTimeoutMs / 1000} s to answer (${query.metrics.join(', ')} by ${query.dimensions.join(', ') || 'nothing'}).`,
+                  cause: error,
+                })
+              : error;
+          });
         const rows = reader
           .getRowObjects()
           .map((row) =>
@@ -291,6 +320,7 @@ async function openImportedWarehouse(options: {
           );
         return metricResultOf(plan, query, rows);
       } finally {
+        clearTimeout(timer);
         release(connection);
       }
     },

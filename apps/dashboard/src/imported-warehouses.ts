@@ -6,12 +6,14 @@ import { silentLogger, type Logger } from '@reelhouse/core';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import type { Kysely } from 'kysely';
 
-import { importWarehouse, type ImportedWarehouse } from './imported-warehouse.ts';
+import { importLayout, importWarehouse, type ImportedWarehouse } from './imported-warehouse.ts';
 
 /** The in-memory copy of the current load, imported in the background when a new load appears. */
 export interface ImportedWarehouses {
   /** The copy of `loadKey` when it is ready; otherwise starts importing it and answers undefined. */
   forLoad(loadKey: string): ImportedWarehouse | undefined;
+  /** Settles when the copy of `loadKey` is ready (with it) or cannot be made (undefined). */
+  whenReady(loadKey: string): Promise<ImportedWarehouse | undefined>;
   /** `loading` while the copy of the newest load is being imported. */
   readonly state: 'empty' | 'loading' | 'ready';
   close(): void;
@@ -41,6 +43,7 @@ export function createImportedWarehouses(options: {
   let ready: ImportedWarehouse | undefined;
   let loadingFor: string | undefined;
   let failedFor: string | undefined;
+  let settled: Promise<ImportedWarehouse | undefined> = Promise.resolve(undefined);
 
   const folder = join(options.dir, folderName(options.url));
   const removeOthers = async (keep: string) => {
@@ -58,8 +61,9 @@ export function createImportedWarehouses(options: {
       if (loadingFor !== loadKey && failedFor !== loadKey) {
         loadingFor = loadKey;
         const started = performance.now();
-        const name = `${shortHash(loadKey)}.duckdb`;
-        void (async () => {
+        // The copy's layout is part of its name: a file left by another version is not reused.
+        const name = `${shortHash(`${importLayout(options.db)}\n${loadKey}`)}.duckdb`;
+        settled = (async () => {
           await mkdir(folder, { recursive: true });
           return importWarehouse({
             db: options.db,
@@ -67,34 +71,39 @@ export function createImportedWarehouses(options: {
             loadKey,
             path: join(folder, name),
           });
-        })().then(
-          async (imported) => {
-            // A newer load may have started meanwhile: only the newest one's copy is kept.
-            if (loadingFor !== loadKey) {
-              imported.close();
-              return;
-            }
-            const previous = ready;
-            ready = imported;
-            loadingFor = undefined;
-            if (previous !== undefined) setTimeout(() => previous.close(), closeDelayMs).unref();
-            await removeOthers(name);
-            logger.info(
-              { sessions: imported.sessions, ms: Math.round(performance.now() - started) },
-              'in-memory copy of the warehouse ready for the new load',
-            );
-          },
-          (error: unknown) => {
-            if (loadingFor === loadKey) loadingFor = undefined;
-            failedFor = loadKey;
-            logger.warn(
-              { err: error instanceof Error ? error.message : String(error) },
-              'in-memory copy not made; panels read the warehouse',
-            );
-          },
-        );
+        })()
+          .then(
+            async (imported) => {
+              // A newer load may have started meanwhile: only the newest one's copy is kept.
+              if (loadingFor !== loadKey) {
+                imported.close();
+                return;
+              }
+              const previous = ready;
+              ready = imported;
+              loadingFor = undefined;
+              if (previous !== undefined) setTimeout(() => previous.close(), closeDelayMs).unref();
+              await removeOthers(name);
+              logger.info(
+                { sessions: imported.sessions, ms: Math.round(performance.now() - started) },
+                'in-memory copy of the warehouse ready for the new load',
+              );
+            },
+            (error: unknown) => {
+              if (loadingFor === loadKey) loadingFor = undefined;
+              failedFor = loadKey;
+              logger.warn(
+                { err: error instanceof Error ? error.message : String(error) },
+                'in-memory copy not made; panels read the warehouse',
+              );
+            },
+          )
+          .then(() => (ready?.loadKey === loadKey ? ready : undefined));
       }
       return undefined;
+    },
+    async whenReady(loadKey) {
+      return this.forLoad(loadKey) ?? (loadingFor === loadKey ? settled : undefined);
     },
     close() {
       ready?.close();

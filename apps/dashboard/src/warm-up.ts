@@ -29,6 +29,8 @@ export function warmUpOnNewLoad(options: {
       const filters = resolveFilters({}, status.latestDay);
       const started = performance.now();
       void (async () => {
+        // With an in-memory copy coming, warm from it: the warehouse would take minutes at scale.
+        await options.imported?.whenReady(status.loadKey);
         for (const panel of panelDefinitions) {
           await runPanel({
             db: options.db,
