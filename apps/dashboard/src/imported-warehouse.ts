@@ -168,8 +168,13 @@ async function buildDuckDatabase(options: {
         : `select * from ${csv}`;
     await connection.run(`create table trusted.${quoteIdent(table.table)} as ${select}`);
   }
-  const struct = (alias: string, names: readonly string[]) =>
-    `struct_pack(${names.map((name) => `${quoteIdent(name)} := ${alias}.${quoteIdent(name)}`).join(', ')})`;
+  const struct = (alias: 'u' | 'c', names: readonly string[]) =>
+    `struct_pack(${[
+      ...names.map((name) => `${quoteIdent(name)} := ${alias}.${quoteIdent(name)}`),
+      ...plan.derived
+        .filter((derived) => derived.alias === alias)
+        .map(({ field, sql }) => `${quoteIdent(field)} := ${sql}`),
+    ].join(', ')})`;
   // Fact rows in day order: range filters on date_key then skip whole row groups (zone maps).
   await connection.run(
     `create table trusted.${wideFactTable} as
@@ -192,8 +197,8 @@ function asPgValue(value: DuckDBValue): unknown {
   return value;
 }
 
-/** Bumped when the copy's physical layout changes (user ids as numbers: 2). */
-const layoutVersion = 2;
+/** Bumped when the copy's physical layout changes (user ids as numbers: 2; derived dimensions: 3). */
+const layoutVersion = 3;
 
 /** What a copy's file holds, as text: files of another layout are never opened as this one. */
 export function importLayout(db: Kysely<TrustedSchema>): string {
@@ -288,11 +293,12 @@ async function openImportedWarehouse(options: {
     `select count(*) as n from trusted.${wideFactTable}`,
   );
   const sessions = Number(count.getRowObjects()[0]?.['n'] ?? 0);
+  const sources = importedSources(planWarehouseImport(options.db));
   return {
     loadKey: options.loadKey,
     sessions,
     async run(query) {
-      const plan = planMetricQuery(options.db, query, importedSources);
+      const plan = planMetricQuery(options.db, query, sources);
       const compiled = plan.query.compile();
       const connection = await acquire();
       let timedOut = false;

@@ -3,6 +3,7 @@ import {
   metricDefinitions,
   metricSources,
   type MetricExpression,
+  type DimensionName,
   type MetricSource,
   type SourceName,
 } from '@reelhouse/metrics';
@@ -31,6 +32,20 @@ export interface WarehouseImportPlan {
     readonly user: readonly string[];
     readonly content: readonly string[];
   };
+  /**
+   * Dimensions the `sessions` source derives from one title's or user version's columns (an
+   * episode label, a series-or-title name): computed once per title at import into a field of the
+   * wide table's `c` or `u`, instead of once per session in every query.
+   */
+  readonly derived: readonly DerivedDimension[];
+}
+
+export interface DerivedDimension {
+  readonly dimension: DimensionName;
+  readonly alias: 'u' | 'c';
+  readonly field: string;
+  /** The definition's expression as SQL, with no parameters, reading only `alias`'s columns. */
+  readonly sql: string;
 }
 
 const someRange = { fromKey: 20250101, toKey: 20250131, from: '2025-01-01', to: '2025-01-31' };
@@ -122,6 +137,7 @@ export function planWarehouseImport(db: Kysely<TrustedSchema>): WarehouseImportP
     byTable.set(table, set);
   }
   return {
+    derived: derivedDimensions(db),
     tables: [...byTable.entries()]
       .map(([table, columns]) => ({ table, columns: sorted(columns) }))
       .sort((a, b) => a.table.localeCompare(b.table)),
@@ -129,9 +145,44 @@ export function planWarehouseImport(db: Kysely<TrustedSchema>): WarehouseImportP
   };
 }
 
+/** Category dimensions of the `sessions` source that are expressions over one joined table. */
+function derivedDimensions(db: Kysely<TrustedSchema>): DerivedDimension[] {
+  const derived: DerivedDimension[] = [];
+  for (const [name, definition] of Object.entries(dimensionDefinitions)) {
+    if (definition.kind !== 'category') continue;
+    const expression = (definition.expressions as Partial<Record<SourceName, RawBuilder<unknown>>>)
+      .sessions;
+    if (expression === undefined) continue;
+    const compiled = expression.compile(db);
+    const aliases = new Set([...compiled.sql.matchAll(columnReference)].map(([, alias]) => alias));
+    const [alias] = [...aliases];
+    const bareColumn = /^"?[a-z_]+"?\."?[a-z_0-9]+"?$/i.test(compiled.sql.trim());
+    if (bareColumn || compiled.parameters.length > 0 || aliases.size !== 1) continue;
+    if (alias !== 'u' && alias !== 'c') continue;
+    derived.push({
+      dimension: name as DimensionName,
+      alias,
+      field: `__${name}`,
+      sql: compiled.sql,
+    });
+  }
+  return derived;
+}
+
 /** The metric sources as the in-memory copy answers them: the fact's joins are already made. */
-export const importedSources: readonly MetricSource[] = metricSources.map((source) =>
-  source.name === 'sessions'
-    ? { ...source, from: (db) => db.selectFrom(sql`trusted.${sql.raw(wideFactTable)}`.as('f')) }
-    : source,
-);
+export function importedSources(plan: WarehouseImportPlan): readonly MetricSource[] {
+  return metricSources.map((source) =>
+    source.name === 'sessions'
+      ? {
+          ...source,
+          from: (db) => db.selectFrom(sql`trusted.${sql.raw(wideFactTable)}`.as('f')),
+          dimensions: Object.fromEntries(
+            plan.derived.map(({ dimension, alias, field }) => [
+              dimension,
+              sql<string>`${sql.ref(`${alias}.${field}`)}`,
+            ]),
+          ),
+        }
+      : source,
+  );
+}

@@ -20,6 +20,7 @@ import { importWarehouse, type ImportedWarehouse } from '../src/imported-warehou
 import { createImportedWarehouses } from '../src/imported-warehouses.ts';
 import { createDashboardApp } from '../src/index.ts';
 import { panelDefinitions } from '../src/panel-definitions.ts';
+import { planWarehouseImport } from '../src/warehouse-import-plan.ts';
 
 const database = usePostgresDatabase('dashboard_imported_warehouse');
 let db: Kysely<TrustedSchema>;
@@ -149,6 +150,14 @@ describe('in-memory copy of the warehouse (issue 14: every filter answered from 
     expect(compared).toBeGreaterThan(1000);
     expect(nonEmpty).toBeGreaterThan(compared / 2);
   }, 900_000);
+
+  it('copies only what the metric SQL reads, and computes per-title labels once per title', () => {
+    const plan = planWarehouseImport(db);
+    expect(plan.derived.map(({ dimension }) => dimension).sort()).toEqual(['episode', 'title']);
+    expect(plan.wide.user).toContain('user_id');
+    // Personal data no metric reads stays in the warehouse.
+    expect(plan.tables.flatMap(({ columns }) => columns)).not.toContain('email_sha256');
+  });
 
   it('serves panels without warehouse SQL once the copy of the load is ready, and keeps one file per load', async () => {
     const copies = createImportedWarehouses({ db, url: database.url, dir });

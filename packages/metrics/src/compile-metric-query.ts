@@ -56,9 +56,12 @@ function dimensionExpression(options: {
   const { source, name, period } = options;
   const definition = dimensionDefinitions[name];
   if (definition.kind === 'category')
-    return (definition.expressions as Partial<Record<MetricSource['name'], RawBuilder<unknown>>>)[
-      source.name
-    ];
+    return (
+      source.dimensions?.[name] ??
+      (definition.expressions as Partial<Record<MetricSource['name'], RawBuilder<unknown>>>)[
+        source.name
+      ]
+    );
   if (source.dayKey === undefined) return undefined;
   // Previous-period days move forward by the period's length, so each bucket holds both values.
   // Literals, not parameters: GROUP BY must see the very expression of the SELECT list, and both

@@ -7,6 +7,8 @@ import {
 } from 'kysely';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 
+import type { DimensionName } from './dimension-definitions.ts';
+
 /** Where a metric query reads from: an additive aggregate, the fact table or the user dimension. */
 export type SourceName =
   'usage' | 'content' | 'sessions' | 'signups' | 'cancellations' | 'subscribers';
@@ -42,6 +44,11 @@ export interface MetricSource {
   readonly where?: Expression<boolean>;
   /** True for the rows of one period: the event day within it, or the version valid at its end. */
   inPeriod(range: PeriodRange): RawBuilder<boolean>;
+  /**
+   * Category dimensions this source answers by an expression of its own instead of the
+   * definition's, with the same values (a copy that stores a derived value as a column).
+   */
+  readonly dimensions?: Partial<Record<DimensionName, RawBuilder<string | number | null>>>;
 }
 
 /** One period: first and last day, inclusive. */
