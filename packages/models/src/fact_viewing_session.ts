@@ -156,7 +156,14 @@ export const fact_viewing_session = defineModel({
       { columns: ['content_key'], references: dim_content, referencedColumns: ['content_key'] },
       { columns: ['date_key'], references: dim_date, referencedColumns: ['date_key'] },
     ],
-    indexes: [['_extracted_at'], ['date_key'], ['user_key'], ['content_key']],
+    // Led by date_key and content_key as before; the rest of each is an aggregate's group, so an
+    // incremental aggregate reads the rows of a changed group by index (see changed-groups.ts).
+    indexes: [
+      ['_extracted_at'],
+      ['date_key', 'country_code', 'device_type', 'quality'],
+      ['user_key'],
+      ['content_key', 'date_key'],
+    ],
   },
   // Keys, NOT NULL and foreign keys are constraints (a violation fails the build): tests check what they cannot.
   tests: (t) => [
