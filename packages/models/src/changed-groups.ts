@@ -73,10 +73,11 @@ export function deltaGroups(
   );
   // Stored rows of those groups minus the sessions the run replaced or removed, plus the delta
   // (whose groups are all among them): the post-merge fact of those groups, each group read
-  // through the fact's group index.
+  // through the fact's group index. `not in` (keys are never null) is one hashed subplan; a
+  // `not exists` was planned as a nested loop rescanning the delta per row.
   const rows = sql<FactRow>`(select ${list('p', columns)} from ${previous}
       join (${groups}) g on ${on}
-      where not exists (select 1 from ${changedSessions} c where c.session_id = p.session_id)
+      where p.session_id not in (select c.session_id from ${changedSessions} c)
     union all select ${list('u', columns)} from ${upserted})`.as('f');
   const isChanged = (alias: string) => sql<boolean>`(${groupOf(alias)}) in (${groups})`;
   return { rows, isChanged };
