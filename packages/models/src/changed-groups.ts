@@ -67,18 +67,27 @@ export function deltaGroups(
     ],
     sql` union `,
   );
-  const on = sql.join(
-    options.columns.map((column) => sql`${sql.ref(`p.${column}`)} = ${sql.ref(`g.${column}`)}`),
-    sql` and `,
-  );
-  // Stored rows of those groups minus the sessions the run replaced or removed, plus the delta
-  // (whose groups are all among them): the post-merge fact of those groups, each group read
-  // through the fact's group index. `not in` (keys are never null) is one hashed subplan; a
-  // `not exists` was planned as a nested loop rescanning the delta per row.
-  const rows = sql<FactRow>`(select ${list('p', columns)} from ${previous}
-      join (${groups}) g on ${on}
-      where p.session_id not in (select c.session_id from ${changedSessions} c)
-    union all select ${list('u', columns)} from ${upserted})`.as('f');
-  const isChanged = (alias: string) => sql<boolean>`(${groupOf(alias)}) in (${groups})`;
+  const matches = (alias: string) =>
+    sql.join(
+      options.columns.map(
+        (column) => sql`${sql.ref(`${alias}.${column}`)} = ${sql.ref(`g.${column}`)}`,
+      ),
+      sql` and `,
+    );
+  // The post-merge fact rows of those groups: the stored rows of the groups (each group read
+  // through the fact's group index) overridden by the delta's row of the same session and dropped
+  // when the session was removed. One sort by session, not an anti-join: with a large delta, an
+  // anti-join without statistics was planned as a nested loop over the delta per row (quadratic),
+  // and a NOT IN stops being hashed once the keys outgrow work_mem.
+  const rows = sql<FactRow>`(select ${list('y', columns)} from (
+      select distinct on (x.session_id) x.* from (
+        select 0 as _rank, false as _removed, ${list('u', columns)} from ${upserted}
+        union all select 0, true, ${sql.join(columns.map((column) => (column === 'session_id' ? sql`r.session_id` : sql`null`)))} from ${removed}
+        union all select 1, false, ${list('p', columns)} from ${previous} join (${groups}) g on ${matches('p')}
+      ) x order by x.session_id, x._rank
+    ) y where not y._removed)`.as('f');
+  // A top-level `exists`: planned as a semi-join, whatever the number of groups.
+  const isChanged = (alias: string) =>
+    sql<boolean>`exists (select 1 from (${groups}) g where ${matches(alias)})`;
   return { rows, isChanged };
 }

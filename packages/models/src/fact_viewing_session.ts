@@ -95,8 +95,10 @@ export const fact_viewing_session = defineModel({
           eb('s._extracted_at', '>', coveredUntil(ctx)),
           eb('s._extracted_at', '<', sql<Date>`'infinity'::timestamptz`),
         ]),
-        eb('s.user_id', 'in', changedUserIds(ctx, coveredUntil(ctx))),
-        eb('s.content_id', 'in', changedItemIds(ctx, coveredUntil(ctx))),
+        // `= any(array(...))`, not `in (...)`: each id list is computed once, and each arm of the
+        // `or` becomes an index condition on raw (a bitmap OR), not a filter over every session.
+        eb('s.user_id', '=', sql<string>`any(array(${changedUserIds(ctx, coveredUntil(ctx))}))`),
+        eb('s.content_id', '=', sql<string>`any(array(${changedItemIds(ctx, coveredUntil(ctx))}))`),
       ]),
     );
   },
