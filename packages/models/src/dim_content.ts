@@ -11,7 +11,7 @@ import { stg_episodes } from './stg_episodes.ts';
 import { surrogateKey } from './surrogate-key.ts';
 
 /** Every column of the dimension, in contract order. */
-const columns: readonly (keyof DimContent & string)[] = [
+const columns: readonly (keyof DimContent)[] = [
   'content_key',
   'content_id',
   'content_type',
