@@ -459,10 +459,13 @@ describe('compiled SQL', () => {
       left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
       left join "trusted"."dim_date" as "d" on "d"."full_date" = ("s"."started_at" at time zone 'UTC')::date
       where (("s"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w") and "s"."_extracted_at" < 'infinity'::timestamptz) or "s"."user_id" = any(array((select "cu"."user_id"
+      from "trusted"."fact_viewing_session" as "w") and "s"."_extracted_at" < 'infinity'::timestamptz) or ("s"."user_id" = any(array((select "cu"."user_id"
       from "trusted"."dim_user" as "cu"
       where "cu"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w")))) or "s"."content_id" = any(array((select "i"."content_id"
+      from "trusted"."fact_viewing_session" as "w")))) and exists (select 1 as "one"
+      from "trusted"."dim_user" as "cv"
+      where "cv"."user_id" = "s"."user_id" and "cv"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w") and "cv"."valid_from" <= "s"."started_at")) or "s"."content_id" = any(array((select "i"."content_id"
       from "trusted"."dim_content" as "i"
       where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) = any(array((select trim(h.content_id) as "content_id"
       from "raw"."content__history" as "h"
