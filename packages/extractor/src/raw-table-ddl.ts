@@ -57,6 +57,11 @@ export const rawTableDdl: readonly string[] = [
   'create index if not exists users__extracted_at_idx on raw.users (_extracted_at)',
   // Incremental models read only the sessions extracted since their last build.
   'create index if not exists viewing_sessions__extracted_at_idx on raw.viewing_sessions (_extracted_at)',
+  // Incremental models re-resolve the sessions of users and titles that changed: by these
+  // expressions, the ids as the staging view trusted.stg_viewing_sessions cleans them, so its
+  // filters reach raw through an index instead of a scan of every session.
+  'create index if not exists viewing_sessions__user_id_idx on raw.viewing_sessions ((lower(trim(user_id::text))))',
+  'create index if not exists viewing_sessions__content_id_idx on raw.viewing_sessions ((trim(content_id)))',
   `create table if not exists raw.content (
     content_id text primary key,
     type text not null,

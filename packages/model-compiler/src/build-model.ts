@@ -17,7 +17,7 @@ import {
   type DeltaPlan,
 } from './incremental-delta.ts';
 import type { IncrementalMaterialization } from './materialization.ts';
-import type { RelationResolver } from './model-context.ts';
+import type { RelationResolver, UpstreamChanges } from './model-context.ts';
 import { createOfflineKysely } from './offline-kysely.ts';
 import type { TimeRange } from './plan-intervals.ts';
 import { runDataTests } from './run-data-tests.ts';
@@ -62,6 +62,8 @@ export interface BuildModelOptions {
   readonly modes: ReadonlyMap<string, BuildMode>;
   /** Models by time range are built up to the start of the interval holding this instant. */
   readonly now: Date;
+  /** What each upstream model changed in this build, as this model last saw it (`ctx.changes`). */
+  readonly upstreamChanges?: ((upstream: string) => UpstreamChanges | undefined) | undefined;
   readonly logger: Logger;
 }
 
@@ -85,6 +87,7 @@ export async function buildModel(options: BuildModelOptions): Promise<BuiltModel
       `${options.builtInRun.has(name) ? stagingSchema : (options.deferredTo?.get(name) ?? targetSchema)}.${name}`,
     source: (name) => name,
     self: `${targetSchema}.${model.name}`,
+    changes: options.upstreamChanges,
   };
   const base = {
     name: model.name,

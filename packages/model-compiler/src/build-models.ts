@@ -21,6 +21,7 @@ import {
   type SourceVersions,
 } from './model-state.ts';
 import { byTimeRange } from './incremental-delta.ts';
+import type { UpstreamChanges } from './model-context.ts';
 import { publishBuild } from './publish-build.ts';
 import { relationExists } from './relation-exists.ts';
 import { runGraph } from './run-graph.ts';
@@ -360,6 +361,7 @@ async function buildSelected(
           modes,
           now: run.options.now ?? new Date(),
           logger: run.logger,
+          upstreamChanges: (upstream) => upstreamChanges(run, name, upstream),
         }),
       );
       run.results.set(name, built.result);
@@ -435,6 +437,36 @@ async function checkUpToDate(
     startedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - started),
     tests: [],
+  };
+}
+
+/**
+ * What `upstream` changed in this build, for `model`'s incremental run: nothing when it is not
+ * rebuilt here, its delta (rows, removed keys, previous table) when it is merged by key here; and
+ * `undefined` (unknown) when it is rebuilt whole or by time range, or when `model`'s last build did
+ * not see the upstream's last published state (a build published the upstream without it, e.g.
+ * after its failure), since the delta then misses changes `model` never received.
+ */
+function upstreamChanges(
+  run: BuildRun,
+  model: string,
+  upstream: string,
+): UpstreamChanges | undefined {
+  const own = run.states.get(model);
+  const seen = run.states.get(upstream);
+  if (own === undefined || seen === undefined || own.upstreamBuilds[upstream] !== seen.buildId)
+    return undefined;
+  if (!run.builtInRun.has(upstream)) return { kind: 'unchanged' };
+  const step = run.steps.get(upstream);
+  if (step?.kind !== 'apply_delta' || run.results.get(upstream)?.mode !== 'incremental_delta')
+    return undefined;
+  if (byTimeRange(step.plan.materialization) || step.plan.materialization.strategy === 'append')
+    return undefined;
+  return {
+    kind: 'delta',
+    upserted: step.plan.delta,
+    removed: step.plan.deleted,
+    previous: step.plan.target,
   };
 }
 

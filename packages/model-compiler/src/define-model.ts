@@ -52,7 +52,27 @@ export interface ModelContext {
   readonly interval: { readonly start: Date; readonly end: Date } | undefined;
   /** For incremental models: the existing table, e.g. to select rows newer than what it holds. */
   self<A extends string>(alias: A): AliasedRawBuilder<object, A>;
+  /**
+   * Incremental runs: what an upstream model changed in this build, so a model can rebuild only the
+   * keys those rows touch. `undefined` when that is unknown (not an incremental run, the upstream
+   * rebuilt whole or by time range, or published by a build this model missed): fall back to
+   * reading the upstream whole.
+   */
+  changes<M extends AnyModel>(model: M): ModelChanges<RowOf<M>> | undefined;
 }
+
+/** An upstream model's changes in this build, relative to the state this model last saw. */
+export type ModelChanges<Row> =
+  | { readonly kind: 'unchanged' }
+  | {
+      readonly kind: 'delta';
+      /** Rows the upstream's run writes: new rows and rows replacing stored ones with the same key. */
+      upserted<A extends string>(alias: A): AliasedRawBuilder<Row, A>;
+      /** The upstream's table as published before this build (the stored rows the delta replaces included). */
+      previous<A extends string>(alias: A): AliasedRawBuilder<Row, A>;
+      /** Unique keys of the rows the run removes (its `deletes`): only the key columns are present. */
+      removed<A extends string>(alias: A): AliasedRawBuilder<Partial<Row>, A>;
+    };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any DB and tables; only the output row matters
 export type ModelQuery<Row = any> = SelectQueryBuilder<any, any, Row>;

@@ -27,22 +27,35 @@ export function byTimeRange(
  * rows in the rebuilt time ranges, or rows sharing a unique key with the delta.
  */
 export function replacedCondition(plan: DeltaPlan): string | undefined {
+  const conditions = replacedConditions(plan);
+  return conditions.length === 0 ? undefined : conditions.join(' or ');
+}
+
+/**
+ * The same as separate conditions (the delta's keys, then the removed keys), for statements that
+ * must not OR them: PostgreSQL turns `exists (...) or exists (...)` into a subplan per row, hashed
+ * only while the keys fit in work_mem, so a large delta made the delete and the post-merge view
+ * quadratic; one `exists` (or `not exists`) each is planned as a (anti-)join.
+ */
+function replacedConditions(plan: DeltaPlan): string[] {
   const { materialization } = plan;
   if (byTimeRange(materialization)) {
-    if (plan.ranges.length === 0) return undefined;
+    if (plan.ranges.length === 0) return [];
     const column = `"t".${quoteIdent(materialization.timeColumn)}`;
-    return plan.ranges
-      .map(
-        (range) =>
-          `(${column} >= '${range.start.toISOString()}' and ${column} < '${range.end.toISOString()}')`,
-      )
-      .join(' or ');
+    return [
+      plan.ranges
+        .map(
+          (range) =>
+            `(${column} >= '${range.start.toISOString()}' and ${column} < '${range.end.toISOString()}')`,
+        )
+        .join(' or '),
+    ];
   }
-  if (materialization.strategy === 'append') return undefined;
+  if (materialization.strategy === 'append') return [];
   const inDelta = keyedIn(plan.delta, materialization.uniqueKey);
   return plan.deleted === undefined
-    ? inDelta
-    : `${inDelta} or ${keyedIn(plan.deleted, materialization.uniqueKey)}`;
+    ? [inDelta]
+    : [inDelta, keyedIn(plan.deleted, materialization.uniqueKey)];
 }
 
 /** `exists` a row of `relation` (alias `d`) sharing the unique key of `t`. */
@@ -59,8 +72,8 @@ function keyedIn(relation: string, uniqueKey: readonly string[]): string {
  */
 export function postMergeViewSql(plan: DeltaPlan & { readonly view: string }): string {
   const columns = quoteIdents(plan.columns);
-  const replaced = replacedCondition(plan);
-  const kept = `select ${columns} from ${quoteRelation(plan.target)} as "t"${replaced === undefined ? '' : ` where not (${replaced})`}`;
+  const replaced = replacedConditions(plan);
+  const kept = `select ${columns} from ${quoteRelation(plan.target)} as "t"${replaced.length === 0 ? '' : ` where ${replaced.map((condition) => `not (${condition})`).join(' and ')}`}`;
   return `create view ${quoteRelation(plan.view)} as ${kept} union all select ${columns} from ${quoteRelation(plan.delta)}`;
 }
 
@@ -96,8 +109,10 @@ export function applyDeltaStatements(plan: DeltaPlan): string[] {
         ` when not matched then insert (${columns}) values (${plan.columns.map((column) => `"d".${quoteIdent(column)}`).join(', ')})`,
     ];
   }
-  const replaced = replacedCondition(plan);
-  return replaced === undefined
-    ? [insert]
-    : [`delete from ${target} as "t" where ${replaced}`, insert];
+  return [
+    ...replacedConditions(plan).map(
+      (condition) => `delete from ${target} as "t" where ${condition}`,
+    ),
+    insert,
+  ];
 }

@@ -5,6 +5,7 @@ export {
   type RowOf,
   type ModelConfig,
   type ModelContext,
+  type ModelChanges,
   type ModelContract,
   type ColumnContract,
   type SourceName,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-import type { AnyModel, ModelContext, SourceName } from './define-model.ts';
+import type { AnyModel, ModelChanges, ModelContext, SourceName } from './define-model.ts';
 
 /** Where a model's references point: the relations a compilation or a build reads. */
 export interface RelationResolver {
@@ -10,6 +10,35 @@ export interface RelationResolver {
   readonly source: (name: SourceName) => string;
   /** The model's existing table, for incremental runs (`ctx.self`). */
   readonly self: string;
+  /** Incremental builds: what an upstream model (by name) changed in this build (`ctx.changes`). */
+  readonly changes?: ((modelName: string) => UpstreamChanges | undefined) | undefined;
+}
+
+/** `ModelChanges` as relation names: the upstream's delta, its removed keys (if any) and its published table. */
+export type UpstreamChanges =
+  | { readonly kind: 'unchanged' }
+  | {
+      readonly kind: 'delta';
+      readonly upserted: string;
+      readonly removed: string | undefined;
+      readonly previous: string;
+    };
+
+function modelChanges(changes: UpstreamChanges): ModelChanges<never> {
+  if (changes.kind === 'unchanged') return changes;
+  const table = (relation: string) => sql`${sql.table(relation)}`;
+  const { removed } = changes;
+  return {
+    kind: 'delta',
+    upserted: (alias) => table(changes.upserted).as(alias) as never,
+    previous: (alias) => table(changes.previous).as(alias) as never,
+    // No removed keys: an empty relation of the table's shape, so queries need no second form.
+    removed: (alias) =>
+      (removed === undefined
+        ? sql`(select * from ${sql.table(changes.previous)} where false)`
+        : table(removed)
+      ).as(alias) as never,
+  };
 }
 
 export interface ModelContextOptions {
@@ -45,6 +74,12 @@ export function createModelContext(options: ModelContextOptions): RecordingConte
     isIncremental: options.isIncremental,
     interval: options.interval,
     self: (alias) => sql<object>`${sql.table(options.resolver.self)}`.as(alias),
+    changes: (model: AnyModel) => {
+      refs.add(model.name);
+      if (!options.isIncremental) return undefined;
+      const changes = options.resolver.changes?.(model.name);
+      return changes === undefined ? undefined : modelChanges(changes);
+    },
   };
   return { context, refs, sources };
 }

@@ -27,6 +27,7 @@ const context: ModelContext = {
   isIncremental: false,
   interval: undefined,
   self: (alias) => sql<object>`${sql.table('trusted.self')}`.as(alias),
+  changes: () => undefined,
 };
 
 const plans = defineModel({

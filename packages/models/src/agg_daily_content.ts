@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type AliasedRawBuilder } from 'kysely';
 
-import { defineModel, incremental } from '@reelhouse/model-compiler';
+import { defineModel, incremental, type RowOf } from '@reelhouse/model-compiler';
 
 import {
   changedDays,
@@ -11,12 +11,13 @@ import {
   isChangedGroup,
   type GroupColumn,
 } from './changed-days.ts';
+import { deltaGroups } from './changed-groups.ts';
 import { dim_content } from './dim_content.ts';
 import { dim_date } from './dim_date.ts';
 import { fact_viewing_session } from './fact_viewing_session.ts';
 
-/** A user change can alter a group's plan and viewers only: the groups it touches, by the rest of the key. */
-const userGroupColumns: readonly GroupColumn[] = ['date_key', 'content_key'];
+/** The grain: a group to rebuild whole (a user change alters its viewers only). */
+const groupColumns: readonly GroupColumn[] = ['date_key', 'content_key'];
 
 /** Daily engagement per playable item. */
 export const agg_daily_content = defineModel({
@@ -30,48 +31,60 @@ export const agg_daily_content = defineModel({
   }),
   tags: ['aggregate', 'dashboard'],
   select: (ctx) => {
-    const query = ctx.db
-      .selectFrom(ctx.ref(fact_viewing_session, 'f'))
-      .select((eb) => [
-        'f.date_key',
-        'f.content_key',
-        sql<number>`count(*)`.as('sessions'),
-        sql<number>`count(distinct ${eb.ref('f.user_key')})`.as('viewers'),
-        sql<number>`sum(${eb.ref('f.watch_duration_s')})::bigint`.as('watch_seconds'),
-        sql<number>`count(*) filter (where ${eb.ref('f.is_completed')})`.as('completed_sessions'),
-        eb.fn.max('f._extracted_at').as('_extracted_at'),
-      ])
-      .groupBy(['f.date_key', 'f.content_key']);
+    const aggregate = (rows: AliasedRawBuilder<RowOf<typeof fact_viewing_session>, 'f'>) =>
+      ctx.db
+        .selectFrom(rows)
+        .select((eb) => [
+          'f.date_key',
+          'f.content_key',
+          sql<number>`count(*)`.as('sessions'),
+          sql<number>`count(distinct ${eb.ref('f.user_key')})`.as('viewers'),
+          sql<number>`sum(${eb.ref('f.watch_duration_s')})::bigint`.as('watch_seconds'),
+          sql<number>`count(*) filter (where ${eb.ref('f.is_completed')})`.as('completed_sessions'),
+          eb.fn.max('f._extracted_at').as('_extracted_at'),
+        ])
+        .groupBy(['f.date_key', 'f.content_key']);
+    const query = aggregate(ctx.ref(fact_viewing_session, 'f'));
     if (!ctx.isIncremental) return query;
-    // The groups of the days a change touched, recomputed; `deletes` removes every stored group
-    // of those days first, so a group no session belongs to any more disappears.
+    // The groups the fact's own run changed, from its delta (see deltaGroups).
+    const delta = deltaGroups(ctx, { columns: groupColumns, userPlans: false });
+    if (delta !== undefined) return aggregate(delta.rows);
+    // Otherwise (the fact's changes unknown): the groups of the days a change touched, recomputed;
+    // `deletes` removes every stored group of those days first, so a group no session belongs to
+    // any more disappears.
     return ctx.db
       .with(changedDaysCte, () => changedDays(ctx))
-      .with(changedGroupsCte, () => changedUserGroups(ctx, userGroupColumns))
+      .with(changedGroupsCte, () => changedUserGroups(ctx, groupColumns))
       .selectFrom(
         query
           .where((eb) =>
-            eb.or([eb('f.date_key', '=', isChangedDay), isChangedGroup('f', userGroupColumns)]),
+            eb.or([eb('f.date_key', '=', isChangedDay), isChangedGroup('f', groupColumns)]),
           )
           .as('fresh'),
       )
       .selectAll('fresh');
   },
-  deletes: (ctx) =>
-    ctx.db
+  deletes: (ctx) => {
+    const delta = deltaGroups(ctx, { columns: groupColumns, userPlans: false });
+    const stored = ctx.db
+      .selectFrom(ctx.self('a'))
+      .select([
+        sql<number>`a.date_key`.as('date_key'),
+        sql<number>`a.content_key`.as('content_key'),
+      ]);
+    if (delta !== undefined) return stored.where(delta.isChanged('a'));
+    return ctx.db
       .with(changedDaysCte, () => changedDays(ctx))
-      .with(changedGroupsCte, () => changedUserGroups(ctx, userGroupColumns))
+      .with(changedGroupsCte, () => changedUserGroups(ctx, groupColumns))
       .selectFrom(ctx.self('a'))
       .select([
         sql<number>`a.date_key`.as('date_key'),
         sql<number>`a.content_key`.as('content_key'),
       ])
       .where((eb) =>
-        eb.or([
-          sql<boolean>`"a"."date_key" = ${isChangedDay}`,
-          isChangedGroup('a', userGroupColumns),
-        ]),
-      ),
+        eb.or([sql<boolean>`"a"."date_key" = ${isChangedDay}`, isChangedGroup('a', groupColumns)]),
+      );
+  },
   contract: {
     columns: {
       date_key: { type: 'integer' },

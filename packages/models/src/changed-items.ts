@@ -37,17 +37,21 @@ export function changedItemIds(ctx: ModelContext, since: RawBuilder<Date>) {
       and (v._extracted_at > ${since} or v._change_seq = (select max(r._change_seq) from ${history('r')}
         where ${ofItem('r')} and r._extracted_at <= ${since}))
       and not ${listsAlike}))`;
-  return ctx.db
-    .selectFrom(ctx.ref(dim_content, 'i'))
-    .select('i.content_id')
-    .where('i.content_key', '<>', sql.lit(-1))
-    .where(
-      sql`trim(coalesce(i.series_id, i.content_id))`,
-      'in',
-      ctx.db
-        .selectFrom(history('h'))
-        .select(sql<string>`trim(h.content_id)`.as('content_id'))
-        .where('h._extracted_at', '>', since),
-    )
-    .where((eb) => eb.not(unchanged));
+  return (
+    ctx.db
+      .selectFrom(ctx.ref(dim_content, 'i'))
+      .select('i.content_id')
+      .where('i.content_key', '<>', sql.lit(-1))
+      // An array, so this cheap test runs first and the costly comparison only for the few items
+      // of documents extracted since (as `in (...)` it was evaluated after it, for every item).
+      .where(
+        sql`trim(coalesce(i.series_id, i.content_id))`,
+        '=',
+        sql<string>`any(array(${ctx.db
+          .selectFrom(history('h'))
+          .select(sql<string>`trim(h.content_id)`.as('content_id'))
+          .where('h._extracted_at', '>', since)}))`,
+      )
+      .where((eb) => eb.not(unchanged))
+  );
 }

@@ -10,6 +10,26 @@ import { stg_content_genres } from './stg_content_genres.ts';
 import { stg_episodes } from './stg_episodes.ts';
 import { surrogateKey } from './surrogate-key.ts';
 
+/** Every column of the dimension, in contract order. */
+const columns: readonly (keyof DimContent)[] = [
+  'content_key',
+  'content_id',
+  'content_type',
+  'title',
+  'series_id',
+  'series_title',
+  'season_number',
+  'episode_number',
+  'runtime_s',
+  'release_date',
+  'primary_genre',
+  'maturity_rating',
+  'original_language',
+  'is_original',
+  'rating_internal_avg',
+  'rating_imdb_score',
+];
+
 /** Playable items: movies, and episodes carrying their series' attributes, plus the `-1` unknown item. */
 export const dim_content = defineModel({
   name: 'dim_content',
@@ -20,8 +40,8 @@ export const dim_content = defineModel({
   // whole (small) dimension is recomputed and merged; items the catalogue dropped are deleted.
   materialization: incremental({ strategy: 'merge', uniqueKey: ['content_key'] }),
   tags: ['dimension'],
-  select: (ctx) =>
-    ctx.db
+  select: (ctx) => {
+    const query = ctx.db
       .with('primary_genre', (db) =>
         db
           .selectFrom(ctx.ref(stg_content_genres, 'g'))
@@ -104,8 +124,18 @@ export const dim_content = defineModel({
             ),
           ),
       )
-      .selectFrom('items')
-      .selectAll(),
+      .selectFrom('items as n')
+      .selectAll('n');
+    if (!ctx.isIncremental) return query;
+    // Incremental: only the items that differ from the stored row (new or changed), so the merge
+    // and the post-merge view that the fact and the bridges read carry a day's few edits, not the
+    // whole catalogue.
+    return query.where(
+      sql<boolean>`not exists (select 1 from ${ctx.self('o')} where o.content_key = n.content_key
+        and (${sql.join(columns.map((column) => sql.ref(`o.${column}`)))})
+          is not distinct from (${sql.join(columns.map((column) => sql.ref(`n.${column}`)))}))`,
+    );
+  },
   // Items the catalogue no longer lists (withdrawn titles, dropped episodes) leave, as a full
   // rebuild would not have them. The fact's foreign key makes the build fail loudly if a session
   // still points at one (the generator withdraws only titles nobody watched).

@@ -406,8 +406,8 @@ describe('compiled SQL', () => {
       left join "primary_genre" as "g" on "g"."content_id" = "e"."series_id"
       union all
       select -1::bigint as "content_key", 'unknown' as "content_id", 'unknown' as "content_type", 'Unknown' as "title", null::text as "series_id", null::text as "series_title", null::integer as "season_number", null::integer as "episode_number", null::integer as "runtime_s", null::date as "release_date", 'unknown' as "primary_genre", null::text as "maturity_rating", null::text as "original_language", null::boolean as "is_original", null::double precision as "rating_internal_avg", null::double precision as "rating_imdb_score")
-      select *
-      from "items""
+      select "n".*
+      from "items" as "n""
     `);
   });
 
@@ -459,15 +459,18 @@ describe('compiled SQL', () => {
       left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
       left join "trusted"."dim_date" as "d" on "d"."full_date" = ("s"."started_at" at time zone 'UTC')::date
       where (("s"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w") and "s"."_extracted_at" < 'infinity'::timestamptz) or "s"."user_id" in (select "cu"."user_id"
+      from "trusted"."fact_viewing_session" as "w") and "s"."_extracted_at" < 'infinity'::timestamptz) or ("s"."user_id" = any(array((select "cu"."user_id"
       from "trusted"."dim_user" as "cu"
       where "cu"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w")) or "s"."content_id" in (select "i"."content_id"
+      from "trusted"."fact_viewing_session" as "w")))) and exists (select 1 as "one"
+      from "trusted"."dim_user" as "cv"
+      where "cv"."user_id" = "s"."user_id" and "cv"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w") and "cv"."valid_from" <= "s"."started_at")) or "s"."content_id" = any(array((select "i"."content_id"
       from "trusted"."dim_content" as "i"
-      where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) in (select trim(h.content_id) as "content_id"
+      where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) = any(array((select trim(h.content_id) as "content_id"
       from "raw"."content__history" as "h"
       where "h"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w")) and not (exists (select 1
+      from "trusted"."fact_viewing_session" as "w")))) and not (exists (select 1
       from "raw"."content__history" as "q"
       where trim(q.content_id) = trim(coalesce(i.series_id, i.content_id)) and q._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
       from "trusted"."fact_viewing_session" as "w"))
@@ -489,7 +492,7 @@ describe('compiled SQL', () => {
            
       where trim(e ->> 'episode_id') = i.content_id and (e ->> 'runtime_min')::numeric * 60 is not distinct
       from i.runtime_s)
-          end, false)))))"
+          end, false)))))))"
     `);
   });
 
@@ -514,10 +517,10 @@ describe('compiled SQL', () => {
       from "trusted"."stg_viewing_sessions" as "s"
       where "s"."content_id" in (select "i"."content_id"
       from "trusted"."dim_content" as "i"
-      where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) in (select trim(h.content_id) as "content_id"
+      where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) = any(array((select trim(h.content_id) as "content_id"
       from "raw"."content__history" as "h"
       where "h"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."agg_daily_usage" as "w")) and not (exists (select 1
+      from "trusted"."agg_daily_usage" as "w")))) and not (exists (select 1
       from "raw"."content__history" as "q"
       where trim(q.content_id) = trim(coalesce(i.series_id, i.content_id)) and q._extracted_at <= (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
       from "trusted"."agg_daily_usage" as "w"))

@@ -32,5 +32,7 @@ export function offlineContext(
     isIncremental: options.isIncremental ?? false,
     interval: undefined,
     self: (alias) => sql<object>`${sql.table(`trusted.${options.self ?? 'self'}`)}`.as(alias),
+    // Offline: no build, so no upstream delta; models take their fallback path.
+    changes: () => undefined,
   };
 }
