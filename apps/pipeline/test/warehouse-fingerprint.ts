@@ -1,8 +1,9 @@
 import type pg from 'pg';
 
-// Load bookkeeping differs between two runs by design (ids, clock), and so does the time a source
-// wrote a row (`_changed_at`, the source's own change clock); every other column must match.
-const volatileColumns = ['_load_id', '_extracted_at', '_changed_at'];
+// Load bookkeeping differs between two runs by design (ids, clock), and so do the source's own
+// change markers: `_changed_at` (its clock) and `_change_seq` (a sequence, which a killed load's
+// rolled-back writes advance for good). Every other column must match.
+const volatileColumns = ['_load_id', '_extracted_at', '_changed_at', '_change_seq'];
 
 export interface TableFingerprint {
   readonly rows: number;
