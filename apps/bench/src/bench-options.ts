@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
-
 import { ReelhouseError } from '@reelhouse/core';
+import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
 
 /** Stages in the order they run: each one leaves the databases as the next one needs them. */
@@ -59,34 +58,69 @@ export const benchOptions = z.strictObject({
 
 export type BenchOptions = z.output<typeof benchOptions>;
 
+/** The `pnpm bench` command line, for parsing and for `--help`. */
+function benchCommand(): Command {
+  return new Command('pnpm bench')
+    .description(
+      'Every stage against its baseline in the same run; writes bench/results/latest.{md,json} and sessions-<n>.{md,json} (or sessions-<n>-<name>.*).',
+    )
+    .argument('[stages...]', 'stages, as with --stage')
+    .option('--sessions <n>', 'viewing sessions in the data set (default 1000000)')
+    .option(
+      '--stage <names...>',
+      `stages to run, repeated or comma-separated, always in this order: ${stageNames.join(', ')} (default: all)`,
+    )
+    .option('--runs <n>', 'measured runs of each contender (default 3)')
+    .option('--no-warmup', 'skip the unmeasured run of every contender before the measured ones')
+    .option('--profile', 'run each Reelhouse child once more under node --cpu-prof')
+    .option('--explain', 'log EXPLAIN ANALYZE of statements over 500 ms (auto_explain)')
+    .option('--out <dir>', 'folder of data sets and results (default bench)')
+    .option('--seed <n>', 'data set seed (default 7)')
+    .option('--db-prefix <prefix>', 'prefix of the scratch database names (default rh_bench)')
+    .option('--name <label>', 'name the report sessions-<n>-<label> instead of latest')
+    .option('--reuse', 'keep the scratch databases of an earlier run with the same prefix')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+}
+
+/** The usage text when argv asks for help (`--help`, `-h`), else undefined. */
+export function benchHelp(argv: readonly string[]): string | undefined {
+  return argv.some((arg) => arg === '--help' || arg === '-h')
+    ? benchCommand().helpInformation()
+    : undefined;
+}
+
 /**
  * Parses command-line arguments into options. Stages may repeat `--stage` or list names after it,
  * comma- or space-separated; an unknown flag or value fails with every problem named.
  */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  let parsed: ReturnType<typeof parseRaw>;
+  const command = benchCommand();
   try {
-    parsed = parseRaw(argv);
+    command.parse([...argv], { from: 'user' });
   } catch (error) {
+    const message =
+      error instanceof CommanderError ? error.message.replace(/^error: /, '') : String(error);
     throw new ReelhouseError({
       code: 'invalid_input',
-      message: `pnpm bench: ${error instanceof Error ? error.message : String(error)}`,
+      message: `pnpm bench: ${message} (see --help)`,
     });
   }
-  const { values, positionals } = parsed;
-  const stages = [...(values.stage ?? []), ...positionals]
+  const values = command.opts<RawOptions>();
+  const stages = [...(values.stage ?? []), ...command.args]
     .flatMap((s) => s.split(','))
     .filter((s) => s !== '');
   const result = benchOptions.safeParse({
     ...(values.sessions === undefined ? {} : { sessions: values.sessions }),
     ...(stages.length === 0 ? {} : { stage: stages }),
     ...(values.runs === undefined ? {} : { runs: values.runs }),
-    ...(values['no-warmup'] === true ? { warmup: false } : {}),
+    warmup: values.warmup,
     ...(values.profile === true ? { profile: true } : {}),
     ...(values.explain === true ? { explain: true } : {}),
     ...(values.out === undefined ? {} : { out: values.out }),
     ...(values.seed === undefined ? {} : { seed: values.seed }),
-    ...(values['db-prefix'] === undefined ? {} : { dbPrefix: values['db-prefix'] }),
+    ...(values.dbPrefix === undefined ? {} : { dbPrefix: values.dbPrefix }),
     ...(values.name === undefined ? {} : { name: values.name }),
     ...(values.reuse === true ? { reuse: true } : {}),
   });
@@ -103,23 +137,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   return { ...result.data, stage: stageNames.filter((name) => result.data.stage.includes(name)) };
 }
 
-function parseRaw(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      sessions: { type: 'string' },
-      stage: { type: 'string', multiple: true },
-      runs: { type: 'string' },
-      'no-warmup': { type: 'boolean' },
-      profile: { type: 'boolean' },
-      explain: { type: 'boolean' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      'db-prefix': { type: 'string' },
-      name: { type: 'string' },
-      reuse: { type: 'boolean' },
-    },
-  });
+/** What commander gives: every value a string, booleans for the flags. */
+interface RawOptions {
+  sessions?: string;
+  stage?: string[];
+  runs?: string;
+  warmup: boolean;
+  profile?: boolean;
+  explain?: boolean;
+  out?: string;
+  seed?: string;
+  dbPrefix?: string;
+  name?: string;
+  reuse?: boolean;
 }

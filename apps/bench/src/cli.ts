@@ -12,7 +12,7 @@ import { ReelhouseError } from '@reelhouse/core';
 
 import type { BenchContext, BenchPaths } from './bench-context.ts';
 import { createBenchDatabases } from './bench-databases.ts';
-import { parseBenchArgs, type StageName } from './bench-options.ts';
+import { benchHelp, parseBenchArgs, type StageName } from './bench-options.ts';
 import type { BenchReport, StageResult } from './bench-report.ts';
 import { evaluateStage } from './bench-result.ts';
 import { dataSetDir, dataSetSize, readDataSet, type DataSet } from './data-set.ts';
@@ -72,8 +72,14 @@ async function ensureDataSet(options: {
   return generated;
 }
 
-async function main(argv: readonly string[]): Promise<void> {
-  const options = parseBenchArgs(argv[0] === '--' ? argv.slice(1) : argv);
+async function main(rawArgv: readonly string[]): Promise<void> {
+  const argv = rawArgv[0] === '--' ? rawArgv.slice(1) : rawArgv;
+  const help = benchHelp(argv);
+  if (help !== undefined) {
+    process.stdout.write(help);
+    return;
+  }
+  const options = parseBenchArgs(argv);
   const logger = createStderrLogger({}, 'info');
   if (!existsSync('/usr/bin/time')) {
     throw new ReelhouseError({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseBenchArgs, stageNames } from '../src/bench-options.ts';
+import { benchHelp, parseBenchArgs, stageNames } from '../src/bench-options.ts';
 import { dataSetSize } from '../src/data-set.ts';
 
 describe('parseBenchArgs', () => {
@@ -65,7 +65,21 @@ describe('parseBenchArgs', () => {
       /--sessions: .*--stage\.0: /s,
     );
     expect(() => parseBenchArgs(['--runs', '0'])).toThrow(/--runs/);
-    expect(() => parseBenchArgs(['--fast'])).toThrow(/Unknown option '--fast'/);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown option '--fast' \(see --help\)/);
+    expect(() => parseBenchArgs(['--runs'])).toThrow(/option '--runs <n>' argument missing/);
+  });
+});
+
+describe('benchHelp', () => {
+  it('gives the usage with every option for --help and -h, and nothing otherwise', () => {
+    const help = benchHelp(['--stage', 'daily', '--help']);
+    expect(help).toMatch(/^Usage: pnpm bench \[options\] \[stages\.\.\.\]/);
+    for (const flag of ['--sessions', '--stage', '--runs', '--no-warmup', '--db-prefix', '--reuse'])
+      expect(help).toContain(flag);
+    // Commander wraps the text at 80 columns.
+    expect(help?.replace(/\s+/g, ' ')).toContain(stageNames.join(', '));
+    expect(benchHelp(['-h'])).toBe(help);
+    expect(benchHelp(['--stage', 'daily'])).toBeUndefined();
   });
 });
 
