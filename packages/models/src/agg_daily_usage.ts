@@ -89,28 +89,22 @@ export const agg_daily_usage = defineModel({
       .selectAll('fresh');
   },
   deletes: (ctx) => {
-    const stored = ctx.db
-      .selectFrom(ctx.self('a'))
-      .select([
-        sql<number>`a.date_key`.as('date_key'),
-        sql<string>`a.country_code`.as('country_code'),
-        sql<string>`a.device_type`.as('device_type'),
-        sql<string>`a.plan`.as('plan'),
-        sql<string>`a.quality`.as('quality'),
-      ]);
+    // The stored groups' unique key.
+    const storedKey = [
+      sql<number>`a.date_key`.as('date_key'),
+      sql<string>`a.country_code`.as('country_code'),
+      sql<string>`a.device_type`.as('device_type'),
+      sql<string>`a.plan`.as('plan'),
+      sql<string>`a.quality`.as('quality'),
+    ];
+    const stored = ctx.db.selectFrom(ctx.self('a')).select(storedKey);
     const delta = deltaGroups(ctx, { columns: userGroupColumns, userPlans: true });
     if (delta !== undefined) return stored.where(delta.isChanged('a'));
     return ctx.db
       .with(changedDaysCte, () => changedDays(ctx))
       .with(changedGroupsCte, () => changedUserGroups(ctx, userGroupColumns))
       .selectFrom(ctx.self('a'))
-      .select([
-        sql<number>`a.date_key`.as('date_key'),
-        sql<string>`a.country_code`.as('country_code'),
-        sql<string>`a.device_type`.as('device_type'),
-        sql<string>`a.plan`.as('plan'),
-        sql<string>`a.quality`.as('quality'),
-      ])
+      .select(storedKey)
       .where((eb) =>
         eb.or([
           sql<boolean>`"a"."date_key" = ${isChangedDay}`,
