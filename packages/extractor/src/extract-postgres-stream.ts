@@ -1,7 +1,7 @@
 import { ReelhouseError, classifyError, type Logger } from '@reelhouse/core';
 import pg from 'pg';
 
-import { dropIndexesForBulkLoad } from './bulk-load-indexes.ts';
+import { analyzeAfterBulkLoad, dropIndexesForBulkLoad } from './bulk-load-indexes.ts';
 import { copyBetween } from './copy-between.ts';
 import { parseCursor, postgresCursor, type PostgresCursor } from './change-cursor.ts';
 import { cursorTextSql } from './cursor-value.ts';
@@ -154,6 +154,8 @@ async function copyStream(
     tombstones,
     columns: names,
   });
+  if (context.disposition === 'replace')
+    await analyzeAfterBulkLoad(client, [spec.rawTable, `${spec.rawTable}__history`]);
   requireReconciled({
     stream: spec.stream,
     source: spec.sourceTable,
