@@ -60,23 +60,28 @@ export type BenchOptions = z.output<typeof benchOptions>;
 
 /** The `pnpm bench` command line, for parsing and for `--help`. */
 function benchCommand(): Command {
+  // The defaults the help names are the schema's own.
+  const defaults = benchOptions.parse({});
   return new Command('pnpm bench')
     .description(
       'Every stage against its baseline in the same run; writes bench/results/latest.{md,json} and sessions-<n>.{md,json} (or sessions-<n>-<name>.*).',
     )
     .argument('[stages...]', 'stages, as with --stage')
-    .option('--sessions <n>', 'viewing sessions in the data set (default 1000000)')
+    .option('--sessions <n>', `viewing sessions in the data set (default ${defaults.sessions})`)
     .option(
       '--stage <names...>',
       `stages to run, repeated or comma-separated, always in this order: ${stageNames.join(', ')} (default: all)`,
     )
-    .option('--runs <n>', 'measured runs of each contender (default 3)')
+    .option('--runs <n>', `measured runs of each contender (default ${defaults.runs})`)
     .option('--no-warmup', 'skip the unmeasured run of every contender before the measured ones')
     .option('--profile', 'run each Reelhouse child once more under node --cpu-prof')
     .option('--explain', 'log EXPLAIN ANALYZE of statements over 500 ms (auto_explain)')
-    .option('--out <dir>', 'folder of data sets and results (default bench)')
-    .option('--seed <n>', 'data set seed (default 7)')
-    .option('--db-prefix <prefix>', 'prefix of the scratch database names (default rh_bench)')
+    .option('--out <dir>', `folder of data sets and results (default ${defaults.out})`)
+    .option('--seed <n>', `data set seed (default ${defaults.seed})`)
+    .option(
+      '--db-prefix <prefix>',
+      `prefix of the scratch database names (default ${defaults.dbPrefix})`,
+    )
     .option('--name <label>', 'name the report sessions-<n>-<label> instead of latest')
     .option('--reuse', 'keep the scratch databases of an earlier run with the same prefix')
     .helpOption('-h, --help', 'show this help')

@@ -230,14 +230,18 @@ describe('extractToWarehouse: PostgreSQL streams', () => {
     expect(ledger.rows).toEqual([{ disposition: 'replace', cursor_from: null }]);
     // Analyzed in the load: a build right after it plans with the new row counts and the
     // user_id expression index's statistics.
-    const planned = await warehouse.query<{ table: string; rows: number; counted: number }>(
-      `select c.relname as table, c.reltuples::int as rows,
-              (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from raw.%I', c.relname), false, true, '')))[1]::text::int as counted
-         from pg_class c where c.relnamespace = 'raw'::regnamespace
-          and c.relname in ('viewing_sessions', 'viewing_sessions__history') order by 1`,
-    );
-    expect(planned.rows.map((row) => row.rows)).toEqual(planned.rows.map((row) => row.counted));
-    expect(planned.rows[0]).toMatchObject({ table: 'viewing_sessions', rows: 1097 });
+    for (const [table, rows] of [
+      ['viewing_sessions', 1097],
+      ['viewing_sessions__history', undefined],
+    ] as const) {
+      const planned = await warehouse.query<{ estimated: number; counted: number }>(
+        `select (select reltuples::int from pg_class where oid = $1::regclass) as estimated,
+                (select count(*)::int from raw.${table}) as counted`,
+        [`raw.${table}`],
+      );
+      expect(planned.rows[0]!.estimated).toBe(planned.rows[0]!.counted);
+      if (rows !== undefined) expect(planned.rows[0]!.counted).toBe(rows);
+    }
     const indexStats = await warehouse.query(
       `select 1 from pg_stats where schemaname = 'raw' and tablename = 'viewing_sessions__user_id_idx'`,
     );
