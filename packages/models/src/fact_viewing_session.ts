@@ -8,7 +8,7 @@ import { dim_date } from './dim_date.ts';
 import { dim_user } from './dim_user.ts';
 import { ref_country } from './ref_country.ts';
 import { stg_viewing_sessions } from './stg_viewing_sessions.ts';
-import { changedItemIds } from './changed-items.ts';
+import { changedItemsOfBuild } from './changed-items.ts';
 import { changedUserIds, coveredUntil } from './changes-since.ts';
 
 /** A session counts as completed when the player says so or at least this share of the runtime was watched. */
@@ -112,7 +112,11 @@ export const fact_viewing_session = defineModel({
               .whereRef('cv.valid_from', '<=', 's.started_at'),
           ),
         ]),
-        eb('s.content_id', '=', sql<string>`any(array(${changedItemIds(ctx, coveredUntil(ctx))}))`),
+        eb(
+          's.content_id',
+          '=',
+          sql<string>`any(array(${changedItemsOfBuild(ctx, coveredUntil(ctx))}))`,
+        ),
       ]),
     );
   },

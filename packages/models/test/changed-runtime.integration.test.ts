@@ -239,3 +239,37 @@ describe('a catalogue edit that corrects runtimes or adds a late item (issue 13)
     expect(await differencesFromFullRebuild(db)).toEqual([]);
   });
 });
+
+describe('a catalogue extracted after the sessions (the extractor extracts content last)', () => {
+  it('re-resolves no session of an unchanged item in the next build, and still equals a full rebuild', async () => {
+    await freshRawWithCatalogue(db);
+    const sessionsLoad = day(1);
+    // The same run extracts the catalogue an hour after the sessions: the fact's watermark (its
+    // newest session extraction) is older than every catalogue version that run's build read.
+    const catalogueLoad = {
+      _load_id: uuid(1100),
+      _extracted_at: new Date('2024-03-01T07:00:00Z'),
+      _change_seq: 1,
+    };
+    await landHistory(documents({ mov_1: 100, ep_1_1_1: 50, ep_1_1_2: 50 }), catalogueLoad);
+    await landUsers(db, [rawUser({ user_id: u1 })], sessionsLoad);
+    await landSessions(
+      db,
+      [
+        rawSession({ session_id: session(1), user_id: u1 }),
+        rawSession({ session_id: session(2), user_id: u1, content_id: 'ep_1_1_1' }),
+        rawSession({ session_id: session(3), user_id: u1, content_id: 'ep_1_1_2' }),
+      ],
+      sessionsLoad,
+    );
+    expectPublished(await buildModels(db, { models }));
+
+    // The next day brings one session and no catalogue change.
+    await landSessions(db, [rawSession({ session_id: session(5), user_id: u1 })], day(2));
+    const result = await buildModels(db, { models });
+    expectPublished(result);
+    const fact = result.models.find((model) => model.name === 'fact_viewing_session');
+    expect({ mode: fact?.mode, rows: fact?.rows }).toEqual({ mode: 'incremental_delta', rows: 1 });
+    expect(await differencesFromFullRebuild(db)).toEqual([]);
+  });
+});
