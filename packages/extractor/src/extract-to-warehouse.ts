@@ -60,10 +60,20 @@ function parseSelection(options: ExtractOptions): z.output<typeof selection> {
   });
 }
 
+/** Streams of a lane are extracted one after another; the lanes run at the same time. */
+const extractionLanes: readonly (readonly StreamName[])[] = [
+  ['users', 'viewing_sessions'],
+  ['content'],
+];
+
 /**
- * Extracts the selected streams (in the order users, viewing_sessions, content) into `raw`, each
- * in its own transaction; stops at the first stream that fails and throws its error (streams
- * loaded before it stay committed).
+ * Extracts the selected streams into `raw`, each in its own transaction, in two lanes at once:
+ * users then viewing_sessions from PostgreSQL, and content from MongoDB. users goes before
+ * viewing_sessions, so a user version is never extracted after the sessions that follow it (the
+ * fact's watermark relies on it). Within a lane, a stream that fails stops the streams after it;
+ * the other lane finishes, and the first failure in stream order is thrown. Streams loaded stay
+ * committed. The lanes overlap because FerretDB can only read the whole catalogue for the content
+ * stream's reconciliation (seconds, on its own CPU) while PostgreSQL does the sessions' work.
  */
 export async function extractToWarehouse(options: ExtractOptions): Promise<ExtractReport> {
   const startedAt = Date.now();
@@ -75,8 +85,7 @@ export async function extractToWarehouse(options: ExtractOptions): Promise<Extra
       ? chosen.fullRefresh.includes(stream)
       : chosen.fullRefresh === true;
   await ensureRawTables(options.warehouse);
-  const reports: StreamLoadReport[] = [];
-  for (const stream of streamNames.filter((name) => wanted.has(name))) {
+  const extractStream = (stream: StreamName): Promise<StreamLoadReport> => {
     const common = {
       warehouse: options.warehouse,
       fullRefresh: refresh(stream),
@@ -86,29 +95,38 @@ export async function extractToWarehouse(options: ExtractOptions): Promise<Extra
     };
     switch (stream) {
       case 'users':
-        reports.push(
-          await extractPostgresStream({ ...common, spec: usersStream, source: options.source }),
-        );
-        break;
+        return extractPostgresStream({ ...common, spec: usersStream, source: options.source });
       case 'viewing_sessions':
-        reports.push(
-          await extractPostgresStream({
-            ...common,
-            spec: viewingSessionsStream,
-            source: options.source,
-          }),
-        );
-        break;
+        return extractPostgresStream({
+          ...common,
+          spec: viewingSessionsStream,
+          source: options.source,
+        });
       case 'content':
-        reports.push(
-          await extractContentStream({
-            ...common,
-            mongo: options.mongo,
-            batchSize: chosen.contentBatchSize ?? 500,
-          }),
-        );
-        break;
+        return extractContentStream({
+          ...common,
+          mongo: options.mongo,
+          batchSize: chosen.contentBatchSize ?? 500,
+        });
     }
+  };
+  const outcomes = new Map<StreamName, PromiseSettledResult<StreamLoadReport>>();
+  const runLane = async (lane: readonly StreamName[]) => {
+    for (const stream of lane.filter((name) => wanted.has(name))) {
+      const outcome = await extractStream(stream).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      );
+      outcomes.set(stream, outcome);
+      if (outcome.status === 'rejected') return;
+    }
+  };
+  await Promise.all(extractionLanes.map(runLane));
+  const reports: StreamLoadReport[] = [];
+  for (const stream of streamNames) {
+    const outcome = outcomes.get(stream);
+    if (outcome?.status === 'rejected') throw outcome.reason;
+    if (outcome !== undefined) reports.push(outcome.value);
   }
   return {
     step: 'extract_to_warehouse',

@@ -307,6 +307,32 @@ describe('extractToWarehouse: the MongoDB content stream', () => {
     expect(await rawSnapshot()).toEqual(before);
   });
 
+  it('extracts content alongside the PostgreSQL streams: their failure leaves its load committed, and the first failure in stream order is thrown', async () => {
+    const contentLoads = async () =>
+      (
+        await warehouse.query<{ n: string }>(
+          `select count(*) as n from raw._loads where stream = 'content' and status = 'succeeded'`,
+        )
+      ).rows[0]?.n;
+    const loadsBefore = Number(await contentLoads());
+
+    // The source database has no tables: users fails, so viewing_sessions (after it in its lane) never starts.
+    const failure = await extractToWarehouse({ source, warehouse, mongo: mongo.db }).catch(
+      (error: unknown) => error,
+    );
+
+    expect(failure).toMatchObject({
+      code: 'not_found',
+      message: 'stream users: source table public.users does not exist',
+    });
+    expect(Number(await contentLoads())).toBe(loadsBefore + 1);
+    expect(
+      (await warehouse.query(`select 1 from raw._loads where stream = 'viewing_sessions'`))
+        .rowCount,
+    ).toBe(0);
+    expect(await rawCounts()).toEqual(await sourceCounts());
+  });
+
   it('fails with an error naming the stream when MongoDB is unreachable', async () => {
     const unreachable = new MongoClient('mongodb://127.0.0.1:9', { serverSelectionTimeoutMS: 300 });
     try {
