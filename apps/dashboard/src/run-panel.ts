@@ -3,6 +3,7 @@ import {
   parseMetricQuery,
   runMetricQuery,
   type DimensionName,
+  type MetricQuery,
   type MetricResult,
 } from '@reelhouse/metrics';
 import type { TrustedSchema } from '@reelhouse/warehouse';
@@ -39,19 +40,15 @@ export function grainFor(filters: DashboardFilters): 'date' | 'week' | 'month' {
   return days <= 400 ? 'week' : 'month';
 }
 
-/**
- * Runs one panel under the URL filters, through the cache keyed by the last load; answered from
- * the in-memory copy of that load once it is imported, by the warehouse until then.
- */
-export async function runPanel(options: {
-  db: Kysely<TrustedSchema>;
-  cache: PanelCache;
-  loadKey: string;
-  panel: PanelDefinition;
-  filters: DashboardFilters;
-  imported?: ImportedWarehouses | undefined;
-}): Promise<PanelAnswer> {
-  const { panel, filters } = options;
+/** The metric query a panel runs under the URL filters, and which of those filters it applies. */
+export function panelQuery(
+  panel: PanelDefinition,
+  filters: DashboardFilters,
+): {
+  query: MetricQuery;
+  applied: readonly FilterDimension[];
+  ignored: readonly FilterDimension[];
+} {
   const answerable = new Set<DimensionName>(answerableDimensions(panel.metrics));
   const active = filterDimensions.filter(
     (dimension) => filters.dimensions[dimension] !== undefined,
@@ -71,6 +68,23 @@ export async function runPanel(options: {
     to: filters.to,
     limit: panel.limit ?? 100,
   });
+  return { query, applied, ignored };
+}
+
+/**
+ * Runs one panel under the URL filters, through the cache keyed by the last load; answered from
+ * the in-memory copy of that load once it is imported, by the warehouse until then.
+ */
+export async function runPanel(options: {
+  db: Kysely<TrustedSchema>;
+  cache: PanelCache;
+  loadKey: string;
+  panel: PanelDefinition;
+  filters: DashboardFilters;
+  imported?: ImportedWarehouses | undefined;
+}): Promise<PanelAnswer> {
+  const { panel, filters } = options;
+  const { query, applied, ignored } = panelQuery(panel, filters);
   const result = await options.cache.get({
     loadKey: options.loadKey,
     key: JSON.stringify(query),
