@@ -32,6 +32,12 @@ const sumIf = (column: string, inPeriod: RawBuilder<boolean>) =>
 const countIf = (inPeriod: RawBuilder<boolean>) => sql<number>`count(*) filter (where ${inPeriod})`;
 const distinctUsersIf = (inPeriod: RawBuilder<boolean>) =>
   sql<number>`count(distinct u.user_id) filter (where ${inPeriod})`;
+/**
+ * Users of the `subscribers` source (dim_user versions valid at one instant): dim_user's
+ * `versions_do_not_overlap` test holds one valid version per user at an instant, so counting the
+ * versions counts the users exactly, without hashing a million ids as count(distinct) does.
+ */
+const usersValidIf = countIf;
 const payingAt = (inPeriod: RawBuilder<boolean>) =>
   sql<boolean>`${inPeriod} and u.subscription_status = 'active'`;
 /** Active or paused: a subscriber (paused users keep their subscription, cancelled ones do not). */
@@ -165,7 +171,7 @@ export const metricDefinitions = {
       subscribers: (p) =>
         ratio(
           sumIf('u.monthly_price_cents', payingAt(p)),
-          sql<number>`100 * ${distinctUsersIf(payingAt(p))}`,
+          sql<number>`100 * ${usersValidIf(payingAt(p))}`,
         ),
     },
   },
@@ -201,7 +207,7 @@ export const metricDefinitions = {
     unit: 'count',
     higherIsBetter: true,
     total: true,
-    expressions: { subscribers: (p) => distinctUsersIf(subscribedAt(p)) },
+    expressions: { subscribers: (p) => usersValidIf(subscribedAt(p)) },
   },
   users: {
     label: 'Users',
@@ -210,7 +216,7 @@ export const metricDefinitions = {
     unit: 'count',
     higherIsBetter: true,
     total: true,
-    expressions: { subscribers: (p) => distinctUsersIf(p) },
+    expressions: { subscribers: (p) => usersValidIf(p) },
   },
   churn_rate: {
     label: 'Churn rate',
@@ -222,8 +228,8 @@ export const metricDefinitions = {
       // Filters by user attributes apply to each version: the starting subscriber's and the cancelled one's.
       subscribers: (p, range) =>
         ratio(
-          sql<number>`count(distinct u.user_id) filter (where ${p} and u.subscription_status = 'cancelled' and u.user_id in (select s.user_id from trusted.dim_user s where s.user_key <> -1 and s.subscription_status in ('active', 'paused') and s.valid_from < ${range.from}::date::timestamp at time zone 'UTC' and (s.valid_to is null or s.valid_to >= ${range.from}::date::timestamp at time zone 'UTC')))`,
-          distinctUsersIf(subscribedAt(validAtStart(range))),
+          sql<number>`count(*) filter (where ${p} and u.subscription_status = 'cancelled' and u.user_id in (select s.user_id from trusted.dim_user s where s.user_key <> -1 and s.subscription_status in ('active', 'paused') and s.valid_from < ${range.from}::date::timestamp at time zone 'UTC' and (s.valid_to is null or s.valid_to >= ${range.from}::date::timestamp at time zone 'UTC')))`,
+          usersValidIf(subscribedAt(validAtStart(range))),
         ),
     },
   },

@@ -27,7 +27,6 @@ describe('dashboard exposures (issue 15)', () => {
         'dim_user.currency',
         'dim_user.monthly_price_cents',
         'dim_user.subscription_status',
-        'dim_user.user_id',
         'dim_user.user_key',
         'dim_user.valid_from',
         'dim_user.valid_to',
