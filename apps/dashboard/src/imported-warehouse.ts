@@ -13,13 +13,17 @@ import {
 } from '@duckdb/node-api';
 import { ReelhouseError } from '@reelhouse/core';
 import {
+  dimensionDefinitions,
   metricResultOf,
   planMetricQuery,
+  type DimensionName,
+  type DistinctUsersQuery,
   type MetricQuery,
   type MetricResult,
+  type MetricSource,
 } from '@reelhouse/metrics';
 import type { TrustedSchema } from '@reelhouse/warehouse';
-import type { Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
@@ -39,6 +43,8 @@ export interface ImportedWarehouse {
   readonly loadKey: string;
   readonly sessions: number;
   run(query: MetricQuery): Promise<MetricResult>;
+  /** The DuckDB SQL `run` sends for a query. */
+  compile(query: MetricQuery): CompiledQuery;
   close(): void;
 }
 
@@ -69,6 +75,13 @@ const queryConnections = 4;
  * would cancel it: a visitor gone long ago must not keep the cores from the next ones.
  */
 const queryTimeoutMs = 15_000;
+
+/**
+ * Memory one query's distinct-user bitmaps may take, per period: a bitmap of every user id per
+ * group (125 KB at 1M users). Within it, distinct users are counted by setting bits, several
+ * times faster than hashing the ids; past it (a title or an episode per group), by hashing.
+ */
+const distinctBitmapBudgetBytes = 32 * 1024 * 1024;
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const dayKeyOf = (ms: number) =>
@@ -189,6 +202,86 @@ async function buildDuckDatabase(options: {
   await connection.run(toDateMacro);
 }
 
+/** Groups a time dimension makes over a query's periods (the previous one aligned onto the current). */
+function timeGroups(grain: 'day' | 'week' | 'month', days: number): number {
+  if (grain === 'day') return days;
+  return grain === 'week' ? Math.floor(days / 7) + 2 : Math.floor(days / 28) + 2;
+}
+
+/**
+ * The sources with DuckDB's exact bitmap count of distinct users (`bitstring_agg` over the dense
+ * user numbers the copy stores) wherever a query's groups keep the bitmaps within the budget.
+ * How many values each category dimension has is estimated once per source, by HyperLogLog.
+ */
+async function withDistinctUserBitmaps(options: {
+  connection: DuckDBConnection;
+  db: Kysely<TrustedSchema>;
+  sources: readonly MetricSource[];
+  budgetBytes: number;
+}): Promise<MetricSource[]> {
+  const { connection, db } = options;
+  const bounds = await connection.runAndReadAll(
+    'select min(user_id) as first, max(user_id) as last from trusted.dim_user',
+  );
+  const { first, last } = bounds.getRowObjects()[0] ?? {};
+  // Dense numbers from 1 (the import's dense_rank); anything else keeps count(distinct).
+  if (first !== 1n || typeof last !== 'bigint') return [...options.sources];
+  const users = Number(last);
+  const bitmapBytes = Math.ceil(users / 8);
+  const sources: MetricSource[] = [];
+  for (const source of options.sources) {
+    const categories = (Object.keys(dimensionDefinitions) as DimensionName[]).flatMap((name) => {
+      const definition = dimensionDefinitions[name];
+      const expression =
+        definition.kind === 'category'
+          ? (source.dimensions?.[name] ??
+            (definition.expressions as Partial<Record<string, RawBuilder<unknown>>>)[source.name])
+          : undefined;
+      return expression === undefined ? [] : [{ name, expression }];
+    });
+    let query = source.from(db);
+    if (source.where !== undefined) query = query.where(source.where);
+    const compiled = query
+      .select(
+        categories.map(({ name, expression }) =>
+          sql<number>`approx_count_distinct(${expression})`.as(name),
+        ),
+      )
+      .compile();
+    const estimates =
+      categories.length === 0
+        ? {}
+        : ((
+            await connection.runAndReadAll(compiled.sql, compiled.parameters as DuckDBValue[])
+          ).getRowObjects()[0] ?? {});
+    const valuesOf = (name: DimensionName): number => {
+      const definition = dimensionDefinitions[name];
+      if (definition.kind === 'time') return Number.NaN;
+      const estimate = estimates[name];
+      // HyperLogLog errs by a few percent: leave a margin, and count the null group.
+      return estimate === undefined || estimate === null
+        ? Number.POSITIVE_INFINITY
+        : Math.ceil(Number(estimate) * 1.1) + 1;
+    };
+    const distinctUsers = (where: RawBuilder<boolean>, query: DistinctUsersQuery) => {
+      const groups = query.dimensions.reduce((product, name) => {
+        const definition = dimensionDefinitions[name];
+        return (
+          product *
+          (definition.kind === 'time'
+            ? timeGroups(definition.grain, query.period.days)
+            : valuesOf(name))
+        );
+      }, 1);
+      return groups * bitmapBytes > options.budgetBytes
+        ? undefined
+        : sql<number>`coalesce(bit_count(bitstring_agg(u.user_id, 1, ${sql.lit(users)}) filter (where ${where})), 0)`;
+    };
+    sources.push({ ...source, distinctUsers });
+  }
+  return sources;
+}
+
 /** A value as node-postgres (with the warehouse's parsers) gives it: numbers, 'YYYY-MM-DD' dates. */
 function asPgValue(value: DuckDBValue): unknown {
   if (typeof value === 'bigint') return Number(value);
@@ -217,6 +310,8 @@ export async function importWarehouse(options: {
   loadKey: string;
   /** Where the file goes: one per load, named by the load's key. */
   path: string;
+  /** Memory per period for distinct-user bitmaps (default 32 MiB); 0 always hashes. */
+  distinctBitmapBudgetBytes?: number;
 }): Promise<ImportedWarehouse> {
   const plan = planWarehouseImport(options.db);
   const exists = await stat(options.path).then(
@@ -265,6 +360,7 @@ async function openImportedWarehouse(options: {
   db: Kysely<TrustedSchema>;
   loadKey: string;
   path: string;
+  distinctBitmapBudgetBytes?: number;
 }): Promise<ImportedWarehouse> {
   const instance = await DuckDBInstance.create(options.path, {
     access_mode: 'READ_ONLY',
@@ -293,13 +389,22 @@ async function openImportedWarehouse(options: {
     `select count(*) as n from trusted.${wideFactTable}`,
   );
   const sessions = Number(count.getRowObjects()[0]?.['n'] ?? 0);
-  const sources = importedSources(planWarehouseImport(options.db));
+  const sources = await withDistinctUserBitmaps({
+    connection: connections[0]!,
+    db: options.db,
+    sources: importedSources(planWarehouseImport(options.db)),
+    budgetBytes: options.distinctBitmapBudgetBytes ?? distinctBitmapBudgetBytes,
+  });
+  const compile = (query: MetricQuery) => {
+    const plan = planMetricQuery(options.db, query, sources);
+    return { plan, compiled: plan.query.compile() };
+  };
   return {
     loadKey: options.loadKey,
     sessions,
+    compile: (query) => compile(query).compiled,
     async run(query) {
-      const plan = planMetricQuery(options.db, query, sources);
-      const compiled = plan.query.compile();
+      const { plan, compiled } = compile(query);
       const connection = await acquire();
       let timedOut = false;
       const timer = setTimeout(() => {

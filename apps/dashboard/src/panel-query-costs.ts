@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { planMetricQuery, type MetricQuery } from '@reelhouse/metrics';
+import type { MetricQuery } from '@reelhouse/metrics';
 import { createKysely, createPool, type TrustedSchema } from '@reelhouse/warehouse';
 import { sql } from 'kysely';
 
@@ -9,7 +9,6 @@ import { parseDashboardParams, resolveFilters } from './dashboard-filters.ts';
 import { importWarehouse } from './imported-warehouse.ts';
 import { panelDefinitions } from './panel-definitions.ts';
 import { panelQuery } from './run-panel.ts';
-import { importedSources, planWarehouseImport } from './warehouse-import-plan.ts';
 
 // `pnpm --filter @reelhouse/dashboard panel-costs --url WAREHOUSE_URL --file copy.duckdb
 //   [--variant preset=365d ...] [--panel id ...] [--runs 3] [--explain 3]`
@@ -75,19 +74,17 @@ try {
       rows.push({ panel: panel.id, variant, query, ms: ms.sort((a, b) => a - b) });
     }
   }
-  copy.close();
   rows.sort((a, b) => b.ms[0]! - a.ms[0]!);
   console.log('fastest of runs, ms | panel | filters');
   for (const row of rows)
     console.log(`${row.ms[0]!.toFixed(0).padStart(6)} | ${row.panel} | ${row.variant}`);
   const explained = rows.slice(0, Number(values.explain));
   if (explained.length > 0) {
-    const sources = importedSources(planWarehouseImport(db));
     const instance = await DuckDBInstance.create(values.file, { access_mode: 'READ_ONLY' });
     const connection = await instance.connect();
     await connection.run(`set time zone 'UTC'`);
     for (const row of explained) {
-      const compiled = planMetricQuery(db, row.query, sources).query.compile();
+      const compiled = copy.compile(row.query);
       const plan = await connection.runAndReadAll(
         `explain analyze ${compiled.sql}`,
         compiled.parameters as DuckDBValue[],
@@ -100,6 +97,7 @@ try {
     connection.closeSync();
     instance.closeSync();
   }
+  copy.close();
 } finally {
   await db.destroy();
 }

@@ -2,6 +2,7 @@ import {
   dimensionDefinitions,
   metricDefinitions,
   metricSources,
+  warehouseAggregates,
   type MetricExpression,
   type DimensionName,
   type MetricSource,
@@ -59,7 +60,8 @@ function sourceFragments(db: Kysely<TrustedSchema>, source: MetricSource): strin
     const expression = (definition.expressions as Partial<Record<SourceName, MetricExpression>>)[
       source.name
     ];
-    if (expression !== undefined) fragments.push(expression(sql<boolean>`true`, someRange));
+    if (expression !== undefined)
+      fragments.push(expression(sql<boolean>`true`, someRange, warehouseAggregates));
   }
   for (const definition of Object.values(dimensionDefinitions))
     if (definition.kind === 'category') {

@@ -9,6 +9,8 @@ import {
 } from './dimension-definitions.ts';
 import {
   metricDefinitions,
+  warehouseAggregates,
+  type MetricAggregates,
   type MetricDefinition,
   type MetricExpression,
   type MetricName,
@@ -44,7 +46,8 @@ const metricExpression = (source: MetricSource, name: MetricName): MetricExpress
 function zeroWhenEmpty(name: MetricName, expression: MetricExpression): MetricExpression {
   const definition: MetricDefinition = metricDefinitions[name];
   return definition.total === true
-    ? (inPeriod, range) => sql<number>`coalesce(${expression(inPeriod, range)}, 0)`
+    ? (inPeriod, range, aggregates) =>
+        sql<number>`coalesce(${expression(inPeriod, range, aggregates)}, 0)`
     : expression;
 }
 
@@ -145,6 +148,11 @@ export function planMetricQuery(
     from: period.previousFrom,
     to: period.previousTo,
   };
+  const aggregates: MetricAggregates = {
+    distinctUsers: (where) =>
+      source.distinctUsers?.(where, { dimensions: query.dimensions, period }) ??
+      warehouseAggregates.distinctUsers(where),
+  };
   const current = source.inPeriod(currentRange);
   const previous = source.inPeriod(previousRange);
   const dimensions = query.dimensions.map((name) => ({
@@ -173,8 +181,8 @@ export function planMetricQuery(
     ...query.metrics.flatMap((name) => {
       const expression = zeroWhenEmpty(name, metricExpression(source, name)!);
       return [
-        expression(current, currentRange).as(name),
-        expression(previous, previousRange).as(`${name}${previousSuffix}`),
+        expression(current, currentRange, aggregates).as(name),
+        expression(previous, previousRange, aggregates).as(`${name}${previousSuffix}`),
       ];
     }),
   ]);

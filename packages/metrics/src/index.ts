@@ -1,6 +1,8 @@
 export {
   metricDefinitions,
   metricNames,
+  warehouseAggregates,
+  type MetricAggregates,
   type MetricName,
   type MetricDefinition,
   type MetricUnit,
@@ -27,6 +29,7 @@ export {
 export {
   metricSources,
   type MetricSource,
+  type DistinctUsersQuery,
   type SourceName,
   type PeriodBounds,
 } from './metric-source.ts';

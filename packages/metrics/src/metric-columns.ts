@@ -4,7 +4,12 @@ import { createOfflineKysely, queryColumnLineage } from '@reelhouse/model-compil
 import type { TrustedSchema } from '@reelhouse/warehouse';
 
 import { dimensionDefinitions, type DimensionName } from './dimension-definitions.ts';
-import { metricDefinitions, type MetricExpression, type MetricName } from './metric-definitions.ts';
+import {
+  metricDefinitions,
+  warehouseAggregates,
+  type MetricExpression,
+  type MetricName,
+} from './metric-definitions.ts';
 import { metricSources, type MetricSource, type PeriodRange } from './metric-source.ts';
 
 /** What a dashboard panel (or any metric query) asks for. */
@@ -35,7 +40,9 @@ export async function metricColumns(request: MetricRequest): Promise<string[]> {
     const inPeriod = source.inPeriod(range);
     const expressions: RawBuilder<unknown>[] = [
       inPeriod,
-      ...request.metrics.flatMap((name) => expressionOf(name, source)?.(inPeriod, range) ?? []),
+      ...request.metrics.flatMap(
+        (name) => expressionOf(name, source)?.(inPeriod, range, warehouseAggregates) ?? [],
+      ),
       ...request.dimensions.flatMap((name) => dimensionOf(name, source) ?? []),
       ...(source.dayKey === undefined ? [] : [source.dayKey]),
       ...(source.where === undefined ? [] : [sql`${source.where}`]),

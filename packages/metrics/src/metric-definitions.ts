@@ -7,12 +7,27 @@ export type MetricUnit =
   'count' | 'hours' | 'minutes' | 'ratio' | 'kbps' | 'milliseconds' | 'currency';
 
 /**
+ * Aggregates whose exact SQL form the answering source may choose (see
+ * `MetricSource.distinctUsers`): metrics name what they count, the source says how.
+ */
+export interface MetricAggregates {
+  /** Distinct `u.user_id` over the rows where `where` holds; 0 over none. */
+  distinctUsers(where: RawBuilder<boolean>): RawBuilder<number>;
+}
+
+/** The aggregates as the warehouse (PostgreSQL) computes them. */
+export const warehouseAggregates: MetricAggregates = {
+  distinctUsers: (where) => sql<number>`count(distinct u.user_id) filter (where ${where})`,
+};
+
+/**
  * An aggregate over the rows of one period; `inPeriod` is the source's test for that period and
  * `range` its bounds (for metrics that also look at the period's start).
  */
 export type MetricExpression = (
   inPeriod: RawBuilder<boolean>,
   range: PeriodRange,
+  aggregates: MetricAggregates,
 ) => RawBuilder<number | null>;
 
 export interface MetricDefinition {
@@ -30,8 +45,6 @@ export interface MetricDefinition {
 const sumIf = (column: string, inPeriod: RawBuilder<boolean>) =>
   sql<number>`sum(${sql.ref(column)}) filter (where ${inPeriod})`;
 const countIf = (inPeriod: RawBuilder<boolean>) => sql<number>`count(*) filter (where ${inPeriod})`;
-const distinctUsersIf = (inPeriod: RawBuilder<boolean>) =>
-  sql<number>`count(distinct u.user_id) filter (where ${inPeriod})`;
 /**
  * Users of the `subscribers` source (dim_user versions valid at one instant): dim_user's
  * `versions_do_not_overlap` test holds one valid version per user at an instant, so counting the
@@ -72,8 +85,8 @@ export const metricDefinitions = {
     higherIsBetter: true,
     total: true,
     expressions: {
-      sessions: (p) =>
-        sql<number>`count(distinct u.user_id) filter (where ${p} and u.user_key <> -1)`,
+      sessions: (p, _range, aggregates) =>
+        aggregates.distinctUsers(sql<boolean>`${p} and u.user_key <> -1`),
     },
   },
   watch_hours: {
@@ -190,7 +203,7 @@ export const metricDefinitions = {
     unit: 'count',
     higherIsBetter: true,
     total: true,
-    expressions: { signups: (p) => distinctUsersIf(p) },
+    expressions: { signups: (p, _range, aggregates) => aggregates.distinctUsers(p) },
   },
   cancellations: {
     label: 'Cancellations',
@@ -198,7 +211,7 @@ export const metricDefinitions = {
     unit: 'count',
     higherIsBetter: false,
     total: true,
-    expressions: { cancellations: (p) => distinctUsersIf(p) },
+    expressions: { cancellations: (p, _range, aggregates) => aggregates.distinctUsers(p) },
   },
   subscribers: {
     label: 'Subscribers',

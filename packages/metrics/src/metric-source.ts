@@ -49,6 +49,21 @@ export interface MetricSource {
    * definition's, with the same values (a copy that stores a derived value as a column).
    */
   readonly dimensions?: Partial<Record<DimensionName, RawBuilder<string | number | null>>>;
+  /**
+   * This source's own exact form of "distinct users where ..." for one query, when its engine has
+   * a faster one (as dbt dispatches a macro per adapter); undefined keeps
+   * `count(distinct u.user_id) filter (where ...)`.
+   */
+  readonly distinctUsers?: (
+    where: RawBuilder<boolean>,
+    query: DistinctUsersQuery,
+  ) => RawBuilder<number> | undefined;
+}
+
+/** What a source's `distinctUsers` may look at: the query's groups and its periods. */
+export interface DistinctUsersQuery {
+  readonly dimensions: readonly DimensionName[];
+  readonly period: PeriodBounds;
 }
 
 /** One period: first and last day, inclusive. */
