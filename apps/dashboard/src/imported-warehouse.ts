@@ -13,6 +13,7 @@ import {
 } from '@duckdb/node-api';
 import { ReelhouseError } from '@reelhouse/core';
 import {
+  categoryExpression,
   dimensionDefinitions,
   metricResultOf,
   planMetricQuery,
@@ -231,12 +232,7 @@ async function withDistinctUserBitmaps(options: {
   const sources: MetricSource[] = [];
   for (const source of options.sources) {
     const categories = (Object.keys(dimensionDefinitions) as DimensionName[]).flatMap((name) => {
-      const definition = dimensionDefinitions[name];
-      const expression =
-        definition.kind === 'category'
-          ? (source.dimensions?.[name] ??
-            (definition.expressions as Partial<Record<string, RawBuilder<unknown>>>)[source.name])
-          : undefined;
+      const expression = categoryExpression(source, name);
       return expression === undefined ? [] : [{ name, expression }];
     });
     let query = source.from(db);
@@ -254,9 +250,8 @@ async function withDistinctUserBitmaps(options: {
         : ((
             await connection.runAndReadAll(compiled.sql, compiled.parameters as DuckDBValue[])
           ).getRowObjects()[0] ?? {});
+    /** Groups a category dimension makes (unknown: more than any budget allows). */
     const valuesOf = (name: DimensionName): number => {
-      const definition = dimensionDefinitions[name];
-      if (definition.kind === 'time') return Number.NaN;
       const estimate = estimates[name];
       // HyperLogLog errs by a few percent: leave a margin, and count the null group.
       return estimate === undefined || estimate === null

@@ -11,10 +11,10 @@ import { panelDefinitions } from './panel-definitions.ts';
 import { panelQuery } from './run-panel.ts';
 
 // `pnpm --filter @reelhouse/dashboard panel-costs --url WAREHOUSE_URL --file copy.duckdb
-//   [--variant preset=365d ...] [--panel id ...] [--runs 3] [--explain 3]`
+//   --variant preset=365d [--variant ...] [--panel id ...] [--runs 3] [--explain 3]`
 // times every panel's query on the in-memory copy (made first when the file is missing), one
-// query at a time, under filter sets the server's cache would not have seen: the figures behind
-// the bench's uncached p95, without the HTTP server, to compare query forms quickly. `--explain N`
+// query at a time, under the given filter sets (the bench's report lists the uncached ones it
+// uses): the figures behind its uncached p95, without the HTTP server, to compare query forms. `--explain N`
 // prints the SQL and DuckDB's EXPLAIN ANALYZE of the N slowest.
 const { values } = parseArgs({
   options: {
@@ -26,16 +26,11 @@ const { values } = parseArgs({
     explain: { type: 'string', default: '0' },
   },
 });
-if (values.url === undefined || values.file === undefined)
-  throw new Error('panel-costs: --url (the warehouse) and --file (the copy) are required');
-const variants = values.variant ?? [
-  'preset=90d',
-  'preset=365d',
-  'plan=premium',
-  'device=smart_tv',
-  'region=EMEA',
-  'preset=90d&device=streaming_stick&plan=basic_ads',
-];
+const variants = values.variant;
+if (values.url === undefined || values.file === undefined || variants === undefined)
+  throw new Error(
+    'panel-costs: --url (the warehouse), --file (the copy) and at least one --variant (a filter set, as in a page URL) are required',
+  );
 const runs = Number(values.runs);
 const db = createKysely<TrustedSchema>(createPool({ url: values.url, max: 2 }));
 try {

@@ -51,6 +51,21 @@ function zeroWhenEmpty(name: MetricName, expression: MetricExpression): MetricEx
     : expression;
 }
 
+/** How `source` answers a category dimension: its own expression, else the definition's for it. */
+export function categoryExpression(
+  source: MetricSource,
+  name: DimensionName,
+): RawBuilder<unknown> | undefined {
+  const definition = dimensionDefinitions[name];
+  if (definition.kind !== 'category') return undefined;
+  return (
+    source.dimensions?.[name] ??
+    (definition.expressions as Partial<Record<MetricSource['name'], RawBuilder<unknown>>>)[
+      source.name
+    ]
+  );
+}
+
 function dimensionExpression(options: {
   source: MetricSource;
   name: DimensionName;
@@ -58,13 +73,7 @@ function dimensionExpression(options: {
 }): RawBuilder<unknown> | undefined {
   const { source, name, period } = options;
   const definition = dimensionDefinitions[name];
-  if (definition.kind === 'category')
-    return (
-      source.dimensions?.[name] ??
-      (definition.expressions as Partial<Record<MetricSource['name'], RawBuilder<unknown>>>)[
-        source.name
-      ]
-    );
+  if (definition.kind === 'category') return categoryExpression(source, name);
   if (source.dayKey === undefined) return undefined;
   // Previous-period days move forward by the period's length, so each bucket holds both values.
   // Literals, not parameters: GROUP BY must see the very expression of the SELECT list, and both

@@ -37,6 +37,7 @@ export { periodBounds } from './period-bounds.ts';
 export {
   compileMetricQuery,
   planMetricQuery,
+  categoryExpression,
   answerableDimensions,
   previousSuffix,
   type MetricQueryPlan,

@@ -3,6 +3,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { createOfflineKysely, queryColumnLineage } from '@reelhouse/model-compiler';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 
+import { categoryExpression } from './compile-metric-query.ts';
 import { dimensionDefinitions, type DimensionName } from './dimension-definitions.ts';
 import {
   metricDefinitions,
@@ -76,8 +77,7 @@ function dimensionOf(
   source: MetricSource,
 ): RawBuilder<unknown> | undefined {
   const definition = name === 'period' ? undefined : dimensionDefinitions[name];
-  if (definition?.kind === 'category')
-    return (definition.expressions as Partial<Record<string, RawBuilder<unknown>>>)[source.name];
+  if (definition?.kind === 'category') return categoryExpression(source, name as DimensionName);
   // Time dimensions read the source's event day.
   return source.dayKey;
 }
