@@ -54,9 +54,15 @@ export function createPool(options: PoolOptions): pg.Pool {
     types: typeParsers,
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
-  const onLost = (error: Error) => options.onConnectionLost?.(error);
-  // pg emits 'error' on the pool for idle clients and on the client itself while it is checked out
-  // (a Kysely transaction between statements): unheard, either kills the process.
+  // pg emits 'error' on the client, and for an idle client also on the pool with the same error
+  // object (a Kysely transaction between statements): unheard, either kills the process. Each
+  // error is told once.
+  const told = new WeakSet<Error>();
+  const onLost = (error: Error) => {
+    if (told.has(error)) return;
+    told.add(error);
+    options.onConnectionLost?.(error);
+  };
   pool.on('error', onLost);
   pool.on('connect', (client) => client.on('error', onLost));
   return pool;

@@ -28,15 +28,21 @@ describe('issue 12: a terminated backend', () => {
 
   it('is reported for a checked-out client and an idle one without crashing, and the pool reconnects', async () => {
     const held = await pool.connect();
+    const heldPid = (await held.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
     await held.query('begin');
     const idle = await pool.connect();
+    const idlePid = (await idle.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
     idle.release();
-    await admin.query(
-      `select pg_terminate_backend(pid) from pg_stat_activity
-       where datname = current_database() and application_name = 'rh-lost-test'`,
-    );
+    const terminate = (pid: number) => admin.query('select pg_terminate_backend($1)', [pid]);
+    // One backend at a time, so each report is known to come from its client: the server's
+    // termination notice reaches the socket after pg_terminate_backend has returned.
     // No listener of the test's own: only the pool's handlers stand between the event and a crash.
-    await expect.poll(() => lost.length).toBeGreaterThanOrEqual(2);
+    await terminate(idlePid);
+    await expect.poll(() => pool.totalCount).toBe(1);
+    await expect.poll(() => lost.length).toBeGreaterThanOrEqual(1);
+    const fromIdle = lost.length;
+    await terminate(heldPid);
+    await expect.poll(() => lost.length).toBeGreaterThan(fromIdle);
     await expect(held.query('select 1')).rejects.toThrow(/not queryable|terminat/i);
     held.release(true);
     expect(lost.map((e) => (e as Error & { code?: string }).code)).toContain('57P01');
