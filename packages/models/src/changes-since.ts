@@ -12,14 +12,6 @@ export function coveredUntil(ctx: ModelContext): RawBuilder<Date> {
   return sql<Date>`(select coalesce(max(w._extracted_at), '-infinity'::timestamptz) from ${ctx.self('w')})`;
 }
 
-/** The users (staging ids) whose dim_user versions derive from history extracted after `since`. */
-export function changedUserIds(ctx: ModelContext, since: RawBuilder<Date>) {
-  return ctx.db
-    .selectFrom(ctx.ref(dim_user, 'cu'))
-    .select('cu.user_id')
-    .where('cu._extracted_at', '>', since);
-}
-
 /**
  * The users whose dim_user versions derive from history extracted after `since`, each with the
  * earliest `valid_from` among those versions: a session that started before it matched a version

@@ -9,7 +9,7 @@ import { dim_user } from './dim_user.ts';
 import { ref_country } from './ref_country.ts';
 import { stg_viewing_sessions } from './stg_viewing_sessions.ts';
 import { changedItemsOfBuild } from './changed-items.ts';
-import { changedUserIds, coveredUntil } from './changes-since.ts';
+import { changedUserStarts, coveredUntil } from './changes-since.ts';
 
 /** A session counts as completed when the player says so or at least this share of the runtime was watched. */
 const completedShare = 0.9;
@@ -83,42 +83,32 @@ export const fact_viewing_session = defineModel({
         ];
       });
     if (!ctx.isIncremental) return query;
-    // The sessions extracted after the newest one already merged (raw loads are atomic, so a load
-    // is either wholly before or wholly after that instant), and the sessions of the users whose
-    // versions changed since (late users, changes, erasures): their user_key may differ now; and
-    // the sessions of items a catalogue change gave a new key or runtime (late or corrected items).
-    // The constant upper bound is no filter, but it makes PostgreSQL estimate the pair as a narrow
-    // range (not a third of the table), so the staging view probes the key index for the new rows.
-    return query.where((eb) =>
-      eb.or([
-        eb.and([
-          eb('s._extracted_at', '>', coveredUntil(ctx)),
-          eb('s._extracted_at', '<', sql<Date>`'infinity'::timestamptz`),
-        ]),
-        // `= any(array(...))`, not `in (...)`: each id list is computed once, and each arm of the
-        // `or` becomes an index condition on raw (a bitmap OR), not a filter over every session.
-        // Of a changed user, only the sessions from the earliest changed version's start on: an
-        // earlier session matched a version that did not change (same key and attributes) or none,
-        // so its row would not change (see changedUserStarts); at 1M sessions a day's ~450
-        // changed users had 4,459 sessions, 424 of them from there on.
-        eb.and([
-          eb('s.user_id', '=', sql<string>`any(array(${changedUserIds(ctx, coveredUntil(ctx))}))`),
-          eb.exists(
-            eb
-              .selectFrom(ctx.ref(dim_user, 'cv'))
-              .select(sql.lit(1).as('one'))
-              .whereRef('cv.user_id', '=', 's.user_id')
-              .where('cv._extracted_at', '>', coveredUntil(ctx))
-              .whereRef('cv.valid_from', '<=', 's.started_at'),
-          ),
-        ]),
-        eb(
-          's.content_id',
-          '=',
-          sql<string>`any(array(${changedItemsOfBuild(ctx, coveredUntil(ctx))}))`,
-        ),
-      ]),
+    // Three sets of sessions, each read by its own index and planned as its own branch, then
+    // merged by `union` (a session in two sets gives two identical rows):
+    // - those extracted after the newest one already merged (raw loads are atomic, so a load is
+    //   either wholly before or wholly after that instant);
+    // - those of the users whose versions changed since (late users, changes, erasures), from the
+    //   earliest changed version's start on: an earlier session matched a version that did not
+    //   change (same key and attributes) or none, so its row would not change (changedUserStarts);
+    // - those of the items a catalogue change gave a new key or runtime (late or corrected items).
+    // One `or` of the three had PostgreSQL recheck every fetched session against the changed
+    // users' array one element at a time (it hashes `= any` of a constant array only): at 10M
+    // sessions, rows × changed users made the fact's daily delta slower than its full build.
+    const covered = coveredUntil(ctx);
+    const extractedSince = query
+      .where('s._extracted_at', '>', covered)
+      // No filter, but it makes PostgreSQL estimate the pair as a narrow range (not a third of
+      // the table), so the staging view probes the key index for the new rows.
+      .where('s._extracted_at', '<', sql<Date>`'infinity'::timestamptz`);
+    const ofChangedUsers = query.innerJoin(changedUserStarts(ctx, covered).as('cu'), (join) =>
+      join.onRef('cu.user_id', '=', 's.user_id').onRef('cu.valid_from', '<=', 's.started_at'),
     );
+    const ofChangedItems = query.where(
+      's.content_id',
+      '=',
+      sql<string>`any(array(${changedItemsOfBuild(ctx, covered)}))`,
+    );
+    return extractedSince.union(ofChangedUsers).union(ofChangedItems);
   },
   // Sessions deleted at the source since the last build leave the fact.
   deletes: (ctx) =>

@@ -458,14 +458,26 @@ describe('compiled SQL', () => {
       left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
       left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
       left join "trusted"."dim_date" as "d" on "d"."full_date" = ("s"."started_at" at time zone 'UTC')::date
-      where (("s"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w") and "s"."_extracted_at" < 'infinity'::timestamptz) or ("s"."user_id" = any(array((select "cu"."user_id"
+      where "s"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
+      from "trusted"."fact_viewing_session" as "w") and "s"."_extracted_at" < 'infinity'::timestamptz union
+      select "s"."session_id", coalesce("u"."user_key", -1) as "user_key", coalesce("c"."content_key", -1) as "content_key", coalesce("d"."date_key", -1) as "date_key", "s"."started_at", "s"."ended_at", date_part('hour', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "start_hour_local", date_part('isodow', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "day_of_week_local", "s"."device_type", "s"."device_os", "s"."country_code", coalesce("k"."region", 'unknown') as "region", "s"."quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."watch_duration_s", "c"."runtime_s", case when "c"."runtime_s" > 0 then least(1.0, greatest(0.0, "s"."watch_duration_s"::double precision / "c"."runtime_s")) end as "completion_ratio", ("s"."exit_reason" = 'completed' or coalesce("s"."watch_duration_s" >= 0.9 * "c"."runtime_s", false)) as "is_completed", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", "s"."exit_reason", "s"."is_offline", "s"."_load_id", "s"."_extracted_at"
+      from "trusted"."stg_viewing_sessions" as "s"
+      left join "trusted"."dim_user" as "u" on "u"."user_id" = "s"."user_id" and "u"."subscription_status" <> 'erased' and "u"."valid_from" <= "s"."started_at" and ("u"."valid_to" is null or "u"."valid_to" > "s"."started_at")
+      left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
+      left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
+      left join "trusted"."dim_date" as "d" on "d"."full_date" = ("s"."started_at" at time zone 'UTC')::date
+      inner join (select "cu"."user_id", min(cu.valid_from) as "valid_from"
       from "trusted"."dim_user" as "cu"
       where "cu"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w")))) and exists (select 1 as "one"
-      from "trusted"."dim_user" as "cv"
-      where "cv"."user_id" = "s"."user_id" and "cv"."_extracted_at" > (select coalesce(max(w._extracted_at), '-infinity'::timestamptz)
-      from "trusted"."fact_viewing_session" as "w") and "cv"."valid_from" <= "s"."started_at")) or "s"."content_id" = any(array((select "i"."content_id"
+      from "trusted"."fact_viewing_session" as "w")
+      group by "cu"."user_id") as "cu" on "cu"."user_id" = "s"."user_id" and "cu"."valid_from" <= "s"."started_at" union
+      select "s"."session_id", coalesce("u"."user_key", -1) as "user_key", coalesce("c"."content_key", -1) as "content_key", coalesce("d"."date_key", -1) as "date_key", "s"."started_at", "s"."ended_at", date_part('hour', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "start_hour_local", date_part('isodow', ("s"."started_at" at time zone coalesce("k"."time_zone", 'UTC')))::smallint as "day_of_week_local", "s"."device_type", "s"."device_os", "s"."country_code", coalesce("k"."region", 'unknown') as "region", "s"."quality", "s"."avg_bitrate_kbps", "s"."bytes_transferred", "s"."watch_duration_s", "c"."runtime_s", case when "c"."runtime_s" > 0 then least(1.0, greatest(0.0, "s"."watch_duration_s"::double precision / "c"."runtime_s")) end as "completion_ratio", ("s"."exit_reason" = 'completed' or coalesce("s"."watch_duration_s" >= 0.9 * "c"."runtime_s", false)) as "is_completed", "s"."startup_ms", "s"."rebuffer_count", "s"."rebuffer_ms", "s"."exit_reason", "s"."is_offline", "s"."_load_id", "s"."_extracted_at"
+      from "trusted"."stg_viewing_sessions" as "s"
+      left join "trusted"."dim_user" as "u" on "u"."user_id" = "s"."user_id" and "u"."subscription_status" <> 'erased' and "u"."valid_from" <= "s"."started_at" and ("u"."valid_to" is null or "u"."valid_to" > "s"."started_at")
+      left join "trusted"."dim_content" as "c" on "c"."content_id" = "s"."content_id"
+      left join "trusted"."ref_country" as "k" on "k"."country_code" = "s"."country_code"
+      left join "trusted"."dim_date" as "d" on "d"."full_date" = ("s"."started_at" at time zone 'UTC')::date
+      where "s"."content_id" = any(array((select "i"."content_id"
       from "trusted"."dim_content" as "i"
       where "i"."content_key" <> -1 and trim(coalesce(i.series_id, i.content_id)) = any(array((select trim(h.content_id) as "content_id"
       from "raw"."content__history" as "h"
@@ -492,7 +504,7 @@ describe('compiled SQL', () => {
            
       where trim(e ->> 'episode_id') = i.content_id and (e ->> 'runtime_min')::numeric * 60 is not distinct
       from i.runtime_s)
-          end, false)))))))"
+          end, false))))))"
     `);
   });
 
