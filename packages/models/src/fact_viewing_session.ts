@@ -9,7 +9,7 @@ import { dim_user } from './dim_user.ts';
 import { ref_country } from './ref_country.ts';
 import { stg_viewing_sessions } from './stg_viewing_sessions.ts';
 import { changedItemsOfBuild } from './changed-items.ts';
-import { changedUserStarts, coveredUntil } from './changes-since.ts';
+import { changedUserStartsOfBuild, coveredUntil } from './changes-since.ts';
 
 /** A session counts as completed when the player says so or at least this share of the runtime was watched. */
 const completedShare = 0.9;
@@ -88,8 +88,8 @@ export const fact_viewing_session = defineModel({
     // - those extracted after the newest one already merged (raw loads are atomic, so a load is
     //   either wholly before or wholly after that instant);
     // - those of the users whose versions changed since (late users, changes, erasures), from the
-    //   earliest changed version's start on: an earlier session matched a version that did not
-    //   change (same key and attributes) or none, so its row would not change (changedUserStarts);
+    //   earliest start at which a session's version may differ: an earlier session matches the
+    //   same version as before, or none, so its row would not change (changedUserStartsOfBuild);
     // - those of the items a catalogue change gave a new key or runtime (late or corrected items).
     // One `or` of the three had PostgreSQL recheck every fetched session against the changed
     // users' array one element at a time (it hashes `= any` of a constant array only): at 10M
@@ -100,7 +100,7 @@ export const fact_viewing_session = defineModel({
       // No filter, but it makes PostgreSQL estimate the pair as a narrow range (not a third of
       // the table), so the staging view probes the key index for the new rows.
       .where('s._extracted_at', '<', sql<Date>`'infinity'::timestamptz`);
-    const ofChangedUsers = query.innerJoin(changedUserStarts(ctx, covered).as('cu'), (join) =>
+    const ofChangedUsers = query.innerJoin(changedUserStartsOfBuild(ctx, covered).as('cu'), (join) =>
       join.onRef('cu.user_id', '=', 's.user_id').onRef('cu.valid_from', '<=', 's.started_at'),
     );
     const ofChangedItems = query.where(
