@@ -41,7 +41,8 @@ export function changedUserStartsOfBuild(ctx: ModelContext, since: RawBuilder<Da
   if (changes === undefined) return changedUserStarts(ctx, since);
   if (changes.kind === 'unchanged') return changedUserStarts(ctx, since).where(sql<boolean>`false`);
   // The fact takes a version's key, its interval and whether it is erased (see its join).
-  const erased = (alias: string) => sql<boolean>`(${sql.ref(`${alias}.subscription_status`)} = 'erased')`;
+  const erased = (alias: string) =>
+    sql<boolean>`(${sql.ref(`${alias}.subscription_status`)} = 'erased')`;
   const starts = sql<{ user_id: string; valid_from: Date }>`(
     select v.user_id, case when p.user_key is null or ${erased('p')} <> ${erased('v')} then v.valid_from
         else least(coalesce(p.valid_to, 'infinity'), coalesce(v.valid_to, 'infinity')) end as valid_from

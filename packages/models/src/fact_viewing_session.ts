@@ -100,8 +100,10 @@ export const fact_viewing_session = defineModel({
       // No filter, but it makes PostgreSQL estimate the pair as a narrow range (not a third of
       // the table), so the staging view probes the key index for the new rows.
       .where('s._extracted_at', '<', sql<Date>`'infinity'::timestamptz`);
-    const ofChangedUsers = query.innerJoin(changedUserStartsOfBuild(ctx, covered).as('cu'), (join) =>
-      join.onRef('cu.user_id', '=', 's.user_id').onRef('cu.valid_from', '<=', 's.started_at'),
+    const ofChangedUsers = query.innerJoin(
+      changedUserStartsOfBuild(ctx, covered).as('cu'),
+      (join) =>
+        join.onRef('cu.user_id', '=', 's.user_id').onRef('cu.valid_from', '<=', 's.started_at'),
     );
     const ofChangedItems = query.where(
       's.content_id',

@@ -54,9 +54,9 @@ export function createPool(options: PoolOptions): pg.Pool {
     types: typeParsers,
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
-  // pg emits 'error' on the client, and for an idle client also on the pool with the same error
-  // object (a Kysely transaction between statements): unheard, either kills the process. Each
-  // error is told once.
+  // pg emits 'error' on a checked-out client (a Kysely transaction between statements) and, for an
+  // idle client, on both the client and the pool with the same error object: unheard, either kills
+  // the process. Each error is told once.
   const told = new WeakSet<Error>();
   const onLost = (error: Error) => {
     if (told.has(error)) return;

@@ -28,10 +28,12 @@ describe('issue 12: a terminated backend', () => {
 
   it('is reported for a checked-out client and an idle one without crashing, and the pool reconnects', async () => {
     const held = await pool.connect();
-    const heldPid = (await held.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const heldPid = (await held.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!
+      .pid;
     await held.query('begin');
     const idle = await pool.connect();
-    const idlePid = (await idle.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const idlePid = (await idle.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!
+      .pid;
     idle.release();
     const terminate = (pid: number) => admin.query('select pg_terminate_backend($1)', [pid]);
     // One backend at a time, so each report is known to come from its client: the server's
