@@ -1,15 +1,21 @@
 import {
+  caseInsensitiveDimensions,
+  categoryExpression,
   dimensionDefinitions,
   metricDefinitions,
   metricSources,
   warehouseAggregates,
   type MetricExpression,
+  type MetricName,
   type DimensionName,
   type MetricSource,
   type SourceName,
 } from '@reelhouse/metrics';
 import type { TrustedSchema } from '@reelhouse/warehouse';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+
+import { panelDefinitions } from './panel-definitions.ts';
+import { drillLevels } from './panel-drill.ts';
 
 /** The copy of the fact with its user and content versions joined in, as struct columns `u` and `c`. */
 export const wideFactTable = 'fact_viewing_session_wide';
@@ -39,6 +45,27 @@ export interface WarehouseImportPlan {
    * wide table's `c` or `u`, instead of once per session in every query.
    */
   readonly derived: readonly DerivedDimension[];
+  /** Distinct-user splits the panels ask for, answered by a count of first sessions (below). */
+  readonly previousDays: readonly PreviousDayColumn[];
+}
+
+/**
+ * A column of the wide table for one split of a distinct-user metric that a panel asks for (its
+ * dimensions, its fixed filters and its drill members): each session's previous day with a
+ * session of the same user under the same values of `dimensions` and `filters` (null for the
+ * first). A user counts once in a period, on the sessions of the period whose previous day is
+ * before it: `count(distinct user)` becomes a count of rows, with no hashing of user ids.
+ * Exact for a query that groups by exactly `dimensions` and filters every one of `filters` to
+ * one value (and may filter its own dimensions): each of its groups then holds one key.
+ */
+export interface PreviousDayColumn {
+  /** The query's dimensions, sorted. */
+  readonly dimensions: readonly DimensionName[];
+  /** Dimensions the query filters to one value each, sorted. */
+  readonly filters: readonly DimensionName[];
+  readonly column: string;
+  /** SQL of each key over the fact's joins (`f`, `u`, `c`), as the warehouse's source reads them. */
+  readonly partition: readonly string[];
 }
 
 export interface DerivedDimension {
@@ -140,6 +167,7 @@ export function planWarehouseImport(db: Kysely<TrustedSchema>): WarehouseImportP
   }
   return {
     derived: derivedDimensions(db),
+    previousDays: previousDayColumns(db),
     tables: [...byTable.entries()]
       .map(([table, columns]) => ({ table, columns: sorted(columns) }))
       .sort((a, b) => a.table.localeCompare(b.table)),
@@ -169,6 +197,82 @@ function derivedDimensions(db: Kysely<TrustedSchema>): DerivedDimension[] {
     });
   }
   return derived;
+}
+
+const sessionsSource = metricSources.find((source) => source.name === 'sessions')!;
+
+/** Whether a metric counts distinct users on the sessions source. */
+function countsDistinctSessionUsers(name: MetricName): boolean {
+  const expression = (
+    metricDefinitions[name].expressions as Partial<Record<SourceName, MetricExpression>>
+  ).sessions;
+  let counted = false;
+  expression?.(sql<boolean>`true`, someRange, {
+    distinctUsers: () => {
+      counted = true;
+      return sql<number>`0`;
+    },
+  });
+  return counted;
+}
+
+/** The distinct-user splits of every panel and drill level, as sorted dimension and filter names. */
+function distinctUserSplits(): { dimensions: DimensionName[]; filters: DimensionName[] }[] {
+  const splits = new Map<string, { dimensions: DimensionName[]; filters: DimensionName[] }>();
+  const add = (dimensions: readonly string[], filters: readonly string[]) => {
+    const split = {
+      dimensions: [...new Set(dimensions)].sort() as DimensionName[],
+      filters: [...new Set(filters)]
+        .filter((name) => !dimensions.includes(name))
+        .sort() as DimensionName[],
+    };
+    splits.set(JSON.stringify(split), split);
+  };
+  for (const panel of panelDefinitions) {
+    if (!panel.metrics.some(countsDistinctSessionUsers)) continue;
+    const fixed = Object.keys(panel.filters ?? {});
+    add(panel.dimensions, fixed);
+    const levels = drillLevels(panel);
+    levels.forEach((level, depth) => {
+      if (depth > 0)
+        add(
+          [level.dimension],
+          [...fixed, ...levels.slice(0, depth).map((above) => above.dimension)],
+        );
+    });
+  }
+  return [...splits.values()].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+/** A column per split whose names are all category dimensions of the sessions source. */
+function previousDayColumns(db: Kysely<TrustedSchema>): PreviousDayColumn[] {
+  const columns: PreviousDayColumn[] = [];
+  for (const split of distinctUserSplits()) {
+    const keys = [
+      ...split.dimensions.map((name) => ({ name, grouped: true })),
+      ...split.filters.map((name) => ({ name, grouped: false })),
+    ];
+    const partition = keys.map(({ name, grouped }) => {
+      // Calendar grains (and `period`) move the previous period's days: not a fixed key.
+      if ((dimensionDefinitions as Record<string, { kind: string }>)[name]?.kind !== 'category')
+        return undefined;
+      const expression = categoryExpression(sessionsSource, name);
+      if (expression === undefined) return undefined;
+      const compiled = expression.compile(db);
+      if (compiled.parameters.length > 0) return undefined;
+      // A filter that ignores case lets every spelling of its value through: key them as one.
+      return !grouped && caseInsensitiveDimensions.has(name)
+        ? `lower(${compiled.sql})`
+        : compiled.sql;
+    });
+    if (partition.some((key) => key === undefined)) continue;
+    columns.push({
+      ...split,
+      column: `__previous_day_${columns.length}`,
+      partition: partition as string[],
+    });
+  }
+  return columns;
 }
 
 /** The metric sources as the in-memory copy answers them: the fact's joins are already made. */

@@ -157,11 +157,15 @@ export function planMetricQuery(
     from: period.previousFrom,
     to: period.previousTo,
   };
-  const aggregates: MetricAggregates = {
+  const aggregatesOf = (range: PeriodRange): MetricAggregates => ({
     distinctUsers: (where) =>
-      source.distinctUsers?.(where, { dimensions: query.dimensions, period }) ??
-      warehouseAggregates.distinctUsers(where),
-  };
+      source.distinctUsers?.(where, {
+        dimensions: query.dimensions,
+        filters: query.filters,
+        period,
+        range,
+      }) ?? warehouseAggregates.distinctUsers(where),
+  });
   const current = source.inPeriod(currentRange);
   const previous = source.inPeriod(previousRange);
   const dimensions = query.dimensions.map((name) => ({
@@ -190,8 +194,10 @@ export function planMetricQuery(
     ...query.metrics.flatMap((name) => {
       const expression = zeroWhenEmpty(name, metricExpression(source, name)!);
       return [
-        expression(current, currentRange, aggregates).as(name),
-        expression(previous, previousRange, aggregates).as(`${name}${previousSuffix}`),
+        expression(current, currentRange, aggregatesOf(currentRange)).as(name),
+        expression(previous, previousRange, aggregatesOf(previousRange)).as(
+          `${name}${previousSuffix}`,
+        ),
       ];
     }),
   ]);

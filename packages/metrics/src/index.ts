@@ -32,6 +32,7 @@ export {
   type DistinctUsersQuery,
   type SourceName,
   type PeriodBounds,
+  type PeriodRange,
 } from './metric-source.ts';
 export { periodBounds } from './period-bounds.ts';
 export {

@@ -60,10 +60,16 @@ export interface MetricSource {
   ) => RawBuilder<number> | undefined;
 }
 
-/** What a source's `distinctUsers` may look at: the query's groups and its periods. */
+/**
+ * What a source's `distinctUsers` may look at: the query's groups, filters and periods, and the
+ * one period (`range`) whose users are counted. The condition it is given is that period's
+ * `inPeriod` plus conditions on the user version alone (`u.user_key <> -1`), never on the session.
+ */
 export interface DistinctUsersQuery {
   readonly dimensions: readonly DimensionName[];
+  readonly filters: Readonly<Partial<Record<DimensionName, readonly (string | number)[]>>>;
   readonly period: PeriodBounds;
+  readonly range: PeriodRange;
 }
 
 /** One period: first and last day, inclusive. */
