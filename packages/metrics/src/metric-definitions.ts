@@ -51,6 +51,12 @@ const countIf = (inPeriod: RawBuilder<boolean>) => sql<number>`count(*) filter (
  * versions counts the users exactly, without hashing a million ids as count(distinct) does.
  */
 const usersValidIf = countIf;
+/**
+ * Users of the `signups` and `cancellations` sources, which read current versions only
+ * (`u.is_current`): dim_user's `one_current_version_per_user` test holds one per user, so counting
+ * the rows counts the users exactly, with no distinct over user ids.
+ */
+const currentUsersIf = countIf;
 const payingAt = (inPeriod: RawBuilder<boolean>) =>
   sql<boolean>`${inPeriod} and u.subscription_status = 'active'`;
 /** Active or paused: a subscriber (paused users keep their subscription, cancelled ones do not). */
@@ -203,7 +209,7 @@ export const metricDefinitions = {
     unit: 'count',
     higherIsBetter: true,
     total: true,
-    expressions: { signups: (p, _range, aggregates) => aggregates.distinctUsers(p) },
+    expressions: { signups: (p) => currentUsersIf(p) },
   },
   cancellations: {
     label: 'Cancellations',
@@ -211,7 +217,7 @@ export const metricDefinitions = {
     unit: 'count',
     higherIsBetter: false,
     total: true,
-    expressions: { cancellations: (p, _range, aggregates) => aggregates.distinctUsers(p) },
+    expressions: { cancellations: (p) => currentUsersIf(p) },
   },
   subscribers: {
     label: 'Subscribers',
