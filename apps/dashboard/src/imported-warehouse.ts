@@ -31,10 +31,10 @@ import { to as copyTo } from 'pg-copy-streams';
 import {
   importedSources,
   planWarehouseImport,
-  wideFactTable,
   type ImportedTable,
   type PreviousDayColumn,
   type WarehouseImportPlan,
+  type WideTable,
 } from './warehouse-import-plan.ts';
 
 /**
@@ -156,6 +156,76 @@ async function copyTableToCsv(
   }
 }
 
+/**
+ * `expression` (over `trusted.<table> <alias>`) as stored in a wide table: text becomes an ENUM
+ * of the values it holds, in sorted order, so scans read small integers and groups hash them
+ * while comparisons, functions and ORDER BY see the same text in the same order.
+ */
+async function storedAs(
+  connection: DuckDBConnection,
+  value: { from: string; expression: string; typeName: string },
+): Promise<string> {
+  const { from, expression, typeName } = value;
+  const described = await connection.runAndReadAll(
+    `describe select ${expression} as value from ${from}`,
+  );
+  if (String(described.getRowObjects()[0]?.['column_type']) !== 'VARCHAR') return expression;
+  await connection.run(
+    `create type ${quoteIdent(typeName)} as enum (select distinct ${expression} from ${from} where ${expression} is not null order by 1)`,
+  );
+  return `(${expression})::${quoteIdent(typeName)}`;
+}
+
+/** One source's wide table (see `WideTable`), rows in day order, text stored as enums. */
+async function buildWideTable(
+  connection: DuckDBConnection,
+  wide: WideTable,
+  previousDays: readonly PreviousDayColumn[],
+): Promise<void> {
+  const { alias } = wide.base;
+  const baseFrom = `trusted.${quoteIdent(wide.base.table)} ${alias}`;
+  const columns: string[] = [];
+  for (const name of wide.base.columns) {
+    const stored = await storedAs(connection, {
+      from: baseFrom,
+      expression: `${alias}.${quoteIdent(name)}`,
+      typeName: `${wide.name}.${name}`,
+    });
+    columns.push(`${stored} as ${quoteIdent(name)}`);
+  }
+  const joins: string[] = [];
+  for (const join of wide.joins) {
+    const from = `trusted.${quoteIdent(join.table)} ${join.alias}`;
+    const fields: string[] = [];
+    const expressions = [
+      ...join.columns.map((name) => ({ field: name, sql: `${join.alias}.${quoteIdent(name)}` })),
+      ...wide.derived.filter((derived) => derived.alias === join.alias),
+    ];
+    for (const { field, sql } of expressions)
+      fields.push(
+        `${quoteIdent(field)} := ${await storedAs(connection, { from, expression: sql, typeName: `${wide.name}.${join.alias}.${field}` })}`,
+      );
+    columns.push(`struct_pack(${fields.join(', ')}) as ${join.alias}`);
+    joins.push(
+      `join ${from} on ${join.alias}.${quoteIdent(join.key)} = ${alias}.${quoteIdent(join.key)}`,
+    );
+  }
+  // The previous-day columns key the sessions source's rows by user: its table only.
+  if (wide.source === 'sessions')
+    for (const { column, partition } of previousDays)
+      columns.push(
+        `lag(${alias}.date_key) over (partition by ${[...partition, 'u.user_id'].join(', ')} order by ${alias}.date_key) as ${quoteIdent(column)}`,
+      );
+  // Rows in day order: range filters on date_key then skip whole row groups (zone maps).
+  await connection.run(
+    `create table trusted.${quoteIdent(wide.name)} as
+     select ${columns.join(',\n       ')}
+     from ${baseFrom}
+     ${joins.join('\n     ')}
+     order by ${alias}.date_key`,
+  );
+}
+
 /** DuckDB's `to_date(text, 'YYYYMMDD')`: PostgreSQL's, for the one format the metric SQL uses. */
 const toDateMacro = `create or replace macro to_date(day, format) as
   make_date((day::integer // 10000)::bigint, ((day::integer // 100) % 100)::bigint, (day::integer % 100)::bigint)`;
@@ -183,29 +253,10 @@ async function buildDuckDatabase(options: {
         : `select * from ${csv}`;
     await connection.run(`create table trusted.${quoteIdent(table.table)} as ${select}`);
   }
-  const struct = (alias: 'u' | 'c', names: readonly string[]) =>
-    `struct_pack(${[
-      ...names.map((name) => `${quoteIdent(name)} := ${alias}.${quoteIdent(name)}`),
-      ...plan.derived
-        .filter((derived) => derived.alias === alias)
-        .map(({ field, sql }) => `${quoteIdent(field)} := ${sql}`),
-    ].join(', ')})`;
-  const previousDays = plan.previousDays.map(
-    ({ column, partition }) =>
-      `, lag(f.date_key) over (partition by ${[...partition, 'u.user_id'].join(', ')} order by f.date_key) as ${quoteIdent(column)}`,
-  );
-  // Fact rows in day order: range filters on date_key then skip whole row groups (zone maps).
-  await connection.run(
-    `create table trusted.${wideFactTable} as
-     select ${plan.wide.fact.map((name) => `f.${quoteIdent(name)}`).join(', ')},
-       ${struct('u', plan.wide.user)} as u, ${struct('c', plan.wide.content)} as c
-       ${previousDays.join('\n       ')}
-     from trusted.fact_viewing_session f
-     join trusted.dim_user u on u.user_key = f.user_key
-     join trusted.dim_content c on c.content_key = f.content_key
-     order by f.date_key`,
-  );
-  await connection.run('drop table trusted.fact_viewing_session');
+  for (const wide of plan.wide) await buildWideTable(connection, wide, plan.previousDays);
+  for (const wide of plan.wide)
+    if (!plan.wide.some((other) => other.joins.some((join) => join.table === wide.base.table)))
+      await connection.run(`drop table trusted.${quoteIdent(wide.base.table)}`);
   await connection.run(toDateMacro);
 }
 
@@ -322,9 +373,9 @@ function asPgValue(value: DuckDBValue): unknown {
 
 /**
  * Bumped when the copy's physical layout changes (user ids as numbers: 2; derived dimensions: 3;
- * previous-day columns: 4).
+ * previous-day columns: 4; text as enums, the content source pre-joined: 5).
  */
-const layoutVersion = 4;
+const layoutVersion = 5;
 
 /** What a copy's file holds, as text: files of another layout are never opened as this one. */
 export function importLayout(db: Kysely<TrustedSchema>): string {
@@ -418,11 +469,13 @@ async function openImportedWarehouse(options: {
     if (next !== undefined) next(connection);
     else idle.push(connection);
   };
+  const importPlan = planWarehouseImport(options.db);
+  const sessionsTable =
+    importPlan.wide.find((wide) => wide.source === 'sessions')?.name ?? 'fact_viewing_session';
   const count = await connections[0]!.runAndReadAll(
-    `select count(*) as n from trusted.${wideFactTable}`,
+    `select count(*) as n from trusted.${quoteIdent(sessionsTable)}`,
   );
   const sessions = Number(count.getRowObjects()[0]?.['n'] ?? 0);
-  const importPlan = planWarehouseImport(options.db);
   const sources = await withDistinctUserForms({
     connection: connections[0]!,
     db: options.db,

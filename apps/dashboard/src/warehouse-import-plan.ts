@@ -17,8 +17,54 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { panelDefinitions } from './panel-definitions.ts';
 import { drillLevels } from './panel-drill.ts';
 
-/** The copy of the fact with its user and content versions joined in, as struct columns `u` and `c`. */
-export const wideFactTable = 'fact_viewing_session_wide';
+/**
+ * The sources the copy answers from one table holding their FROM's joins, made once at import:
+ * the base table's columns stay top-level, each joined dimension becomes a struct column named by
+ * its alias, so the source's SQL reads the same `u.plan` or `c.series_title` as in the warehouse.
+ */
+const wideSources = [
+  {
+    source: 'sessions',
+    name: 'fact_viewing_session_wide',
+    joins: [
+      { table: 'dim_user', alias: 'u', key: 'user_key' },
+      { table: 'dim_content', alias: 'c', key: 'content_key' },
+    ],
+  },
+  {
+    source: 'content',
+    name: 'agg_daily_content_wide',
+    joins: [{ table: 'dim_content', alias: 'c', key: 'content_key' }],
+  },
+] as const satisfies readonly {
+  source: SourceName;
+  name: string;
+  joins: readonly { table: string; alias: 'u' | 'c'; key: string }[];
+}[];
+
+/** One source's table in the copy, its joins made (see `wideSources`). */
+export interface WideTable {
+  readonly source: SourceName;
+  readonly name: string;
+  /** The source's first table, read through `alias`; dropped from the copy once joined. */
+  readonly base: {
+    readonly table: string;
+    readonly alias: string;
+    readonly columns: readonly string[];
+  };
+  readonly joins: readonly {
+    readonly table: string;
+    readonly alias: 'u' | 'c';
+    readonly key: string;
+    readonly columns: readonly string[];
+  }[];
+  /**
+   * Dimensions the source derives from one joined row's columns (an episode label, a
+   * series-or-title name): computed once per title or user version at import, into a field of
+   * that alias's struct, instead of once per row in every query.
+   */
+  readonly derived: readonly DerivedDimension[];
+}
 
 /** Columns of one trusted table the metric sources read. */
 export interface ImportedTable {
@@ -29,23 +75,16 @@ export interface ImportedTable {
 /**
  * What the in-memory copy holds: every trusted table and column some metric, dimension or source
  * clause reads, found in their compiled SQL rather than listed by hand, so a new metric's columns
- * come along without a second list to keep in step. `wide` names the columns of the `sessions`
- * source's joined tables that its expressions read through each alias.
+ * come along without a second list to keep in step. `wide` holds the sources answered from one
+ * pre-joined table each, with the columns their expressions read through each alias.
  */
 export interface WarehouseImportPlan {
   readonly tables: readonly ImportedTable[];
-  readonly wide: {
-    readonly fact: readonly string[];
-    readonly user: readonly string[];
-    readonly content: readonly string[];
-  };
+  readonly wide: readonly WideTable[];
   /**
-   * Dimensions the `sessions` source derives from one title's or user version's columns (an
-   * episode label, a series-or-title name): computed once per title at import into a field of the
-   * wide table's `c` or `u`, instead of once per session in every query.
+   * Distinct-user splits the panels ask for, answered by a count of first sessions (below):
+   * columns of the `sessions` source's wide table.
    */
-  readonly derived: readonly DerivedDimension[];
-  /** Distinct-user splits the panels ask for, answered by a count of first sessions (below). */
   readonly previousDays: readonly PreviousDayColumn[];
 }
 
@@ -129,59 +168,64 @@ const sorted = (columns: Iterable<string>) => [...new Set(columns)].sort();
 /** The plan of the in-memory copy for the warehouse's metric sources. */
 export function planWarehouseImport(db: Kysely<TrustedSchema>): WarehouseImportPlan {
   const byTable = new Map<string, Set<string>>();
-  const wide = { fact: new Set<string>(), user: new Set<string>(), content: new Set<string>() };
-  for (const source of metricSources) {
-    const reads = sourceReads(db, source);
-    if (source.name === 'sessions') {
-      // The join keys: the copy is joined once, at import, on them.
-      wide.fact.add('user_key').add('content_key');
-      for (const [alias, { table, columns }] of reads) {
-        const target =
-          table === 'fact_viewing_session'
-            ? wide.fact
-            : table === 'dim_user'
-              ? wide.user
-              : table === 'dim_content'
-                ? wide.content
-                : undefined;
-        if (target === undefined)
-          throw new Error(`the sessions source reads trusted.${table} as ${alias}: not imported`);
-        for (const column of columns) target.add(column);
-      }
-      continue;
-    }
-    for (const { table, columns } of reads.values()) {
-      const set = byTable.get(table) ?? new Set<string>();
-      for (const column of columns) set.add(column);
-      byTable.set(table, set);
-    }
-  }
-  for (const [table, columns] of [
-    ['fact_viewing_session', wide.fact],
-    ['dim_user', new Set([...wide.user, 'user_key'])],
-    ['dim_content', new Set([...wide.content, 'content_key'])],
-  ] as const) {
+  const read = (table: string, columns: Iterable<string>) => {
     const set = byTable.get(table) ?? new Set<string>();
     for (const column of columns) set.add(column);
     byTable.set(table, set);
+  };
+  const wide: WideTable[] = [];
+  for (const source of metricSources) {
+    const reads = sourceReads(db, source);
+    const spec = wideSources.find((candidate) => candidate.source === source.name);
+    if (spec === undefined) {
+      for (const { table, columns } of reads.values()) read(table, columns);
+      continue;
+    }
+    const joined = new Map<string, Set<string>>(
+      spec.joins.map((join) => [join.alias, new Set([join.key])]),
+    );
+    let base: { table: string; alias: string; columns: Set<string> } | undefined;
+    for (const [alias, { table, columns }] of reads) {
+      const join = spec.joins.find((candidate) => candidate.alias === alias);
+      if (join !== undefined && join.table !== table)
+        throw new Error(
+          `the ${source.name} source reads trusted.${table} as ${alias}: not imported`,
+        );
+      if (join !== undefined) for (const column of columns) joined.get(alias)!.add(column);
+      else if (base === undefined) base = { table, alias, columns: new Set(columns) };
+      else
+        throw new Error(
+          `the ${source.name} source reads trusted.${table} as ${alias}: not imported`,
+        );
+    }
+    if (base === undefined) throw new Error(`the ${source.name} source reads no base table`);
+    // The join keys: the copy is joined once, at import, on them.
+    for (const join of spec.joins) base.columns.add(join.key);
+    const joins = spec.joins.map((join) => ({ ...join, columns: sorted(joined.get(join.alias)!) }));
+    wide.push({
+      source: source.name,
+      name: spec.name,
+      base: { table: base.table, alias: base.alias, columns: sorted(base.columns) },
+      joins,
+      derived: derivedDimensions(db, source),
+    });
+    read(base.table, base.columns);
+    for (const join of joins) read(join.table, join.columns);
   }
   return {
-    derived: derivedDimensions(db),
     previousDays: previousDayColumns(db),
     tables: [...byTable.entries()]
       .map(([table, columns]) => ({ table, columns: sorted(columns) }))
       .sort((a, b) => a.table.localeCompare(b.table)),
-    wide: { fact: sorted(wide.fact), user: sorted(wide.user), content: sorted(wide.content) },
+    wide,
   };
 }
 
-/** Category dimensions of the `sessions` source that are expressions over one joined table. */
-function derivedDimensions(db: Kysely<TrustedSchema>): DerivedDimension[] {
+/** A source's category dimensions that are expressions (not bare columns) over one joined table. */
+function derivedDimensions(db: Kysely<TrustedSchema>, source: MetricSource): DerivedDimension[] {
   const derived: DerivedDimension[] = [];
-  for (const [name, definition] of Object.entries(dimensionDefinitions)) {
-    if (definition.kind !== 'category') continue;
-    const expression = (definition.expressions as Partial<Record<SourceName, RawBuilder<unknown>>>)
-      .sessions;
+  for (const name of Object.keys(dimensionDefinitions) as DimensionName[]) {
+    const expression = categoryExpression(source, name);
     if (expression === undefined) continue;
     const compiled = expression.compile(db);
     const aliases = new Set([...compiled.sql.matchAll(columnReference)].map(([, alias]) => alias));
@@ -189,12 +233,7 @@ function derivedDimensions(db: Kysely<TrustedSchema>): DerivedDimension[] {
     const bareColumn = /^"?[a-z_]+"?\."?[a-z_0-9]+"?$/i.test(compiled.sql.trim());
     if (bareColumn || compiled.parameters.length > 0 || aliases.size !== 1) continue;
     if (alias !== 'u' && alias !== 'c') continue;
-    derived.push({
-      dimension: name as DimensionName,
-      alias,
-      field: `__${name}`,
-      sql: compiled.sql,
-    });
+    derived.push({ dimension: name, alias, field: `__${name}`, sql: compiled.sql });
   }
   return derived;
 }
@@ -275,20 +314,21 @@ function previousDayColumns(db: Kysely<TrustedSchema>): PreviousDayColumn[] {
   return columns;
 }
 
-/** The metric sources as the in-memory copy answers them: the fact's joins are already made. */
+/** The metric sources as the in-memory copy answers them: the wide tables' joins are already made. */
 export function importedSources(plan: WarehouseImportPlan): readonly MetricSource[] {
-  return metricSources.map((source) =>
-    source.name === 'sessions'
-      ? {
+  return metricSources.map((source) => {
+    const table = plan.wide.find((candidate) => candidate.source === source.name);
+    return table === undefined
+      ? source
+      : {
           ...source,
-          from: (db) => db.selectFrom(sql`trusted.${sql.raw(wideFactTable)}`.as('f')),
+          from: (db) => db.selectFrom(sql`trusted.${sql.raw(table.name)}`.as(table.base.alias)),
           dimensions: Object.fromEntries(
-            plan.derived.map(({ dimension, alias, field }) => [
+            table.derived.map(({ dimension, alias, field }) => [
               dimension,
               sql<string>`${sql.ref(`${alias}.${field}`)}`,
             ]),
           ),
-        }
-      : source,
-  );
+        };
+  });
 }

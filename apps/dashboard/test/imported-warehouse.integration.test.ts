@@ -1,3 +1,4 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,7 +183,8 @@ describe('in-memory copy of the warehouse (issue 14: every filter answered from 
       expect(budgeted.compile(query('active_users', ['plan'])).sql).toContain('bitstring_agg');
       expect(budgeted.compile(query('active_users', ['quality'])).sql).toContain('bitstring_agg');
       expect(budgeted.compile(query('active_users', ['date'])).sql).toContain('count(distinct');
-      expect(budgeted.compile(query('signups', ['date'])).sql).toContain('count(distinct');
+      // Sign-ups count current versions, one per user: no distinct at all.
+      expect(budgeted.compile(query('signups', ['date'])).sql).not.toMatch(/distinct|bitstring/);
       for (const metric of ['active_users', 'signups', 'cancellations'] as const)
         for (const split of [
           [],
@@ -304,10 +306,61 @@ describe('in-memory copy of the warehouse (issue 14: every filter answered from 
 
   it('copies only what the metric SQL reads, and computes per-title labels once per title', () => {
     const plan = planWarehouseImport(db);
-    expect(plan.derived.map(({ dimension }) => dimension).sort()).toEqual(['episode', 'title']);
-    expect(plan.wide.user).toContain('user_id');
+    const wide = Object.fromEntries(plan.wide.map((table) => [table.source, table]));
+    // The sources that join dimensions are pre-joined, each with its per-title labels.
+    expect(Object.keys(wide).sort()).toEqual(['content', 'sessions']);
+    for (const source of ['content', 'sessions'])
+      expect(wide[source]!.derived.map(({ dimension }) => dimension).sort()).toEqual([
+        'episode',
+        'title',
+      ]);
+    expect(wide['sessions']!.joins.find(({ alias }) => alias === 'u')?.columns).toContain(
+      'user_id',
+    );
     // Personal data no metric reads stays in the warehouse.
     expect(plan.tables.flatMap(({ columns }) => columns)).not.toContain('email_sha256');
+  });
+
+  it("stores the pre-joined tables' text as enums of their sorted values, and answers titles from them", async () => {
+    expect(
+      imported.compile(
+        parseMetricQuery({
+          metrics: ['watch_hours'],
+          dimensions: ['title'],
+          from: lastDay,
+          to: lastDay,
+        }),
+      ).sql,
+    ).toContain('agg_daily_content_wide');
+    const instance = await DuckDBInstance.create(join(dir, 'fixture.duckdb'), {
+      access_mode: 'READ_ONLY',
+    });
+    try {
+      const connection = await instance.connect();
+      const types = async (table: string) =>
+        Object.fromEntries(
+          (await connection.runAndReadAll(`describe trusted.${table}`))
+            .getRowObjects()
+            .map((row) => [String(row['column_name']), String(row['column_type'])]),
+        );
+      const sessions = await types('fact_viewing_session_wide');
+      const content = await types('agg_daily_content_wide');
+      expect(sessions['device_type']).toMatch(/^ENUM\(/);
+      expect(sessions['c']).toMatch(/series_title ENUM\(/);
+      expect(sessions['c']).toMatch(/__title ENUM\(/);
+      expect(content['c']).toMatch(/__episode ENUM\(/);
+      // Sorted: ORDER BY an enum orders by its position, which must be the text's order.
+      const { rows } = await sql<{ value: string }>`
+        select distinct device_type as value from trusted.fact_viewing_session order by 1`.execute(
+        db,
+      );
+      expect(sessions['device_type']).toBe(
+        `ENUM(${rows.map(({ value }) => `'${value}'`).join(', ')})`,
+      );
+      connection.closeSync();
+    } finally {
+      instance.closeSync();
+    }
   });
 
   it('serves panels without warehouse SQL once the copy of the load is ready, and keeps one file per load', async () => {
