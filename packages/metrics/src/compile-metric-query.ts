@@ -181,13 +181,16 @@ export function planMetricQuery(
     );
   for (const [name, values] of Object.entries(query.filters)) {
     const expression = dimensionExpression({ source, name: name as DimensionName, period })!;
-    builder = caseInsensitiveDimensions.has(name as DimensionName)
-      ? builder.where(
-          sql`lower(${expression})`,
-          'in',
-          values.map((value) => String(value).toLowerCase()),
-        )
-      : builder.where(expression, 'in', values);
+    if (!caseInsensitiveDimensions.has(name as DimensionName)) {
+      builder = builder.where(expression, 'in', values);
+      continue;
+    }
+    const lowered = values.map((value) => String(value).toLowerCase());
+    const own = source.matchesIgnoringCase?.(name as DimensionName, lowered);
+    builder =
+      own === undefined
+        ? builder.where(sql`lower(${expression})`, 'in', lowered)
+        : builder.where(own);
   }
   builder = builder.select([
     ...dimensions.map(({ name, expression }) => expression.as(name)),

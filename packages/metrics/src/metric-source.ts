@@ -58,6 +58,15 @@ export interface MetricSource {
     where: RawBuilder<boolean>,
     query: DistinctUsersQuery,
   ) => RawBuilder<number> | undefined;
+  /**
+   * This source's own exact form of a text dimension's filter, "the value, lower-cased, is one of
+   * `lowered`", when its engine has a faster one (a copy that knows every value it stores);
+   * undefined keeps `lower(<dimension>) in (...)`.
+   */
+  readonly matchesIgnoringCase?: (
+    dimension: DimensionName,
+    lowered: readonly string[],
+  ) => RawBuilder<boolean> | undefined;
 }
 
 /**

@@ -5,10 +5,18 @@ import {
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
+  sql,
 } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
-import { compileMetricQuery, parseMetricQuery, planMetricQuery } from '../src/index.ts';
+import {
+  compileMetricQuery,
+  metricSources,
+  parseMetricQuery,
+  planMetricQuery,
+  type DimensionName,
+  type MetricSource,
+} from '../src/index.ts';
 
 const db = new Kysely<TrustedSchema>({
   dialect: {
@@ -123,6 +131,40 @@ describe('compileMetricQuery', () => {
     expect(plan.query.compile().sql).toMatchInlineSnapshot(
       `"select coalesce(c.series_title, c.title) as "title", coalesce(sum("ac"."watch_seconds") filter (where ac.date_key between $1 and $2)::float8 / 3600, 0) as "watch_hours", coalesce(sum("ac"."watch_seconds") filter (where ac.date_key between $3 and $4)::float8 / 3600, 0) as "watch_hours__previous", sum("ac"."completed_sessions") filter (where ac.date_key between $5 and $6)::float8 / nullif(sum("ac"."sessions") filter (where ac.date_key between $7 and $8), 0) as "completion_rate", sum("ac"."completed_sessions") filter (where ac.date_key between $9 and $10)::float8 / nullif(sum("ac"."sessions") filter (where ac.date_key between $11 and $12), 0) as "completion_rate__previous" from "trusted"."agg_daily_content" as "ac" inner join "trusted"."dim_content" as "c" on "c"."content_key" = "ac"."content_key" where ac.date_key between $13 and $14 group by coalesce(c.series_title, c.title) order by "watch_hours" desc nulls last, coalesce(c.series_title, c.title) limit $15"`,
     );
+  });
+
+  it("filters a text dimension ignoring case, in the source's own form where it has one", () => {
+    const query = parseMetricQuery({
+      metrics: ['watch_hours'],
+      filters: { genre: ['Drama', 'SCI-FI'], device: ['smart_tv'] },
+      from: '2026-03-01',
+      to: '2026-03-31',
+    });
+    const where = (sources?: readonly MetricSource[]) => {
+      const compiled = planMetricQuery(db, query, sources).query.compile();
+      return {
+        sql: compiled.sql.slice(compiled.sql.indexOf(' where ')),
+        parameters: compiled.parameters.slice(4),
+      };
+    };
+    expect(where()).toEqual({
+      sql: ' where f.date_key between $5 and $6 and lower("c"."primary_genre") in ($7, $8) and "f"."device_type" in ($9) limit $10',
+      parameters: [20260129, 20260331, 'drama', 'sci-fi', 'smart_tv', 100],
+    });
+    const asked: unknown[] = [];
+    const own = metricSources.map((source) => ({
+      ...source,
+      matchesIgnoringCase: (dimension: DimensionName, lowered: readonly string[]) => {
+        asked.push([source.name, dimension, lowered]);
+        return sql<boolean>`c.primary_genre = any(${[...lowered]})`;
+      },
+    }));
+    // Case-sensitive codes keep their plain `in`; only the text dimension is asked.
+    expect(where(own)).toEqual({
+      sql: ' where f.date_key between $5 and $6 and c.primary_genre = any($7) and "f"."device_type" in ($8) limit $9',
+      parameters: [20260129, 20260331, ['drama', 'sci-fi'], 'smart_tv', 100],
+    });
+    expect(asked).toEqual([['sessions', 'genre', ['drama', 'sci-fi']]]);
   });
 
   it('refuses a split no source can answer, naming what each metric splits by', () => {
