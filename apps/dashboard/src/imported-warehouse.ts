@@ -28,6 +28,7 @@ import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
+import { withStoredSpellings } from './stored-spellings.ts';
 import {
   importedSources,
   planWarehouseImport,
@@ -476,12 +477,16 @@ async function openImportedWarehouse(options: {
     `select count(*) as n from trusted.${quoteIdent(sessionsTable)}`,
   );
   const sessions = Number(count.getRowObjects()[0]?.['n'] ?? 0);
-  const sources = await withDistinctUserForms({
+  const sources = await withStoredSpellings({
     connection: connections[0]!,
     db: options.db,
-    sources: importedSources(importPlan),
-    previousDays: importPlan.previousDays,
-    budgetBytes: options.distinctBitmapBudgetBytes ?? distinctBitmapBudgetBytes,
+    sources: await withDistinctUserForms({
+      connection: connections[0]!,
+      db: options.db,
+      sources: importedSources(importPlan),
+      previousDays: importPlan.previousDays,
+      budgetBytes: options.distinctBitmapBudgetBytes ?? distinctBitmapBudgetBytes,
+    }),
   });
   const compile = (query: MetricQuery) => {
     const plan = planMetricQuery(options.db, query, sources);
