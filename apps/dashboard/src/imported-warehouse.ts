@@ -441,6 +441,21 @@ export async function importWarehouse(options: {
   return openImportedWarehouse(options);
 }
 
+/**
+ * Reads every column of every table once, so that "ready" means in memory, as in import mode:
+ * after a restart on an existing file, the first queries otherwise load their blocks from disk
+ * (at 10M sessions, first answers of 250–590 ms where the same panels took about 100 ms).
+ */
+async function loadIntoMemory(connection: DuckDBConnection): Promise<void> {
+  const tables = await connection.runAndReadAll(
+    `select table_name from duckdb_tables() where schema_name = 'trusted'`,
+  );
+  for (const row of tables.getRowObjects())
+    await connection.run(
+      `select max(columns(*)) from trusted.${quoteIdent(String(row['table_name']))}`,
+    );
+}
+
 async function openImportedWarehouse(options: {
   db: Kysely<TrustedSchema>;
   loadKey: string;
@@ -470,6 +485,7 @@ async function openImportedWarehouse(options: {
     if (next !== undefined) next(connection);
     else idle.push(connection);
   };
+  await loadIntoMemory(connections[0]!);
   const importPlan = planWarehouseImport(options.db);
   const sessionsTable =
     importPlan.wide.find((wide) => wide.source === 'sessions')?.name ?? 'fact_viewing_session';
