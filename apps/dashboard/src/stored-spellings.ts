@@ -6,24 +6,30 @@ import {
   type MetricSource,
 } from '@reelhouse/metrics';
 import type { TrustedSchema } from '@reelhouse/warehouse';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 
-/** Per text dimension: each lower-cased value the source holds, with its stored spellings. */
-type Spellings = ReadonlyMap<DimensionName, ReadonlyMap<string, readonly string[]>>;
+/** Per text dimension: its expression, and each lower-cased value it takes with its spellings. */
+type Spellings = ReadonlyMap<
+  DimensionName,
+  { expression: RawBuilder<unknown>; byLowered: ReadonlyMap<string, readonly string[]> }
+>;
 
 async function spellingsOf(
   connection: DuckDBConnection,
   db: Kysely<TrustedSchema>,
   source: MetricSource,
 ): Promise<Spellings> {
-  const spellings = new Map<DimensionName, Map<string, string[]>>();
+  const spellings = new Map<
+    DimensionName,
+    { expression: RawBuilder<unknown>; byLowered: Map<string, string[]> }
+  >();
   for (const name of caseInsensitiveDimensions) {
     const expression = categoryExpression(source, name);
     if (expression === undefined) continue;
     let query = source.from(db);
     if (source.where !== undefined) query = query.where(source.where);
     const compiled = query
-      .select([sql`${expression}`.as('value'), sql`lower(${expression})`.as('lowered')])
+      .select([expression.as('value'), sql`lower(${expression})`.as('lowered')])
       .distinct()
       .where(expression, 'is not', null)
       .compile();
@@ -37,7 +43,7 @@ async function spellingsOf(
       if (known === undefined) byLowered.set(lowered, [String(row['value'])]);
       else known.push(String(row['value']));
     }
-    spellings.set(name, byLowered);
+    spellings.set(name, { expression, byLowered });
   }
   return spellings;
 }
@@ -62,9 +68,9 @@ export async function withStoredSpellings(options: {
       continue;
     }
     const matchesIgnoringCase = (dimension: DimensionName, lowered: readonly string[]) => {
-      const byLowered = spellings.get(dimension);
-      const expression = categoryExpression(source, dimension);
-      if (byLowered === undefined || expression === undefined) return undefined;
+      const stored = spellings.get(dimension);
+      if (stored === undefined) return undefined;
+      const { expression, byLowered } = stored;
       const values = [...new Set(lowered.flatMap((value) => byLowered.get(value) ?? []))];
       return values.length === 0
         ? sql<boolean>`false`

@@ -187,12 +187,10 @@ export function planWarehouseImport(db: Kysely<TrustedSchema>): WarehouseImportP
     let base: { table: string; alias: string; columns: Set<string> } | undefined;
     for (const [alias, { table, columns }] of reads) {
       const join = spec.joins.find((candidate) => candidate.alias === alias);
-      if (join !== undefined && join.table !== table)
-        throw new Error(
-          `the ${source.name} source reads trusted.${table} as ${alias}: not imported`,
-        );
-      if (join !== undefined) for (const column of columns) joined.get(alias)!.add(column);
-      else if (base === undefined) base = { table, alias, columns: new Set(columns) };
+      // One base table, and every other alias one of the spec's joins.
+      if (join?.table === table) for (const column of columns) joined.get(alias)!.add(column);
+      else if (join === undefined && base === undefined)
+        base = { table, alias, columns: new Set(columns) };
       else
         throw new Error(
           `the ${source.name} source reads trusted.${table} as ${alias}: not imported`,
