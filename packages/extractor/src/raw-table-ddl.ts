@@ -62,6 +62,11 @@ export const rawTableDdl: readonly string[] = [
   // filters reach raw through an index instead of a scan of every session.
   'create index if not exists viewing_sessions__user_id_idx on raw.viewing_sessions ((lower(trim(user_id::text))))',
   'create index if not exists viewing_sessions__content_id_idx on raw.viewing_sessions ((trim(content_id)))',
+  // trusted.dim_date spans the years between the first and the last time in these histories: its
+  // min() and max() become index lookups, not a scan of every version on each build.
+  'create index if not exists users__history__signup_ts_idx on raw.users__history (signup_ts)',
+  'create index if not exists users__history__cancelled_at_idx on raw.users__history (cancelled_at)',
+  'create index if not exists viewing_sessions__history__started_at_idx on raw.viewing_sessions__history (started_at)',
   `create table if not exists raw.content (
     content_id text primary key,
     type text not null,
