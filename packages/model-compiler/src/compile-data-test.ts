@@ -15,7 +15,7 @@ export interface DataTestTarget {
   readonly context: ModelContext;
   /**
    * Incremental runs: row-level tests read only the new rows, and `unique` checks only their keys
-   * against the kept rows of the table (an index lookup, not a scan); `custom` reads the relation.
+   * against the kept rows of the table (an index lookup, not a scan); `custom` gets both.
    */
   readonly delta?: DeltaTestTarget | undefined;
 }
@@ -97,7 +97,13 @@ export function compileDataTest(
         kind: test.kind,
         columns: [],
         ...config,
-        sql: test.failingRows(target.context, quoteRelation(target.relation)).compile().sql,
+        sql: test
+          .failingRows(
+            target.context,
+            quoteRelation(target.relation),
+            quoteRelation(target.delta?.relation ?? target.relation),
+          )
+          .compile().sql,
       };
   }
 }

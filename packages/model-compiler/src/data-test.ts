@@ -7,6 +7,19 @@ export type FailingRowsQuery = SelectQueryBuilder<any, any, object>;
 
 export type Severity = 'error' | 'warn';
 
+/**
+ * A custom test's failing rows. `self` is the relation under test, whole; `newRows` holds the rows
+ * this build wrote: the delta in an incremental run, else `self`. A test whose rule spans rows of
+ * one key (say, a user's versions) can check only the keys in `newRows` against `self`, as dbt's
+ * tests take a `where`: an incremental build then reads its changes, not the whole table. Both are
+ * quoted and schema-qualified.
+ */
+export type CustomTestQuery = (
+  ctx: ModelContext,
+  self: string,
+  newRows: string,
+) => FailingRowsQuery;
+
 /** When a test fails: above `errorAbove` failing rows it is an error, above `warnAbove` a warning. */
 export interface TestConfig {
   readonly severity?: Severity;
@@ -37,7 +50,7 @@ export type DataTest<Row> =
       readonly kind: 'custom';
       readonly name: string;
       /** Returns the failing rows; zero rows means the test passes. */
-      readonly failingRows: (ctx: ModelContext, self: string) => FailingRowsQuery;
+      readonly failingRows: CustomTestQuery;
     } & TestConfig);
 
 /** Typed constructors handed to a model's `tests`, so a misspelled column is a compile error. */
@@ -54,12 +67,8 @@ export interface TestBuilders<Row> {
     to: { readonly model: AnyModel; readonly field: string },
     config?: TestConfig,
   ): DataTest<Row>;
-  /** `self` is the relation under test (quoted, schema-qualified): select from it with `sql.raw`/`ctx.ref`. */
-  custom(
-    name: string,
-    failingRows: (ctx: ModelContext, self: string) => FailingRowsQuery,
-    config?: TestConfig,
-  ): DataTest<Row>;
+  /** See `CustomTestQuery`: select from `self` (and `newRows`) with `sql.raw`. */
+  custom(name: string, failingRows: CustomTestQuery, config?: TestConfig): DataTest<Row>;
 }
 
 export function testBuilders<Row>(): TestBuilders<Row> {

@@ -39,6 +39,7 @@ export {
   type TestConfig,
   type Severity,
   type FailingRowsQuery,
+  type CustomTestQuery,
 } from './data-test.ts';
 export type { SqlType } from './sql-type.ts';
 export {

@@ -8,7 +8,9 @@ import {
   defineModel,
   incremental,
   table,
+  type DataTest,
   type IncrementalStrategy,
+  type TestBuilders,
 } from '../src/index.ts';
 import { buildModelInIsolation, sourceRows } from '../src/testing/index.ts';
 import { fact_sessions } from './fixtures/example-models.ts';
@@ -21,10 +23,14 @@ beforeEach(async () => {
   await resetToRawFixture(warehouse.db);
 });
 
+type SessionTests = (
+  t: TestBuilders<{ session_id: string; watch_duration_s: number; updated_at: Date }>,
+) => DataTest<{ session_id: string; watch_duration_s: number; updated_at: Date }>[];
+
 /** Sessions by key, reading only rows updated after the newest `updated_at` already in the table. */
 function sessionsModel(
   strategy: IncrementalStrategy,
-  options: { allowFullRefresh?: boolean } = {},
+  { tests, ...options }: { allowFullRefresh?: boolean; tests?: SessionTests } = {},
 ) {
   return defineModel({
     name: 'sessions',
@@ -47,7 +53,7 @@ function sessionsModel(
       },
       primaryKey: strategy === 'append' ? [] : ['session_id'],
     },
-    tests: (t) => [t.notNull('watch_duration_s')],
+    tests: tests ?? ((t) => [t.notNull('watch_duration_s')]),
   });
 }
 
@@ -221,6 +227,55 @@ describe('tests of an incremental run', () => {
       { session_id: 's1', watch_duration_s: 10, updated_at: new Date('2024-01-01T00:00:00Z') },
       { session_id: 's2', watch_duration_s: 20, updated_at: new Date('2024-01-02T00:00:00Z') },
     ]);
+  });
+});
+
+describe("a custom test's newRows", () => {
+  it('are the table on a full build and the new rows on an incremental one, while self is the table as merged', async () => {
+    // Both tests warn on durations over 25 s: one over self, one over newRows only.
+    const checked = sessionsModel('merge', {
+      tests: (t) => [
+        t.custom(
+          'long_in_table',
+          (ctx, self) =>
+            ctx.db
+              .selectFrom(sql`${sql.raw(self)}`.as('s'))
+              .select(sql<string>`s.session_id`.as('session_id'))
+              .where(sql<boolean>`s.watch_duration_s > 25`),
+          { severity: 'warn' },
+        ),
+        t.custom(
+          'long_in_new_rows',
+          (ctx, _self, newRows) =>
+            ctx.db
+              .selectFrom(sql`${sql.raw(newRows)}`.as('s'))
+              .select(sql<string>`s.session_id`.as('session_id'))
+              .where(sql<boolean>`s.watch_duration_s > 25`),
+          { severity: 'warn' },
+        ),
+      ],
+    });
+    const failing = (result: Awaited<ReturnType<typeof buildModels>>) =>
+      result.models[0]?.tests
+        .filter((test) => test.name.startsWith('long_'))
+        .map((test) => [test.name, test.samples]);
+    await insertSessions([
+      ['s1', 10, '2024-01-01'],
+      ['s2', 40, '2024-01-02'],
+    ]);
+    const first = await buildModels(warehouse.db, { models: [checked] });
+    expect(failing(first)).toEqual([
+      ['long_in_table', [{ session_id: 's2' }]],
+      ['long_in_new_rows', [{ session_id: 's2' }]],
+    ]);
+    await insertSessions([['s3', 50, '2024-01-03']]);
+    const second = await buildModels(warehouse.db, { models: [checked] });
+    expect(second.models[0]?.mode).toBe('incremental_delta');
+    expect(failing(second)).toEqual([
+      ['long_in_table', [{ session_id: 's2' }, { session_id: 's3' }]],
+      ['long_in_new_rows', [{ session_id: 's3' }]],
+    ]);
+    expect(second.models[0]?.tests[1]?.sql).toMatch(/"sessions__delta" as "s"/);
   });
 });
 

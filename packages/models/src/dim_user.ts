@@ -225,7 +225,9 @@ export const dim_user = defineSnapshot({
       '65+',
       'unknown',
     ]),
-    t.custom('one_current_version_per_user', (ctx, self) =>
+    // Both rules span one user's versions, and a build rewrites every version of the users it
+    // touches (its new rows): only those users are checked, against the table as merged.
+    t.custom('one_current_version_per_user', (ctx, self, newRows) =>
       ctx.db
         .selectFrom(sql`${sql.raw(self)}`.as('u'))
         .select([
@@ -233,10 +235,11 @@ export const dim_user = defineSnapshot({
           sql<number>`count(*)`.as('current_versions'),
         ])
         .where(sql<boolean>`u.is_current`)
+        .where(sql<boolean>`u.user_id in (select n.user_id from ${sql.raw(newRows)} n)`)
         .groupBy(sql`u.user_id`)
         .having(sql<boolean>`count(*) > 1`),
     ),
-    t.custom('versions_do_not_overlap', (ctx, self) =>
+    t.custom('versions_do_not_overlap', (ctx, self, newRows) =>
       ctx.db
         .selectFrom(sql`${sql.raw(self)}`.as('a'))
         .innerJoin(sql`${sql.raw(self)}`.as('b'), (join) =>
@@ -247,6 +250,7 @@ export const dim_user = defineSnapshot({
           sql<number>`a.user_key`.as('user_key'),
           sql<number>`b.user_key`.as('overlapping_user_key'),
         ])
+        .where(sql<boolean>`a.user_id in (select n.user_id from ${sql.raw(newRows)} n)`)
         .where(
           sql<boolean>`a.valid_from <= b.valid_from and b.valid_from < coalesce(a.valid_to, 'infinity')`,
         ),
