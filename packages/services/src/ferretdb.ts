@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { ReelhouseError, type Logger } from '@reelhouse/core';
 
 import { findExecutable } from './find-executable.ts';
-import { serverArgs } from './persistent/server-process.ts';
+import { serverArgs, serverEnv } from './persistent/server-process.ts';
 import { ownerPidFile } from './persistent/stale-state-folders.ts';
 import { freePort } from './free-port.ts';
 import { startWatchedProcess, type WatchedProcess } from './watched-process.ts';
@@ -125,6 +125,7 @@ export async function startFerretdb(binary: string, stateRoot: string): Promise<
   const port = await freePort();
   const process = startWatchedProcess(binary, serverArgs({ kind: 'ferretdb', port, stateDir }), {
     removeOnExit: stateDir,
+    env: serverEnv('ferretdb', globalThis.process.env),
   });
   writeFileSync(join(stateDir, ownerPidFile), `${process.pid}\n`);
   return { url: `mongodb://127.0.0.1:${port}/`, stateDir, process };

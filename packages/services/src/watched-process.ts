@@ -17,12 +17,12 @@ const watchdog =
 export function startWatchedProcess(
   command: string,
   args: readonly string[],
-  options: { removeOnExit?: string } = {},
+  options: { removeOnExit?: string; env?: NodeJS.ProcessEnv } = {},
 ): WatchedProcess {
   const child: ChildProcess = spawn('sh', ['-c', watchdog, 'watchdog', command, ...args], {
     stdio: ['pipe', 'ignore', 'pipe'],
     // eslint-disable-next-line no-restricted-properties -- passing the environment through to a child, not reading config
-    env: { ...process.env, REMOVE_ON_EXIT: options.removeOnExit ?? '' },
+    env: { ...(options.env ?? process.env), REMOVE_ON_EXIT: options.removeOnExit ?? '' },
   });
   let stderr = '';
   const serverPid = new Promise<number>((resolve, reject) => {

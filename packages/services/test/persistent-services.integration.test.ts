@@ -98,6 +98,7 @@ describe('persistent local MongoDB-wire server', { timeout: 240_000 }, () => {
     );
     const first = readServiceState(cache).mongodb!;
     expect(alive(first.pid)).toBe(true);
+    expect(readFileSync(`/proc/${first.pid}/environ`, 'utf8').split('\0')).toContain('GOGC=400');
     const read = await inNewProcess(
       cache,
       resolveAndUse(
