@@ -177,14 +177,20 @@ select -1, 'unknown', 'unknown', 'Unknown', null, null, null, null, null, null, 
 alter table dim_content add primary key (content_key);
 create index on dim_content (content_id);
 
+-- _extracted_at: the newest extraction of the title's document (the bridges' incremental watermark).
+create temp table title_extracted_at on commit drop as
+select trim(content_id) as title_id, max(_extracted_at) as _extracted_at from raw.content__history group by 1;
+
 create table bridge_content_genre as
-select c.content_key, g.genre, g.genre = c.primary_genre as is_primary
-from dim_content c join stg_content_genres g on g.content_id = coalesce(c.series_id, c.content_id);
+select c.content_key, g.genre, g.genre = c.primary_genre as is_primary, t._extracted_at
+from dim_content c join stg_content_genres g on g.content_id = coalesce(c.series_id, c.content_id)
+left join title_extracted_at t on t.title_id = g.content_id;
 alter table bridge_content_genre add primary key (content_key, genre);
 
 create table bridge_content_cast as
-select c.content_key, p.person_id, p.name, p.character, p.billing_order
-from dim_content c join stg_content_cast p on p.content_id = coalesce(c.series_id, c.content_id);
+select c.content_key, p.person_id, p.name, p.character, p.billing_order, t._extracted_at
+from dim_content c join stg_content_cast p on p.content_id = coalesce(c.series_id, c.content_id)
+left join title_extracted_at t on t.title_id = p.content_id;
 alter table bridge_content_cast add primary key (content_key, person_id);
 
 -- The fact: user version valid at started_at (hash join on user_id, then the interval), orphans -1.

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 
-import { defineModel, table } from '@reelhouse/model-compiler';
+import { defineModel, incremental } from '@reelhouse/model-compiler';
 
+import { bridgeItems, replacedBridgeKeys } from './bridge-items.ts';
 import { dim_content } from './dim_content.ts';
-import { itemTitles } from './item-titles.ts';
 import { stg_content_genres } from './stg_content_genres.ts';
 
 /**
@@ -14,17 +14,22 @@ export const bridge_content_genre = defineModel({
   name: 'bridge_content_genre',
   description:
     "Playable item to genre (many to many): a movie has its own genres, an episode its series'; is_primary marks the item's dim_content.primary_genre. An item the catalogue no longer lists keeps that primary genre only.",
-  materialization: table(),
+  // Incremental by item, as bridge_content_cast (see bridgeItems).
+  materialization: incremental({
+    strategy: 'delete+insert',
+    uniqueKey: ['content_key', 'genre'],
+  }),
   tags: ['dimension', 'bridge'],
   select: (ctx) =>
     ctx.db
-      .with('item_title', () => itemTitles(ctx))
+      .with('item_title', () => bridgeItems(ctx))
       .selectFrom('item_title as i')
       .innerJoin(ctx.ref(stg_content_genres, 'g'), 'g.content_id', 'i.title_id')
       .select((eb) => [
         'i.content_key',
         'g.genre',
         sql<boolean>`${eb.ref('g.genre')} = ${eb.ref('i.primary_genre')}`.as('is_primary'),
+        'i._extracted_at',
       ])
       .unionAll((eb) =>
         eb
@@ -35,13 +40,16 @@ export const bridge_content_genre = defineModel({
             'i.content_key',
             'i.primary_genre as genre',
             sql<boolean>`true`.as('is_primary'),
+            'i._extracted_at',
           ]),
       ),
+  deletes: (ctx) => replacedBridgeKeys(ctx, 'genre'),
   contract: {
     columns: {
       content_key: { type: 'bigint' },
       genre: { type: 'text' },
       is_primary: { type: 'boolean' },
+      _extracted_at: { type: 'timestamptz', nullable: true },
     },
     primaryKey: ['content_key', 'genre'],
   },

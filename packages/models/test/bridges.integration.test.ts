@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { buildModelInIsolation, modelRows } from '@reelhouse/model-compiler/testing';
+import { buildModelInIsolation, modelRows, sourceRows } from '@reelhouse/model-compiler/testing';
 
 import {
   bridge_content_cast,
@@ -16,6 +16,14 @@ import { unknownContentRow } from './fixtures/unknown-content-row.ts';
 import { useModelDatabase } from './fixtures/use-model-database.ts';
 
 const warehouse = useModelDatabase('models_bridges');
+
+const at = (day: number) => new Date(Date.UTC(2024, 2, day));
+/** Extractions of the two titles' documents: a bridge row carries its title's newest. */
+const history = sourceRows('raw.content__history', [
+  { content_id: 'mov_1', _op: 'upsert', _change_seq: 1, _extracted_at: at(1) },
+  { content_id: ' ser_1', _op: 'upsert', _change_seq: 2, _extracted_at: at(1) },
+  { content_id: 'ser_1', _op: 'upsert', _change_seq: 3, _extracted_at: at(2) },
+]);
 
 describe('content bridges', () => {
   const dimension = [
@@ -66,12 +74,13 @@ describe('content bridges', () => {
         modelRows(stg_content, stagedCatalogue.titles),
         modelRows(stg_episodes, stagedCatalogue.episodes),
         modelRows(stg_content_genres, stagedCatalogue.genres),
+        history,
       ],
     });
     expect(rows).toEqual([
-      { content_key: 10, genre: 'drama', is_primary: false },
-      { content_key: 10, genre: 'thriller', is_primary: true },
-      { content_key: 20, genre: 'crime', is_primary: true },
+      { content_key: 10, genre: 'drama', is_primary: false, _extracted_at: at(1) },
+      { content_key: 10, genre: 'thriller', is_primary: true, _extracted_at: at(1) },
+      { content_key: 20, genre: 'crime', is_primary: true, _extracted_at: at(2) },
     ]);
     expect(testResults.filter((t) => t.status !== 'pass')).toEqual([]);
   });
@@ -84,16 +93,25 @@ describe('content bridges', () => {
         modelRows(stg_content, stagedCatalogue.titles),
         modelRows(stg_episodes, stagedCatalogue.episodes),
         modelRows(stg_content_cast, stagedCatalogue.cast),
+        history,
       ],
     });
     expect(rows).toEqual([
-      { content_key: 10, person_id: 'per_1', name: 'Ann Lee', character: 'Mara', billing_order: 1 },
+      {
+        content_key: 10,
+        person_id: 'per_1',
+        name: 'Ann Lee',
+        character: 'Mara',
+        billing_order: 1,
+        _extracted_at: at(1),
+      },
       {
         content_key: 20,
         person_id: 'per_2',
         name: 'Bo Chen',
         character: 'Inspector',
         billing_order: 1,
+        _extracted_at: at(2),
       },
     ]);
   });

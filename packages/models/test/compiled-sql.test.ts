@@ -36,8 +36,8 @@ describe('compiled SQL', () => {
           "stg_viewing_sessions <- raw.viewing_sessions",
           "dim_content <- stg_content, stg_content_genres, stg_episodes",
           "dim_user <- dim_date, ref_country, raw.users__history",
-          "bridge_content_cast <- dim_content, stg_content, stg_content_cast, stg_episodes",
-          "bridge_content_genre <- dim_content, stg_content, stg_content_genres, stg_episodes",
+          "bridge_content_cast <- dim_content, stg_content, stg_content_cast, stg_episodes, raw.content__history",
+          "bridge_content_genre <- dim_content, stg_content, stg_content_genres, stg_episodes, raw.content__history",
           "fact_viewing_session <- dim_content, dim_date, dim_user, ref_country, stg_viewing_sessions, raw.viewing_sessions, raw.viewing_sessions__history",
           "agg_daily_content <- dim_content, dim_date, dim_user, fact_viewing_session, stg_viewing_sessions, raw.content__history, raw.viewing_sessions__history",
           "agg_daily_usage <- dim_content, dim_date, dim_user, fact_viewing_session, stg_viewing_sessions, raw.content__history, raw.viewing_sessions__history",
@@ -413,15 +413,19 @@ describe('compiled SQL', () => {
 
   it('bridge_content_genre', () => {
     expect(compile(star.bridge_content_genre)).toMatchInlineSnapshot(`
-      "with "item_title" as (select "c"."content_key", "c"."primary_genre", coalesce("e"."series_id", "m"."content_id") as "title_id"
+      "with "item_title" as (select "t".*, "x"."_extracted_at"
+      from (select "c"."content_key", "c"."primary_genre", coalesce("e"."series_id", "m"."content_id") as "title_id"
       from "trusted"."dim_content" as "c"
       left join "trusted"."stg_episodes" as "e" on "e"."episode_id" = "c"."content_id" and "c"."content_type" = 'episode'
-      left join "trusted"."stg_content" as "m" on "m"."content_id" = "c"."content_id" and "m"."content_type" = 'movie' and "c"."content_type" = 'movie')
-      select "i"."content_key", "g"."genre", "g"."genre" = "i"."primary_genre" as "is_primary"
+      left join "trusted"."stg_content" as "m" on "m"."content_id" = "c"."content_id" and "m"."content_type" = 'movie' and "c"."content_type" = 'movie') as "t"
+      left join (select trim(x.content_id) as "title_id", max(x._extracted_at) as "_extracted_at"
+      from "raw"."content__history" as "x"
+      group by trim(x.content_id)) as "x" on "x"."title_id" = "t"."title_id")
+      select "i"."content_key", "g"."genre", "g"."genre" = "i"."primary_genre" as "is_primary", "i"."_extracted_at"
       from "item_title" as "i"
       inner join "trusted"."stg_content_genres" as "g" on "g"."content_id" = "i"."title_id"
       union all
-      select "i"."content_key", "i"."primary_genre" as "genre", true as "is_primary"
+      select "i"."content_key", "i"."primary_genre" as "genre", true as "is_primary", "i"."_extracted_at"
       from "item_title" as "i"
       where "i"."title_id" is null and "i"."primary_genre" <> 'unknown'"
     `);
@@ -429,11 +433,15 @@ describe('compiled SQL', () => {
 
   it('bridge_content_cast', () => {
     expect(compile(star.bridge_content_cast)).toMatchInlineSnapshot(`
-      "with "item_title" as (select "c"."content_key", "c"."primary_genre", coalesce("e"."series_id", "m"."content_id") as "title_id"
+      "with "item_title" as (select "t".*, "x"."_extracted_at"
+      from (select "c"."content_key", "c"."primary_genre", coalesce("e"."series_id", "m"."content_id") as "title_id"
       from "trusted"."dim_content" as "c"
       left join "trusted"."stg_episodes" as "e" on "e"."episode_id" = "c"."content_id" and "c"."content_type" = 'episode'
-      left join "trusted"."stg_content" as "m" on "m"."content_id" = "c"."content_id" and "m"."content_type" = 'movie' and "c"."content_type" = 'movie')
-      select "i"."content_key", "p"."person_id", "p"."name", "p"."character", "p"."billing_order"
+      left join "trusted"."stg_content" as "m" on "m"."content_id" = "c"."content_id" and "m"."content_type" = 'movie' and "c"."content_type" = 'movie') as "t"
+      left join (select trim(x.content_id) as "title_id", max(x._extracted_at) as "_extracted_at"
+      from "raw"."content__history" as "x"
+      group by trim(x.content_id)) as "x" on "x"."title_id" = "t"."title_id")
+      select "i"."content_key", "p"."person_id", "p"."name", "p"."character", "p"."billing_order", "i"."_extracted_at"
       from "item_title" as "i"
       inner join "trusted"."stg_content_cast" as "p" on "p"."content_id" = "i"."title_id""
     `);

@@ -290,6 +290,58 @@ describe('models under change (issue 13)', () => {
       ).toBe(0);
   });
 
+  it("gives each episode of a series its new cast member, rewrites no other title's bridge rows, as a full rebuild does", async () => {
+    await landUsers(db, [rawUser({ user_id: u1 })], day(1));
+    await landSessions(db, [rawSession({ session_id: session(1), user_id: u1 })], day(1));
+    await build();
+    const cast = () =>
+      db
+        .selectFrom('trusted.bridge_content_cast as b')
+        .innerJoin('trusted.dim_content as c', 'c.content_key', 'b.content_key')
+        .select(['c.content_id', 'b.person_id', 'b._extracted_at'])
+        .orderBy('c.content_id')
+        .orderBy('b.person_id')
+        .execute();
+    // The series' document gains a cast member: the extractor lands its child row and appends the
+    // version to the history; nothing else in the catalogue changed.
+    await db
+      .insertInto('raw.content__cast')
+      .values({
+        _root_id: 'ser_1',
+        _parent_id: 'ser_1',
+        _list_idx: 1,
+        _row_id: 'ser_1/cast/1',
+        _load_id: day(2)._load_id,
+        person_id: 'per_9',
+        name: 'Cy Dunn',
+        role: 'actor',
+        character: 'Harbour master',
+        billing_order: 2,
+      })
+      .execute();
+    await db
+      .insertInto('raw.content__history')
+      .values({
+        content_id: 'ser_1',
+        _op: 'upsert',
+        _change_seq: 2,
+        _changed_at: day(2)._extracted_at,
+        ...day(2),
+      })
+      .execute();
+    await build();
+    const at2 = day(2)._extracted_at;
+    expect(await cast()).toEqual([
+      { content_id: 'ep_1_1_1', person_id: 'per_2', _extracted_at: at2 },
+      { content_id: 'ep_1_1_1', person_id: 'per_9', _extracted_at: at2 },
+      { content_id: 'ep_1_1_2', person_id: 'per_2', _extracted_at: at2 },
+      { content_id: 'ep_1_1_2', person_id: 'per_9', _extracted_at: at2 },
+      // The movie's document has no extraction in the history: its row was not rebuilt.
+      { content_id: 'mov_1', person_id: 'per_1', _extracted_at: null },
+    ]);
+    expect(await differencesFromFullRebuild(db)).toEqual([]);
+  });
+
   it('drops a withdrawn title from dim_content and the bridges, as a full rebuild does', async () => {
     await landUsers(db, [rawUser({ user_id: u1 })], day(1));
     await landSessions(db, [rawSession({ session_id: session(1), user_id: u1 })], day(1));

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 
-import type { BigIntNumber, DateText } from '../column-types.ts';
+import type { BigIntNumber, DateText, Timestamp } from '../column-types.ts';
 
 /** `trusted.dim_content`: one row per playable item (a movie or an episode); `-1` is the unknown member. */
 export interface DimContentTable {
@@ -27,6 +27,8 @@ export interface BridgeContentGenreTable {
   content_key: BigIntNumber;
   genre: string;
   is_primary: boolean;
+  /** The newest extraction of the title's document; null for an item the catalogue dropped. */
+  _extracted_at: Timestamp | null;
 }
 
 /** `trusted.bridge_content_cast`: cast of a playable item (episodes inherit their series'). */
@@ -36,6 +38,8 @@ export interface BridgeContentCastTable {
   name: string;
   character: string;
   billing_order: number;
+  /** The newest extraction of the title's document. */
+  _extracted_at: Timestamp | null;
 }
 
 export type DimContent = Selectable<DimContentTable>;
