@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 
-import { classifyError, type Logger } from '@reelhouse/core';
+import { classifyError, ReelhouseError, type Logger } from '@reelhouse/core';
 
 import type { AnyKysely } from './any-kysely.ts';
 import { buildDelta } from './build-delta.ts';
@@ -25,6 +25,7 @@ import { ledgerKey } from './interval-ledger.ts';
 import { rangesOfTable, rangesToRebuild } from './time-ranges.ts';
 import { relationExists } from './relation-exists.ts';
 import { uniqueKeyTest } from './unique-key-test.ts';
+import { verifyContract } from './verify-contract.ts';
 import { quoteRelation } from './sql-identifier.ts';
 
 /** What the publish transaction does with a model built in staging. */
@@ -96,7 +97,7 @@ export async function buildModel(options: BuildModelOptions): Promise<BuiltModel
   } as const;
   let mode: BuildMode | undefined;
   try {
-    mode = await chooseMode(options);
+    mode = await chooseMode(options, resolver);
     const built =
       mode === 'incremental_delta'
         ? await buildIncrementalRun(options, { resolver, relation })
@@ -258,7 +259,10 @@ async function buildIncrementalRun(
   };
 }
 
-async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
+async function chooseMode(
+  options: BuildModelOptions,
+  resolver: RelationResolver,
+): Promise<BuildMode> {
   const materialization = options.model.materialization;
   switch (materialization.type) {
     case 'view':
@@ -268,7 +272,20 @@ async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
     case 'incremental': {
       if (!(await relationExists(options.db, `${options.targetSchema}.${options.model.name}`)))
         return 'incremental_full';
-      if (!options.fullRefresh) return 'incremental_delta';
+      if (!options.fullRefresh) {
+        const mismatch = await contractMismatch(options, resolver);
+        // A protected model keeps its table: the delta then fails, naming the mismatch.
+        if (mismatch === undefined || materialization.allowFullRefresh === false)
+          return 'incremental_delta';
+        // New rows cannot go into a table of another shape (a model that was a table(), or whose
+        // contract gained a column): it is rebuilt whole, as dbt's on_schema_change would have a
+        // user do by hand with --full-refresh.
+        options.logger.warn(
+          { model: options.model.name, mismatch },
+          `model ${options.model.name}: the existing table predates its contract (${mismatch}); rebuilt whole`,
+        );
+        return 'incremental_full';
+      }
       if (materialization.allowFullRefresh === false && !options.forceFullRefresh) {
         // dbt's `full_refresh: false`: a protected model keeps its history and is updated incrementally.
         options.logger.warn(
@@ -279,6 +296,31 @@ async function chooseMode(options: BuildModelOptions): Promise<BuildMode> {
       }
       return 'incremental_full';
     }
+  }
+}
+
+/** Why the existing table does not match the model's contract, or undefined when it does. */
+async function contractMismatch(
+  options: BuildModelOptions,
+  resolver: RelationResolver,
+): Promise<string | undefined> {
+  const { contract } = compileModel(options.model, {
+    db: createOfflineKysely(),
+    resolver,
+    relation: resolver.self,
+    isIncremental: true,
+  });
+  try {
+    await verifyContract(options.db, {
+      model: options.model.name,
+      relation: resolver.self,
+      contract,
+      kind: 'table',
+    });
+    return undefined;
+  } catch (error) {
+    if (!ReelhouseError.is(error)) throw error;
+    return error.message;
   }
 }
 

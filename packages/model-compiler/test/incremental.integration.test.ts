@@ -364,36 +364,50 @@ describe('a table with a foreign key to an incremental model merging new rows in
 });
 
 describe('a contract change on an incremental model', () => {
-  it('fails the incremental run, asking for a full refresh, which then rebuilds the table', async () => {
+  it('rebuilds a table that predates the contract whole, with a warning; a protected one fails, asking for a full refresh', async () => {
     await insertSessions([['s1', 10, '2024-01-01']]);
     await buildModels(warehouse.db, { models: [sessionsModel('merge')] });
-    const widened = defineModel({
-      name: 'sessions',
-      description: 'Sessions with their user.',
-      materialization: incremental({ strategy: 'merge', uniqueKey: ['session_id'] }),
-      select: (ctx) =>
-        ctx.db
-          .selectFrom(ctx.source('raw.viewing_sessions', 's'))
-          .select(['s.session_id', 's.user_id']),
-      contract: {
-        columns: { session_id: { type: 'text' }, user_id: { type: 'text' } },
-        primaryKey: ['session_id'],
-      },
-    });
-    const refused = await buildModels(warehouse.db, { models: [widened] });
+    const widened = (allowFullRefresh: boolean) =>
+      defineModel({
+        name: 'sessions',
+        description: 'Sessions with their user.',
+        materialization: incremental({
+          strategy: 'merge',
+          uniqueKey: ['session_id'],
+          allowFullRefresh,
+        }),
+        select: (ctx) =>
+          ctx.db
+            .selectFrom(ctx.source('raw.viewing_sessions', 's'))
+            .select(['s.session_id', 's.user_id']),
+        contract: {
+          columns: { session_id: { type: 'text' }, user_id: { type: 'text' } },
+          primaryKey: ['session_id'],
+        },
+      });
+    const refused = await buildModels(warehouse.db, { models: [widened(false)] });
     expect(refused.models.map((m) => [m.status, m.error?.code])).toEqual([
       ['error', 'contract_violation'],
     ]);
     expect(refused.models[0]?.error?.message).toMatch(
       /the existing table predates the contract: rebuild it with a full refresh$/,
     );
-    const rebuilt = await buildModels(warehouse.db, { models: [widened], fullRefresh: true });
+    const logger = createMemoryLogger();
+    const rebuilt = await buildModels(warehouse.db, { models: [widened(true)], logger });
     expect(rebuilt.models.map((m) => [m.status, m.mode])).toEqual([
       ['success', 'incremental_full'],
+    ]);
+    expect(logger.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual([
+      expect.stringMatching(
+        /^model sessions: the existing table predates its contract \(.*\); rebuilt whole$/,
+      ),
     ]);
     expect(await contents(warehouse.db, 'trusted.sessions')).toEqual([
       { session_id: 's1', user_id: 'u1' },
     ]);
+    // Matching again, the next build is incremental.
+    const next = await buildModels(warehouse.db, { models: [widened(true)] });
+    expect(next.models.map((m) => m.mode)).toEqual(['incremental_delta']);
   });
 });
 
