@@ -186,12 +186,14 @@ select c.content_key, g.genre, g.genre = c.primary_genre as is_primary, t._extra
 from dim_content c join stg_content_genres g on g.content_id = coalesce(c.series_id, c.content_id)
 left join title_extracted_at t on t.title_id = g.content_id;
 alter table bridge_content_genre add primary key (content_key, genre);
+create index on bridge_content_genre (_extracted_at);
 
 create table bridge_content_cast as
 select c.content_key, p.person_id, p.name, p.character, p.billing_order, t._extracted_at
 from dim_content c join stg_content_cast p on p.content_id = coalesce(c.series_id, c.content_id)
 left join title_extracted_at t on t.title_id = p.content_id;
 alter table bridge_content_cast add primary key (content_key, person_id);
+create index on bridge_content_cast (_extracted_at);
 
 -- The fact: user version valid at started_at (hash join on user_id, then the interval), orphans -1.
 create table fact_viewing_session as

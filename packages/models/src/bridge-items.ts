@@ -7,17 +7,12 @@ import { dim_content } from './dim_content.ts';
 import { itemTitles } from './item-titles.ts';
 
 /**
- * The items a bridge (one row set per playable item) rebuilds: every item on a full build; on an
- * incremental one, the items of catalogue documents extracted after the bridge's newest row
- * (`coveredUntil`), by the title dim_content recorded or the one the catalogue gives now, and the
- * items dim_content's delta wrote or removed in this build (a new primary genre, a new episode, a
- * dropped one). A bridge row depends only on its item's dim_content row and its title's document,
- * so these are every item whose rows can differ from a full rebuild's. With dim_content's changes
- * unknown (the bridge missed one of its builds), every item.
+ * The items a bridge (one row set per playable item) rebuilds, with their titles (`itemTitles`)
+ * and each title's newest extraction (a bridge row's `_extracted_at`): every item on a full build,
+ * else those of `rebuiltItemKeys`.
  */
 export function bridgeItems(ctx: ModelContext) {
-  // A bridge row's `_extracted_at`: the newest extraction of its title's document (any version,
-  // deletes too), by one grouped pass over the history joined by hash, not a lookup per row.
+  // One grouped pass over the history, joined by hash: not a lookup per row.
   const extractions = ctx.db
     .selectFrom(ctx.source('raw.content__history', 'x'))
     .select([
@@ -30,37 +25,45 @@ export function bridgeItems(ctx: ModelContext) {
     .leftJoin(extractions.as('x'), 'x.title_id', 't.title_id')
     .selectAll('t')
     .select('x._extracted_at');
-  if (!ctx.isIncremental) return items;
-  const changes = ctx.changes(dim_content);
-  if (changes === undefined) return items;
-  const changedTitles = sql<string>`array(select trim(h.content_id) from ${ctx.source('raw.content__history', 'h')}
-    where h._extracted_at > ${coveredUntil(ctx)})`;
-  const titleChanged = sql<boolean>`(i.title_id = any(${changedTitles})
-    or trim(coalesce(c.series_id, c.content_id)) = any(${changedTitles}))`;
-  const written =
-    changes.kind === 'unchanged'
-      ? sql<boolean>`false`
-      : sql<boolean>`c.content_key in (select u.content_key from ${changes.upserted('u')})`;
-  return ctx.db
-    .selectFrom(items.as('i'))
-    .innerJoin(ctx.ref(dim_content, 'c'), 'c.content_key', 'i.content_key')
-    .selectAll('i')
-    .where(sql<boolean>`(${titleChanged} or ${written})`);
+  const rebuilt = rebuiltItemKeys(ctx);
+  if (rebuilt === undefined) return items;
+  return items.where(sql<boolean>`t.content_key in (${rebuilt})`);
 }
 
 /**
- * The stored rows of a bridge that an incremental build replaces: those of the items it rebuilds
- * (`bridgeItems`) and of the items dim_content removed, which no longer have rows to write.
+ * The content keys an incremental build of a bridge rebuilds, or undefined for every item (a full
+ * build, or dim_content's changes unknown because the bridge missed one of its builds): the items
+ * of catalogue documents extracted after the bridge's newest row (`coveredUntil`), by the title
+ * dim_content recorded or the series that lists the episode now, and the items dim_content's delta
+ * wrote or removed in this build (a new primary genre, a new episode, a dropped one). A bridge row
+ * depends only on its item's dim_content row and its title's document, so no other item's rows
+ * can differ from a full rebuild's.
+ */
+function rebuiltItemKeys(ctx: ModelContext) {
+  if (!ctx.isIncremental) return undefined;
+  const changes = ctx.changes(dim_content);
+  if (changes === undefined) return undefined;
+  const changedTitles = sql`array(select trim(h.content_id) from ${ctx.source('raw.content__history', 'h')}
+    where h._extracted_at > ${coveredUntil(ctx)})`;
+  const written =
+    changes.kind === 'unchanged'
+      ? sql``
+      : sql`union select u.content_key from ${changes.upserted('u')}
+        union select r.content_key from ${changes.removed('r')}`;
+  return sql`select c.content_key from ${ctx.ref(dim_content, 'c')}
+      where trim(coalesce(c.series_id, c.content_id)) = any(${changedTitles})
+    union select c.content_key from ${ctx.source('raw.content__seasons__episodes', 'e')}
+      join ${ctx.ref(dim_content, 'c')} on c.content_id = trim(e.episode_id)
+      where trim(e._root_id) = any(${changedTitles})
+    ${written}`;
+}
+
+/**
+ * The stored rows of a bridge that an incremental build replaces: those of the items it rebuilds,
+ * removed ones included (they have no rows to write); every row when it rebuilds every item.
  */
 export function replacedBridgeKeys(ctx: ModelContext, keyColumn: 'person_id' | 'genre') {
-  const changes = ctx.changes(dim_content);
-  // Unknown changes: every stored row goes, as every item is rebuilt (removed ones included).
-  const removed =
-    changes === undefined
-      ? sql<boolean>`true`
-      : changes.kind === 'unchanged'
-        ? sql<boolean>`false`
-        : sql<boolean>`b.content_key in (select r.content_key from ${changes.removed('r')})`;
+  const rebuilt = rebuiltItemKeys(ctx);
   return ctx.db
     .selectFrom(ctx.self('b'))
     .select([
@@ -68,6 +71,6 @@ export function replacedBridgeKeys(ctx: ModelContext, keyColumn: 'person_id' | '
       sql<string>`${sql.ref(`b.${keyColumn}`)}`.as(keyColumn),
     ])
     .where(
-      sql<boolean>`(b.content_key in (select i.content_key from ${bridgeItems(ctx).as('i')}) or ${removed})`,
+      rebuilt === undefined ? sql<boolean>`true` : sql<boolean>`b.content_key in (${rebuilt})`,
     );
 }

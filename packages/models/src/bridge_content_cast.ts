@@ -42,6 +42,8 @@ export const bridge_content_cast = defineModel({
       _extracted_at: { type: 'timestamptz', nullable: true },
     },
     primaryKey: ['content_key', 'person_id'],
+    // The incremental watermark (coveredUntil): its max, not a scan of the bridge.
+    indexes: [['_extracted_at']],
   },
   tests: (t) => [
     // A test, not a foreign key: within an incremental build dim_content is read through its

@@ -52,6 +52,8 @@ export const bridge_content_genre = defineModel({
       _extracted_at: { type: 'timestamptz', nullable: true },
     },
     primaryKey: ['content_key', 'genre'],
+    // The incremental watermark (coveredUntil): its max, not a scan of the bridge.
+    indexes: [['_extracted_at']],
   },
   tests: (t) => [
     // A test, not a foreign key: within an incremental build dim_content is read through its
