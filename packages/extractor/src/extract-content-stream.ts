@@ -1,8 +1,8 @@
 import { ReelhouseError, type Logger } from '@reelhouse/core';
-import type { Db, Document } from 'mongodb';
+import type { Db, Document, Filter } from 'mongodb';
 import type pg from 'pg';
 
-import { mongoCursor, parseCursor } from './change-cursor.ts';
+import { mongoCursor, parseCursor, type MongoCursor } from './change-cursor.ts';
 import {
   appendContentHistory,
   changedSinceFilter,
@@ -12,6 +12,12 @@ import {
   stageContentTombstones,
 } from './content-changes.ts';
 import { mongoFailure, requireContentCollection } from './content-collection.ts';
+import {
+  chooseContentReadPlan,
+  hasMarkerIndex,
+  markerIndexName,
+  type ContentReadPlan,
+} from './content-read-plan.ts';
 import { allContentTables, ContentStaging } from './content-staging.ts';
 import { contentTable } from './content-tables.ts';
 import type { StreamLoadReport } from './extract-report.ts';
@@ -31,6 +37,8 @@ export interface ExtractContentStreamOptions {
   readonly batchSize: number;
   /** Also reread documents changed this long before the last load (default 0). */
   readonly lookbackSeconds?: number;
+  /** How an incremental extract reads the collection (default: by server, `chooseContentReadPlan`). */
+  readonly readPlan?: ContentReadPlan;
   readonly signal: AbortSignal | undefined;
   readonly logger: Logger;
 }
@@ -67,26 +75,34 @@ function driftWarnings(unknownFields: ReadonlyMap<string, number>): string[] {
   );
 }
 
+/** What one read of the collection stages, and how it tells the changed documents. */
+interface DocumentRead {
+  readonly filter: Filter<Document>;
+  readonly changed: (markers: { seq: number; changedAt: Date }) => boolean;
+  /** Gets every document's id and change sequence when the read covers the whole collection. */
+  readonly fingerprint?: FingerprintAccumulator;
+}
+
 /**
- * Reads the whole collection once: every document's id and change sequence go into the source
- * fingerprint, the changed ones (by `changed`) into staging, batch by batch. One pass, not a
- * filtered read plus a fingerprint read: FerretDB v1.24's SQLite backend scans the collection for
- * any filter but `_id`, so a `_change_seq` filter cost a full scan too. An abort closes the cursor.
+ * Reads the documents `read.filter` selects, once: those `read.changed` accepts go into staging,
+ * batch by batch, and every one into `read.fingerprint` when given (a read of the whole
+ * collection). An abort closes the cursor.
  */
 async function stageDocuments(
   context: StreamLoadContext,
   options: ExtractContentStreamOptions,
-  changed: (markers: { seq: number; changedAt: Date }) => boolean,
-): Promise<{ staging: ContentStaging; fingerprint: StreamFingerprint }> {
+  read: DocumentRead,
+): Promise<ContentStaging> {
   const staging = new ContentStaging({
     client: context.client,
     intoRaw: context.disposition === 'replace',
     batchSize: options.batchSize,
     load: context,
   });
-  const fingerprint = new FingerprintAccumulator();
   const seen = new Set<string>();
-  const cursor = options.mongo.collection('content').find({}, { batchSize: options.batchSize });
+  const cursor = options.mongo
+    .collection('content')
+    .find(read.filter, { batchSize: options.batchSize });
   const closeOnAbort = () => void cursor.close().catch(() => undefined);
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {
@@ -105,8 +121,8 @@ async function stageDocuments(
       const id = String(raw._id);
       const firstCopy = !seen.has(id);
       seen.add(id);
-      if (firstCopy) fingerprint.add(id, BigInt(markers.seq));
-      if (!changed(markers)) continue;
+      if (firstCopy) read.fingerprint?.add(id, BigInt(markers.seq));
+      if (!read.changed(markers)) continue;
       if (!firstCopy || !staging.add(document, validated(document, position), markers)) {
         // A document moved during the scan can show up twice: the first copy is kept, the next run rereads the newer one.
         context.warnings.push(
@@ -124,7 +140,84 @@ async function stageDocuments(
     options.signal?.removeEventListener('abort', closeOnAbort);
     await cursor.close().catch(() => undefined);
   }
-  return { staging, fingerprint: fingerprint.value };
+  return staging;
+}
+
+/**
+ * Every document's id and change sequence, from the `{_change_seq, _id}` index alone where the
+ * collection has it (a covered query); returns the fingerprint and the highest sequence read.
+ */
+async function readMarkers(
+  context: StreamLoadContext,
+  options: ExtractContentStreamOptions,
+): Promise<{ fingerprint: StreamFingerprint; maxSeq: number }> {
+  const covered = await hasMarkerIndex(options.mongo);
+  if (!covered)
+    context.warnings.push(
+      `stream content: the collection has no index ${markerIndexName}, so the reconciliation read every document; the source's collection set-up (create_mongo_collections) creates it`,
+    );
+  const accumulator = new FingerprintAccumulator();
+  const seen = new Set<string>();
+  let maxSeq = 0;
+  const cursor = options.mongo.collection('content').find(
+    {},
+    {
+      projection: { _id: 1, _change_seq: 1 },
+      batchSize: 10_000,
+      ...(covered ? { hint: markerIndexName } : {}),
+    },
+  );
+  try {
+    for await (const marker of cursor) {
+      options.signal?.throwIfAborted();
+      const id = String(marker._id);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const seq = Number(marker['_change_seq'] ?? 0);
+      maxSeq = Math.max(maxSeq, seq);
+      accumulator.add(id, BigInt(seq));
+    }
+  } catch (error) {
+    throw options.signal?.aborted === true ? error : mongoFailure(error);
+  } finally {
+    await cursor.close().catch(() => undefined);
+  }
+  return { fingerprint: accumulator.value, maxSeq };
+}
+
+/**
+ * Stages what the load takes from the collection and returns it with the source fingerprint: on
+ * a full refresh or a `single_pass` plan, one read of every document; on an `indexed` plan, the
+ * markers first, then the changed documents up to the highest sequence those markers hold, so
+ * the two agree even if the collection changes between them (a later change waits for the next run).
+ */
+async function readContent(
+  context: StreamLoadContext,
+  options: ExtractContentStreamOptions,
+  cursor: { from: MongoCursor | null; lookbackSeconds: number },
+): Promise<{ staging: ContentStaging; fingerprint: StreamFingerprint }> {
+  const changed = changedSincePredicate(cursor.from, cursor.lookbackSeconds);
+  const plan =
+    context.disposition === 'replace'
+      ? 'single_pass'
+      : (options.readPlan ?? (await chooseContentReadPlan(options.mongo, context.logger)));
+  if (plan === 'single_pass') {
+    const fingerprint = new FingerprintAccumulator();
+    const staging = await stageDocuments(context, options, { filter: {}, changed, fingerprint });
+    return { staging, fingerprint: fingerprint.value };
+  }
+  const markers = await readMarkers(context, options);
+  const filter = {
+    $and: [
+      changedSinceFilter(cursor.from, cursor.lookbackSeconds),
+      { _change_seq: { $lte: markers.maxSeq } },
+    ],
+  };
+  const staging = await stageDocuments(context, options, {
+    filter,
+    changed: (read) => read.seq <= markers.maxSeq && changed(read),
+  });
+  return { staging, fingerprint: markers.fingerprint };
 }
 
 async function loadContent(
@@ -146,11 +239,7 @@ async function loadContent(
   const lookbackSeconds = options.lookbackSeconds ?? 0;
   const filter = changedSinceFilter(from, lookbackSeconds);
   const readAt = new Date().toISOString();
-  const { staging, fingerprint } = await stageDocuments(
-    context,
-    options,
-    changedSincePredicate(from, lookbackSeconds),
-  );
+  const { staging, fingerprint } = await readContent(context, options, { from, lookbackSeconds });
   const tombstones = await stageContentTombstones(client, {
     mongo: options.mongo,
     filter,

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 
 import { ensureRawTables } from './ensure-raw-tables.ts';
+import type { ContentReadPlan } from './content-read-plan.ts';
 import { extractContentStream } from './extract-content-stream.ts';
 import { extractPostgresStream } from './extract-postgres-stream.ts';
 import type { ExtractReport, StreamLoadReport } from './extract-report.ts';
@@ -28,6 +29,8 @@ export interface ExtractOptions {
    * exact while one loader writes at a time, which a lookback covers beyond.
    */
   readonly lookbackSeconds?: number;
+  /** How an incremental content extract reads MongoDB; default: by server (`ContentReadPlan`). */
+  readonly contentReadPlan?: ContentReadPlan;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
 }
@@ -42,6 +45,7 @@ const selection = z.strictObject({
     .min(0)
     .max(30 * 86_400)
     .optional(),
+  contentReadPlan: z.enum(['indexed', 'single_pass']).optional(),
 });
 
 function parseSelection(options: ExtractOptions): z.output<typeof selection> {
@@ -50,6 +54,7 @@ function parseSelection(options: ExtractOptions): z.output<typeof selection> {
     fullRefresh: options.fullRefresh,
     contentBatchSize: options.contentBatchSize,
     lookbackSeconds: options.lookbackSeconds,
+    contentReadPlan: options.contentReadPlan,
   });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -107,6 +112,7 @@ export async function extractToWarehouse(options: ExtractOptions): Promise<Extra
           ...common,
           mongo: options.mongo,
           batchSize: chosen.contentBatchSize ?? 500,
+          ...(chosen.contentReadPlan === undefined ? {} : { readPlan: chosen.contentReadPlan }),
         });
     }
   };

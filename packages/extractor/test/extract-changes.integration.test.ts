@@ -1,4 +1,4 @@
-import { ReelhouseError } from '@reelhouse/core';
+import { ReelhouseError, createMemoryLogger } from '@reelhouse/core';
 import { useMongoDatabase, usePostgresDatabase } from '@reelhouse/services/testing';
 import { createPool } from '@reelhouse/warehouse';
 import type pg from 'pg';
@@ -211,6 +211,47 @@ describe('extractToWarehouse under change', () => {
       /^stream users: reconciliation failed: same row count \(19\) but a different checksum/,
     );
     await extract({ streams: ['users'], fullRefresh: true });
+  });
+
+  it.each(['indexed', 'single_pass'] as const)(
+    'reads catalogue changes with the %s plan: the same raw, reconciled, and the cursor moves on',
+    async (contentReadPlan) => {
+      const content = mongo.db.collection<StoredDocument>('content');
+      // The index the indexed plan reads the markers from, as the source's set-up creates it.
+      await content.createIndex({ _change_seq: 1, _id: 1 }, { name: '_change_seq_1__id_1' });
+      const title = `Edited by ${contentReadPlan}`;
+      await content.replaceOne(
+        { _id: 'mov_1' },
+        stamped({ ...movie(1, new Date('2025-03-03T00:00:00Z')), title }),
+      );
+      const first = await extract({ streams: ['content'], contentReadPlan });
+      expect(first.streams.map((s) => [s.status, s.rowsExtracted, s.warnings])).toEqual([
+        ['succeeded', 1, []],
+      ]);
+      const stored = await warehouse.query<{ title: string; seq: string }>(
+        `select title, _change_seq::text as seq from raw.content where content_id = 'mov_1'`,
+      );
+      const inSource = await content.findOne({ _id: 'mov_1' });
+      expect(stored.rows).toEqual([{ title, seq: String(inSource?.['_change_seq']) }]);
+      // Nothing changed since: nothing is read again.
+      const second = await extract({ streams: ['content'], contentReadPlan });
+      expect(second.streams.map((s) => [s.status, s.rowsExtracted])).toEqual([['succeeded', 0]]);
+    },
+  );
+
+  it('tells FerretDB apart and reads it in one pass, saying why', async () => {
+    const logger = createMemoryLogger();
+    await extract({ streams: ['content'], logger });
+    expect(
+      logger.records
+        .filter((record) => record.fields['server'] !== undefined)
+        .map((record) => [record.fields['server'], record.message]),
+    ).toEqual([
+      [
+        expect.stringMatching(/^FerretDB v1\./),
+        expect.stringMatching(/^stream content: FerretDB decodes every document for any query/),
+      ],
+    ]);
   });
 
   it('propagates a catalogue delete from its MongoDB tombstone, with the document and its child rows', async () => {

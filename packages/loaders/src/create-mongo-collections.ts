@@ -86,6 +86,14 @@ export async function createMongoCollections(
     await db
       .collection(contentCollection)
       .createIndex({ _change_seq: 1 }, { name: '_change_seq_1' });
+    // Its reconciliation: every document's id and sequence read from this index alone (covered).
+    await db
+      .collection(contentCollection)
+      .createIndex({ _change_seq: 1, _id: 1 }, { name: '_change_seq_1__id_1' });
+    // A lookback rereads by change time: with both indexes, its $or stays an index read.
+    await db
+      .collection(contentCollection)
+      .createIndex({ _changed_at: 1 }, { name: '_changed_at_1' });
     await db
       .collection(contentDeletesCollection)
       .createIndex({ _change_seq: 1 }, { name: '_change_seq_1' });

@@ -19,7 +19,13 @@ describe('createMongoCollections', () => {
     const indexes = (await mongo.db.collection('content').indexes())
       .map((index) => index.name)
       .sort();
-    expect(indexes).toEqual(['_change_seq_1', '_id_', 'updated_at_1']);
+    expect(indexes).toEqual([
+      '_change_seq_1',
+      '_change_seq_1__id_1',
+      '_changed_at_1',
+      '_id_',
+      'updated_at_1',
+    ]);
     const rejectIndexes = await mongo.db.collection('content_rejects').indexes();
     expect(rejectIndexes.find((index) => index.name === 'file_1_index_1')).toMatchObject({
       key: { file: 1, index: 1 },
