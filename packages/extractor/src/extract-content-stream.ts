@@ -195,7 +195,7 @@ async function readContent(
   context: StreamLoadContext,
   options: ExtractContentStreamOptions,
   cursor: { from: MongoCursor | null; lookbackSeconds: number },
-): Promise<{ staging: ContentStaging; fingerprint: StreamFingerprint }> {
+): Promise<{ staging: ContentStaging; fingerprint: StreamFingerprint; seqCap?: number }> {
   const changed = changedSincePredicate(cursor.from, cursor.lookbackSeconds);
   const plan =
     context.disposition === 'replace'
@@ -217,7 +217,7 @@ async function readContent(
     filter,
     changed: (read) => read.seq <= markers.maxSeq && changed(read),
   });
-  return { staging, fingerprint: markers.fingerprint };
+  return { staging, fingerprint: markers.fingerprint, seqCap: markers.maxSeq };
 }
 
 async function loadContent(
@@ -239,7 +239,10 @@ async function loadContent(
   const lookbackSeconds = options.lookbackSeconds ?? 0;
   const filter = changedSinceFilter(from, lookbackSeconds);
   const readAt = new Date().toISOString();
-  const { staging, fingerprint } = await readContent(context, options, { from, lookbackSeconds });
+  const { staging, fingerprint, seqCap } = await readContent(context, options, {
+    from,
+    lookbackSeconds,
+  });
   const tombstones = await stageContentTombstones(client, {
     mongo: options.mongo,
     filter,
@@ -249,7 +252,13 @@ async function loadContent(
   const warnings = driftWarnings(staging.unknownFields);
   context.warnings.push(...warnings);
   for (const warning of warnings) context.logger.warn({ stream: 'content' }, warning);
-  const seq = Math.max(from?.seq ?? 0, staging.maxSeq ?? 0, tombstones.maxSeq ?? 0);
+  // A newer tombstone must not carry the cursor past a change the capped read left for the next
+  // run (see readContent); a tombstone read again later is a no-op.
+  const seq = Math.max(
+    from?.seq ?? 0,
+    staging.maxSeq ?? 0,
+    Math.min(tombstones.maxSeq ?? 0, seqCap ?? Number.POSITIVE_INFINITY),
+  );
   const cursorTo = JSON.stringify({ seq, at: readAt });
   let counts = { inserted: staging.documents, updated: 0, deleted: 0 };
   if (!replace) {

@@ -319,7 +319,8 @@ async function contractMismatch(
     });
     return undefined;
   } catch (error) {
-    if (!ReelhouseError.is(error)) throw error;
+    // Only a mismatch: an abort or a lost connection must not read as one.
+    if (!ReelhouseError.is(error) || error.code !== 'contract_violation') throw error;
     return error.message;
   }
 }

@@ -177,9 +177,12 @@ select -1, 'unknown', 'unknown', 'Unknown', null, null, null, null, null, null, 
 alter table dim_content add primary key (content_key);
 create index on dim_content (content_id);
 
--- _extracted_at: the newest extraction of the title's document (the bridges' incremental watermark).
+-- _extracted_at: the newest extraction of the title's document, in its history or its current
+-- row (the bridges' incremental watermark).
 create temp table title_extracted_at on commit drop as
-select trim(content_id) as title_id, max(_extracted_at) as _extracted_at from raw.content__history group by 1;
+select title_id, max(_extracted_at) as _extracted_at from (
+  select trim(content_id) as title_id, _extracted_at from raw.content__history
+  union all select trim(content_id), _extracted_at from raw.content) x group by 1;
 
 create table bridge_content_genre as
 select c.content_key, g.genre, g.genre = c.primary_genre as is_primary, t._extracted_at

@@ -7,19 +7,30 @@ import { dim_content } from './dim_content.ts';
 import { itemTitles } from './item-titles.ts';
 
 /**
+ * Every extraction of a title's document: the versions the history appended (deletes too) and the
+ * current row's own, which a full refresh renews even where the history has the version already
+ * (a document rewritten without a new change sequence is repaired that way).
+ */
+function titleExtractions(ctx: ModelContext) {
+  return sql<{ title_id: string; _extracted_at: Date }>`(
+    select trim(h.content_id) as title_id, h._extracted_at from ${ctx.source('raw.content__history', 'h')}
+    union all select trim(c.content_id), c._extracted_at from ${ctx.source('raw.content', 'c')})`;
+}
+
+/**
  * The items a bridge (one row set per playable item) rebuilds, with their titles (`itemTitles`)
  * and each title's newest extraction (a bridge row's `_extracted_at`): every item on a full build,
  * else those of `rebuiltItemKeys`.
  */
 export function bridgeItems(ctx: ModelContext) {
-  // One grouped pass over the history, joined by hash: not a lookup per row.
+  // One grouped pass over the extractions, joined by hash: not a lookup per row.
   const extractions = ctx.db
-    .selectFrom(ctx.source('raw.content__history', 'x'))
+    .selectFrom(titleExtractions(ctx).as('x'))
     .select([
-      sql<string>`trim(x.content_id)`.as('title_id'),
+      sql<string>`x.title_id`.as('title_id'),
       sql<Date>`max(x._extracted_at)`.as('_extracted_at'),
     ])
-    .groupBy(sql`trim(x.content_id)`);
+    .groupBy(sql`x.title_id`);
   const items = ctx.db
     .selectFrom(itemTitles(ctx).as('t'))
     .leftJoin(extractions.as('x'), 'x.title_id', 't.title_id')
@@ -43,8 +54,8 @@ function rebuiltItemKeys(ctx: ModelContext) {
   if (!ctx.isIncremental) return undefined;
   const changes = ctx.changes(dim_content);
   if (changes === undefined) return undefined;
-  const changedTitles = sql`array(select trim(h.content_id) from ${ctx.source('raw.content__history', 'h')}
-    where h._extracted_at > ${coveredUntil(ctx)})`;
+  const changedTitles = sql`array(select x.title_id from ${titleExtractions(ctx)} x
+    where x._extracted_at > ${coveredUntil(ctx)})`;
   const written =
     changes.kind === 'unchanged'
       ? sql``

@@ -225,8 +225,9 @@ export const dim_user = defineSnapshot({
       '65+',
       'unknown',
     ]),
-    // Both rules span one user's versions, and a build rewrites every version of the users it
-    // touches (its new rows): only those users are checked, against the table as merged.
+    // Both rules span one user's versions: a build can break one only by writing a version of
+    // that user (removing versions cannot), so the users of its new rows are checked, against
+    // the table as merged. A defect already stored in another user's rows is not checked again.
     t.custom('one_current_version_per_user', (ctx, self, newRows) =>
       ctx.db
         .selectFrom(sql`${sql.raw(self)}`.as('u'))

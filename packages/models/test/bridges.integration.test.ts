@@ -24,6 +24,11 @@ const history = sourceRows('raw.content__history', [
   { content_id: ' ser_1', _op: 'upsert', _change_seq: 2, _extracted_at: at(1) },
   { content_id: 'ser_1', _op: 'upsert', _change_seq: 3, _extracted_at: at(2) },
 ]);
+/** The current rows' own extraction times (a full refresh renews them). */
+const current = sourceRows('raw.content', [
+  { content_id: 'mov_1', _extracted_at: at(1) },
+  { content_id: 'ser_1', _extracted_at: at(1) },
+]);
 
 describe('content bridges', () => {
   const dimension = [
@@ -75,6 +80,7 @@ describe('content bridges', () => {
         modelRows(stg_episodes, stagedCatalogue.episodes),
         modelRows(stg_content_genres, stagedCatalogue.genres),
         history,
+        current,
       ],
     });
     expect(rows).toEqual([
@@ -94,6 +100,7 @@ describe('content bridges', () => {
         modelRows(stg_episodes, stagedCatalogue.episodes),
         modelRows(stg_content_cast, stagedCatalogue.cast),
         history,
+        current,
       ],
     });
     expect(rows).toEqual([

@@ -36,8 +36,8 @@ describe('compiled SQL', () => {
           "stg_viewing_sessions <- raw.viewing_sessions",
           "dim_content <- stg_content, stg_content_genres, stg_episodes",
           "dim_user <- dim_date, ref_country, raw.users__history",
-          "bridge_content_cast <- dim_content, stg_content, stg_content_cast, stg_episodes, raw.content__history",
-          "bridge_content_genre <- dim_content, stg_content, stg_content_genres, stg_episodes, raw.content__history",
+          "bridge_content_cast <- dim_content, stg_content, stg_content_cast, stg_episodes, raw.content, raw.content__history",
+          "bridge_content_genre <- dim_content, stg_content, stg_content_genres, stg_episodes, raw.content, raw.content__history",
           "fact_viewing_session <- dim_content, dim_date, dim_user, ref_country, stg_viewing_sessions, raw.viewing_sessions, raw.viewing_sessions__history",
           "agg_daily_content <- dim_content, dim_date, dim_user, fact_viewing_session, stg_viewing_sessions, raw.content__history, raw.viewing_sessions__history",
           "agg_daily_usage <- dim_content, dim_date, dim_user, fact_viewing_session, stg_viewing_sessions, raw.content__history, raw.viewing_sessions__history",
@@ -418,9 +418,16 @@ describe('compiled SQL', () => {
       from "trusted"."dim_content" as "c"
       left join "trusted"."stg_episodes" as "e" on "e"."episode_id" = "c"."content_id" and "c"."content_type" = 'episode'
       left join "trusted"."stg_content" as "m" on "m"."content_id" = "c"."content_id" and "m"."content_type" = 'movie' and "c"."content_type" = 'movie') as "t"
-      left join (select trim(x.content_id) as "title_id", max(x._extracted_at) as "_extracted_at"
-      from "raw"."content__history" as "x"
-      group by trim(x.content_id)) as "x" on "x"."title_id" = "t"."title_id")
+      left join (select x.title_id as "title_id", max(x._extracted_at) as "_extracted_at"
+      from (
+         
+      select trim(h.content_id) as title_id, h._extracted_at
+      from "raw"."content__history" as "h"
+         
+      union all
+      select trim(c.content_id), c._extracted_at
+      from "raw"."content" as "c") as "x"
+      group by x.title_id) as "x" on "x"."title_id" = "t"."title_id")
       select "i"."content_key", "g"."genre", "g"."genre" = "i"."primary_genre" as "is_primary", "i"."_extracted_at"
       from "item_title" as "i"
       inner join "trusted"."stg_content_genres" as "g" on "g"."content_id" = "i"."title_id"
@@ -438,9 +445,16 @@ describe('compiled SQL', () => {
       from "trusted"."dim_content" as "c"
       left join "trusted"."stg_episodes" as "e" on "e"."episode_id" = "c"."content_id" and "c"."content_type" = 'episode'
       left join "trusted"."stg_content" as "m" on "m"."content_id" = "c"."content_id" and "m"."content_type" = 'movie' and "c"."content_type" = 'movie') as "t"
-      left join (select trim(x.content_id) as "title_id", max(x._extracted_at) as "_extracted_at"
-      from "raw"."content__history" as "x"
-      group by trim(x.content_id)) as "x" on "x"."title_id" = "t"."title_id")
+      left join (select x.title_id as "title_id", max(x._extracted_at) as "_extracted_at"
+      from (
+         
+      select trim(h.content_id) as title_id, h._extracted_at
+      from "raw"."content__history" as "h"
+         
+      union all
+      select trim(c.content_id), c._extracted_at
+      from "raw"."content" as "c") as "x"
+      group by x.title_id) as "x" on "x"."title_id" = "t"."title_id")
       select "i"."content_key", "p"."person_id", "p"."name", "p"."character", "p"."billing_order", "i"."_extracted_at"
       from "item_title" as "i"
       inner join "trusted"."stg_content_cast" as "p" on "p"."content_id" = "i"."title_id""

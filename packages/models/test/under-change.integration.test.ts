@@ -302,6 +302,15 @@ describe('models under change (issue 13)', () => {
         .orderBy('c.content_id')
         .orderBy('b.person_id')
         .execute();
+    // The physical row version of the movie's cast row: a rewrite would change it.
+    const movieRowVersion = async () =>
+      (
+        await sql<{ v: string }>`select b.xmin::text as v from trusted.bridge_content_cast b
+          join trusted.dim_content c on c.content_key = b.content_key where c.content_id = 'mov_1'`.execute(
+          db,
+        )
+      ).rows.map((row) => row.v);
+    const movieBefore = await movieRowVersion();
     // The series' document gains a cast member: the extractor lands its child row and appends the
     // version to the history; nothing else in the catalogue changed.
     await db
@@ -336,8 +345,33 @@ describe('models under change (issue 13)', () => {
       { content_id: 'ep_1_1_1', person_id: 'per_9', _extracted_at: at2 },
       { content_id: 'ep_1_1_2', person_id: 'per_2', _extracted_at: at2 },
       { content_id: 'ep_1_1_2', person_id: 'per_9', _extracted_at: at2 },
-      // The movie's document has no extraction in the history: its row was not rebuilt.
-      { content_id: 'mov_1', person_id: 'per_1', _extracted_at: null },
+      { content_id: 'mov_1', person_id: 'per_1', _extracted_at: new Date('2024-03-01T00:00:00Z') },
+    ]);
+    // The movie's document was not extracted again: its row was not rewritten.
+    expect(await movieRowVersion()).toEqual(movieBefore);
+    expect(await differencesFromFullRebuild(db)).toEqual([]);
+
+    // A full refresh repairs the movie's cast (a source that rewrote it without a new change
+    // sequence): the current row is extracted anew, the history already has that version.
+    await db
+      .updateTable('raw.content__cast')
+      .set({ character: 'Mara (recast)' })
+      .where('_root_id', '=', 'mov_1')
+      .execute();
+    await db
+      .updateTable('raw.content')
+      .set({ _extracted_at: day(3)._extracted_at })
+      .where('content_id', '=', 'mov_1')
+      .execute();
+    await build();
+    const movieCast = await db
+      .selectFrom('trusted.bridge_content_cast as b')
+      .innerJoin('trusted.dim_content as c', 'c.content_key', 'b.content_key')
+      .select(['b.character', 'b._extracted_at'])
+      .where('c.content_id', '=', 'mov_1')
+      .execute();
+    expect(movieCast).toEqual([
+      { character: 'Mara (recast)', _extracted_at: day(3)._extracted_at },
     ]);
     expect(await differencesFromFullRebuild(db)).toEqual([]);
   });
