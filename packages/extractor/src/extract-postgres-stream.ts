@@ -1,7 +1,11 @@
 import { ReelhouseError, classifyError, type Logger } from '@reelhouse/core';
 import pg from 'pg';
 
-import { analyzeAfterBulkLoad, dropIndexesForBulkLoad } from './bulk-load-indexes.ts';
+import {
+  analyzeAfterBulkLoad,
+  dropIndexesForBulkLoad,
+  dropPlainIndexesOfEmptyTable,
+} from './bulk-load-indexes.ts';
 import { copyBetween } from './copy-between.ts';
 import { parseCursor, postgresCursor, type PostgresCursor } from './change-cursor.ts';
 import { cursorTextSql } from './cursor-value.ts';
@@ -148,12 +152,14 @@ async function copyStream(
     await client.query(`analyze ${stage}`);
     counts = await mergeChanges(client, { spec, rows: stage, tombstones, columns: names });
   }
+  const rebuildHistoryIndexes = await dropPlainIndexesOfEmptyTable(client, historyTable);
   const history = await appendHistory(client, {
     spec,
     rows: context.disposition === 'replace' ? spec.rawTable : stage,
     tombstones,
     columns: names,
   });
+  for (const statement of rebuildHistoryIndexes) await client.query(statement);
   if (context.disposition === 'replace')
     await analyzeAfterBulkLoad(client, [spec.rawTable, `${spec.rawTable}__history`]);
   requireReconciled({

@@ -53,6 +53,22 @@ afterAll(async () => {
 });
 
 describe('extractToWarehouse under change', () => {
+  it('rebuilds the history indexes the first load set aside', async () => {
+    const indexes = await warehouse.query<{ name: string }>(
+      `select indexname as name from pg_indexes where schemaname = 'raw'
+         and tablename in ('users__history', 'viewing_sessions__history') order by 1`,
+    );
+    expect(indexes.rows.map((row) => row.name)).toEqual([
+      'users__history__cancelled_at_idx',
+      'users__history__extracted_at_idx',
+      'users__history__signup_ts_idx',
+      'users__history_user_id__change_seq_key',
+      'viewing_sessions__history__extracted_at_idx',
+      'viewing_sessions__history__started_at_idx',
+      'viewing_sessions__history_session_id__change_seq_key',
+    ]);
+  });
+
   it('extracts a change committed after a later one was extracted, though its sequence number is lower', async () => {
     const early = await source.connect();
     try {
