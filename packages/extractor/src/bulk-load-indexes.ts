@@ -23,26 +23,38 @@ export async function dropIndexesForBulkLoad(
       where conrelid = $1::regclass and contype in ('p', 'u') order by conname`,
     [table],
   );
-  const indexes = await client.query<{ name: string; definition: string }>(
-    `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
-       from pg_index i
-      where i.indrelid = $1::regclass
-        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
-      order by 1`,
-    [table],
-  );
   for (const constraint of constraints.rows)
     await client.query(
       `alter table ${table} drop constraint ${pg.escapeIdentifier(constraint.name)}`,
     );
-  for (const index of indexes.rows) await client.query(`drop index ${index.name}`);
   return [
     ...constraints.rows.map(
       (constraint) =>
         `alter table ${table} add constraint ${pg.escapeIdentifier(constraint.name)} ${constraint.definition}`,
     ),
-    ...indexes.rows.map((index) => index.definition),
+    ...(await dropIndexesWithoutConstraint(client, table, { keepUnique: false })),
   ];
+}
+
+/**
+ * Drops the indexes of `table` that back no constraint (and, with `keepUnique`, no unique index
+ * either) and returns the statements that create them again.
+ */
+async function dropIndexesWithoutConstraint(
+  client: pg.ClientBase,
+  table: string,
+  options: { keepUnique: boolean },
+): Promise<readonly string[]> {
+  const indexes = await client.query<{ name: string; definition: string }>(
+    `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
+       from pg_index i
+      where i.indrelid = $1::regclass and not (i.indisunique and $2)
+        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+      order by 1`,
+    [table, options.keepUnique],
+  );
+  for (const index of indexes.rows) await client.query(`drop index ${index.name}`);
+  return indexes.rows.map((index) => index.definition);
 }
 
 /**
@@ -60,16 +72,7 @@ export async function dropPlainIndexesOfEmptyTable(
     `select not exists (select 1 from ${table}) as empty`,
   );
   if (empty.rows[0]?.empty !== true) return [];
-  const indexes = await client.query<{ name: string; definition: string }>(
-    `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
-       from pg_index i
-      where i.indrelid = $1::regclass and not i.indisunique
-        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
-      order by 1`,
-    [table],
-  );
-  for (const index of indexes.rows) await client.query(`drop index ${index.name}`);
-  return indexes.rows.map((index) => index.definition);
+  return dropIndexesWithoutConstraint(client, table, { keepUnique: true });
 }
 
 /**
