@@ -2,7 +2,7 @@ import { ReelhouseError, type Logger } from '@reelhouse/core';
 import type { Db, Document, Filter } from 'mongodb';
 import type pg from 'pg';
 
-import { mongoCursor, parseCursor, type MongoCursor } from './change-cursor.ts';
+import { mongoCursor, parseCursor } from './change-cursor.ts';
 import {
   appendContentHistory,
   changedSinceFilter,
@@ -194,9 +194,9 @@ async function readMarkers(
 async function readContent(
   context: StreamLoadContext,
   options: ExtractContentStreamOptions,
-  cursor: { from: MongoCursor | null; lookbackSeconds: number },
+  since: Pick<DocumentRead, 'filter' | 'changed'>,
 ): Promise<{ staging: ContentStaging; fingerprint: StreamFingerprint; seqCap?: number }> {
-  const changed = changedSincePredicate(cursor.from, cursor.lookbackSeconds);
+  const { changed } = since;
   const plan =
     context.disposition === 'replace'
       ? 'single_pass'
@@ -207,12 +207,7 @@ async function readContent(
     return { staging, fingerprint: fingerprint.value };
   }
   const markers = await readMarkers(context, options);
-  const filter = {
-    $and: [
-      changedSinceFilter(cursor.from, cursor.lookbackSeconds),
-      { _change_seq: { $lte: markers.maxSeq } },
-    ],
-  };
+  const filter = { $and: [since.filter, { _change_seq: { $lte: markers.maxSeq } }] };
   const staging = await stageDocuments(context, options, {
     filter,
     changed: (read) => read.seq <= markers.maxSeq && changed(read),
@@ -240,8 +235,8 @@ async function loadContent(
   const filter = changedSinceFilter(from, lookbackSeconds);
   const readAt = new Date().toISOString();
   const { staging, fingerprint, seqCap } = await readContent(context, options, {
-    from,
-    lookbackSeconds,
+    filter,
+    changed: changedSincePredicate(from, lookbackSeconds),
   });
   const tombstones = await stageContentTombstones(client, {
     mongo: options.mongo,
