@@ -30,6 +30,35 @@ export interface BuiltDelta {
 }
 
 /**
+ * The `contract_violation` that the existing table (`resolver.self`) raises against the model's
+ * contract, or undefined when it matches; any other failure is thrown.
+ */
+export async function existingTableMismatch(
+  db: AnyKysely,
+  at: { model: AnyModel; resolver: RelationResolver },
+): Promise<ReelhouseError | undefined> {
+  const { contract } = compileModel(at.model, {
+    db: createOfflineKysely(),
+    resolver: at.resolver,
+    relation: at.resolver.self,
+    isIncremental: true,
+  });
+  try {
+    await verifyContract(db, {
+      model: at.model.name,
+      relation: at.resolver.self,
+      contract,
+      kind: 'table',
+    });
+    return undefined;
+  } catch (error) {
+    // Only a mismatch: an abort or a lost connection must not read as one.
+    if (!ReelhouseError.is(error) || error.code !== 'contract_violation') throw error;
+    return error;
+  }
+}
+
+/**
  * Builds an incremental model's new rows into their own table, its query compiled with
  * `ctx.isIncremental` and `ctx.self`; the existing table is first checked against the contract,
  * since a delta cannot be merged into a table of another shape.
@@ -47,17 +76,14 @@ export async function buildDelta(db: AnyKysely, options: BuildDeltaOptions): Pro
       interval,
     });
   const contract = compile(options.ranges[0]).contract;
-  try {
-    await verifyContract(db, { model: model.name, relation: target, contract, kind: 'table' });
-  } catch (error) {
-    if (!ReelhouseError.is(error)) throw error;
+  const mismatch = await existingTableMismatch(db, { model, resolver });
+  if (mismatch !== undefined)
     throw new ReelhouseError({
       code: 'contract_violation',
-      message: `${error.message}; the existing table predates the contract: rebuild it with a full refresh`,
-      context: error.context,
-      cause: error,
+      message: `${mismatch.message}; the existing table predates the contract: rebuild it with a full refresh`,
+      context: mismatch.context,
+      cause: mismatch,
     });
-  }
   const selectSql = byTimeRange(materialization)
     ? rangesSql(options.ranges, { column: materialization.timeColumn, compile })
     : compile().sql;

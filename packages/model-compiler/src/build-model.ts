@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 
-import { classifyError, ReelhouseError, type Logger } from '@reelhouse/core';
+import { classifyError, type Logger } from '@reelhouse/core';
 
 import type { AnyKysely } from './any-kysely.ts';
-import { buildDelta } from './build-delta.ts';
+import { buildDelta, existingTableMismatch } from './build-delta.ts';
 import { buildRelation } from './build-relation.ts';
 import type { BuildMode, ModelResult } from './build-result.ts';
 import type { CompiledContract } from './compiled-model.ts';
@@ -25,7 +25,6 @@ import { ledgerKey } from './interval-ledger.ts';
 import { rangesOfTable, rangesToRebuild } from './time-ranges.ts';
 import { relationExists } from './relation-exists.ts';
 import { uniqueKeyTest } from './unique-key-test.ts';
-import { verifyContract } from './verify-contract.ts';
 import { quoteRelation } from './sql-identifier.ts';
 
 /** What the publish transaction does with a model built in staging. */
@@ -273,7 +272,10 @@ async function chooseMode(
       if (!(await relationExists(options.db, `${options.targetSchema}.${options.model.name}`)))
         return 'incremental_full';
       if (!options.fullRefresh) {
-        const mismatch = await contractMismatch(options, resolver);
+        const mismatch = await existingTableMismatch(options.db, {
+          model: options.model,
+          resolver,
+        });
         // A protected model keeps its table: the delta then fails, naming the mismatch.
         if (mismatch === undefined || materialization.allowFullRefresh === false)
           return 'incremental_delta';
@@ -281,8 +283,8 @@ async function chooseMode(
         // contract gained a column): it is rebuilt whole, as dbt's on_schema_change would have a
         // user do by hand with --full-refresh.
         options.logger.warn(
-          { model: options.model.name, mismatch },
-          `model ${options.model.name}: the existing table predates its contract (${mismatch}); rebuilt whole`,
+          { model: options.model.name, mismatch: mismatch.message },
+          `model ${options.model.name}: the existing table predates its contract (${mismatch.message}); rebuilt whole`,
         );
         return 'incremental_full';
       }
@@ -296,32 +298,6 @@ async function chooseMode(
       }
       return 'incremental_full';
     }
-  }
-}
-
-/** Why the existing table does not match the model's contract, or undefined when it does. */
-async function contractMismatch(
-  options: BuildModelOptions,
-  resolver: RelationResolver,
-): Promise<string | undefined> {
-  const { contract } = compileModel(options.model, {
-    db: createOfflineKysely(),
-    resolver,
-    relation: resolver.self,
-    isIncremental: true,
-  });
-  try {
-    await verifyContract(options.db, {
-      model: options.model.name,
-      relation: resolver.self,
-      contract,
-      kind: 'table',
-    });
-    return undefined;
-  } catch (error) {
-    // Only a mismatch: an abort or a lost connection must not read as one.
-    if (!ReelhouseError.is(error) || error.code !== 'contract_violation') throw error;
-    return error.message;
   }
 }
 
